@@ -1,0 +1,5 @@
+"""`python -m planner` runs the planner command."""
+
+from planner.cli import cli
+
+cli()

@@ -1,0 +1,137 @@
+"""The rule engine: a pure function from (profile, catalog, today) to a personalised plan.
+
+No I/O, no globals, no clock: the CLI, the web app and the tests all call `build_plan` with the
+same arguments and get the same plan, in the shape of shared/contract/plan.schema.json.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from planner.catalog import DOMAINS, Catalog, Item
+from planner.conditions import Fact, evaluate
+from planner.context import Context, build_context, fill
+
+
+def _phrases(facts: list[Fact], catalog: Catalog, ctx: Context) -> list[str]:
+    """The facts.yaml sentences for matched facts, in order, without repeats."""
+    out: list[str] = []
+    for field, key in facts:
+        phrase = catalog.facts.get(field, {}).get(key)
+        if phrase is None:
+            continue
+        text = fill(phrase, ctx, value=ctx.values.get(field))
+        if text not in out:
+            out.append(text)
+    return out
+
+
+def _schedule(item: Item, ctx: Context) -> dict[str, Any]:
+    s = item.schedule
+    if s.kind == "once":
+        anchor = ctx.anchors.get(s.anchor or "today")
+        due = max(ctx.today, anchor + dt.timedelta(days=s.days)) if anchor else ctx.today
+        return {"kind": "once", "due": due.isoformat()}
+    if s.kind == "daily":
+        return {"kind": "daily", "times_per_day": ctx.drinks if s.times == "drinks" else s.times}
+    if s.kind == "weekly":
+        return {"kind": "weekly", "times_per_week": s.times}
+    if s.kind == "every-n-weeks":
+        weeks = ctx.interval_weeks if s.weeks == "agent" else s.weeks
+        if weeks is None:
+            return {"kind": "as-needed"}
+        anchor = ctx.anchors.get(s.anchor or "today")
+        start = max(ctx.today, anchor).isoformat() if anchor else None
+        return {"kind": "every-n-weeks", "weeks": weeks, "from": start}
+    return {"kind": "as-needed"}
+
+
+def movements_to_avoid(catalog: Catalog, ctx: Context) -> tuple[dict[str, list[str]], list[dict]]:
+    """The movements this profile rules out, each with its reasons, and the daily-life advice."""
+    reasons: dict[str, list[str]] = {}
+    advice: list[dict] = []
+    for rule in catalog.avoid_rules:
+        ok, facts = evaluate(rule.when, ctx.values) if rule.when else (True, [])
+        if not ok:
+            continue
+        because = _phrases(facts, catalog, ctx) or [rule.reason or rule.daily_life]
+        for movement in rule.avoid:
+            bucket = reasons.setdefault(movement, [])
+            bucket.extend(b for b in because if b not in bucket)
+        advice.append({
+            "id": rule.id,
+            "movements": [catalog.movements[m].label for m in rule.avoid],
+            "advice": fill(rule.daily_life, ctx),
+            "why": because,
+            "sources": [catalog.sources[s] for s in rule.sources],
+        })
+    return reasons, advice
+
+
+def _exclusion(item: Item, avoid: dict[str, list[str]], catalog: Catalog) -> str | None:
+    """Why an exercise is unsafe for this profile ("No twisting: ..."), or None if it is safe."""
+    parts = []
+    for movement in item.movements:
+        if movement in avoid:
+            parts.append(f"{catalog.movements[movement].no}: {' '.join(avoid[movement])}")
+    return " ".join(parts) if parts else None
+
+
+def _entry(item: Item, facts: list[Fact], emphasis: bool, catalog: Catalog, ctx: Context) -> dict:
+    entry: dict[str, Any] = {
+        "id": item.id,
+        "domain": item.domain,
+        "title": fill(item.title, ctx),
+        "detail": fill(item.detail, ctx),
+        "why": [fill(item.why, ctx)] + _phrases(facts, catalog, ctx),
+        "sources": [catalog.sources[s] for s in item.sources],
+        "audience": item.audience,
+        "schedule": _schedule(item, ctx),
+    }
+    if item.room:
+        entry["room"] = item.room
+    if item.kind:
+        entry["kind"] = item.kind
+        entry["movements"] = list(item.movements)
+    if item.domain == "hydration" and item.schedule.times == "drinks":
+        entry["target_ml"] = ctx.target_ml
+        entry["drink_ml"] = ctx.drink_ml
+    if emphasis:
+        entry["emphasis"] = True
+    return entry
+
+
+def build_plan(profile: dict[str, Any], catalog: Catalog, today: dt.date) -> dict[str, Any]:
+    """The personalised plan for a valid profile on a given day (see plan.schema.json)."""
+    ctx = build_context(profile, catalog, today)
+    avoid, daily_life = movements_to_avoid(catalog, ctx)
+    chosen: list[tuple[int, int, int, dict]] = []
+    excluded: list[dict] = []
+    for position, item in enumerate(catalog.items):
+        ok, facts = evaluate(item.when, ctx.values) if item.when else (True, [])
+        if not ok:
+            continue
+        reason = _exclusion(item, avoid, catalog) if item.domain == "exercise" else None
+        if reason:
+            excluded.append({"id": item.id, "domain": item.domain, "title": fill(item.title, ctx),
+                             "reason": reason,
+                             "movements": [m for m in item.movements if m in avoid]})
+            continue
+        stressed, more = evaluate(item.emphasis, ctx.values) if item.emphasis else (False, [])
+        entry = _entry(item, facts + (more if stressed else []), stressed, catalog, ctx)
+        chosen.append((DOMAINS.index(item.domain), 0 if stressed else 1, position, entry))
+    chosen.sort(key=lambda c: c[:3])
+    return {
+        "generated_on": today.isoformat(),
+        "items": [c[3] for c in chosen],
+        "excluded": excluded,
+        "warnings": [fill(w.text, ctx) for w in catalog.warnings
+                     if evaluate(w.when, ctx.values)[0]],
+        "avoid_in_daily_life": daily_life,
+        "fall_screen": {
+            "points_from_profile": ctx.values["fall_screen_points"],
+            "at_risk_points": catalog.at_risk_points,
+            "questions": len(catalog.fall_screen),
+        },
+    }

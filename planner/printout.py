@@ -1,0 +1,67 @@
+"""The plan as readable text, grouped by domain (`planner plan --format text`)."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+DOMAIN_LABELS = {
+    "home-safety": "Home safety",
+    "exercise": "Exercise",
+    "dental": "Teeth and bone medicine",
+    "hydration": "Drinks",
+    "red-flags": "Get help now: red flags",
+}
+
+
+def describe_schedule(schedule: dict[str, Any]) -> str:
+    """A schedule in plain words ("3 times a week", "once, by 2026-12-12")."""
+    kind = schedule["kind"]
+    if kind == "once":
+        return f"once, by {schedule['due']}"
+    if kind == "daily":
+        n = schedule["times_per_day"]
+        return "every day" if n == 1 else f"{n} times a day"
+    if kind == "weekly":
+        n = schedule["times_per_week"]
+        return "once a week" if n == 1 else f"{n} times a week"
+    if kind == "every-n-weeks":
+        start = schedule.get("from") or "a date your team will give you"
+        return f"every {schedule['weeks']} weeks from {start}"
+    return "when needed"
+
+
+def _wrap(text: str, indent: str) -> str:
+    return textwrap.fill(text, width=96, initial_indent=indent, subsequent_indent=indent)
+
+
+def render_text(plan: dict[str, Any]) -> str:
+    """The whole plan as text: warnings first, then each domain, then what was left out."""
+    lines = [f"Your plan for {plan['generated_on']}", ""]
+    if plan["warnings"]:
+        lines.append("ACT NOW")
+        lines.extend(_wrap(f"! {w}", "  ") for w in plan["warnings"])
+        lines.append("")
+    for domain, label in DOMAIN_LABELS.items():
+        items = [i for i in plan["items"] if i["domain"] == domain]
+        if not items:
+            continue
+        lines.append(label.upper())
+        for item in items:
+            where = f"; {item['room']}" if item.get("room") else ""
+            lines.append(f"  [ ] {item['title']} ({describe_schedule(item['schedule'])}; "
+                         f"for the {item['audience']}{where})")
+            lines.append(_wrap(item["detail"], "      "))
+            lines.append(_wrap("Why: " + " ".join(item["why"]), "      "))
+        lines.append("")
+    if plan.get("avoid_in_daily_life"):
+        lines.append("MOVEMENTS TO AVOID IN DAILY LIFE")
+        for rule in plan["avoid_in_daily_life"]:
+            lines.append(_wrap("- Avoid " + ", ".join(rule["movements"]) + ". " + rule["advice"],
+                               "  "))
+        lines.append("")
+    if plan["excluded"]:
+        lines.append("LEFT OUT, AND WHY")
+        lines.extend(_wrap(f"- {e['title']}: {e['reason']}", "  ") for e in plan["excluded"])
+        lines.append("")
+    return "\n".join(lines)
