@@ -1,0 +1,63 @@
+"""The schema, as sqlite-utils migrations. Never rename or reorder one that has shipped."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("planner")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Accounts, households and members, invites, profiles, plan versions, tasks and ticks."""
+    db["users"].create({"id": int, "email": str, "name": str, "password_hash": str,
+                        "created_at": str}, pk="id", not_null={"email", "password_hash"},
+                       strict=True)
+    db["users"].create_index(["email"], unique=True)
+    db["households"].create({"id": int, "name": str, "created_at": str, "created_by": int},
+                            pk="id", foreign_keys=[("created_by", "users", "id")], strict=True)
+    db["members"].create({"household_id": int, "user_id": int, "role": str, "joined_at": str},
+                         pk=("household_id", "user_id"),
+                         foreign_keys=[("household_id", "households", "id"),
+                                       ("user_id", "users", "id")], strict=True)
+    # Invite and share links: only a hash of the secret is stored.
+    db["invites"].create({"id": int, "household_id": int, "token_hash": str, "role": str,
+                          "kind": str, "created_by": int, "created_at": str, "expires_at": str,
+                          "used_at": str, "used_by": int, "revoked_at": str}, pk="id",
+                         foreign_keys=[("household_id", "households", "id"),
+                                       ("created_by", "users", "id"), ("used_by", "users", "id")],
+                         strict=True)
+    db["invites"].create_index(["token_hash"], unique=True)
+    db["profiles"].create({"household_id": int, "profile_json": str, "updated_at": str,
+                           "updated_by": int}, pk="household_id",
+                          foreign_keys=[("household_id", "households", "id"),
+                                        ("updated_by", "users", "id")], strict=True)
+    # Every applied plan is kept as a version; the tasks table holds the current one's items.
+    db["plans"].create({"id": int, "household_id": int, "version": int, "plan_json": str,
+                        "profile_json": str, "created_at": str, "created_by": int}, pk="id",
+                       foreign_keys=[("household_id", "households", "id"),
+                                     ("created_by", "users", "id")], strict=True)
+    db["plans"].create_index(["household_id", "version"], unique=True)
+    db["tasks"].create({"household_id": int, "item_id": str, "domain": str, "item_json": str,
+                        "active": int, "position": int, "since_version": int},
+                       pk=("household_id", "item_id"),
+                       foreign_keys=[("household_id", "households", "id")], strict=True)
+    # The current state of each occurrence of a task: `occurrence` is the day for daily and
+    # weekly tasks, the dose day for every-n-weeks tasks and "once" for one-off tasks; `slot`
+    # numbers the taps of a task done several times a day.
+    db["ticks"].create({"household_id": int, "item_id": str, "occurrence": str, "slot": int,
+                        "state": str, "by_user": int, "done_for": int, "updated_at": str},
+                       pk=("household_id", "item_id", "occurrence", "slot"),
+                       foreign_keys=[("household_id", "households", "id"),
+                                     ("by_user", "users", "id"), ("done_for", "users", "id")],
+                       strict=True)
+    # Every change of state, never updated: the history a week view reads.
+    db["tick_events"].create({"id": int, "household_id": int, "item_id": str, "occurrence": str,
+                              "slot": int, "state": str, "by_user": int, "done_for": int,
+                              "at": str}, pk="id",
+                             foreign_keys=[("household_id", "households", "id"),
+                                           ("by_user", "users", "id"),
+                                           ("done_for", "users", "id")], strict=True)
+    db["tick_events"].create_index(["household_id", "at"])
+    db["ticks"].create_index(["household_id", "occurrence"])
+    db.index_foreign_keys()

@@ -1,0 +1,65 @@
+"""Opening the SQLite file and writing to it safely; no Flask here, so the CLI and bench use it too.
+
+Per PERFORMANCE-NOTES: a connection is costly to open, so each thread keeps one per file; writers
+in one process queue on a lock instead of SQLite's sleeping busy handler; WAL with
+synchronous=NORMAL survives a killed process without an fsync per commit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlite_utils
+
+WRITE_LOCK = threading.RLock()
+BUSY_TIMEOUT_MS = 10_000
+_local = threading.local()
+
+
+def connect(path: str | Path) -> sqlite_utils.Database:
+    """A new connection with foreign keys enforced and a busy timeout."""
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=True)
+    db = sqlite_utils.Database(conn)
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA synchronous = NORMAL")
+    return db
+
+
+def thread_db(path: str | Path) -> sqlite_utils.Database:
+    """This thread's kept connection to `path`, opened on first use."""
+    cache = _local.__dict__.setdefault("dbs", {})
+    key = str(path)
+    if key not in cache:
+        cache[key] = connect(path)
+    return cache[key]
+
+
+def close_thread_dbs() -> None:
+    """Close this thread's kept connections (tests, and server shutdown)."""
+    for db in _local.__dict__.pop("dbs", {}).values():
+        db.close()
+
+
+@contextlib.contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One all-or-nothing write: the process lock, BEGIN IMMEDIATE, COMMIT or ROLLBACK.
+
+    sqlite-utils sees the open transaction (conn.in_transaction) and does not commit inside it.
+    Nested use joins the outer transaction.
+    """
+    if db.conn.in_transaction:
+        yield db
+        return
+    with WRITE_LOCK:
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.conn.execute("ROLLBACK")
+            raise
+        db.conn.execute("COMMIT")
