@@ -1,0 +1,75 @@
+"""Real-browser tests: the app served by waitress on a free loopback port, driven by Playwright
+in Debian's Chromium (see shared/BROWSER-TESTS.md). Skipped, with the reason, without Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from planner import create_app
+from planner.sqlite import close_thread_dbs
+
+CHROMIUM = os.environ.get("PLANNER_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's chromium to run "
+                    "browser tests (.ci/run does)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_app(tmp_path):
+    """The app on a fresh database, served by waitress in a thread; yields (app, base_url)."""
+    from waitress.server import create_server
+
+    app = create_app({"DATABASE": str(tmp_path / "planner.db"), "SECRET_KEY": "browser-test"})
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    close_thread_dbs()
+
+
+@pytest.fixture
+def page_factory(browser):
+    """New isolated browser contexts (one per person), closed at the end."""
+    contexts = []
+
+    def make(width: int = 390, height: int = 844, bypass_csp: bool = False):
+        # bypass_csp only for axe: it is injected as an inline script, which our CSP forbids.
+        context = browser.new_context(viewport={"width": width, "height": height},
+                                      bypass_csp=bypass_csp)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core in the page; return the violations of the given impacts."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    return [v for v in result["violations"] if v["impact"] in impacts]

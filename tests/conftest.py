@@ -1,0 +1,61 @@
+"""Fixtures shared by every test: an app on a fresh database file, its client, its database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from planner import create_app
+from planner.catalog import default_folder, load_catalog
+from planner.db import get_db
+from planner.sqlite import close_thread_dbs
+
+SCENARIOS = Path(__file__).parent / "scenarios"
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    """The real catalog, loaded once."""
+    return load_catalog(default_folder())
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "planner.db"),
+                      "SECRET_KEY": "test-secret"})
+    yield app
+    close_thread_dbs()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    """The app's database, opened the way a request opens it."""
+    with app.app_context():
+        yield get_db()
+
+
+@pytest.fixture
+def hx():
+    """Headers of a targeted htmx request."""
+    return {"HX-Request": "true"}
+
+
+def login(client, user_id: int) -> None:
+    """Sign a test client in as a user, without going through the form."""
+    with client.session_transaction() as session:
+        session["user_id"] = user_id
+        session["csrf"] = "test-csrf"
+
+
+CSRF = {"csrf_token": "test-csrf"}
