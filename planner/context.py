@@ -102,8 +102,9 @@ def build_context(profile: dict[str, Any], catalog: Catalog, today: dt.date) -> 
     anchors = {
         "today": today,
         "agent_start": start,
-        "next_dose": _next_dose(start, interval, today) if status in ("planned", "started")
-        else None,
+        # A planned first dose whose date has passed was not given: the next date is unknown.
+        "next_dose": _next_dose(start, interval, today)
+        if status == "started" or (status == "planned" and start and start >= today) else None,
         "dental_recall": recall,
     }
     target, drinks, size = _hydration(catalog, values["fluid_restriction_ml"])

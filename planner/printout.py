@@ -49,10 +49,14 @@ def render_text(plan: dict[str, Any]) -> str:
         lines.append(label.upper())
         for item in items:
             where = f"; {item['room']}" if item.get("room") else ""
-            lines.append(f"  [ ] {item['title']} ({describe_schedule(item['schedule'])}; "
+            mark = "(!)" if item.get("emphasis") else "[ ]"
+            lines.append(f"  {mark} {item['title']} ({describe_schedule(item['schedule'])}; "
                          f"for the {item['audience']}{where})")
             lines.append(_wrap(item["detail"], "      "))
             lines.append(_wrap("Why: " + " ".join(item["why"]), "      "))
+        lines.append("")
+    if any(i.get("emphasis") for i in plan["items"]):
+        lines.append("(!) marks what matters most for you.")
         lines.append("")
     if plan.get("avoid_in_daily_life"):
         lines.append("MOVEMENTS TO AVOID IN DAILY LIFE")
