@@ -307,7 +307,8 @@ def _movements(raw: Any, fname: str, problems: _Problems) -> dict[str, Movement]
     for slug, spec in (raw or {}).items():
         where = f"{fname}: movement {slug}"
         if not isinstance(spec, dict) or set(spec) != {"label", "no"}:
-            problems.add(where, "a movement has exactly label and no")
+            problems.add(where, 'a movement has exactly label and "no" (quoted: YAML reads a '
+                         "bare no as false)")
             continue
         movements[slug] = Movement(_text(spec["label"], where, "label", problems),
                                    _text(spec["no"], where, "no", problems))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
 
 from planner import create_app
 from planner.catalog import default_folder, load_catalog
@@ -12,6 +14,10 @@ from planner.db import get_db
 from planner.sqlite import close_thread_dbs
 
 SCENARIOS = Path(__file__).parent / "scenarios"
+
+# Deadlines make property tests flaky on a loaded 2-core machine; speed is measured in bench/.
+settings.register_profile("planner", deadline=None)
+settings.load_profile("planner")
 
 
 @pytest.fixture(scope="session")
