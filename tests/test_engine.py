@@ -1,0 +1,139 @@
+"""Rules of the engine on small hand-made profiles: what the profile puts on or takes off."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.plans import TODAY, excluded, ids, item, plan_for, texts
+
+
+def test_no_stairs_no_stair_tasks():
+    plan = plan_for({"lesion_sites": [], "home": {"stairs_inside": False,
+                                                  "entrance_steps": False}})
+    assert not [e for e in plan["items"] if e.get("room") == "stairs"]
+    assert "entrance-steps-rail" not in ids(plan)
+
+
+def test_unknown_home_gets_stairs_bath_and_shower():
+    plan = plan_for({"lesion_sites": []})
+    rooms = {e.get("room") for e in plan["items"]}
+    assert {"entrance", "floors", "stairs", "kitchen", "bathroom", "bedroom", "other"} <= rooms
+    assert {"bath-grab-bars", "shower-grab-bar"} <= ids(plan)
+
+
+def test_spine_lesion_rules_out_twisting_and_loaded_bending_with_its_reason():
+    plan = plan_for({"lesion_sites": ["spine-lumbar"], "fracture_risk": "low"})
+    reasons = excluded(plan)
+    assert "twist" in reasons["trunk-twists"].lower() and "lower back" in reasons["trunk-twists"]
+    assert "sit-ups" in reasons
+    advice = " ".join(a["advice"] for a in plan["avoid_in_daily_life"])
+    assert "knee" in advice.lower()
+
+
+def test_humerus_lesion_names_the_side():
+    plan = plan_for({"lesion_sites": ["humerus-left"], "fracture_risk": "low"})
+    assert "left upper arm" in excluded(plan)["overhead-press"]
+
+
+def test_unknown_fracture_risk_counts_as_high():
+    unknown = plan_for({"lesion_sites": ["other"]})
+    high = plan_for({"lesion_sites": ["other"], "fracture_risk": "high"})
+    assert set(excluded(unknown)) == set(excluded(high))
+    assert "not been assessed" in excluded(unknown)["tai-chi"]
+
+
+def test_fluid_limit_caps_every_amount():
+    plan = plan_for({"lesion_sites": [], "fluid_restriction_ml": 900,
+                     "bone_agent": "zoledronic-acid", "bone_agent_started": True,
+                     "bone_agent_start": "2026-10-01"})
+    daily = item(plan, "daily-drinks-within-limit")
+    assert daily["target_ml"] == 900
+    assert daily["schedule"]["times_per_day"] * daily["drink_ml"] <= 900
+    assert "daily-drinks" not in ids(plan) and "infusion-day-drinks" not in ids(plan)
+    assert "infusion-day-drinks-within-limit" in ids(plan)
+
+
+def test_no_limit_gets_the_general_target():
+    plan = plan_for({"lesion_sites": [], "fluid_restriction_ml": None})
+    assert item(plan, "daily-drinks")["target_ml"] == 1600
+    assert "daily-drinks-within-limit" not in ids(plan)
+
+
+def test_injection_has_no_infusion_advice():
+    plan = plan_for({"lesion_sites": [], "bone_agent": "denosumab", "bone_agent_started": True,
+                     "bone_agent_start": "2026-09-01"})
+    assert "injection-day" in ids(plan)
+    assert not {"infusion-day", "infusion-day-drinks", "kidney-test-before-infusion"} & ids(plan)
+    assert not [e for e in plan["items"] if "infusion" in texts(e).lower()
+                and e["domain"] == "hydration"]
+
+
+def test_dose_days_follow_the_agent_interval_from_the_start():
+    plan = plan_for({"lesion_sites": [], "bone_agent": "zoledronic-acid",
+                     "bone_agent_started": True, "bone_agent_start": "2026-08-01"})
+    schedule = item(plan, "infusion-day")["schedule"]
+    assert schedule == {"kind": "every-n-weeks", "weeks": 4, "from": "2026-12-19"}
+    assert (dt.date(2026, 12, 19) - dt.date(2026, 8, 1)).days % 28 == 0
+
+
+def test_agent_starting_in_ten_days_makes_the_dental_check_urgent():
+    start = TODAY + dt.timedelta(days=10)
+    plan = plan_for({"lesion_sites": [], "bone_agent": "denosumab",
+                     "bone_agent_started": False, "bone_agent_start": start.isoformat()})
+    due = dt.date.fromisoformat(item(plan, "dental-exam-before-first-dose")["schedule"]["due"])
+    assert TODAY <= due < start
+    assert any("10 day" in w and "denosumab" in w for w in plan["warnings"])
+
+
+def test_recent_exam_and_far_start_gives_no_warning():
+    plan = plan_for({"lesion_sites": [], "bone_agent": "denosumab", "bone_agent_started": False,
+                     "bone_agent_start": "2027-03-01", "last_dental_exam": "2026-10-01"})
+    assert not [w for w in plan["warnings"] if "dental" in w.lower()]
+    assert "dental-exam-before-first-dose" not in ids(plan)
+
+
+def test_start_date_passed_without_a_dose_is_due_now():
+    plan = plan_for({"lesion_sites": [], "bone_agent": "denosumab", "bone_agent_started": False,
+                     "bone_agent_start": "2026-11-01"})
+    exam = item(plan, "dental-exam-before-first-dose")
+    assert exam["schedule"]["due"] == TODAY.isoformat()
+    assert item(plan, "injection-day")["schedule"]["from"] is None
+
+
+def test_overdue_six_monthly_check_is_due_today():
+    plan = plan_for({"lesion_sites": [], "bone_agent": "pamidronate", "bone_agent_started": True,
+                     "last_dental_exam": "2025-01-10"})
+    assert item(plan, "dental-checkup-now-on-treatment")["schedule"]["due"] == TODAY.isoformat()
+
+
+def test_undecided_agent_gets_the_dental_exam_now():
+    plan = plan_for({"lesion_sites": [], "bone_agent": "undecided"})
+    assert item(plan, "dental-exam-before-any-bone-medicine")["schedule"]["due"] == "2026-11-22"
+
+
+def test_no_agent_no_bone_medicine_items():
+    plan = plan_for({"lesion_sites": [], "bone_agent": "none"})
+    assert not {"tell-every-dentist", "injection-day", "infusion-day", "low-calcium",
+                "dental-exam-before-any-bone-medicine"} & ids(plan)
+
+
+def test_unstable_spine_rules_out_all_spinal_movement():
+    plan = plan_for({"lesion_sites": ["spine-lumbar"], "spinal_instability": True,
+                     "fracture_risk": "low"})
+    spinal = {"spinal-rotation", "spinal-flexion-loaded", "spinal-extension", "spinal-axial-load"}
+    assert not [e for e in plan["items"] if spinal & set(e.get("movements", []))]
+
+
+def test_fall_screen_counts_what_the_profile_answers():
+    plan = plan_for({"lesion_sites": [], "falls_past_year": 2, "mobility_aid": "cane"})
+    assert plan["fall_screen"]["points_from_profile"] == 4
+    assert any("4 or more" in w for w in plan["warnings"])
+    calm = plan_for({"lesion_sites": [], "falls_past_year": 0, "mobility_aid": "none"})
+    assert calm["fall_screen"]["points_from_profile"] == 0
+
+
+def test_why_names_the_fact_that_triggered_the_item():
+    plan = plan_for({"lesion_sites": [], "home": {"pets": True}})
+    assert "You have pets at home." in item(plan, "floors-pets-things-out-of-path")["why"]
+    unsure = plan_for({"lesion_sites": []})
+    assert any("to be safe" in w for w in item(unsure, "floors-pets-things-out-of-path")["why"])
