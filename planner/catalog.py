@@ -7,127 +7,32 @@ editing content sees the whole list; `load_catalog` raises CatalogError when the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from planner.conditions import FIELDS, ConditionError, Node, compile_condition
-
-DOMAINS = ("home-safety", "exercise", "dental", "hydration", "red-flags")
-AUDIENCES = ("patient", "caregiver", "physio", "household")
-ROOMS = ("entrance", "floors", "stairs", "kitchen", "bathroom", "bedroom", "other")
-EXERCISE_KINDS = ("aerobic", "strength", "balance", "flexibility", "breathing", "daily-activity")
-ANCHORS = ("today", "agent_start", "next_dose", "dental_recall")
-PLACEHOLDERS = (
-    "agent", "start", "days_to_start", "weeks_to_start", "next_dose", "interval_weeks",
-    "last_exam", "limit_ml", "target_ml", "drinks", "drink_ml",
+from planner.catalog_model import (  # noqa: F401  (re-exported: the catalog's public names)
+    ANCHORS,
+    AUDIENCES,
+    DOMAINS,
+    EXERCISE_KINDS,
+    FILE_KEYS,
+    ID_PATTERN,
+    ITEM_KEYS,
+    PLACEHOLDERS,
+    ROOMS,
+    Agent,
+    AvoidRule,
+    Catalog,
+    CatalogError,
+    Item,
+    Movement,
+    Schedule,
+    ScreenQuestion,
+    WarningRule,
 )
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-ITEM_KEYS = {
-    "required": {"id", "title", "detail", "why", "sources", "audience", "schedule"},
-    "optional": {"when", "emphasis", "room", "kind", "movements"},
-}
-FILE_KEYS = {
-    "home-safety": {"domain", "items", "warnings", "fall_screen"},
-    "exercise": {"domain", "items", "warnings", "movements", "avoid_rules"},
-    "dental": {"domain", "items", "warnings"},
-    "hydration": {"domain", "items", "warnings", "targets"},
-    "red-flags": {"domain", "items", "warnings"},
-}
-
-
-class CatalogError(ValueError):
-    """The catalog is invalid; `problems` lists every one, each naming file and item."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
-@dataclass(frozen=True)
-class Schedule:
-    kind: str
-    times: int | str | None = None  # times_per_day / times_per_week; "drinks" for hydration
-    weeks: int | str | None = None  # every-n-weeks; "agent" for the agent's interval
-    anchor: str | None = None  # once: due anchor; every-n-weeks: from anchor
-    days: int = 0  # once: offset from the anchor
-
-
-@dataclass(frozen=True)
-class Item:
-    id: str
-    domain: str
-    title: str
-    detail: str
-    why: str
-    sources: tuple[str, ...]
-    audience: str
-    schedule: Schedule
-    when: Node | None = None
-    emphasis: Node | None = None
-    room: str | None = None
-    kind: str | None = None
-    movements: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class WarningRule:
-    id: str
-    when: Node
-    text: str
-
-
-@dataclass(frozen=True)
-class Movement:
-    label: str
-    no: str
-
-
-@dataclass(frozen=True)
-class AvoidRule:
-    id: str
-    when: Node | None
-    avoid: tuple[str, ...]
-    daily_life: str
-    sources: tuple[str, ...]
-    reason: str | None = None
-
-
-@dataclass(frozen=True)
-class Agent:
-    name: str
-    route: str
-    interval_weeks: int | None
-    sources: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ScreenQuestion:
-    text: str
-    points: int
-    answered_by: Node | None
-
-
-@dataclass(frozen=True)
-class Catalog:
-    items: tuple[Item, ...]
-    warnings: tuple[WarningRule, ...]
-    sources: dict[str, str]
-    facts: dict[str, dict[Any, str]]
-    agents: dict[str, Agent]
-    settings: dict[str, int]
-    movements: dict[str, Movement]
-    avoid_rules: tuple[AvoidRule, ...]
-    targets: dict[str, int] = field(default_factory=dict)
-    target_sources: tuple[str, ...] = ()
-    fall_screen: tuple[ScreenQuestion, ...] = ()
-    at_risk_points: int = 0
-
-    def item(self, item_id: str) -> Item | None:
-        """The catalog item with this id, or None."""
-        return next((i for i in self.items if i.id == item_id), None)
+from planner.conditions import FIELDS, ConditionError, Node, compile_condition
 
 
 class _Problems:
@@ -322,7 +227,7 @@ def _avoid_rules(raw: Any, fname: str, catalog: dict, problems: _Problems) -> li
         where = f"{fname}: rule {entry.get('id') if isinstance(entry, dict) else entry}"
         if not isinstance(entry, dict) or set(entry) - allowed or not {
             "id", "avoid", "daily_life", "sources"} <= set(entry):
-            problems.add(where, "a rule has id, avoid, daily_life, sources and optional when, reason")
+            problems.add(where, "a rule has id, avoid, daily_life, sources; optional when, reason")
             continue
         for movement in entry["avoid"] or []:
             if movement not in catalog["movements"]:
@@ -384,7 +289,8 @@ def _registry(folder: Path, problems: _Problems) -> dict:
             _text(phrase, f"facts.yaml: {field_name}.{key}", "phrase", problems,
                   allowed=PLACEHOLDERS + ("value",))
     return {
-        "sources": {k: v["cite"] for k, v in sources.items() if isinstance(v, dict) and "cite" in v},
+        "sources": {k: v["cite"] for k, v in sources.items()
+                    if isinstance(v, dict) and "cite" in v},
         "facts": facts, "agents": agents, "settings": settings, "movements": {},
     }
 
