@@ -88,7 +88,7 @@ def _compile_leaf(field: str, spec: Any) -> Leaf:
             if kind is not None:
                 raise ConditionError(f"{field} is not a number: at_least/at_most do not apply")
             bounds = [spec.get("at_least"), spec.get("at_most")]
-            if any(b is not None and (isinstance(b, bool) or not isinstance(b, int)) for b in bounds):
+            if any(b is not None and not _is_number(b) for b in bounds):
                 raise ConditionError(f"{field}: at_least/at_most take whole numbers")
             return Leaf(field, "range", low=bounds[0], high=bounds[1])
         raise ConditionError(f"{field}: unknown test {sorted(keys)}")

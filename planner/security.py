@@ -10,8 +10,8 @@ from collections.abc import Callable
 from flask import Flask, abort, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
-from planner.store import accounts
 from planner.db import get_db
+from planner.store import accounts
 
 # No inline script anywhere: htmx is configured through a <meta> tag, and styles come from
 # app.css (htmx's own indicator style is switched off in that config).
