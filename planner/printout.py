@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from typing import Any
+
+from planner.context import readable
 
 DOMAIN_LABELS = {
     "home-safety": "Home safety",
@@ -15,10 +18,11 @@ DOMAIN_LABELS = {
 
 
 def describe_schedule(schedule: dict[str, Any]) -> str:
-    """A schedule in plain words ("3 times a week", "once, by 2026-12-12")."""
+    """A schedule in plain words with readable dates ("every 4 weeks from 19 December 2026")."""
     kind = schedule["kind"]
     if kind == "once":
-        return f"once, by {schedule['due']}"
+        due = schedule.get("due")
+        return f"once, by {readable(dt.date.fromisoformat(due))}" if due else "once"
     if kind == "daily":
         n = schedule["times_per_day"]
         return "every day" if n == 1 else f"{n} times a day"
@@ -26,8 +30,10 @@ def describe_schedule(schedule: dict[str, Any]) -> str:
         n = schedule["times_per_week"]
         return "once a week" if n == 1 else f"{n} times a week"
     if kind == "every-n-weeks":
-        start = schedule.get("from") or "a date your team will give you"
-        return f"every {schedule['weeks']} weeks from {start}"
+        start = schedule.get("from")
+        when = f"from {readable(dt.date.fromisoformat(start))}" if start else (
+            "(your care team will give you the date)")
+        return f"every {schedule['weeks']} weeks {when}"
     return "when needed"
 
 
