@@ -61,3 +61,11 @@ def m001_initial(db: Database) -> None:
     db["tick_events"].create_index(["household_id", "at"])
     db["ticks"].create_index(["household_id", "occurrence"])
     db.index_foreign_keys()
+
+
+@migrations()
+def m002_login_failures(db: Database) -> None:
+    """Wrong-password attempts per email, so that sign-in can be slowed after many of them."""
+    db["login_failures"].create({"id": int, "email": str, "at": str}, pk="id",
+                                not_null={"email", "at"}, strict=True)
+    db["login_failures"].create_index(["email", "at"])
