@@ -1,0 +1,107 @@
+"""What was done, by whom, when: the state of each task occurrence and its append-only history.
+
+Every change is an idempotent *set* to a named state, never a toggle: setting "done" twice
+leaves it done, and two people tapping at once both get what they asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlite_utils import Database
+
+from planner.recurrence import STATES
+from planner.sqlite import transaction
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def _get(db: Database, household_id: int, item_id: str, occurrence: str,
+         slot: int) -> dict | None:
+    rows = list(db.query(
+        "select * from ticks where household_id = ? and item_id = ? and occurrence = ?"
+        " and slot = ?", [household_id, item_id, occurrence, slot]))
+    return rows[0] if rows else None
+
+
+def set_state(db: Database, household_id: int, item_id: str, occurrence: str, slot: int,
+              state: str, by_user: int, done_for: int | None = None,
+              at: str | None = None) -> dict:
+    """Set one occurrence (and slot) of a task to `state`; return the ticks row.
+
+    The row and a history event are written in one transaction. Setting the state it already
+    has changes nothing and records nothing: the first person to mark it keeps the credit.
+    `at` (UTC ISO 8601) defaults to now.
+    """
+    if state not in STATES:
+        raise ValueError(f"state must be one of {', '.join(STATES)}")
+    at = at or _now()
+    key = {"household_id": household_id, "item_id": item_id, "occurrence": occurrence,
+           "slot": slot}
+    with transaction(db):
+        row = _get(db, household_id, item_id, occurrence, slot)
+        if row is not None and row["state"] == state:
+            return row
+        if row is None and state == "open":
+            return {**key, "state": "open", "by_user": None, "done_for": None,
+                    "updated_at": None}
+        change = {"state": state, "by_user": by_user, "done_for": done_for}
+        db["ticks"].upsert({**key, **change, "updated_at": at},
+                           pk=("household_id", "item_id", "occurrence", "slot"))
+        db["tick_events"].insert({**key, **change, "at": at})
+        return _get(db, household_id, item_id, occurrence, slot)
+
+
+def states(db: Database, household_id: int, occurrences: list[str]) -> list[dict]:
+    """The tick rows of a household for these occurrences (days, "once"), with the names of who
+    ticked (`by_name`) and for whom (`for_name`)."""
+    if not occurrences:
+        return []
+    marks = ", ".join("?" for _ in occurrences)
+    return list(db.query(
+        "select ticks.*, who.name as by_name, whom.name as for_name from ticks"
+        " left join users who on who.id = ticks.by_user"
+        " left join users whom on whom.id = ticks.done_for"
+        f" where ticks.household_id = ? and ticks.occurrence in ({marks})",
+        [household_id, *occurrences]))
+
+
+def get_state(db: Database, household_id: int, item_id: str, occurrence: str,
+              slot: int = 0) -> str:
+    """The state of one occurrence and slot ("open" if never set)."""
+    row = _get(db, household_id, item_id, occurrence, slot)
+    return row["state"] if row else "open"
+
+
+def _day_start(day: dt.date) -> str:
+    """The stored (UTC) time at which a local day begins."""
+    local = dt.datetime.combine(day, dt.time()).astimezone()
+    return local.astimezone(dt.UTC).isoformat()
+
+
+def history(db: Database, household_id: int, start_day: dt.date, end_day: dt.date) -> list[dict]:
+    """Every change of state from the start of local day `start_day` to the end of `end_day`,
+    oldest first, with the task's domain, title and drink size, and the names of who did it
+    (`by_name`) and for whom (`for_name`). The (household_id, at) index serves the range."""
+    return list(db.query(
+        "select tick_events.*, tasks.domain, json_extract(tasks.item_json, '$.title') as title,"
+        " json_extract(tasks.item_json, '$.drink_ml') as drink_ml,"
+        " who.name as by_name, whom.name as for_name from tick_events"
+        " left join tasks on tasks.household_id = tick_events.household_id"
+        " and tasks.item_id = tick_events.item_id"
+        " left join users who on who.id = tick_events.by_user"
+        " left join users whom on whom.id = tick_events.done_for"
+        " where tick_events.household_id = ? and tick_events.at >= ? and tick_events.at < ?"
+        " order by tick_events.at, tick_events.id",
+        [household_id, _day_start(start_day), _day_start(end_day + dt.timedelta(days=1))]))
+
+
+def patient_of(db: Database, household_id: int) -> dict | None:
+    """The household's patient member ({user_id, name}), the first if there are several."""
+    rows = list(db.query(
+        "select members.user_id, users.name from members join users on users.id = members.user_id"
+        " where members.household_id = ? and members.role = 'patient'"
+        " order by members.joined_at, users.id limit 1", [household_id]))
+    return rows[0] if rows else None

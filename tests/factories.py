@@ -1,0 +1,45 @@
+"""Users, households and plans for tests, made through the real store functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from planner.engine import build_plan
+from planner.store import accounts, plans
+
+_n = itertools.count(1)
+DAY = dt.date(2026, 11, 23)  # a Monday
+PROFILE = {
+    "lesion_sites": ["femur-left", "pelvis"], "fracture_risk": "high", "weight_bearing": "partial",
+    "mobility_aid": "walker", "bone_agent": "zoledronic-acid", "bone_agent_started": True,
+    "bone_agent_start": "2026-08-01", "kidney_problems": False, "falls_past_year": 1,
+    "home": {"entrance_steps": True, "pets": True, "night_toilet_trips": True, "bathtub": True},
+}
+
+
+def user(db, name: str = "Anna") -> dict:
+    """A new user with a unique email."""
+    return accounts.create_user(db, f"{name.lower()}{next(_n)}@example.org", name, "pw-123456789")
+
+
+def household(db, role: str = "patient", name: str = "Anna") -> tuple[dict, dict]:
+    """A new household and its first member (with `role`): (household, user)."""
+    person = user(db, name)
+    return accounts.create_household(db, f"{name}'s home", person["id"], role), person
+
+
+def member(db, household_id: int, role: str = "caregiver", name: str = "Ben") -> dict:
+    """A new user who joins the household with `role`."""
+    person = user(db, name)
+    accounts.add_member(db, household_id, person["id"], role)
+    return person
+
+
+def with_plan(db, catalog, household_id: int, user_id: int, profile: dict | None = None,
+              day: dt.date = DAY) -> dict:
+    """Apply the plan for `profile` (default PROFILE) on `day`; return the plan."""
+    profile = profile or PROFILE
+    plan = build_plan(profile, catalog, day)
+    plans.apply_plan(db, household_id, plan, profile, user_id)
+    return plan

@@ -1,0 +1,129 @@
+"""Ticks are idempotent sets with an append-only history; concurrent taps lose nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+
+from planner.sqlite import connect
+from planner.store import ticks
+from tests import factories as f
+
+
+@pytest.fixture
+def home(db):
+    household, anna = f.household(db)
+    ben = f.member(db, household["id"])
+    return household["id"], anna["id"], ben["id"]
+
+
+def events(db, household_id):
+    return list(db.query("select * from tick_events where household_id = ? order by id",
+                         [household_id]))
+
+
+def test_set_done_twice_stays_done_and_records_once(db, home):
+    hid, anna, ben = home
+    first = ticks.set_state(db, hid, "walk", "2026-11-23", 0, "done", anna)
+    again = ticks.set_state(db, hid, "walk", "2026-11-23", 0, "done", ben)
+    assert first["state"] == again["state"] == "done"
+    assert again["by_user"] == anna  # the first to mark it keeps the credit
+    assert len(events(db, hid)) == 1
+
+
+def test_open_after_done_reopens_and_both_are_in_the_history(db, home):
+    hid, anna, ben = home
+    ticks.set_state(db, hid, "walk", "2026-11-23", 0, "done", anna)
+    row = ticks.set_state(db, hid, "walk", "2026-11-23", 0, "open", ben)
+    assert row["state"] == "open" and row["by_user"] == ben
+    assert [e["state"] for e in events(db, hid)] == ["done", "open"]
+    assert ticks.get_state(db, hid, "walk", "2026-11-23") == "open"
+
+
+def test_open_when_never_set_stores_nothing(db, home):
+    hid, anna, _ = home
+    row = ticks.set_state(db, hid, "walk", "2026-11-23", 0, "open", anna)
+    assert row["state"] == "open" and events(db, hid) == []
+    assert db["ticks"].count == 0
+
+
+def test_every_state_and_a_bad_one(db, home):
+    hid, anna, _ = home
+    for state in ("not-today", "not-applicable", "needs-help", "done"):
+        assert ticks.set_state(db, hid, "rail", "once", 0, state, anna)["state"] == state
+    with pytest.raises(ValueError):
+        ticks.set_state(db, hid, "rail", "once", 0, "toggle", anna)
+    assert ticks.get_state(db, hid, "rail", "once") == "done"
+
+
+def test_done_for_and_names(db, home):
+    hid, anna, ben = home
+    ticks.set_state(db, hid, "walk", "2026-11-23", 0, "done", ben, done_for=anna)
+    row, = ticks.states(db, hid, ["2026-11-23"])
+    assert row["by_name"] == "Ben" and row["for_name"] == "Anna"
+    assert ticks.states(db, hid, ["2026-11-24"]) == [] and ticks.states(db, hid, []) == []
+    assert ticks.patient_of(db, hid)["user_id"] == anna
+
+
+def test_history_covers_whole_local_days(db, home, catalog):
+    hid, anna, _ = home
+    f.with_plan(db, catalog, hid, anna)
+
+    def stamp(day, hour):
+        moment = dt.datetime.combine(day, dt.time(hour)).astimezone()
+        return moment.astimezone(dt.UTC).isoformat()
+
+    sun, mon = dt.date(2026, 11, 22), dt.date(2026, 11, 23)
+    ticks.set_state(db, hid, "belly-breathing", "2026-11-22", 0, "done", anna, at=stamp(sun, 23))
+    ticks.set_state(db, hid, "belly-breathing", "2026-11-23", 0, "done", anna, at=stamp(mon, 0))
+    ticks.set_state(db, hid, "walk-with-aid", "2026-11-29", 0, "done", anna,
+                    at=stamp(mon + dt.timedelta(days=6), 23))
+    week = ticks.history(db, hid, mon, mon + dt.timedelta(days=6))
+    assert [(e["item_id"], e["occurrence"]) for e in week] == [
+        ("belly-breathing", "2026-11-23"), ("walk-with-aid", "2026-11-29")]
+    assert week[0]["domain"] == "exercise" and week[0]["by_name"] == "Anna"
+    assert week[0]["title"]
+    assert len(ticks.history(db, hid, sun, sun)) == 1
+
+
+def test_history_uses_the_household_at_index(db, home):
+    plan = " ".join(str(row) for row in db.execute(
+        "explain query plan select * from tick_events where household_id = ? and at >= ?"
+        " and at < ?", [1, "a", "b"]).fetchall())
+    assert "idx_tick_events_household_id_at" in plan
+
+
+def test_concurrent_sets_from_threads_lose_nothing(app, db, home):
+    """Eight people tap different slots and the same slot at once: every tap is kept."""
+    hid, anna, ben = home
+    path = app.config["DATABASE"]
+    barrier = threading.Barrier(8)
+    errors = []
+
+    def tap(n):
+        conn = connect(path)
+        try:
+            barrier.wait()
+            for slot in range(n * 4, n * 4 + 4):
+                ticks.set_state(conn, hid, "daily-drinks", "2026-11-23", slot, "done",
+                                anna if n % 2 else ben)
+            ticks.set_state(conn, hid, "walk", "2026-11-23", 0, "done", anna)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=tap, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    rows = ticks.states(db, hid, ["2026-11-23"])
+    drinks = [r for r in rows if r["item_id"] == "daily-drinks"]
+    assert sorted(r["slot"] for r in drinks) == list(range(32))
+    assert all(r["state"] == "done" for r in rows)
+    walk_events = [e for e in events(db, hid) if e["item_id"] == "walk"]
+    assert len(walk_events) == 1  # the same set by eight people is one change
