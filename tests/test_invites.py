@@ -33,7 +33,7 @@ def _make_link(client, home, role="physio", expires="7") -> str:
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).text
     assert "Your invite link is ready" in page
-    return re.search(r'value="http://localhost(/join/[^"]+)"', page).group(1)
+    return re.search(r'id="new-invite-url">http://localhost(/join/[^<]+)</p>', page).group(1)
 
 
 def test_link_is_shown_once_and_only_its_hash_is_stored(client, db, home):
