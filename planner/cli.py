@@ -91,5 +91,77 @@ def check_content(checklists: str | None) -> None:
                f"{len(catalog.avoid_rules)} movement rules")
 
 
+def _database(path: str | None) -> str:
+    """The database file: --db, else what the web app would use (PLANNER_DATABASE, the
+    instance config.py, or planner.db in the instance folder), without starting the app."""
+    if path:
+        return str(Path(path).resolve())
+    from flask import Flask
+
+    probe = Flask("planner", instance_relative_config=True)
+    probe.config["DATABASE"] = str(Path(probe.instance_path) / "planner.db")
+    probe.config.from_pyfile("config.py", silent=True)
+    probe.config.from_prefixed_env("PLANNER")
+    return str(probe.config["DATABASE"])
+
+
+@cli.command()
+@click.option("--db", "path", metavar="PATH", help="Database file (default: the app's).")
+def migrate(path: str | None) -> None:
+    """Create or bring the database up to date (safe to run again)."""
+    from planner.db import migrate as apply
+
+    target = _database(path)
+    applied = apply(target)
+    click.echo(f"{target}: " + (f"applied {', '.join(applied)}" if applied else "up to date"))
+
+
+@cli.command()
+@click.option("--demo", is_flag=True,
+              help="On an empty database, add a demo household and three demo accounts.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
+              help="Port to listen on.")
+@click.option("--db", "path", metavar="PATH", help="Database file (default: the app's).")
+def serve(demo: bool, host: str, port: int, path: str | None) -> None:
+    """Run the web app with waitress (8 threads); Ctrl-C stops it."""
+    import os
+
+    import waitress
+
+    from planner import create_app
+    from planner import demo as demo_data
+    from planner.db import get_db
+
+    target = _database(path)
+    previous = os.environ.get("PLANNER_DATABASE")
+    os.environ["PLANNER_DATABASE"] = target  # create_app reads it (from_prefixed_env)
+    try:
+        app = create_app()
+    finally:
+        if previous is None:
+            os.environ.pop("PLANNER_DATABASE")
+        else:
+            os.environ["PLANNER_DATABASE"] = previous
+    if demo:
+        with app.app_context():
+            outcome = demo_data.seed(get_db(), app.extensions["planner_catalog"])
+        if outcome == "skipped":
+            click.echo("This database already has accounts: no demo accounts were added.")
+        else:
+            click.echo(("Demo household created." if outcome == "created" else
+                        "Demo household already there.") + " Sign in as any of these, "
+                       f"password {demo_data.PASSWORD}:")
+            for email, name, role in demo_data.ACCOUNTS:
+                click.echo(f"  {email:<24} {name} ({role})")
+    click.echo(f"Database: {target}")
+    click.echo(f"Serving on http://{host}:{port}/  (Ctrl-C to stop)")
+    try:
+        waitress.serve(app, host=host, port=port, threads=8)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}; "
+                                   "is something else using that port? Try --port.") from None
+
+
 if __name__ == "__main__":
     cli()

@@ -1,0 +1,130 @@
+"""Demo data for `planner serve --demo`: one household, three accounts, a plan and a week of ticks.
+
+Only ever written to an empty database, so a real one never gains accounts with a published
+password. Uses the same store functions as the pages, so the demo shows what the app does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from sqlite_utils import Database
+
+from planner import recurrence
+from planner.catalog import Catalog
+from planner.engine import build_plan
+from planner.profile import parse
+from planner.sqlite import transaction
+from planner.store import accounts, plans, ticks
+
+PASSWORD = "demo-password"
+HOUSEHOLD = "Maria's home"
+# (email, name, role); the patient first: the household is created in her name.
+ACCOUNTS = (
+    ("patient@example.org", "Maria Santos", "patient"),
+    ("caregiver@example.org", "Tom Santos", "caregiver"),
+    ("physio@example.org", "Priya Shah", "physio"),
+)
+HISTORY_DAYS = 7
+# Home-check tasks Tom has already seen to: (item id, state, days ago).
+HOME_DONE = (("floors-loose-rugs", "done", 4), ("stairs-light-top-and-bottom", "done", 3),
+             ("stairs-rails-both-sides", "needs-help", 2))
+
+
+def profile(today: dt.date) -> dict:
+    """A realistic profile: a thoracic spine lesion, moderate fracture risk, denosumab starting
+    in three weeks with no recent dental check, stairs and loose rugs, living with a caregiver."""
+    return parse({
+        "lesion_sites": ["spine-thoracic"],
+        "fracture_risk": "moderate",
+        "weight_bearing": "full",
+        "bone_agent": "denosumab",
+        "bone_agent_start": (today + dt.timedelta(days=21)).isoformat(),
+        "bone_agent_started": False,
+        "last_dental_exam": None,
+        "mobility_aid": "none",
+        "lives_alone": False,
+        "falls_past_year": 1,
+        "home": {"stairs_inside": True, "loose_rugs": True, "bathtub": False,
+                 "walk_in_shower": True, "bedroom_upstairs": True, "night_toilet_trips": True},
+    })
+
+
+def _at(day: dt.date, hour: int, minute: int, latest: dt.datetime) -> str:
+    """A local time on `day` as stored (UTC ISO), never later than `latest`."""
+    moment = dt.datetime.combine(day, dt.time(hour, minute)).astimezone()
+    return min(moment, latest).astimezone(dt.UTC).isoformat()
+
+
+def _tick_day(db: Database, household_id: int, day: dt.date, people: dict[str, int],
+              rng: random.Random, latest: dt.datetime, share: float = 1.0) -> None:
+    """Mark a plausible share of the day's due tasks, mostly by Maria, some by Tom for her."""
+    items = plans.tasks(db, household_id)
+    rows = ticks.states(db, household_id, recurrence.occurrences_for(day))
+    view = recurrence.day_view(items, day, recurrence.index_ticks(rows))
+    for n, entry in enumerate(view.due[:max(1, int(len(view.due) * share))]):
+        if entry.status != "due" or entry.occurrence == recurrence.ONCE:
+            continue
+        kind = entry.item["schedule"]["kind"]
+        chance = {"daily": 0.85, "weekly": 0.45}.get(kind, 0.0)
+        by_tom = rng.random() < 0.2
+        who = people["caregiver"] if by_tom else people["patient"]
+        done_for = people["patient"] if by_tom and entry.item.get("audience") == "patient" \
+            else None
+        slots = entry.slots if entry.slots == 1 else rng.randint(entry.slots - 3, entry.slots)
+        for slot in range(slots):
+            roll = rng.random()
+            state = "done" if roll < chance else ("not-today" if roll < chance + 0.05 and
+                                                  entry.slots == 1 else None)
+            if state:
+                at = _at(day, 8 + (n + slot) % 12, rng.randrange(60), latest)
+                ticks.set_state(db, household_id, entry.id, entry.occurrence, slot, state,
+                                by_user=who, done_for=done_for, at=at)
+
+
+def _history(db: Database, household_id: int, people: dict[str, int], today: dt.date) -> None:
+    rng = random.Random(2026)  # the same demo every time
+    latest = dt.datetime.now().astimezone()
+    for back in range(HISTORY_DAYS, 0, -1):
+        _tick_day(db, household_id, today - dt.timedelta(days=back), people, rng, latest)
+    for item_id, state, back in HOME_DONE:
+        if plans.get_task(db, household_id, item_id):
+            day = today - dt.timedelta(days=back)
+            ticks.set_state(db, household_id, item_id, recurrence.ONCE, 0, state,
+                            by_user=people["caregiver"], at=_at(day, 17, 30, latest))
+    if plans.get_task(db, household_id, "exercise-plan-physio-check"):
+        ticks.set_state(db, household_id, "exercise-plan-physio-check", recurrence.ONCE, 0,
+                        "done", by_user=people["physio"],
+                        at=_at(today - dt.timedelta(days=2), 11, 0, latest))
+    # This morning: a start, so that Today shows some progress and plenty still to do.
+    _tick_day(db, household_id, today, people, rng, latest, share=0.3)
+    if plans.get_task(db, household_id, "daily-drinks"):
+        for slot, hour in enumerate((8, 10)):
+            ticks.set_state(db, household_id, "daily-drinks", today.isoformat(), slot, "done",
+                            by_user=people["patient"], at=_at(today, hour, 5, latest))
+
+
+def seed(db: Database, catalog: Catalog, today: dt.date | None = None) -> str:
+    """Create the demo household on an empty database; return what happened.
+
+    "created": the accounts, household, plan and history were written (all or nothing).
+    "present": the demo accounts already exist; nothing was changed.
+    "skipped": the database has other accounts; no demo accounts are added to it.
+    """
+    today = today or dt.date.today()
+    if accounts.user_by_email(db, ACCOUNTS[0][0]) is not None:
+        return "present"
+    with transaction(db):
+        if db.execute("select count(*) from users").fetchone()[0]:
+            return "skipped"
+        people = {role: accounts.create_user(db, email, name, PASSWORD)["id"]
+                  for email, name, role in ACCOUNTS}
+        household = accounts.create_household(db, HOUSEHOLD, people["patient"], "patient")
+        for role in ("caregiver", "physio"):
+            accounts.add_member(db, household["id"], people[role], role)
+        answers = profile(today)
+        plan = build_plan(answers, catalog, today)
+        plans.apply_plan(db, household["id"], plan, answers, people["caregiver"])
+        _history(db, household["id"], people, today)
+    return "created"

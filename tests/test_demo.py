@@ -1,0 +1,117 @@
+"""`planner serve --demo` and `planner migrate`: demo accounts only on an empty database."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from planner import create_app, demo
+from planner.cli import cli
+from planner.sqlite import close_thread_dbs, connect
+from planner.store import accounts
+from tests.conftest import CSRF
+
+# A secret in the environment keeps the command from writing one into the instance folder.
+ENV = {"PLANNER_SECRET_KEY": "cli-test-secret", "PLANNER_DATABASE": None}
+
+
+@pytest.fixture
+def served(monkeypatch):
+    """Run `planner serve ...` without starting a server; yields the calls waitress received."""
+    calls = []
+    monkeypatch.setattr("waitress.serve", lambda app, **kw: calls.append((app, kw)))
+    yield calls
+    close_thread_dbs()
+
+
+def serve(*args):
+    return CliRunner().invoke(cli, ["serve", *args], env=ENV, catch_exceptions=False)
+
+
+def _count(path, table) -> int:
+    db = connect(path)
+    try:
+        return db[table].count
+    finally:
+        db.close()
+
+
+def _sign_in(path, email, password):
+    app = create_app({"DATABASE": str(path), "SECRET_KEY": "x", "TESTING": True})
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["csrf"] = CSRF["csrf_token"]
+    response = client.post("/login", data={"email": email, "password": password, **CSRF})
+    return client, response
+
+
+def test_demo_on_an_empty_database_makes_three_accounts_that_sign_in(tmp_path, served):
+    path = tmp_path / "demo.db"
+    result = serve("--demo", "--db", str(path), "--port", "5099")
+    assert result.exit_code == 0, result.output
+    for email in ("patient@example.org", "caregiver@example.org", "physio@example.org"):
+        assert email in result.stdout
+    assert "password demo-password" in result.stdout
+    assert "http://127.0.0.1:5099/" in result.stdout
+    [(_, options)] = served
+    assert options == {"host": "127.0.0.1", "port": 5099, "threads": 8}
+
+    for email, _, role in demo.ACCOUNTS:
+        client, response = _sign_in(path, email, "demo-password")
+        assert response.status_code == 303
+        page = client.get("/").text
+        assert "Maria&#39;s home" in page
+        assert f"{role if role != 'physio' else 'physiotherapist'} here" in page
+    assert _count(path, "plans") == 1
+    assert _count(path, "tick_events") > 20  # a week of history
+
+
+def test_demo_twice_does_not_duplicate(tmp_path, served):
+    path = tmp_path / "demo.db"
+    serve("--demo", "--db", str(path))
+    counts = {t: _count(path, t) for t in ("users", "households", "plans", "tick_events")}
+    result = serve("--demo", "--db", str(path))
+    assert "Demo household already there." in result.stdout
+    assert {t: _count(path, t) for t in counts} == counts
+    assert counts["users"] == 3 and counts["households"] == 1
+
+
+def test_without_demo_there_are_no_accounts(tmp_path, served):
+    path = tmp_path / "plain.db"
+    result = serve("--db", str(path))
+    assert result.exit_code == 0
+    assert "example.org" not in result.stdout
+    assert _count(path, "users") == 0
+    _, response = _sign_in(path, "patient@example.org", "demo-password")
+    assert response.status_code == 422
+
+
+def test_demo_is_not_added_to_a_database_with_accounts(tmp_path, served):
+    path = tmp_path / "real.db"
+    serve("--db", str(path))
+    db = connect(path)
+    accounts.create_user(db, "someone@example.net", "Someone", "their password")
+    db.close()
+    result = serve("--demo", "--db", str(path))
+    assert "no demo accounts were added" in result.stdout
+    assert _count(path, "users") == 1
+
+
+def test_demo_plan_follows_the_profile(db, catalog):
+    assert demo.seed(db, catalog) == "created"
+    items = {row["item_id"] for row in db.query("select item_id from tasks where active = 1")}
+    assert {"floors-loose-rugs", "stairs-rails-both-sides", "dental-exam-before-first-dose",
+            "injection-day"} <= items
+    roles = {m["email"]: m["role"] for m in accounts.members(db, 1)}
+    assert roles == {"patient@example.org": "patient", "caregiver@example.org": "caregiver",
+                     "physio@example.org": "physio"}
+
+
+def test_migrate_creates_then_reports_up_to_date(tmp_path):
+    path = tmp_path / "new.db"
+    first = CliRunner().invoke(cli, ["migrate", "--db", str(path)], env=ENV)
+    assert first.exit_code == 0
+    assert "applied m001_initial" in first.stdout
+    assert _count(path, "users") == 0
+    second = CliRunner().invoke(cli, ["migrate", "--db", str(path)], env=ENV)
+    assert "up to date" in second.stdout
