@@ -97,11 +97,23 @@ class DayView:
     upcoming: list[Entry]
     when_needed: list[dict[str, Any]]
     home: dict[str, int]
+    week: dict[str, int] = field(default_factory=lambda: {"done": 0, "goal": 0})
+
+    @property
+    def daily(self) -> list[Entry]:
+        """What the day asks for: everything due but the N-times-a-week tasks."""
+        return [e for e in self.due if e.week_done is None]
+
+    @property
+    def weekly(self) -> list[Entry]:
+        """N-times-a-week tasks not yet done enough this week (or done today)."""
+        return [e for e in self.due if e.week_done is not None]
 
     @property
     def counted(self) -> list[Entry]:
-        """The entries that count towards the day's progress ("not today" ones do not)."""
-        return [e for e in self.due if not e.skipped]
+        """The entries that count towards the day's progress: the day's own tasks, without
+        those set to "not today" (not a failure). Weekly tasks count towards `week`."""
+        return [e for e in self.daily if not e.skipped]
 
     @property
     def done_count(self) -> int:
@@ -196,9 +208,14 @@ def _once(item: dict, day: dt.date, ticks: Ticks) -> Entry | None:
     return _entry(item, ONCE, status, ticks, day, due=due)
 
 
+def _done_this_week(item: dict, day: dt.date, ticks: Ticks) -> int:
+    """How often a weekly task was done in the ISO week of `day`, up to and including it."""
+    return sum(1 for d in week_of(day)
+               if d <= day and _state(ticks, item["id"], d.isoformat(), 0) == "done")
+
+
 def _weekly(item: dict, day: dt.date, ticks: Ticks) -> Entry | None:
-    days = [d for d in week_of(day) if d <= day]
-    done = sum(1 for d in days if _state(ticks, item["id"], d.isoformat(), 0) == "done")
+    done = _done_this_week(item, day, ticks)
     today_done = _state(ticks, item["id"], day.isoformat(), 0) == "done"
     if done >= item["schedule"]["times_per_week"] and not today_done:
         return None  # enough this week
@@ -234,7 +251,8 @@ def day_view(items: Iterable[dict], day: dt.date, ticks: Ticks) -> DayView:
     due: list[Entry] = []
     upcoming: list[Entry] = []
     when_needed: list[dict] = []
-    home = {"due": 0, "overdue": 0, "needs_help": 0, "total": 0}
+    home = {"due": 0, "overdue": 0, "needs_help": 0, "total": 0, "next_due": None}
+    week = {"done": 0, "goal": 0}
     horizon = day + dt.timedelta(days=UPCOMING_DAYS)
     for item in items:
         if home_item(item):
@@ -243,6 +261,10 @@ def day_view(items: Iterable[dict], day: dt.date, ticks: Ticks) -> DayView:
         if item["schedule"]["kind"] == "as-needed":
             when_needed.append(item)
             continue
+        if item["schedule"]["kind"] == "weekly":
+            goal = item["schedule"]["times_per_week"]
+            week["goal"] += goal
+            week["done"] += min(goal, _done_this_week(item, day, ticks))
         entry = entry_for(item, day, ticks)
         if entry is None:
             continue
@@ -251,7 +273,7 @@ def day_view(items: Iterable[dict], day: dt.date, ticks: Ticks) -> DayView:
         elif entry.status == "scheduled" or (entry.due and entry.due <= horizon):
             upcoming.append(entry)
     upcoming.sort(key=lambda e: (e.due is None, e.due or day))
-    return DayView(day, due, upcoming, when_needed, home)
+    return DayView(day, due, upcoming, when_needed, home, week)
 
 
 def _count_home(home: dict[str, int], item: dict, day: dt.date, ticks: Ticks) -> None:
@@ -267,6 +289,8 @@ def _count_home(home: dict[str, int], item: dict, day: dt.date, ticks: Ticks) ->
         home["due"] += 1
         if due < day:
             home["overdue"] += 1
+    elif home["next_due"] is None or due < home["next_due"]:
+        home["next_due"] = due
 
 
 def check_tick(item: Mapping[str, Any] | None, occurrence: str, slot: Any, state: str,

@@ -182,8 +182,26 @@ def test_day_view_sorts_due_upcoming_when_needed_and_home():
     assert [e.id for e in view.due] == ["breathe"]
     assert [e.id for e in view.upcoming] == ["dentist", "infusion"]
     assert [i["id"] for i in view.when_needed] == ["signs"]
-    assert view.home == {"due": 2, "overdue": 1, "needs_help": 1, "total": 3}
+    assert view.home == {"due": 2, "overdue": 1, "needs_help": 1, "total": 3, "next_due": None}
     assert view.find("dentist").status == "upcoming"
+
+
+def test_home_counts_say_when_the_next_check_is_due():
+    items = [item("rail", kind="once", domain="home-safety", due="2026-11-30"),
+             item("rugs", kind="once", domain="home-safety", due="2026-11-27")]
+    view = r.day_view(items, MON, {})
+    assert view.home["due"] == 0 and view.home["next_due"] == dt.date(2026, 11, 27)
+
+
+def test_weekly_tasks_count_towards_the_week_not_the_day():
+    items = [item("a", kind="daily", times_per_day=1), weekly(3),
+             item("curls", kind="weekly", times_per_week=2)]
+    ticks = {("walk", "2026-11-23", 0): tick("done"), ("curls", "2026-11-23", 0): tick("done"),
+             ("curls", "2026-11-24", 0): tick("done"), ("curls", "2026-11-25", 0): tick("done")}
+    view = r.day_view(items, dt.date(2026, 11, 26), ticks)
+    assert [e.id for e in view.daily] == ["a"] and [e.id for e in view.weekly] == ["walk"]
+    assert len(view.counted) == 1
+    assert view.week == {"done": 3, "goal": 5}  # curls: 3 done, but 2 are asked
 
 
 def test_progress_does_not_count_not_today():
