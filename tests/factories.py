@@ -43,3 +43,20 @@ def with_plan(db, catalog, household_id: int, user_id: int, profile: dict | None
     plan = build_plan(profile, catalog, day)
     plans.apply_plan(db, household_id, plan, profile, user_id)
     return plan
+
+
+def home(app, db, catalog, plan: bool = True) -> dict:
+    """A household on the pinned day DAY: patient Anna, caregiver Ben, physio Priya, and an
+    outsider Olga with a household of her own. Returns their ids (and the household's)."""
+    app.config["TODAY"] = DAY.isoformat()
+    household, anna = household_(db)
+    ben = member(db, household["id"], "caregiver", "Ben")
+    priya = member(db, household["id"], "physio", "Priya")
+    other, olga = household_(db, "caregiver", "Olga")
+    if plan:
+        with_plan(db, catalog, household["id"], anna["id"])
+    return {"id": household["id"], "patient": anna["id"], "caregiver": ben["id"],
+            "physio": priya["id"], "outsider": olga["id"], "other": other["id"]}
+
+
+household_ = household

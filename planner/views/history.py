@@ -1,0 +1,80 @@
+"""History: a week (Monday to Sunday) of what was done, by whom, per part of the plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, request
+
+from planner import clock, recurrence
+from planner.db import get_db
+from planner.htmx import render
+from planner.printout import DOMAIN_LABELS
+from planner.security import login_required
+from planner.store import ticks
+from planner.views.common import add_filters, enter
+
+bp = Blueprint("history", __name__)
+add_filters(bp)
+STATE_WORDS = {"done": "Done", "not-today": "Not today", "not-applicable": "Not needed here",
+               "needs-help": "Needs help"}
+
+
+def _week(raw: str | None, today: dt.date) -> tuple[list[dt.date], str | None]:
+    """The week holding the asked day, or this week with a note when the day is not a date."""
+    day = clock.parse_day(raw) if raw else today
+    note = None
+    if day is None:
+        note = f"“{raw[:20]}” is not a date written YYYY-MM-DD, so this is the current week."
+        day = today
+    return recurrence.week_of(day), note
+
+
+def _final(events: list[dict]) -> list[dict]:
+    """The last change of each task occurrence in the week, dropping those set back to open."""
+    last: dict[tuple, dict] = {}
+    for event in events:
+        last[(event["item_id"], event["occurrence"], event["slot"])] = event
+    return sorted((e for e in last.values() if e["state"] != "open"), key=lambda e: e["at"])
+
+
+def _group(events: list[dict], days: list[dt.date]) -> list[dict]:
+    """Per domain, per day: one line per task, state and person (drinks added up)."""
+    domains = []
+    for domain, label in {**DOMAIN_LABELS, None: "Other"}.items():
+        mine = [e for e in events if (e["domain"] if e["domain"] in DOMAIN_LABELS else None)
+                == domain]
+        if not mine:
+            continue
+        per_day = []
+        for day in days:
+            lines: dict[tuple, dict] = {}
+            for e in mine:
+                moment = clock.local(e["at"])
+                if moment.date() != day:
+                    continue
+                key = (e["item_id"], e["state"], e["by_user"], e["done_for"])
+                line = lines.setdefault(key, {**e, "count": 0, "time": moment.strftime("%H:%M")})
+                line["count"] += 1
+            if lines:
+                per_day.append((day, list(lines.values())))
+        done = sum(1 for e in mine if e["state"] == "done")
+        domains.append({"key": domain or "other", "label": label, "days": per_day,
+                        "done": done})
+    return domains
+
+
+@bp.get("/h/<int:household_id>/history")
+@login_required
+def show(household_id: int):
+    """The week of ?week=YYYY-MM-DD (any day of it; default this week)."""
+    enter(household_id)
+    today = clock.today()
+    days, note = _week(request.args.get("week"), today)
+    events = _final(ticks.history(get_db(), household_id, days[0], days[-1]))
+    later = days[0] + dt.timedelta(days=7)
+    return render("history/show.html", days=days, note=note, domains=_group(events, days),
+                  done=sum(1 for e in events if e["state"] == "done"),
+                  previous=(days[0] - dt.timedelta(days=7)).isoformat(),
+                  next=later.isoformat() if later <= today else None,
+                  this_week=days[0] <= today <= days[-1], states=STATE_WORDS)

@@ -1,0 +1,103 @@
+"""The profile: seen in plain words, answered as a short form, previewed as a plan, applied.
+
+The form is one page whose sections are the steps (a tired reader can scroll and stop, and
+nothing is lost between steps). Posting it shows a preview of the plan it gives; "Apply this
+plan" posts the same answers again as JSON, checked again here, never trusted.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, flash, g, redirect, request, url_for
+
+from planner import clock, profile_form
+from planner.db import get_db
+from planner.engine import build_plan
+from planner.htmx import render
+from planner.plan_diff import keep_earlier_deadlines, plan_diff
+from planner.printout import DOMAIN_LABELS
+from planner.profile import Problem, validate
+from planner.security import login_required
+from planner.store import plans
+from planner.views.common import EDITORS, add_filters, catalog, enter
+
+bp = Blueprint("profile", __name__)
+add_filters(bp)
+
+
+def _form(household_id: int, values: dict, problems: list[Problem] | None = None):
+    errors, other = profile_form.errors_by_input(problems or [])
+    return render("profile/edit.html", status=422 if problems else 200, steps=profile_form.STEPS,
+                  site_groups=profile_form.SITE_GROUPS, questions=profile_form.QUESTIONS,
+                  values=values, errors=errors,
+                  other_errors=other)
+
+
+def _new_plan(household_id: int, profile: dict) -> tuple[dict, dict | None]:
+    """The plan these answers give today (deadlines already set are kept), and the current."""
+    current = plans.current_plan(get_db(), household_id)
+    old = current["plan"] if current else None
+    return keep_earlier_deadlines(old, build_plan(profile, catalog(), clock.today())), current
+
+
+def _by_domain(items: list[dict]) -> list[tuple[str, list[dict]]]:
+    return [(label, [i for i in items if i["domain"] == domain])
+            for domain, label in DOMAIN_LABELS.items()
+            if any(i["domain"] == domain for i in items)]
+
+
+@bp.get("/h/<int:household_id>/profile")
+@login_required
+def show(household_id: int):
+    """The current plan in short, the answers in words, what is avoided and what left out."""
+    enter(household_id)
+    db = get_db()
+    current = plans.current_plan(db, household_id)
+    profile = plans.get_profile(db, household_id)
+    plan = current["plan"] if current else None
+    warnings = build_plan(profile, catalog(), clock.today())["warnings"] if profile else []
+    counts = [(label, len(items)) for label, items in _by_domain(plan["items"])] if plan else []
+    return render("profile/show.html", current=current, plan=plan, counts=counts,
+                  answers=profile_form.describe(profile) if profile else None,
+                  warnings=warnings, can_edit=g.member["role"] in EDITORS)
+
+
+@bp.route("/h/<int:household_id>/profile/edit", methods=("GET", "POST"))
+@login_required
+def edit(household_id: int):
+    """GET: the questions, filled in with the stored answers. POST: the preview of the plan the
+    answers give, or the questions again with each problem beside its answer (422)."""
+    enter(household_id, EDITORS)
+    if request.method == "GET":
+        profile = plans.get_profile(get_db(), household_id)
+        return _form(household_id, profile_form.form_values(profile))
+    profile, problems = profile_form.read_form(request.form)
+    problems += validate(profile)
+    if problems:
+        return _form(household_id, request.form.to_dict(flat=True) | {
+            "lesion_sites": request.form.getlist("lesion_sites")}, problems)
+    plan, current = _new_plan(household_id, profile)
+    diff = plan_diff(current["plan"] if current else None, plan)
+    added = {i["id"] for i in diff["added"]}
+    return render("profile/preview.html", profile=profile, plan=plan, diff=diff,
+                  added=added, domains=_by_domain(plan["items"]), current=current)
+
+
+@bp.post("/h/<int:household_id>/profile/apply")
+@login_required
+def apply(household_id: int):
+    """Apply the previewed answers: checked again, then plan, profile and tasks in one go."""
+    enter(household_id, EDITORS)
+    try:
+        profile = json.loads(request.form.get("profile_json", ""))
+    except json.JSONDecodeError:
+        profile = None
+    problems = validate(profile)
+    if problems:
+        values = profile_form.form_values(profile if isinstance(profile, dict) else None)
+        return _form(household_id, values, problems)
+    plan, _ = _new_plan(household_id, profile)
+    version = plans.apply_plan(get_db(), household_id, plan, profile, g.user["id"])
+    flash(f"The new plan is in place (version {version}). Here is what is due today.")
+    return redirect(url_for("today.show", household_id=household_id), 303)

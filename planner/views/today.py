@@ -1,0 +1,74 @@
+"""Today: the tasks due and overdue, one tap each, with the day's progress."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask_htmx import make_response
+
+from planner import clock, recurrence
+from planner.db import get_db
+from planner.engine import build_plan
+from planner.htmx import render
+from planner.printout import DOMAIN_LABELS
+from planner.security import login_required
+from planner.store import plans, ticks
+from planner.views.common import add_filters, catalog, day_view, done_for, enter, tick_error
+
+bp = Blueprint("today", __name__)
+add_filters(bp)
+CHANGED = "tasks-changed"
+
+
+def _groups(all_entries: list[recurrence.Entry]) -> list[tuple[str, str, list]]:
+    """Entries by domain (plan order), overdue ones first within each."""
+    out = []
+    for domain, label in DOMAIN_LABELS.items():
+        entries = [e for e in all_entries if e.item["domain"] == domain]
+        entries.sort(key=lambda e: e.status != "overdue")
+        if entries:
+            out.append((domain, label, entries))
+    return out
+
+
+def _warnings(household_id: int) -> list[str]:
+    """The plan's warnings worked out for today, so counts of days stay true."""
+    profile = plans.get_profile(get_db(), household_id)
+    return build_plan(profile, catalog(), clock.today())["warnings"] if profile else []
+
+
+@bp.get("/h/<int:household_id>/today")
+@login_required
+def show(household_id: int):
+    """The day's tasks; an htmx request for the progress region gets only that block."""
+    enter(household_id)
+    view = day_view(household_id)
+    if view is None:
+        return render("today/no_plan.html")
+    return render("today/show.html", block="progress", view=view, groups=_groups(view.daily),
+                  week_groups=_groups(view.weekly),
+                  warnings=_warnings(household_id), day_words=clock.day_words(view.day))
+
+
+@bp.post("/h/<int:household_id>/tasks/<item_id>/state")
+@login_required
+def set_state(household_id: int, item_id: str):
+    """Set one occurrence of a task to the state the form names (never a toggle): the row with
+    htmx (and a tasks-changed event for the progress bar), else 303 back to Today."""
+    enter(household_id)
+    db = get_db()
+    item = plans.get_task(db, household_id, item_id)
+    occurrence = request.form.get("occurrence", "")
+    slot = request.form.get("slot", "0")
+    state = request.form.get("state", "")
+    problem = recurrence.check_tick(item, occurrence, slot, state, clock.today())
+    if problem:
+        return tick_error(problem, bool(current_app.htmx))
+    ticks.set_state(db, household_id, item_id, occurrence, int(slot), state,
+                    by_user=g.user["id"], done_for=done_for(item, state), at=clock.stamp())
+    view = day_view(household_id)
+    entry = view.find(item_id) if view else None
+    if not current_app.htmx:
+        anchor = entry.key if entry else None
+        return redirect(url_for("today.show", household_id=household_id, _anchor=anchor), 303)
+    html = render_template("today/_task.html", entry=entry) if entry else ""
+    return make_response(html, 200, trigger=CHANGED)

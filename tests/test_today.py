@@ -1,0 +1,215 @@
+"""Today: due and overdue tasks by domain, one idempotent tap each, with and without htmx."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.store import plans, ticks
+from tests import factories as f
+from tests.conftest import CSRF, login
+
+DAY = f.DAY.isoformat()
+
+
+@pytest.fixture
+def h(app, db, catalog):
+    return f.home(app, db, catalog)
+
+
+def url(h, item="belly-breathing"):
+    return f"/h/{h['id']}/tasks/{item}/state"
+
+
+def tap(client, h, item="belly-breathing", state="done", occurrence=DAY, slot=0, headers=None):
+    return client.post(url(h, item), data={"occurrence": occurrence, "slot": slot,
+                                           "state": state, **CSRF}, headers=headers or {})
+
+
+def test_anonymous_goes_to_login(client, h):
+    response = client.get(f"/h/{h['id']}/today")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert tap(client, h).status_code == 400  # no session: no CSRF token either
+
+
+def test_anonymous_with_a_session_still_goes_to_login(client, db, h):
+    with client.session_transaction() as session:
+        session["csrf"] = "test-csrf"
+    response = tap(client, h)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert db["ticks"].count == 0
+
+
+def test_outsider_gets_404_and_stores_nothing(client, db, h):
+    login(client, h["outsider"])
+    assert client.get(f"/h/{h['id']}/today").status_code == 404
+    assert tap(client, h).status_code == 404
+    assert db["ticks"].count == 0
+
+
+@pytest.mark.parametrize("role", ["patient", "caregiver", "physio"])
+def test_every_member_sees_today(client, h, role):
+    login(client, h[role])
+    page = client.get(f"/h/{h['id']}/today")
+    assert page.status_code == 200
+    text = page.text
+    assert "Monday 23 November" in text
+    # Warnings first, then progress, then the domains in order.
+    assert text.index('class="warning"') < text.index('id="progress"') < text.index(">Exercise<")
+    assert text.index(">Exercise<") < text.index(">Teeth and bone medicine<") < text.index(">Drinks<")
+    assert "0 of " in text and "done today" in text and "<progress" in text
+    assert 'aria-pressed="false"' in text
+    assert "Breathe slowly into your belly</span>" in text
+    assert "This week, when you feel up to it" in text and "0 of 3 this week" in text
+    assert 'hx-trigger="tasks-changed from:body"' in text
+    assert "Open the home check" in text and "Coming up" in text and "When needed" in text
+
+
+def test_task_button_names_the_task_and_the_state_to_become(client, h):
+    login(client, h["patient"])
+    text = client.get(f"/h/{h['id']}/today").text
+    row = text[text.index('id="task-belly-breathing-2026-11-23"'):]
+    row = row[:row.index("</li>")]
+    assert 'name="state" value="done"' in row and 'aria-pressed="false"' in row
+    assert 'name="occurrence" value="2026-11-23"' in row and 'name="slot" value="0"' in row
+    assert 'value="not-today"' in row and ">Not today<span class=\"visually-hidden\">" in row
+    assert ">Breathe slowly into your belly</span>\n      </button>" in row  # the name: the title
+    assert 'hx-target="this"' in text and 'hx-swap="outerHTML"' in text
+
+
+def test_tap_without_htmx_redirects_back_to_the_row(client, db, h):
+    login(client, h["patient"])
+    response = tap(client, h)
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(
+        f"/h/{h['id']}/today#task-belly-breathing-2026-11-23")
+    assert "HX-Request" in response.headers["Vary"]
+    assert ticks.get_state(db, h["id"], "belly-breathing", DAY) == "done"
+    page = client.get(f"/h/{h['id']}/today").text
+    assert "1 of " in page and "Done by you" in page
+
+
+def test_tap_with_htmx_returns_the_row_and_signals_progress(client, db, h, hx):
+    login(client, h["patient"])
+    response = tap(client, h, headers=hx)
+    assert response.status_code == 200
+    assert response.headers["HX-Trigger"] == "tasks-changed"
+    assert "HX-Request" in response.headers["Vary"]
+    body = response.text.strip()
+    assert body.startswith("<li") and body.count('id="task-') == 1
+    assert 'id="task-belly-breathing-2026-11-23"' in body
+    assert 'aria-pressed="true"' in body and 'value="open"' in body
+    assert "<html" not in body
+
+
+def test_progress_region_alone_for_its_htmx_request(client, h, hx):
+    login(client, h["patient"])
+    tap(client, h)
+    block = client.get(f"/h/{h['id']}/today", headers=hx).text
+    assert "<html" not in block and "<progress" in block and "1 of " in block
+    boosted = client.get(f"/h/{h['id']}/today", headers={**hx, "HX-Boosted": "true"}).text
+    assert "<html" in boosted
+
+
+def test_double_tap_stays_done_and_open_reopens(client, db, h, hx):
+    login(client, h["patient"])
+    tap(client, h, headers=hx)
+    tap(client, h, headers=hx)
+    assert ticks.get_state(db, h["id"], "belly-breathing", DAY) == "done"
+    events = db.execute("select count(*) from tick_events").fetchone()[0]
+    assert events == 1
+    tap(client, h, state="open", headers=hx)
+    assert ticks.get_state(db, h["id"], "belly-breathing", DAY) == "open"
+
+
+def test_not_today_is_not_counted_as_a_failure(client, db, h, hx):
+    login(client, h["patient"])
+    before = client.get(f"/h/{h['id']}/today", headers=hx).text
+    total = int(before.split(" of ")[1].split("<")[0])
+    row = tap(client, h, state="not-today", headers=hx).text
+    assert 'aria-pressed="true"' in row and "Not today: that is fine" in row
+    after = client.get(f"/h/{h['id']}/today", headers=hx).text
+    assert f"0 of {total - 1}</strong>" in after
+
+
+def test_caregiver_ticks_on_the_patients_behalf(client, db, h, hx):
+    login(client, h["caregiver"])
+    row = tap(client, h, headers=hx).text
+    assert "Done by you for Anna" in row
+    tick, = ticks.states(db, h["id"], [DAY])
+    assert tick["by_user"] == h["caregiver"] and tick["done_for"] == h["patient"]
+    login(client, h["patient"])
+    assert "Done by Ben for Anna" in client.get(f"/h/{h['id']}/today").text
+
+
+def test_patient_ticking_records_no_done_for(client, db, h):
+    login(client, h["patient"])
+    tap(client, h)
+    tick, = ticks.states(db, h["id"], [DAY])
+    assert tick["by_user"] == h["patient"] and tick["done_for"] is None
+
+
+def test_drinks_are_taps_up_to_the_target(client, db, h, hx):
+    login(client, h["patient"])
+    for slot in (0, 1, 2):
+        row = tap(client, h, "daily-drinks", slot=slot, headers=hx).text
+    assert "3 of 8 drinks (600 of 1600 ml)" in row
+    assert row.count('aria-pressed="true"') == 3
+    assert 'id="task-daily-drinks-2026-11-23"' in row
+
+
+@pytest.mark.parametrize("item,data,status", [
+    ("no-such-task", {}, 422),
+    ("belly-breathing", {"state": "toggle"}, 422),
+    ("belly-breathing", {"state": "needs-help"}, 422),
+    ("belly-breathing", {"occurrence": "2026-11-24"}, 422),
+    ("belly-breathing", {"occurrence": "yesterday"}, 422),
+    ("belly-breathing", {"occurrence": "once"}, 422),
+    ("belly-breathing", {"slot": "1"}, 422),
+    ("belly-breathing", {"slot": "first"}, 422),
+    ("daily-drinks", {"slot": "8"}, 422),
+    ("tell-every-dentist", {"occurrence": "once"}, 422),  # as needed: not ticked
+])
+def test_bad_taps_are_refused_and_store_nothing(client, db, h, hx, item, data, status):
+    login(client, h["patient"])
+    form = {"occurrence": DAY, "slot": "0", "state": "done", **data, **CSRF}
+    response = client.post(url(h, item), data=form)
+    assert response.status_code == status
+    assert "Please check what you entered" in response.text
+    htmx = client.post(url(h, item), data=form, headers=hx)
+    assert htmx.status_code == status
+    assert htmx.headers["HX-Retarget"] == "#tick-error"
+    assert 'class="field-error"' in htmx.text and "<html" not in htmx.text
+    assert db["ticks"].count == 0 and db["tick_events"].count == 0
+
+
+def test_missing_csrf_is_refused(client, db, h):
+    login(client, h["patient"])
+    response = client.post(url(h), data={"occurrence": DAY, "slot": 0, "state": "done"})
+    assert response.status_code == 400 and db["ticks"].count == 0
+
+
+def test_no_plan_yet_points_to_the_questions(app, client, db, catalog):
+    h = f.home(app, db, catalog, plan=False)
+    login(client, h["patient"])
+    page = client.get(f"/h/{h['id']}/today")
+    assert page.status_code == 200 and "No plan yet" in page.text
+    assert f'href="/h/{h["id"]}/profile/edit"' in page.text
+
+
+def test_overdue_once_task_is_marked(app, client, db, h):
+    app.config["TODAY"] = "2026-12-10"
+    login(client, h["patient"])
+    text = client.get(f"/h/{h['id']}/today").text
+    row = text[text.index('id="task-exercise-plan-physio-check-once"'):]
+    assert "Was due 30 November" in row[:row.index("</li>")]
+
+
+def test_removed_task_is_gone_from_today_but_history_remains(client, db, h, catalog):
+    login(client, h["patient"])
+    tap(client, h, "walk-with-aid")
+    f.with_plan(db, catalog, h["id"], h["patient"], {**f.PROFILE, "mobility_aid": "none"})
+    assert plans.get_task(db, h["id"], "walk-with-aid") is None
+    assert "task-walk-with-aid" not in client.get(f"/h/{h['id']}/today").text
+    assert ticks.get_state(db, h["id"], "walk-with-aid", DAY) == "done"
+    week = client.get(f"/h/{h['id']}/history").text
+    assert "Take a short walk with your walking aid" in week and "by Anna" in week
