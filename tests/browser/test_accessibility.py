@@ -1,0 +1,55 @@
+"""axe-core on every main page, signed out and signed in: no serious or critical violation."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import axe_violations
+from tests.browser.helpers import live_home, sign_in
+
+
+def _report(violations: list[dict]) -> str:
+    return "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — "
+                     + "; ".join(n["target"][0] for n in v["nodes"][:3]) for v in violations)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_public_pages(live_app, page_factory, width):
+    _, base = live_app
+    page = page_factory(width, 900, bypass_csp=True)
+    for path in ("/", "/login", "/signup", "/red-flags"):
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        violations = axe_violations(page)
+        assert not violations, f"{path}:\n{_report(violations)}"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_household_pages(live_app, page_factory, catalog, width):
+    app, base = live_app
+    h = live_home(app, catalog)
+    page = page_factory(width, 900, bypass_csp=True)
+    sign_in(page, base, h["emails"]["caregiver"])
+    home = f"/h/{h['id']}"
+    for path in ("/", f"{home}/today", f"{home}/home", f"{home}/history", f"{home}/profile",
+                 f"{home}/profile/edit", "/red-flags"):
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        violations = axe_violations(page)
+        assert not violations, f"{path}:\n{_report(violations)}"
+
+    # The preview, and the questions again with errors (422).
+    page.goto(f"{base}{home}/profile/edit")
+    page.get_by_role("button", name="See the plan these answers give").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", name="Check the new plan").is_visible()
+    violations = axe_violations(page)
+    assert not violations, f"preview:\n{_report(violations)}"
+
+    page.goto(f"{base}{home}/profile/edit")
+    page.get_by_label("How many times have you fallen in the past year?").fill("300")
+    page.get_by_role("button", name="See the plan these answers give").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", name="Please check 1 answer").is_visible()
+    violations = axe_violations(page)
+    assert not violations, f"questions with errors:\n{_report(violations)}"

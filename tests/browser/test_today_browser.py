@@ -1,0 +1,90 @@
+"""Ticking a task in a real browser: done without a reload, still done after one, and seen
+done by the caregiver in another browser."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.browser.helpers import live_home, sign_in
+
+TITLE = "Breathe slowly into your belly"
+
+
+def test_tick_without_reload_then_seen_by_the_caregiver(live_app, page_factory, catalog):
+    app, base = live_app
+    h = live_home(app, catalog)
+    today = f"/h/{h['id']}/today"
+
+    patient = page_factory(390, 844)
+    sign_in(patient, base, h["emails"]["patient"], today)
+    expect(patient.get_by_role("heading", name="Today")).to_be_visible()
+    progress = patient.locator("#progress .progress-text")
+    expect(progress).to_contain_text("0 of ")
+    button = patient.get_by_role("button", name=TITLE, exact=True)
+    expect(button).to_have_attribute("aria-pressed", "false")
+
+    patient.evaluate("window.__stillHere = 'yes'")
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(progress).to_contain_text("1 of ")  # the progress region listened for the event
+    assert patient.evaluate("window.__stillHere") == "yes"  # no navigation happened
+    expect(patient.locator(f"#task-belly-breathing-{app.config['TODAY']}")).to_contain_text(
+        "Done by you")
+
+    # A second tap sets it back to open (the button now names that state), without reload.
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "false")
+    expect(progress).to_contain_text("0 of ")
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    assert patient.evaluate("window.__stillHere") == "yes"
+
+    patient.reload()
+    expect(patient.get_by_role("button", name=TITLE, exact=True)).to_have_attribute(
+        "aria-pressed", "true")
+    assert patient.evaluate("window.__stillHere") is None  # the reload really happened
+
+    caregiver = page_factory(1280, 900)
+    sign_in(caregiver, base, h["emails"]["caregiver"], today)
+    seen = caregiver.get_by_role("button", name=TITLE, exact=True)
+    expect(seen).to_have_attribute("aria-pressed", "true")
+    expect(caregiver.locator(f"#task-belly-breathing-{app.config['TODAY']}")).to_contain_text(
+        "Done by Anna")
+
+
+def test_drinks_and_home_check_update_in_place(live_app, page_factory, catalog):
+    app, base = live_app
+    h = live_home(app, catalog)
+    page = page_factory(390, 844)
+    sign_in(page, base, h["emails"]["caregiver"], f"/h/{h['id']}/today")
+    page.evaluate("window.__stillHere = 'yes'")
+    page.get_by_role("button", name="Drink 1 of 8, 200 ml").click()
+    page.get_by_role("button", name="Drink 2 of 8, 200 ml").click()
+    expect(page.locator(".task .count").first).to_contain_text("2 of 8 drinks (400 of 1600 ml)")
+
+    page.get_by_role("link", name="Home check").first.click()
+    page.wait_for_load_state("networkidle")
+    room = page.locator("#room-bathroom")
+    expect(room).to_contain_text("0 of ")
+    seat = page.locator("#check-bath-seat")
+    seat.get_by_role("button", name="Needs help").click()
+    expect(seat.get_by_role("button", name="Needs help")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#room-bathroom")).to_contain_text("1 needs help")
+    assert page.evaluate("window.__stillHere") == "yes"  # boosted navigation, no reload
+
+
+def test_without_javascript_the_form_posts_and_redirects(live_app, browser, catalog):
+    app, base = live_app
+    h = live_home(app, catalog)
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390,
+                                                                       "height": 844})
+    try:
+        page = context.new_page()
+        sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/today")
+        page.get_by_role("button", name=TITLE, exact=True).click()
+        page.wait_for_load_state("load")
+        assert page.url.endswith(f"/h/{h['id']}/today#task-belly-breathing-{app.config['TODAY']}")
+        expect(page.get_by_role("button", name=TITLE, exact=True)).to_have_attribute(
+            "aria-pressed", "true")
+    finally:
+        context.close()
