@@ -56,3 +56,22 @@ def test_no_emphasis_for_a_household_one_has_left(client, db, h):
 def test_print_styles_exist(app):
     css = (Path(app.static_folder) / "app.css").read_text()
     assert "@media print" in css and ".flag { break-inside: avoid" in css
+
+
+def test_signs_are_listed_and_no_word_is_lost(catalog):
+    from planner.views.redflags import split_detail
+
+    listed = 0
+    for item in (i for i in catalog.items if i.domain == "red-flags"):
+        parts = split_detail(item.detail)
+        text = " ".join([parts["todo"], *parts["signs"], parts["after"]])
+        words = lambda s: [w.strip(".;:,") for w in s.split()]  # noqa: E731
+        assert [w for w in words(item.detail) if w not in ("The", "signs", "are", "Report")] \
+            == [w for w in words(text) if w not in ("The", "signs", "are", "Report")], item.id
+        listed += bool(parts["signs"])
+    assert listed >= 6
+
+
+def test_signs_shown_as_a_list(client):
+    text = client.get("/red-flags").text
+    assert '<ul class="signs">' in text and "<h3 class=\"signs-label\">The signs</h3>" in text

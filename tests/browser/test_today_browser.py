@@ -52,6 +52,22 @@ def test_tick_without_reload_then_seen_by_the_caregiver(live_app, page_factory, 
         "Done by Anna")
 
 
+def test_keyboard_focus_stays_on_the_task_after_the_swap(live_app, page_factory, catalog):
+    """A keyboard or switch user keeps their place: the new row's button takes the focus."""
+    app, base = live_app
+    h = live_home(app, catalog)
+    page = page_factory(390, 844)
+    sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/today")
+    button = page.get_by_role("button", name=TITLE, exact=True)
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(button).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(button).to_have_attribute("aria-pressed", "false")
+    expect(button).to_be_focused()
+
+
 def test_drinks_and_home_check_update_in_place(live_app, page_factory, catalog):
     app, base = live_app
     h = live_home(app, catalog)
@@ -69,6 +85,7 @@ def test_drinks_and_home_check_update_in_place(live_app, page_factory, catalog):
     seat = page.locator("#check-bath-seat")
     seat.get_by_role("button", name="Needs help").click()
     expect(seat.get_by_role("button", name="Needs help")).to_have_attribute("aria-pressed", "true")
+    expect(seat.get_by_role("button", name="Needs help")).to_be_focused()
     expect(page.locator("#room-bathroom")).to_contain_text("1 needs help")
     assert page.evaluate("window.__stillHere") == "yes"  # boosted navigation, no reload
 
