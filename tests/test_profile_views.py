@@ -198,3 +198,15 @@ def test_preview_with_htmx_boost_is_a_whole_page_and_422_swaps(client, h, hx):
     bad = client.post(edit(h), data={**FULL_FORM, "falls_past_year": "-3", **CSRF},
                       headers=boosted)
     assert bad.status_code == 422 and "must be from 0 to 100" in bad.text.lower()
+
+
+def test_back_from_the_preview_keeps_the_answers_just_given(client, db, h):
+    login(client, h["patient"])
+    preview = client.post(edit(h), data={**FULL_FORM, **CSRF}).text
+    assert "Change these answers" in preview
+    back = client.post(edit(h), data={"back": "1", "profile_json": json.dumps(f.PROFILE), **CSRF})
+    assert back.status_code == 200
+    assert 'value="walker" checked' in back.text and 'value="femur-left" checked' in back.text
+    broken = client.post(edit(h), data={"back": "1", "profile_json": "{", **CSRF})
+    assert broken.status_code == 200 and 'value="walker" checked' not in broken.text
+    assert plans.get_profile(db, h["id"]) is None

@@ -61,13 +61,15 @@ def test_print_styles_exist(app):
 def test_signs_are_listed_and_no_word_is_lost(catalog):
     from planner.views.redflags import split_detail
 
+    def words(text):
+        stripped = (w.strip(".;:,") for w in text.split())
+        return [w for w in stripped if w not in ("The", "signs", "are", "Report")]
+
     listed = 0
     for item in (i for i in catalog.items if i.domain == "red-flags"):
         parts = split_detail(item.detail)
         text = " ".join([parts["todo"], *parts["signs"], parts["after"]])
-        words = lambda s: [w.strip(".;:,") for w in s.split()]  # noqa: E731
-        assert [w for w in words(item.detail) if w not in ("The", "signs", "are", "Report")] \
-            == [w for w in words(text) if w not in ("The", "signs", "are", "Report")], item.id
+        assert words(item.detail) == words(text), item.id
         listed += bool(parts["signs"])
     assert listed >= 6
 

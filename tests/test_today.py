@@ -213,3 +213,16 @@ def test_removed_task_is_gone_from_today_but_history_remains(client, db, h, cata
     assert ticks.get_state(db, h["id"], "walk-with-aid", DAY) == "done"
     week = client.get(f"/h/{h['id']}/history").text
     assert "Take a short walk with your walking aid" in week and "by Anna" in week
+
+
+def test_coming_up_tasks_can_be_done_early(client, db, h, hx):
+    login(client, h["patient"])
+    text = client.get(f"/h/{h['id']}/today").text
+    soon = text[text.index('id="d-next"'):]
+    assert 'id="task-exercise-plan-physio-check-once"' in soon
+    assert "By Monday 30 November" in soon and "next on Saturday 19 December" in soon
+    row = soon[soon.index('id="task-exercise-plan-physio-check-once"'):]
+    assert "Not today" not in row[:row.index("</li>")]
+    done = tap(client, h, "exercise-plan-physio-check", occurrence="once", headers=hx)
+    assert done.status_code == 200 and 'aria-pressed="true"' in done.text
+    assert ticks.get_state(db, h["id"], "exercise-plan-physio-check", "once") == "done"

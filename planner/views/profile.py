@@ -41,6 +41,13 @@ def _new_plan(household_id: int, profile: dict) -> tuple[dict, dict | None]:
     return keep_earlier_deadlines(old, build_plan(profile, catalog(), clock.today())), current
 
 
+def _json(text: str):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return None
+
+
 def _by_domain(items: list[dict]) -> list[tuple[str, list[dict]]]:
     return [(label, [i for i in items if i["domain"] == domain])
             for domain, label in DOMAIN_LABELS.items()
@@ -72,6 +79,10 @@ def edit(household_id: int):
     if request.method == "GET":
         profile = plans.get_profile(get_db(), household_id)
         return _form(household_id, profile_form.form_values(profile))
+    if "back" in request.form:  # from the preview: the answers just given, to change them
+        profile = _json(request.form.get("profile_json", ""))
+        return _form(household_id, profile_form.form_values(
+            profile if isinstance(profile, dict) and not validate(profile) else None))
     profile, problems = profile_form.read_form(request.form)
     problems += validate(profile)
     if problems:
@@ -89,10 +100,7 @@ def edit(household_id: int):
 def apply(household_id: int):
     """Apply the previewed answers: checked again, then plan, profile and tasks in one go."""
     enter(household_id, EDITORS)
-    try:
-        profile = json.loads(request.form.get("profile_json", ""))
-    except json.JSONDecodeError:
-        profile = None
+    profile = _json(request.form.get("profile_json", ""))
     problems = validate(profile)
     if problems:
         values = profile_form.form_values(profile if isinstance(profile, dict) else None)
