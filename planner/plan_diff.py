@@ -12,32 +12,12 @@ import copy
 import datetime as dt
 from typing import Any
 
-from planner.context import readable
+from planner.printout import describe_schedule
 from planner.recurrence import is_dose_day
 
 COMPARED = ("title", "domain", "audience", "room", "target_ml", "drink_ml")
 FIELD_WORDS = {"title": "name", "domain": "part of the plan", "audience": "who it is for",
                "room": "room", "target_ml": "daily amount (ml)", "drink_ml": "size of a drink (ml)"}
-
-
-def schedule_words(schedule: dict[str, Any]) -> str:
-    """A schedule in plain words with readable dates ("every 4 weeks from 19 December 2026")."""
-    kind = schedule["kind"]
-    if kind == "once":
-        due = schedule.get("due")
-        return f"once, by {readable(dt.date.fromisoformat(due))}" if due else "once"
-    if kind == "daily":
-        n = schedule["times_per_day"]
-        return "every day" if n == 1 else f"{n} times a day"
-    if kind == "weekly":
-        n = schedule["times_per_week"]
-        return "once a week" if n == 1 else f"{n} times a week"
-    if kind == "every-n-weeks":
-        start = schedule.get("from")
-        when = f"from {readable(dt.date.fromisoformat(start))}" if start else (
-            "(your care team will give you the date)")
-        return f"every {schedule['weeks']} weeks {when}"
-    return "when needed"
 
 
 def _same_schedule(old: dict[str, Any], new: dict[str, Any]) -> bool:
@@ -78,8 +58,8 @@ def _changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
             changes.append(f"{FIELD_WORDS[name]}: {old.get(name) or 'none'} → "
                            f"{new.get(name) or 'none'}")
     if not _same_schedule(old["schedule"], new["schedule"]):
-        changes.append(f"when: {schedule_words(old['schedule'])} → "
-                       f"{schedule_words(new['schedule'])}")
+        changes.append(f"when: {describe_schedule(old['schedule'])} → "
+                       f"{describe_schedule(new['schedule'])}")
     return changes
 
 

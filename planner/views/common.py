@@ -8,7 +8,7 @@ from markupsafe import escape
 
 from planner import clock, recurrence
 from planner.db import get_db
-from planner.plan_diff import schedule_words
+from planner.printout import describe_schedule
 from planner.security import membership
 from planner.store import plans, ticks
 
@@ -34,7 +34,7 @@ def add_filters(bp: Blueprint) -> None:
                                "clock_date")
     bp.add_app_template_filter(lambda s: clock.day_words(clock.local(s).date(), weekday=False),
                                "clock_day")
-    bp.add_app_template_filter(schedule_words, "schedule_words")
+    bp.add_app_template_filter(describe_schedule, "schedule_words")
     bp.add_app_template_filter(clock.parse_day, "as_date")
 
 
