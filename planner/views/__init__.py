@@ -1,22 +1,13 @@
-"""Blueprints, one per area of the app."""
+"""Blueprints, one per area of the app, registered in one place."""
 
 from __future__ import annotations
 
-import importlib
-
 from flask import Flask
 
-# Each module defines `bp`; listed here so that the app registers them in one place.
-BLUEPRINTS = ("auth", "households", "profile", "today", "walkthrough", "history", "redflags")
+from planner.views import auth, history, households, profile, redflags, today, walkthrough
 
 
 def register(app: Flask) -> None:
-    """Register every blueprint that exists in this package."""
-    for name in BLUEPRINTS:
-        try:
-            module = importlib.import_module(f"planner.views.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"planner.views.{name}":
-                raise
-            continue
+    """Register every blueprint of the app."""
+    for module in (auth, households, profile, today, walkthrough, history, redflags):
         app.register_blueprint(module.bp)
