@@ -37,6 +37,27 @@ def describe_schedule(schedule: dict[str, Any]) -> str:
     return "when needed"
 
 
+def describe_dose(prescription: dict[str, Any] | None) -> str:
+    """A physiotherapist's prescription in plain words ("2 sets of 10, hold each for 5 seconds,
+    3 sessions a week"); empty when there is none. The note is shown on its own, not here."""
+    if not prescription:
+        return ""
+    sets, reps = prescription.get("sets"), prescription.get("reps")
+    hold, sessions = prescription.get("hold_seconds"), prescription.get("sessions_per_week")
+    parts = []
+    if sets and reps:
+        parts.append(f"{sets} {'set' if sets == 1 else 'sets'} of {reps}")
+    elif reps:
+        parts.append(f"{reps} {'time' if reps == 1 else 'times'}")
+    elif sets:
+        parts.append(f"{sets} {'set' if sets == 1 else 'sets'}")
+    if hold:
+        parts.append(f"hold each for {hold} {'second' if hold == 1 else 'seconds'}")
+    if sessions:
+        parts.append("once a week" if sessions == 1 else f"{sessions} sessions a week")
+    return ", ".join(parts)
+
+
 def _wrap(text: str, indent: str) -> str:
     return textwrap.fill(text, width=96, initial_indent=indent, subsequent_indent=indent)
 
@@ -58,6 +79,9 @@ def render_text(plan: dict[str, Any]) -> str:
             mark = "(!)" if item.get("emphasis") else "[ ]"
             lines.append(f"  {mark} {item['title']} ({describe_schedule(item['schedule'])}; "
                          f"for the {item['audience']}{where})")
+            dose = describe_dose(item.get("prescription"))
+            if dose:
+                lines.append(_wrap(f"Your physiotherapist's dose: {dose}.", "      "))
             lines.append(_wrap(item["detail"], "      "))
             lines.append(_wrap("Why: " + " ".join(item["why"]), "      "))
         lines.append("")

@@ -8,7 +8,7 @@ from markupsafe import escape
 
 from planner import clock, recurrence
 from planner.db import get_db
-from planner.printout import describe_schedule
+from planner.printout import describe_dose, describe_schedule
 from planner.security import membership
 from planner.store import plans, ticks
 
@@ -35,6 +35,7 @@ def add_filters(bp: Blueprint) -> None:
     bp.add_app_template_filter(lambda s: clock.day_words(clock.local(s).date(), weekday=False),
                                "clock_day")
     bp.add_app_template_filter(describe_schedule, "schedule_words")
+    bp.add_app_template_filter(describe_dose, "dose_words")
     bp.add_app_template_filter(clock.parse_day, "as_date")
 
 
