@@ -7,7 +7,7 @@ import hmac
 import secrets
 from collections.abc import Callable
 
-from flask import Flask, abort, g, redirect, request, session, url_for
+from flask import Flask, abort, g, make_response, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
 from planner.db import get_db
@@ -42,6 +42,9 @@ def _check_csrf() -> None:
 
 
 def _load_user() -> None:
+    # A request starts with no household: tests that keep an app context open across
+    # requests would otherwise carry the last request's household (and its nav) over.
+    g.household = g.member = None
     user_id = session.get("user_id")
     g.user = accounts.get_user(get_db(), user_id) if user_id else None
     if user_id and g.user is None:
@@ -93,3 +96,18 @@ def membership(household_id: int, roles: tuple[str, ...] | None = None) -> dict:
     g.household = accounts.get_household(get_db(), household_id)
     g.member = member
     return member
+
+
+def link_page(view: Callable) -> Callable:
+    """For pages opened by a secret link (/join/<token>, /view/<token>): never cached, never
+    indexed, and the URL with its token is not sent on to any page opened from them."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        response = make_response(view(*args, **kwargs))
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapped

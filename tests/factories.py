@@ -60,3 +60,20 @@ def home(app, db, catalog, plan: bool = True) -> dict:
 
 
 household_ = household
+
+
+DOSE = {"sets": 2, "reps": 10, "hold_seconds": 5, "sessions_per_week": 3,
+        "note": "Keep the movement slow; rest a minute between sets."}
+OVERRIDE = "the pelvic lesion, stable after radiotherapy"
+
+
+def with_tailored_plan(db, catalog, household_id: int, user_id: int) -> dict:
+    """Apply the plan for PROFILE as a physiotherapist might leave it: the first exercise with
+    a dose (DOSE) and the second added despite a reason (OVERRIDE). Returns the plan."""
+    plan = build_plan(PROFILE, catalog, DAY)
+    exercises = [i for i in plan["items"] if i["domain"] == "exercise"]
+    exercises[0]["prescription"] = dict(DOSE)
+    exercises[1]["prescription"] = {"sets": 1, "reps": 8}
+    exercises[1]["override_reason"] = OVERRIDE
+    plans.apply_plan(db, household_id, plan, PROFILE, user_id)
+    return plan

@@ -107,8 +107,9 @@ def test_non_member_gets_404_on_another_households_pages(client, people):
     login(client, people["outsider"])
     home = people["home"]
     assert client.get(f"/h/{home}/members").status_code == 404
-    assert client.post(f"/h/{home}/invites",
-                       data={"role": "caregiver", "expires": "7", **CSRF}).status_code == 404
+    assert client.post(f"/h/{home}/share/links",
+                       data={"kind": "member", "role": "caregiver", "expires": "7",
+                             **CSRF}).status_code == 404
     assert client.post(f"/h/{home}/members/{people['physio']}/remove",
                        data=CSRF).status_code == 404
     assert client.get("/h/99999/members").status_code == 404

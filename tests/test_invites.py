@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from planner.sqlite import close_thread_dbs, thread_db
-from planner.store import accounts
+from planner.store import accounts, links
 from tests.conftest import CSRF, login
 
 LATER = accounts.now() + dt.timedelta(days=7)
@@ -28,12 +28,12 @@ def home(db):
 
 def _make_link(client, home, role="physio", expires="7") -> str:
     login(client, home["carer"])
-    response = client.post(f"/h/{home['id']}/invites",
-                           data={"role": role, "expires": expires, **CSRF})
+    response = client.post(f"/h/{home['id']}/share/links",
+                           data={"kind": "member", "role": role, "expires": expires, **CSRF})
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).text
     assert "Your invite link is ready" in page
-    return re.search(r'id="new-invite-url">http://localhost(/join/[^<]+)</p>', page).group(1)
+    return re.search(r'id="new-link-url">http://localhost(/join/[^<]+)</p>', page).group(1)
 
 
 def test_link_is_shown_once_and_only_its_hash_is_stored(client, db, home):
@@ -41,10 +41,10 @@ def test_link_is_shown_once_and_only_its_hash_is_stored(client, db, home):
     token = path.rsplit("/", 1)[1]
     assert len(token) >= 43  # 32 random bytes
     stored = db.execute("select token_hash, role, expires_at from invites").fetchone()
-    assert stored[0] == accounts.hash_token(token) and token not in stored[0]
+    assert stored[0] == links.hash_token(token) and token not in stored[0]
     assert stored[1] == "physio"
     assert dt.datetime.fromisoformat(stored[2]) - accounts.now() > dt.timedelta(days=6)
-    page = client.get(f"/h/{home['id']}/members").text
+    page = client.get(f"/h/{home['id']}/share").text
     assert token not in page
     assert "Not used yet; works until" in page
     assert "Cancel this link" in page
@@ -52,8 +52,8 @@ def test_link_is_shown_once_and_only_its_hash_is_stored(client, db, home):
 
 def test_invite_form_errors_are_shown_and_nothing_is_stored(client, db, home):
     login(client, home["carer"])
-    response = client.post(f"/h/{home['id']}/invites",
-                           data={"role": "surgeon", "expires": "365", **CSRF})
+    response = client.post(f"/h/{home['id']}/share/links",
+                           data={"kind": "member", "role": "surgeon", "expires": "365", **CSRF})
     assert response.status_code == 422
     assert "Choose the role of the person you are inviting." in response.text
     assert "Choose how long the link works." in response.text
@@ -62,7 +62,8 @@ def test_invite_form_errors_are_shown_and_nothing_is_stored(client, db, home):
 
 def test_invite_without_csrf_stores_nothing(client, db, home):
     login(client, home["carer"])
-    response = client.post(f"/h/{home['id']}/invites", data={"role": "physio", "expires": "7"})
+    response = client.post(f"/h/{home['id']}/share/links",
+                           data={"kind": "member", "role": "physio", "expires": "7"})
     assert response.status_code == 400
     assert db["invites"].count == 0
 
@@ -86,7 +87,7 @@ def test_link_joins_once_with_its_role(client, app, db, home):
     assert again.status_code == 410
     assert "This invite link has already been used." in again.text
     assert accounts.get_membership(db, home["id"], home["late"]) is None
-    assert "Used by Joiner" in client.get(f"/h/{home['id']}/members").text
+    assert "Used by Joiner" in client.get(f"/h/{home['id']}/share").text
 
 
 def test_a_member_opening_a_link_does_not_use_it_up(client, db, home):
@@ -94,35 +95,35 @@ def test_a_member_opening_a_link_does_not_use_it_up(client, db, home):
     page = client.get(path).text
     assert "You are already a member of this household." in page
     token = path.rsplit("/", 1)[1]
-    accounts.redeem_invite(db, token, home["carer"])
+    links.redeem_invite(db, token, home["carer"])
     assert accounts.get_membership(db, home["id"], home["carer"])["role"] == "caregiver"
-    assert accounts.invite_for_token(db, token)["status"] == "active"
+    assert links.link_for_token(db, token, links.MEMBER)["status"] == "active"
 
 
 def test_expired_link_grants_nothing_and_says_so(client, db, home):
-    token = accounts.create_invite(db, home["id"], "caregiver", home["carer"], LATER)
+    token = links.create_link(db, home["id"], links.MEMBER, home["carer"], LATER, "caregiver")
     later = LATER + dt.timedelta(seconds=1)
-    with pytest.raises(accounts.InviteInvalid) as caught:
-        accounts.redeem_invite(db, token, home["joiner"], at=later)
+    with pytest.raises(links.LinkInvalid) as caught:
+        links.redeem_invite(db, token, home["joiner"], at=later)
     assert caught.value.reason == "expired"
-    past = accounts.create_invite(db, home["id"], "caregiver", home["carer"],
-                                  accounts.now() - dt.timedelta(minutes=1))
+    past = links.create_link(db, home["id"], links.MEMBER, home["carer"],
+                             accounts.now() - dt.timedelta(minutes=1), "caregiver")
     login(client, home["joiner"])
     response = client.post(f"/join/{past}", data=CSRF)
     assert response.status_code == 410
     assert "This invite link has expired." in response.text
     assert accounts.get_membership(db, home["id"], home["joiner"]) is None
     login(client, home["carer"])
-    assert "Expired on" in client.get(f"/h/{home['id']}/members").text
+    assert "Expired on" in client.get(f"/h/{home['id']}/share").text
 
 
 def test_revoked_link_grants_nothing(client, db, home):
     path = _make_link(client, home)
     invite_id = db.execute("select id from invites").fetchone()[0]
-    response = client.post(f"/h/{home['id']}/invites/{invite_id}/revoke", data=CSRF)
+    response = client.post(f"/h/{home['id']}/share/links/{invite_id}/revoke", data=CSRF)
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).text
-    assert "The invite link was cancelled." in page
+    assert "The link was cancelled." in page
     assert "Cancelled on" in page
     login(client, home["joiner"])
     response = client.get(path)
@@ -133,13 +134,13 @@ def test_revoked_link_grants_nothing(client, db, home):
 
 
 def test_revoking_a_used_link_or_another_households_link_does_nothing(db, home):
-    token = accounts.create_invite(db, home["id"], "caregiver", home["carer"], LATER)
-    invite_id = accounts.invite_for_token(db, token)["id"]
+    token = links.create_link(db, home["id"], links.MEMBER, home["carer"], LATER, "caregiver")
+    invite_id = links.link_for_token(db, token, links.MEMBER)["id"]
     other = accounts.create_household(db, "Other", home["late"], "patient")
-    assert not accounts.revoke_invite(db, other["id"], invite_id)
-    accounts.redeem_invite(db, token, home["joiner"])
-    assert not accounts.revoke_invite(db, home["id"], invite_id)
-    assert accounts.invite_for_token(db, token)["status"] == "used"
+    assert not links.revoke_link(db, other["id"], invite_id)
+    links.redeem_invite(db, token, home["joiner"])
+    assert not links.revoke_link(db, home["id"], invite_id)
+    assert links.link_for_token(db, token, links.MEMBER)["status"] == "used"
 
 
 @pytest.mark.parametrize("token", ["not-a-real-token", "x" * 43, "%00"])
@@ -172,7 +173,7 @@ def test_anonymous_visitor_signs_up_through_the_link_and_comes_back(client, app,
 
 
 def test_two_people_racing_for_one_link_only_one_joins(app, db, home):
-    token = accounts.create_invite(db, home["id"], "caregiver", home["carer"], LATER)
+    token = links.create_link(db, home["id"], links.MEMBER, home["carer"], LATER, "caregiver")
     results = {}
     barrier = threading.Barrier(2)
 
@@ -180,9 +181,9 @@ def test_two_people_racing_for_one_link_only_one_joins(app, db, home):
         own = thread_db(app.config["DATABASE"])
         barrier.wait()
         try:
-            accounts.redeem_invite(own, token, user_id)
+            links.redeem_invite(own, token, user_id)
             results[user_id] = "joined"
-        except accounts.InviteInvalid as exc:
+        except links.LinkInvalid as exc:
             results[user_id] = exc.reason
         finally:
             close_thread_dbs()

@@ -1,11 +1,8 @@
-"""Users, households, memberships and invite links."""
+"""Users, households and memberships (links to join or view a household: store/links.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
-from typing import ClassVar
 
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -16,7 +13,6 @@ ROLES = ("patient", "caregiver", "physio")
 # Every member may invite and cancel links and may leave; only these roles remove others, and
 # a household always keeps one of them.
 MANAGERS = ("patient", "caregiver")
-INVITE_KIND = "member"
 # Checked when the email is unknown, so that the answer takes as long as for a real account.
 _DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
 # Wrong passwords for one email within the window before sign-in is refused for a while.
@@ -40,40 +36,19 @@ class NotMember(AccountError):
     """The user is not a member of the household."""
 
 
-class InviteInvalid(AccountError):
-    """An invite link that grants nothing; `reason` is unknown, used, expired or revoked."""
-
-    MESSAGES: ClassVar[dict[str, str]] = {
-        "unknown": "This invite link is not valid. Check that the whole link was copied, "
-                   "or ask for a new one.",
-        "used": "This invite link has already been used. Each link works once: "
-                "ask the person who sent it for a new one.",
-        "expired": "This invite link has expired. Ask the person who sent it for a new one.",
-        "revoked": "This invite link was cancelled. Ask the person who sent it for a new one.",
-    }
-
-    def __init__(self, reason: str):
-        self.reason = reason
-        super().__init__(self.MESSAGES[reason])
-
-
 def now() -> dt.datetime:
     """The current time in UTC (whole seconds); every stored time is UTC ISO 8601."""
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def _iso(moment: dt.datetime) -> str:
+def iso(moment: dt.datetime) -> str:
+    """How a time is stored: UTC ISO 8601."""
     return moment.astimezone(dt.UTC).isoformat()
 
 
 def normalise_email(email: str) -> str:
     """The form of an email address that accounts are stored and looked up by."""
     return email.strip().lower()
-
-
-def hash_token(token: str) -> str:
-    """What is stored for a link secret: its SHA-256, so a copy of the database opens nothing."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 # Users ------------------------------------------------------------------------------------------
@@ -103,13 +78,13 @@ def create_user(db: Database, email: str, name: str, password: str) -> dict:
             raise EmailTaken("An account with this email already exists.")
         user_id = db["users"].insert({"email": email, "name": name.strip(),
                                       "password_hash": password_hash,
-                                      "created_at": _iso(now())}).last_pk
+                                      "created_at": iso(now())}).last_pk
     return get_user(db, user_id)
 
 
 def login_blocked(db: Database, email: str, at: dt.datetime | None = None) -> bool:
     """True after MAX_FAILURES wrong passwords for this email within FAILURE_WINDOW."""
-    since = _iso((at or now()) - FAILURE_WINDOW)
+    since = iso((at or now()) - FAILURE_WINDOW)
     count = db.execute("select count(*) from login_failures where email = ? and at > ?",
                        [normalise_email(email), since]).fetchone()[0]
     return count >= MAX_FAILURES
@@ -128,8 +103,8 @@ def authenticate(db: Database, email: str, password: str) -> dict | None:
             db.execute("delete from login_failures where email = ?", [email])
         return get_user(db, rows[0]["id"])
     with transaction(db):
-        db.execute("delete from login_failures where at <= ?", [_iso(now() - FAILURE_WINDOW)])
-        db["login_failures"].insert({"email": email, "at": _iso(now())})
+        db.execute("delete from login_failures where at <= ?", [iso(now() - FAILURE_WINDOW)])
+        db["login_failures"].insert({"email": email, "at": iso(now())})
     return None
 
 
@@ -148,25 +123,26 @@ def get_membership(db: Database, household_id: int, user_id: int) -> dict | None
     return rows[0] if rows else None
 
 
-def _check_role(role: str) -> None:
+def check_role(role: str) -> None:
+    """Refuse (ValueError) a role that is not one of ROLES."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
 
 
 def add_member(db: Database, household_id: int, user_id: int, role: str) -> None:
     """Make the user a member of the household with this role (no change if already one)."""
-    _check_role(role)
+    check_role(role)
     with transaction(db):
         db["members"].insert({"household_id": household_id, "user_id": user_id, "role": role,
-                              "joined_at": _iso(now())}, ignore=True)
+                              "joined_at": iso(now())}, ignore=True)
 
 
 def create_household(db: Database, name: str, user_id: int, role: str) -> dict:
     """Create a household with its creator as its first member, in one transaction."""
-    _check_role(role)
+    check_role(role)
     with transaction(db):
         household_id = db["households"].insert({"name": name.strip(), "created_by": user_id,
-                                                "created_at": _iso(now())}).last_pk
+                                                "created_at": iso(now())}).last_pk
         add_member(db, household_id, user_id, role)
     return get_household(db, household_id)
 
@@ -207,90 +183,3 @@ def remove_member(db: Database, household_id: int, user_id: int) -> None:
                               "so this person cannot be removed yet.")
         db.execute("delete from members where household_id = ? and user_id = ?",
                    [household_id, user_id])
-
-
-# Invite links -----------------------------------------------------------------------------------
-
-def create_invite(db: Database, household_id: int, role: str, created_by: int,
-                  expires_at: dt.datetime) -> str:
-    """Make an invite link secret for one person to join with `role`; return the raw token.
-
-    Only the token's hash is stored: the raw token exists in the link alone.
-    """
-    _check_role(role)
-    token = secrets.token_urlsafe(32)  # 256 bits
-    with transaction(db):
-        db["invites"].insert({"household_id": household_id, "token_hash": hash_token(token),
-                              "role": role, "kind": INVITE_KIND, "created_by": created_by,
-                              "created_at": _iso(now()), "expires_at": _iso(expires_at)})
-    return token
-
-
-def _status(invite: dict, at: dt.datetime) -> str:
-    if invite["revoked_at"]:
-        return "revoked"
-    if invite["used_at"]:
-        return "used"
-    if dt.datetime.fromisoformat(invite["expires_at"]) <= at:
-        return "expired"
-    return "active"
-
-
-def invite_for_token(db: Database, token: str, at: dt.datetime | None = None) -> dict:
-    """The invite for a raw token, with `status` and `household_name`; InviteInvalid if unknown."""
-    rows = list(db.query(
-        "select invites.*, households.name as household_name, users.name as created_by_name"
-        " from invites join households on households.id = invites.household_id"
-        " left join users on users.id = invites.created_by"
-        " where token_hash = ? and kind = ?", [hash_token(token), INVITE_KIND]))
-    if not rows:
-        raise InviteInvalid("unknown")
-    return {**rows[0], "status": _status(rows[0], at or now())}
-
-
-def redeem_invite(db: Database, token: str, user_id: int,
-                  at: dt.datetime | None = None) -> dict:
-    """Join the household the invite is for; return the membership.
-
-    Single use: the check and the marking as used happen in one write transaction, so two
-    people opening the same link at once cannot both join. An expired, used or revoked link
-    raises InviteInvalid(reason) and changes nothing. A user who is already a member keeps
-    their role, and the link stays unused for the person it was meant for.
-    """
-    at = at or now()
-    with transaction(db):
-        invite = invite_for_token(db, token, at)
-        if invite["status"] != "active":
-            raise InviteInvalid(invite["status"])
-        existing = get_membership(db, invite["household_id"], user_id)
-        if existing is not None:
-            return existing
-        db.execute("update invites set used_at = ?, used_by = ? where id = ?",
-                   [_iso(at), user_id, invite["id"]])
-        add_member(db, invite["household_id"], user_id, invite["role"])
-        return get_membership(db, invite["household_id"], user_id)
-
-
-def revoke_invite(db: Database, household_id: int, invite_id: int) -> bool:
-    """Cancel an unused invite of this household; False if there was none to cancel."""
-    with transaction(db):
-        cursor = db.execute(
-            "update invites set revoked_at = ? where id = ? and household_id = ? and kind = ?"
-            " and used_at is null and revoked_at is null",
-            [_iso(now()), invite_id, household_id, INVITE_KIND])
-        return cursor.rowcount == 1
-
-
-def invites(db: Database, household_id: int, at: dt.datetime | None = None) -> list[dict]:
-    """The household's invite links, newest first, each with `status` (active, used, expired
-    or revoked) and the names of who made and who used it."""
-    at = at or now()
-    rows = db.query(
-        "select invites.id, invites.role, invites.created_at, invites.expires_at,"
-        " invites.used_at, invites.revoked_at, maker.name as created_by_name,"
-        " joiner.name as used_by_name from invites"
-        " left join users maker on maker.id = invites.created_by"
-        " left join users joiner on joiner.id = invites.used_by"
-        " where invites.household_id = ? and invites.kind = ?"
-        " order by invites.created_at desc, invites.id desc", [household_id, INVITE_KIND])
-    return [{**row, "status": _status(row, at)} for row in rows]

@@ -1,25 +1,24 @@
-"""The start page, households, their members and invite links.
+"""The start page, households, their members, and joining through an invite link.
 
-Who may do what: every member sees the people page, makes invite links and cancels them, and
-may leave; only patients and caregivers remove other people (accounts.MANAGERS).
+Who may do what: every member sees the people page and may leave; only patients and caregivers
+remove other people (accounts.MANAGERS). Invite links are made on the Share page (share.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, request, url_for
 
 from planner.context import readable
 from planner.db import get_db
 from planner.htmx import render
-from planner.security import login_required, membership
-from planner.store import accounts
+from planner.security import link_page, login_required, membership
+from planner.store import accounts, links
 
 bp = Blueprint("households", __name__)
 
 ROLE_NAMES = {"patient": "Patient", "caregiver": "Caregiver", "physio": "Physiotherapist"}
-EXPIRY_DAYS = {"1": "1 day", "7": "7 days", "30": "30 days"}
 MAX_NAME = 80
 
 
@@ -69,58 +68,13 @@ def create():
     return redirect(url_for("profile.show", household_id=household["id"]), code=303)
 
 
-def _members_page(household_id: int, form=None, errors=None, status=200):
-    db = get_db()
-    new_invite = session.pop("new_invite", None)
-    if new_invite and new_invite.get("household_id") != household_id:
-        new_invite = None
-    return render("households/members.html", status=status,
-                  members=accounts.members(db, household_id),
-                  invites=accounts.invites(db, household_id), new_invite=new_invite,
-                  can_remove=g.member["role"] in accounts.MANAGERS, roles=ROLE_NAMES,
-                  expiry=EXPIRY_DAYS, form=form or {}, errors=errors or {})
-
-
 @bp.get("/h/<int:household_id>/members")
 @login_required
 def members(household_id: int):
-    """The household's people, its invite links, and a form to invite someone."""
+    """The household's people; inviting someone is on the Share page."""
     membership(household_id)
-    return _members_page(household_id)
-
-
-@bp.post("/h/<int:household_id>/invites")
-@login_required
-def invite(household_id: int):
-    """Make a single-use invite link; it is shown once, on the page this redirects to."""
-    membership(household_id)
-    role, days = request.form.get("role", ""), request.form.get("expires", "")
-    errors = {}
-    if role not in ROLE_NAMES:
-        errors["role"] = "Choose the role of the person you are inviting."
-    if days not in EXPIRY_DAYS:
-        errors["expires"] = "Choose how long the link works."
-    if errors:
-        return _members_page(household_id, request.form, errors, 422)
-    expires = accounts.now() + dt.timedelta(days=int(days))
-    token = accounts.create_invite(get_db(), household_id, role, g.user["id"], expires)
-    # Kept in the (signed) session only until the next page shows it: the raw token is never
-    # stored on the server.
-    session["new_invite"] = {"household_id": household_id, "role": role, "days": days,
-                             "url": url_for("households.join", token=token, _external=True)}
-    return redirect(url_for("households.members", household_id=household_id), code=303)
-
-
-@bp.post("/h/<int:household_id>/invites/<int:invite_id>/revoke")
-@login_required
-def revoke(household_id: int, invite_id: int):
-    """Cancel an invite link that has not been used."""
-    membership(household_id)
-    if accounts.revoke_invite(get_db(), household_id, invite_id):
-        flash("The invite link was cancelled. It no longer works.")
-    else:
-        flash("That link was already used, cancelled or never existed.", "error")
-    return redirect(url_for("households.members", household_id=household_id), code=303)
+    return render("households/members.html", members=accounts.members(get_db(), household_id),
+                  can_remove=g.member["role"] in accounts.MANAGERS)
 
 
 @bp.post("/h/<int:household_id>/members/<int:user_id>/remove")
@@ -145,23 +99,22 @@ def remove(household_id: int, user_id: int):
 
 
 @bp.route("/join/<token>", methods=("GET", "POST"))
+@link_page
 def join(token: str):
     """An invite link: say what it is for; a signed-in person accepts it with one button."""
     db = get_db()
     try:
-        invite = accounts.invite_for_token(db, token)
-        if invite["status"] != "active":
-            raise accounts.InviteInvalid(invite["status"])
+        invite = links.active_link(db, token, links.MEMBER)
         if request.method == "POST":
             if g.user is None:
                 return redirect(url_for("auth.login", next=request.path), code=303)
-            member = accounts.redeem_invite(db, token, g.user["id"])
+            member = links.redeem_invite(db, token, g.user["id"])
             flash(f"Welcome to {invite['household_name']}.")
             return redirect(url_for("today.show", household_id=member["household_id"]),
                             code=303)
-    except accounts.InviteInvalid as exc:
+    except links.LinkInvalid as exc:
         return render("households/join.html", status=410 if exc.reason != "unknown" else 404,
-                      problem=str(exc), invite=None)
+                      problem=exc.reason, invite=None)
     already = g.user and accounts.get_membership(db, invite["household_id"], g.user["id"])
     return render("households/join.html", invite=invite, problem=None, already=already,
                   next=request.path)

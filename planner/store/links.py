@@ -1,0 +1,144 @@
+"""Links that open a household to someone without its members' passwords: an invite to join
+with a role (kind "member", single use) or a read-only view of the plan (kind "view").
+
+Each link's secret is 256 random bits from `secrets`; only its SHA-256 is stored, so a copy of
+the database opens nothing, and the raw token exists in the link alone. Every link expires,
+can be revoked, and has a status: active, used (invites only), expired or revoked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from sqlite_utils import Database
+
+from planner.sqlite import transaction
+from planner.store.accounts import add_member, check_role, get_membership, iso, now
+
+MEMBER = "member"
+VIEW = "view"
+KINDS = (MEMBER, VIEW)
+
+
+class LinkInvalid(Exception):
+    """A link that grants nothing; `reason` is unknown, used, expired or revoked."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+def hash_token(token: str) -> str:
+    """What is stored for a link secret: its SHA-256 in hex."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_link(db: Database, household_id: int, kind: str, created_by: int,
+                expires_at: dt.datetime, role: str | None = None) -> str:
+    """Make a link of `kind` (an invite needs the `role` it grants); return the raw token.
+
+    The raw token is returned once and never stored: only its hash is.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+    if kind == MEMBER:
+        check_role(role)
+    else:
+        role = None
+    token = secrets.token_urlsafe(32)  # 256 bits
+    with transaction(db):
+        db["invites"].insert({"household_id": household_id, "token_hash": hash_token(token),
+                              "role": role, "kind": kind, "created_by": created_by,
+                              "created_at": iso(now()), "expires_at": iso(expires_at)})
+    return token
+
+
+def _status(link: dict, at: dt.datetime) -> str:
+    if link["revoked_at"]:
+        return "revoked"
+    if link["used_at"]:
+        return "used"
+    if dt.datetime.fromisoformat(link["expires_at"]) <= at:
+        return "expired"
+    return "active"
+
+
+def link_for_token(db: Database, token: str, kind: str, at: dt.datetime | None = None) -> dict:
+    """The link of `kind` for a raw token, with `status`, `household_name` and
+    `created_by_name`, whatever its status; LinkInvalid("unknown") if there is none."""
+    wanted = hash_token(token)
+    rows = list(db.query(
+        "select invites.*, households.name as household_name, users.name as created_by_name"
+        " from invites join households on households.id = invites.household_id"
+        " left join users on users.id = invites.created_by"
+        " where token_hash = ? and kind = ?", [wanted, kind]))
+    # The index finds the row; the comparison that decides is made in constant time.
+    if not rows or not hmac.compare_digest(rows[0]["token_hash"], wanted):
+        raise LinkInvalid("unknown")
+    return {**rows[0], "status": _status(rows[0], at or now())}
+
+
+def active_link(db: Database, token: str, kind: str, at: dt.datetime | None = None) -> dict:
+    """The link for a raw token if it still works; LinkInvalid(reason) if it does not."""
+    link = link_for_token(db, token, kind, at)
+    if link["status"] != "active":
+        raise LinkInvalid(link["status"])
+    return link
+
+
+def redeem_invite(db: Database, token: str, user_id: int,
+                  at: dt.datetime | None = None) -> dict:
+    """Join the household the invite is for; return the membership.
+
+    Single use: the check and the marking as used happen in one write transaction, so two
+    people opening the same link at once cannot both join. An expired, used or revoked link
+    raises LinkInvalid(reason) and changes nothing. A user who is already a member keeps
+    their role, and the link stays unused for the person it was meant for.
+    """
+    at = at or now()
+    with transaction(db):
+        invite = active_link(db, token, MEMBER, at)
+        existing = get_membership(db, invite["household_id"], user_id)
+        if existing is not None:
+            return existing
+        db.execute("update invites set used_at = ?, used_by = ? where id = ?",
+                   [iso(at), user_id, invite["id"]])
+        add_member(db, invite["household_id"], user_id, invite["role"])
+        return get_membership(db, invite["household_id"], user_id)
+
+
+def revoke_link(db: Database, household_id: int, link_id: int) -> bool:
+    """Cancel an unused link of this household; False if there was none to cancel."""
+    with transaction(db):
+        cursor = db.execute(
+            "update invites set revoked_at = ? where id = ? and household_id = ?"
+            " and used_at is null and revoked_at is null",
+            [iso(now()), link_id, household_id])
+        return cursor.rowcount == 1
+
+
+_LISTED = (
+    "select invites.id, invites.kind, invites.role, invites.created_at, invites.expires_at,"
+    " invites.used_at, invites.revoked_at, maker.name as created_by_name,"
+    " joiner.name as used_by_name from invites"
+    " left join users maker on maker.id = invites.created_by"
+    " left join users joiner on joiner.id = invites.used_by where invites.household_id = ?")
+
+
+def links(db: Database, household_id: int, at: dt.datetime | None = None) -> list[dict]:
+    """The household's links of both kinds, newest first, each with its `kind`, `status` and
+    the names of who made it and (for an invite) who used it."""
+    at = at or now()
+    rows = db.query(_LISTED + " order by invites.created_at desc, invites.id desc",
+                    [household_id])
+    return [{**row, "status": _status(row, at)} for row in rows]
+
+
+def get_link(db: Database, household_id: int, link_id: int,
+             at: dt.datetime | None = None) -> dict | None:
+    """One link of the household, as `links` lists it, or None."""
+    rows = list(db.query(_LISTED + " and invites.id = ?", [household_id, link_id]))
+    return {**rows[0], "status": _status(rows[0], at or now())} if rows else None

@@ -1,0 +1,163 @@
+"""Sharing a household: invite links to join with a role, read-only links to the plan, each
+with a QR code, and the printable handout.
+
+Who may do what: every member makes links, sees them listed and cancels them; anyone holding an
+active view link sees the plan (no account, no names, no ticks). A new link's raw token is shown
+once, on the page the form redirects to: it is kept in the signed session only until then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import segno
+from flask import Blueprint, flash, g, redirect, request, session, url_for
+from markupsafe import Markup
+
+from planner.db import get_db
+from planner.htmx import render
+from planner.security import link_page, login_required
+from planner.store import accounts, links, plans
+from planner.views.common import add_filters, enter
+from planner.views.households import ROLE_NAMES
+from planner.views.redflags import split_detail
+
+bp = Blueprint("share", __name__)
+add_filters(bp)
+
+EXPIRY_DAYS = {"1": "1 day", "7": "7 days", "30": "30 days"}
+NEW_LINK = "new_link"  # session key: the link just made on the Share page
+HANDOUT_LINK = "handout_link"  # session key: the join link just made for the handout
+# The handout's sections, in print order; each prints on a page of its own.
+SECTIONS = (("exercises", "Your exercises"), ("avoid", "Movements to avoid in daily life"),
+            ("red_flags", "Urgent symptoms: what to do"))
+
+
+@bp.app_template_filter("qr_svg")
+def qr_svg(url: str) -> Markup:
+    """A link as a QR code, inline SVG (no file, no script; sized by the stylesheet).
+
+    Error correction M survives a crease or a smudge on paper; the 4-module light border is
+    the quiet zone that scanners need.
+    """
+    qr = segno.make(url, error="m")
+    return Markup(qr.svg_inline(scale=1, border=4, light="#fff", omitsize=True,
+                                svgclass="qr", title="QR code of the link"))
+
+
+def _link_form(household_id: int, kind: str, form) -> tuple[dict | None, dict]:
+    """Check a link form and make the link: ({kind, role, days, url}, {}) or (None, errors)."""
+    role, days = form.get("role", ""), form.get("expires", "")
+    errors = {}
+    if kind not in links.KINDS:
+        errors["kind"] = "Choose what the link is for: joining, or seeing the plan."
+    if kind == links.MEMBER and role not in ROLE_NAMES:
+        errors["role"] = "Choose the role of the person you are inviting."
+    if days not in EXPIRY_DAYS:
+        errors["expires"] = "Choose how long the link works."
+    if errors:
+        return None, errors
+    expires = accounts.now() + dt.timedelta(days=int(days))
+    token = links.create_link(get_db(), household_id, kind, g.user["id"], expires,
+                              role if kind == links.MEMBER else None)
+    endpoint = "households.join" if kind == links.MEMBER else "share.view"
+    return {"household_id": household_id, "kind": kind, "role": role, "days": days,
+            "until": expires.isoformat(),
+            "url": url_for(endpoint, token=token, _external=True)}, {}
+
+
+def _popped(key: str, household_id: int) -> dict | None:
+    new = session.pop(key, None)
+    return new if new and new.get("household_id") == household_id else None
+
+
+def _share_page(household_id: int, form=None, errors=None, status=200):
+    return render("share/show.html", status=status, new_link=_popped(NEW_LINK, household_id),
+                  links=links.links(get_db(), household_id), roles=ROLE_NAMES,
+                  expiry=EXPIRY_DAYS, form=form or {}, errors=errors or {})
+
+
+@bp.get("/h/<int:household_id>/share")
+@login_required
+def show(household_id: int):
+    """Make a link to join or to see the plan, the links made so far, and the handout."""
+    enter(household_id)
+    return _share_page(household_id)
+
+
+@bp.post("/h/<int:household_id>/share/links")
+@login_required
+def create(household_id: int):
+    """Make a link; it is shown once, with its QR code, on the page this redirects to."""
+    enter(household_id)
+    new, errors = _link_form(household_id, request.form.get("kind", ""), request.form)
+    if errors:
+        return _share_page(household_id, request.form, errors, 422)
+    session[NEW_LINK] = new
+    return redirect(url_for("share.show", household_id=household_id), code=303)
+
+
+@bp.post("/h/<int:household_id>/share/links/<int:link_id>/revoke")
+@login_required
+def revoke(household_id: int, link_id: int):
+    """Cancel a link that still works (an invite that was used can no longer be cancelled)."""
+    enter(household_id)
+    if links.revoke_link(get_db(), household_id, link_id):
+        flash("The link was cancelled. It no longer works.")
+    else:
+        flash("That link was already used, cancelled or never existed.", "error")
+    return redirect(url_for("share.show", household_id=household_id), code=303)
+
+
+def plan_sections(plan: dict) -> dict:
+    """What a shared plan shows: its exercises, the movements to avoid, and the red flags
+    (those that matter most for this plan first), each red flag's text split for scanning."""
+    flags = [{**i, "parts": split_detail(i["detail"])} for i in plan["items"]
+             if i["domain"] == "red-flags"]
+    flags.sort(key=lambda i: not i.get("emphasis"))
+    return {"exercises": [i for i in plan["items"] if i["domain"] == "exercise"],
+            "avoid": plan.get("avoid_in_daily_life") or [], "red_flags": flags}
+
+
+@bp.get("/view/<token>")
+@link_page
+def view(token: str):
+    """A read-only view of the household's current plan, for anyone with an active link."""
+    db = get_db()
+    try:
+        link = links.active_link(db, token, links.VIEW)
+    except links.LinkInvalid as exc:
+        return render("share/view_gone.html", status=404 if exc.reason == "unknown" else 410,
+                      reason=exc.reason)
+    current = plans.current_plan(db, link["household_id"])
+    return render("share/view.html", current=current, link=link,
+                  sections=plan_sections(current["plan"]) if current else None)
+
+
+def _handout_page(household_id: int, form=None, errors=None, status=200):
+    current = plans.current_plan(get_db(), household_id)
+    sections = plan_sections(current["plan"]) if current else None
+    pages = [(key, title) for key, title in SECTIONS if sections and sections[key]]
+    return render("share/handout.html", status=status, current=current, sections=sections,
+                  pages=pages, join=_popped(HANDOUT_LINK, household_id), roles=ROLE_NAMES,
+                  expiry=EXPIRY_DAYS, form=form or {}, errors=errors or {})
+
+
+@bp.get("/h/<int:household_id>/handout")
+@login_required
+def handout(household_id: int):
+    """The plan on paper: exercises, movements to avoid, urgent symptoms, one page each."""
+    enter(household_id)
+    return _handout_page(household_id)
+
+
+@bp.post("/h/<int:household_id>/handout")
+@login_required
+def handout_link(household_id: int):
+    """Make an invite link for the handout; its QR code is printed on the handout's first page."""
+    enter(household_id)
+    new, errors = _link_form(household_id, links.MEMBER, request.form)
+    if errors:
+        return _handout_page(household_id, request.form, errors, 422)
+    session[HANDOUT_LINK] = new
+    return redirect(url_for("share.handout", household_id=household_id), code=303)
