@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests import factories as f
@@ -51,29 +49,3 @@ def test_no_emphasis_for_a_household_one_has_left(client, db, h):
     with client.session_transaction() as session:
         session["household_id"] = h["id"]
     assert "Most important for" not in client.get("/red-flags").text
-
-
-def test_print_styles_exist(app):
-    css = (Path(app.static_folder) / "app.css").read_text()
-    assert "@media print" in css and ".flag { break-inside: avoid" in css
-
-
-def test_signs_are_listed_and_no_word_is_lost(catalog):
-    from planner.views.redflags import split_detail
-
-    def words(text):
-        stripped = (w.strip(".;:,") for w in text.split())
-        return [w for w in stripped if w not in ("The", "signs", "are", "Report")]
-
-    listed = 0
-    for item in (i for i in catalog.items if i.domain == "red-flags"):
-        parts = split_detail(item.detail)
-        text = " ".join([parts["todo"], *parts["signs"], parts["after"]])
-        assert words(item.detail) == words(text), item.id
-        listed += bool(parts["signs"])
-    assert listed >= 6
-
-
-def test_signs_shown_as_a_list(client):
-    text = client.get("/red-flags").text
-    assert '<ul class="signs">' in text and "<h3 class=\"signs-label\">The signs</h3>" in text

@@ -32,11 +32,23 @@ def test_household_pages(live_app, page_factory, catalog, width):
     sign_in(page, base, h["emails"]["caregiver"])
     home = f"/h/{h['id']}"
     for path in ("/", f"{home}/today", f"{home}/home", f"{home}/history", f"{home}/profile",
-                 f"{home}/profile/edit", "/red-flags"):
+                 f"{home}/profile/edit", "/red-flags", f"{home}/share", f"{home}/handout"):
         page.goto(base + path)
         page.wait_for_load_state("networkidle")
         violations = axe_violations(page)
         assert not violations, f"{path}:\n{_report(violations)}"
+
+    # A new link with its QR code, and the read-only view it opens.
+    page.goto(f"{base}{home}/share")
+    page.get_by_role("button", name="Make a link to see the plan").click()
+    page.wait_for_load_state("networkidle")
+    violations = axe_violations(page)
+    assert not violations, f"new link:\n{_report(violations)}"
+    page.goto(page.locator("#new-link-url").inner_text())
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", name="Exercise and safety plan").is_visible()
+    violations = axe_violations(page)
+    assert not violations, f"view link:\n{_report(violations)}"
 
     # The preview, and the questions again with errors (422).
     page.goto(f"{base}{home}/profile/edit")

@@ -1,0 +1,90 @@
+"""Printing in real Chromium: the handout prints one page per part it promises, on A4 and on
+Letter, with its QR code to join; the red flags page prints on two sheets."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from planner.db import get_db
+from planner.engine import build_plan
+from planner.store import plans
+from tests import factories as f
+from tests.browser.helpers import live_home, sign_in
+from tests.conftest import SCENARIOS
+
+PAPERS = ("A4", "Letter")
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """The number of pages of a PDF: its page objects (Chromium writes them uncompressed)."""
+    return len(re.findall(rb"/Type\s*/Page\b", pdf))
+
+
+def test_page_counter_counts_pages():
+    assert pdf_pages(b"<< /Type /Pages /Count 2 >> << /Type /Page >> << /Type/Page >>") == 2
+
+
+@pytest.fixture
+def tailored(live_app, catalog):
+    app, base = live_app
+    h = live_home(app, catalog)
+    with app.app_context():
+        f.with_tailored_plan(get_db(), catalog, h["id"], h["physio"])
+    return app, base, h
+
+
+def test_handout_prints_one_page_per_part_with_the_code(tailored, page_factory):
+    _, base, h = tailored
+    page = page_factory(1280, 900)
+    sign_in(page, base, h["emails"]["caregiver"], f"/h/{h['id']}/handout")
+    page.get_by_label("Physiotherapist").check()
+    page.get_by_role("button", name="Add the code to the handout").click()
+    page.wait_for_load_state("networkidle")
+    handout = page.locator(".handout")
+    assert handout.locator(".handout-join svg.qr").is_visible()
+    promised = page.locator(".handout-parts li").all_inner_texts()
+    assert promised == ["Your exercises", "Movements to avoid in daily life",
+                        "Urgent symptoms: what to do"]
+    for paper in PAPERS:
+        pdf = page.pdf(format=paper, print_background=True)
+        assert pdf_pages(pdf) == len(promised), paper
+    # The code's link works: a new person scans it (here: opens it) and joins as physio.
+    url = page.locator(".join-url").inner_text()
+    assert url.startswith(f"{base}/join/")
+    visitor = page_factory(390, 844)
+    visitor.goto(url)
+    assert visitor.get_by_role("heading", name=re.compile("Join Anna")).is_visible()
+
+
+@pytest.mark.parametrize("scenario", ["profile-example.json", "femur-walker-zoledronic.json",
+                                      "spine-denosumab-soon.json"])
+def test_handout_of_other_plans_keeps_its_promise(live_app, page_factory, catalog, scenario):
+    app, base = live_app
+    h = live_home(app, catalog)
+    data = json.loads((SCENARIOS / scenario).read_text())
+    profile = data.get("profile", data)
+    with app.app_context():
+        plan = build_plan(profile, catalog, f.DAY)
+        plans.apply_plan(get_db(), h["id"], plan, profile, h["patient"])
+    page = page_factory(1280, 900)
+    sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/handout")
+    promised = page.locator(".handout-parts li").count()
+    assert promised == 3
+    for paper in PAPERS:
+        assert pdf_pages(page.pdf(format=paper)) == promised, paper
+
+
+def test_red_flags_page_prints_on_two_sheets(tailored, page_factory):
+    _, base, h = tailored
+    page = page_factory(1280, 900)
+    page.goto(f"{base}/red-flags")
+    for paper in PAPERS:
+        assert pdf_pages(page.pdf(format=paper)) <= 2, paper
+    sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/today")
+    page.goto(f"{base}/red-flags")  # with this household's signs marked and first
+    assert page.get_by_text("Most important for Anna's home").first.is_visible()
+    for paper in PAPERS:
+        assert pdf_pages(page.pdf(format=paper)) <= 2, paper

@@ -1,0 +1,70 @@
+"""The printable handout: its parts, the physio's dose, and the QR code to join on page 1."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import segno
+
+from planner.store import accounts
+from tests import factories as f
+from tests.conftest import CSRF, login
+
+
+@pytest.fixture
+def h(app, db, catalog):
+    home = f.home(app, db, catalog, plan=False)
+    f.with_tailored_plan(db, catalog, home["id"], home["physio"])
+    return home
+
+
+@pytest.mark.parametrize("role", ["patient", "caregiver", "physio"])
+def test_handout_has_its_three_pages(client, h, role):
+    login(client, h[role])
+    page = client.get(f"/h/{h['id']}/handout").text
+    assert "The handout prints on 3 pages, one for each part:" in page
+    for n, title in enumerate(("Your exercises", "Movements to avoid in daily life",
+                               "Urgent symptoms: what to do"), 1):
+        assert f"Page {n} of 3" in page
+        assert f">{title}</h2>" in page
+    assert "3 sessions a week" in page and "2 sets of 10" in page
+    assert f"Added by your physiotherapist despite {f.OVERRIDE}" in page
+    assert "There is a lesion in your pelvis." in page  # why a movement is avoided
+    assert "What to do now: phone your cancer team" in page
+    assert "Your cancer team’s emergency number" in page
+    assert 'class="qr"' not in page  # no code until asked for
+
+
+def test_handout_code_joins_with_the_chosen_role(app, client, db, h):
+    login(client, h["patient"])
+    response = client.post(f"/h/{h['id']}/handout",
+                           data={"role": "physio", "expires": "30", **CSRF})
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).text
+    url = re.search(r'class="join-url">([^<]+)</span>', page).group(1)
+    qr = segno.make(url, error="m").svg_inline(scale=1, border=4, light="#fff", omitsize=True,
+                                               svgclass="qr", title="QR code of the link")
+    assert qr in page
+    assert "as a physiotherapist" in page and "Works once" in page
+    assert 'class="qr"' not in client.get(response.headers["Location"]).text  # shown once
+    joiner = app.test_client()
+    login(joiner, h["outsider"])
+    assert joiner.post(url.removeprefix("http://localhost"), data=CSRF).status_code == 303
+    assert accounts.get_membership(db, h["id"], h["outsider"])["role"] == "physio"
+
+
+def test_handout_form_errors_store_nothing(client, db, h):
+    login(client, h["caregiver"])
+    response = client.post(f"/h/{h['id']}/handout", data={"role": "", "expires": "2", **CSRF})
+    assert response.status_code == 422
+    assert "Choose the role of the person you are inviting." in response.text
+    assert "Choose how long the link works." in response.text
+    assert db["invites"].count == 0
+
+
+def test_handout_without_a_plan(client, h):
+    login(client, h["outsider"])
+    page = client.get(f"/h/{h['other']}/handout").text
+    assert "There is no plan to print yet." in page
+    assert "Page 1 of" not in page
