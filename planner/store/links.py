@@ -120,25 +120,16 @@ def revoke_link(db: Database, household_id: int, link_id: int) -> bool:
         return cursor.rowcount == 1
 
 
-_LISTED = (
-    "select invites.id, invites.kind, invites.role, invites.created_at, invites.expires_at,"
-    " invites.used_at, invites.revoked_at, maker.name as created_by_name,"
-    " joiner.name as used_by_name from invites"
-    " left join users maker on maker.id = invites.created_by"
-    " left join users joiner on joiner.id = invites.used_by where invites.household_id = ?")
-
-
 def links(db: Database, household_id: int, at: dt.datetime | None = None) -> list[dict]:
     """The household's links of both kinds, newest first, each with its `kind`, `status` and
     the names of who made it and (for an invite) who used it."""
     at = at or now()
-    rows = db.query(_LISTED + " order by invites.created_at desc, invites.id desc",
-                    [household_id])
+    rows = db.query(
+        "select invites.id, invites.kind, invites.role, invites.created_at, invites.expires_at,"
+        " invites.used_at, invites.revoked_at, maker.name as created_by_name,"
+        " joiner.name as used_by_name from invites"
+        " left join users maker on maker.id = invites.created_by"
+        " left join users joiner on joiner.id = invites.used_by where invites.household_id = ?"
+        " order by invites.created_at desc, invites.id desc", [household_id])
     return [{**row, "status": _status(row, at)} for row in rows]
 
-
-def get_link(db: Database, household_id: int, link_id: int,
-             at: dt.datetime | None = None) -> dict | None:
-    """One link of the household, as `links` lists it, or None."""
-    rows = list(db.query(_LISTED + " and invites.id = ?", [household_id, link_id]))
-    return {**rows[0], "status": _status(rows[0], at or now())} if rows else None

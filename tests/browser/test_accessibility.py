@@ -41,7 +41,7 @@ def test_household_pages(live_app, page_factory, catalog, width):
     # A new link with its QR code, and the read-only view it opens.
     page.goto(f"{base}{home}/share")
     page.get_by_role("button", name="Make a link to see the plan").click()
-    page.wait_for_load_state("networkidle")
+    page.locator("#new-link-url").wait_for()
     violations = axe_violations(page)
     assert not violations, f"new link:\n{_report(violations)}"
     page.goto(page.locator("#new-link-url").inner_text())

@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from planner.db import get_db
 from planner.engine import build_plan
@@ -42,10 +43,9 @@ def test_handout_prints_one_page_per_part_with_the_code(tailored, page_factory):
     sign_in(page, base, h["emails"]["caregiver"], f"/h/{h['id']}/handout")
     page.get_by_label("Physiotherapist").check()
     page.get_by_role("button", name="Add the code to the handout").click()
-    page.wait_for_load_state("networkidle")
-    handout = page.locator(".handout")
-    assert handout.locator(".handout-join svg.qr").is_visible()
-    promised = page.locator(".handout-parts li").all_inner_texts()
+    expect(page.get_by_role("heading", name="The code to join is on page 1")).to_be_visible()
+    expect(page.locator(".handout .handout-join svg.qr")).to_be_visible()
+    promised = page.locator(".handout-parts li").all_inner_texts()  # the code's page is loaded
     assert promised == ["Your exercises", "Movements to avoid in daily life",
                         "Urgent symptoms: what to do"]
     for paper in PAPERS:
@@ -56,7 +56,7 @@ def test_handout_prints_one_page_per_part_with_the_code(tailored, page_factory):
     assert url.startswith(f"{base}/join/")
     visitor = page_factory(390, 844)
     visitor.goto(url)
-    assert visitor.get_by_role("heading", name=re.compile("Join Anna")).is_visible()
+    expect(visitor.get_by_role("heading", name=re.compile("Join Anna"))).to_be_visible()
 
 
 @pytest.mark.parametrize("scenario", ["profile-example.json", "femur-walker-zoledronic.json",
@@ -71,10 +71,9 @@ def test_handout_of_other_plans_keeps_its_promise(live_app, page_factory, catalo
         plans.apply_plan(get_db(), h["id"], plan, profile, h["patient"])
     page = page_factory(1280, 900)
     sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/handout")
-    promised = page.locator(".handout-parts li").count()
-    assert promised == 3
+    expect(page.locator(".handout-parts li")).to_have_count(3)
     for paper in PAPERS:
-        assert pdf_pages(page.pdf(format=paper)) == promised, paper
+        assert pdf_pages(page.pdf(format=paper)) == 3, paper
 
 
 def test_red_flags_page_prints_on_two_sheets(tailored, page_factory):
@@ -84,7 +83,8 @@ def test_red_flags_page_prints_on_two_sheets(tailored, page_factory):
     for paper in PAPERS:
         assert pdf_pages(page.pdf(format=paper)) <= 2, paper
     sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/today")
+    expect(page.get_by_role("heading", name="Today")).to_be_visible()  # household opened
     page.goto(f"{base}/red-flags")  # with this household's signs marked and first
-    assert page.get_by_text("Most important for Anna's home").first.is_visible()
+    expect(page.get_by_text("Most important for Anna's home").first).to_be_visible()
     for paper in PAPERS:
         assert pdf_pages(page.pdf(format=paper)) <= 2, paper
