@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from planner.views import auth, history, households, profile, redflags, today, walkthrough
+from planner.views import (auth, exercise_templates, history, households, physio, profile,
+                           redflags, today, versions, walkthrough)
 
 
 def register(app: Flask) -> None:
     """Register every blueprint of the app."""
-    for module in (auth, households, profile, today, walkthrough, history, redflags):
+    for module in (auth, households, profile, today, walkthrough, history, redflags, physio,
+                   exercise_templates, versions):
         app.register_blueprint(module.bp)
