@@ -82,7 +82,7 @@ def _preview(household_id: int, template_id: int, problem: str = ""):
     plan = next_plan(household_id, current["profile"], result)[0]
     exercises = [i for i in plan["items"] if i["domain"] == "exercise"]
     return render("physio/template_check.html", status=422 if problem else 200,
-                  template=template, conflicts=conflicts, seen=seen, exercises=exercises,
+                  chosen=template, conflicts=conflicts, seen=seen, exercises=exercises,
                   problem=problem)
 
 

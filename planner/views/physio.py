@@ -228,6 +228,7 @@ def facts(household_id: int):
     profile = profile_form.keep_clinical(stored, answers)
     problems += validate(profile)
     if problems:
-        errors, _ = profile_form.errors_by_input(problems)
-        return _facts_page(household_id, request.form.to_dict(), errors or {"form": "Check"})
+        errors, other = profile_form.errors_by_input(problems)
+        return _facts_page(household_id, request.form.to_dict(),
+                           errors | {f"other-{n}": message for n, message in enumerate(other)})
     return preview(household_id, profile)
