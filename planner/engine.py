@@ -105,7 +105,8 @@ def _entry(item: Item, facts: list[Fact], emphasis: bool, catalog: Catalog, ctx:
 def exercise_library(profile: dict[str, Any], catalog: Catalog,
                      today: dt.date) -> list[dict[str, Any]]:
     """Every exercise of the catalog as a plan entry for this profile, in catalog order; one the
-    profile rules out carries `reason` ("No twisting: ...") and is not safe to add as it is.
+    profile rules out carries `reason` ("No twisting: ...") and `rules` (["No twisting"]) and is
+    not safe to add as it is.
     A physiotherapist's library: items whose `when` does not match are offered too."""
     ctx = build_context(profile, catalog, today)
     avoid, _ = movements_to_avoid(catalog, ctx)
@@ -118,6 +119,7 @@ def exercise_library(profile: dict[str, Any], catalog: Catalog,
         reason = _exclusion(item, avoid, catalog)
         if reason:
             entry["reason"] = reason
+            entry["rules"] = [catalog.movements[m].no for m in item.movements if m in avoid]
         out.append(entry)
     return out
 

@@ -60,7 +60,8 @@ def _changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     old_dose, new_dose = describe_dose(old.get("prescription")), describe_dose(
         new.get("prescription"))
     if old_dose != new_dose:
-        changes.append(f"dose: {old_dose or 'none'} → {new_dose or 'none'}")
+        changes.append(f"dose: {old_dose} → {new_dose}" if old_dose and new_dose else
+                       f"dose: {new_dose}" if new_dose else "dose taken off")
     old_note = (old.get("prescription") or {}).get("note") or ""
     new_note = (new.get("prescription") or {}).get("note") or ""
     if old_note != new_note:

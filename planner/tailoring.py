@@ -130,7 +130,7 @@ def _resolve(entry: Mapping[str, Any], library: dict[str, dict], profile: dict[s
     found = library.get(entry["id"])
     if found is None:
         return None, None
-    item = {k: v for k, v in found.items() if k != "reason"}
+    item = {k: v for k, v in found.items() if k not in ("reason", "rules")}
     return item, found.get("reason")
 
 

@@ -69,8 +69,8 @@ def test_physio_sees_the_editor_with_the_library_greyed_with_reasons(client, h):
     page = client.get(url(h, "exercises")).text
     assert "Save the dose" in page and "Add from the library" in page
     assert 'id="lib-sit-to-stand"' in page and "is-ruled-out" in page
-    assert "Ruled out: No load on the left hip" in page
-    assert "Add anyway, with a reason" in page
+    assert "Ruled out: No load on the left hip" in page and "There is a lesion in your pelvis" in page
+    assert "Why, and add anyway" in page
 
 
 def test_dose_is_kept_in_the_draft_until_published(client, db, h):
