@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from flask import Flask
 
-from planner.views import (auth, exercise_templates, history, households, physio, profile,
-                           redflags, today, versions, walkthrough)
+from planner.views import (
+    auth,
+    exercise_templates,
+    history,
+    households,
+    physio,
+    profile,
+    redflags,
+    today,
+    versions,
+    walkthrough,
+)
 
 
 def register(app: Flask) -> None:

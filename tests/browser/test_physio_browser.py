@@ -28,6 +28,7 @@ def test_physio_tailors_and_publishes_and_the_patient_sees_it(live_app, page_fac
     row.get_by_role("button", name="Save the dose").click()
     expect(physio.get_by_role("heading", name="Not published yet")).to_be_visible()
     expect(physio.locator("#x-thigh-tighten .tag-dose")).to_have_text("2 sets of 10")
+    expect(row).to_be_in_viewport()  # the page came back at the row, not at the top
 
     own = physio.locator("#own-exercise")
     own.get_by_text("Add your own exercise").click()
