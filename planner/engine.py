@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from planner.catalog import DOMAINS, Catalog, Item
+from planner.catalog import DOMAINS, Catalog, Item, Schedule
 from planner.conditions import Fact, evaluate
 from planner.context import Context, build_context, fill
 
@@ -100,6 +100,39 @@ def _entry(item: Item, facts: list[Fact], emphasis: bool, catalog: Catalog, ctx:
     if emphasis:
         entry["emphasis"] = True
     return entry
+
+
+def exercise_library(profile: dict[str, Any], catalog: Catalog,
+                     today: dt.date) -> list[dict[str, Any]]:
+    """Every exercise of the catalog as a plan entry for this profile, in catalog order; one the
+    profile rules out carries `reason` ("No twisting: ...") and `rules` (["No twisting"]) and is
+    not safe to add as it is.
+    A physiotherapist's library: items whose `when` does not match are offered too."""
+    ctx = build_context(profile, catalog, today)
+    avoid, _ = movements_to_avoid(catalog, ctx)
+    out = []
+    for item in catalog.items:
+        if item.domain != "exercise":
+            continue
+        facts = evaluate(item.when, ctx.values)[1] if item.when else []
+        entry = _entry(item, facts, False, catalog, ctx)
+        reason = _exclusion(item, avoid, catalog)
+        if reason:
+            entry["reason"] = reason
+            entry["rules"] = [catalog.movements[m].no for m in item.movements if m in avoid]
+        out.append(entry)
+    return out
+
+
+def ruled_out(movements: list[str], profile: dict[str, Any], catalog: Catalog,
+              today: dt.date) -> str | None:
+    """Why an exercise needing these movements is unsafe for this profile, or None: the same
+    filter the catalog's exercises go through, for a physiotherapist's own exercise."""
+    ctx = build_context(profile, catalog, today)
+    avoid, _ = movements_to_avoid(catalog, ctx)
+    probe = Item(id="custom", domain="exercise", title="", detail="", why="", sources=(),
+                 audience="patient", schedule=Schedule("as-needed"), movements=tuple(movements))
+    return _exclusion(probe, avoid, catalog)
 
 
 def build_plan(profile: dict[str, Any], catalog: Catalog, today: dt.date) -> dict[str, Any]:

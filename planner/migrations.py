@@ -69,3 +69,28 @@ def m002_login_failures(db: Database) -> None:
     db["login_failures"].create({"id": int, "email": str, "at": str}, pk="id",
                                 not_null={"email", "at"}, strict=True)
     db["login_failures"].create_index(["email", "at"])
+
+
+@migrations()
+def m004_tailoring(db: Database) -> None:
+    """A physiotherapist's tailoring: kept with each plan version, a draft per household being
+    edited, named templates per physiotherapist, and the version each household last saw."""
+    db["plans"].add_column("tailoring_json", str)
+    db["tailoring_drafts"].create({"household_id": int, "tailoring_json": str, "updated_by": int,
+                                   "updated_at": str}, pk="household_id",
+                                  foreign_keys=[("household_id", "households", "id"),
+                                                ("updated_by", "users", "id")], strict=True)
+    db["exercise_templates"].create({"id": int, "owner_id": int, "name": str,
+                                     "tailoring_json": str, "created_at": str}, pk="id",
+                                    not_null={"owner_id", "name", "tailoring_json"},
+                                    foreign_keys=[("owner_id", "users", "id")], strict=True)
+    db["exercise_templates"].create_index(["owner_id", "name"], unique=True)
+    # The plan version a household has acknowledged; until then Today shows what changed.
+    # Households with a plan already start acknowledged, so no old change is shown as new.
+    db["plan_seen"].create({"household_id": int, "version": int, "seen_by": int, "seen_at": str},
+                           pk="household_id",
+                           foreign_keys=[("household_id", "households", "id"),
+                                         ("seen_by", "users", "id")], strict=True)
+    db.execute("insert into plan_seen (household_id, version) select household_id, max(version)"
+               " from plans group by household_id")
+    db.index_foreign_keys()

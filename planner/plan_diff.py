@@ -12,7 +12,7 @@ import copy
 import datetime as dt
 from typing import Any
 
-from planner.printout import describe_schedule
+from planner.printout import describe_dose, describe_schedule
 from planner.recurrence import is_dose_day
 
 COMPARED = ("title", "domain", "audience", "room", "target_ml", "drink_ml")
@@ -57,6 +57,17 @@ def _changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         if old.get(name) != new.get(name):
             changes.append(f"{FIELD_WORDS[name]}: {old.get(name) or 'none'} → "
                            f"{new.get(name) or 'none'}")
+    old_dose, new_dose = describe_dose(old.get("prescription")), describe_dose(
+        new.get("prescription"))
+    if old_dose != new_dose:
+        changes.append(f"dose: {old_dose} → {new_dose}" if old_dose and new_dose else
+                       f"dose: {new_dose}" if new_dose else "dose taken off")
+    old_note = (old.get("prescription") or {}).get("note") or ""
+    new_note = (new.get("prescription") or {}).get("note") or ""
+    if old_note != new_note:
+        changes.append(f"physiotherapist's note: {new_note or 'none'}")
+    if new.get("override_reason") and new.get("override_reason") != old.get("override_reason"):
+        changes.append("kept by your physiotherapist despite a rule")
     if not _same_schedule(old["schedule"], new["schedule"]):
         changes.append(f"when: {describe_schedule(old['schedule'])} → "
                        f"{describe_schedule(new['schedule'])}")

@@ -143,6 +143,18 @@ assert set(QUESTIONS) == ({"lesion_sites", "falls_past_year", "fluid_restriction
                           | {f"home.{h}" for h in HOME_FIELDS})
 
 
+# The facts a physiotherapist owns once the household has one (see views.common.clinical_locked).
+CLINICAL = ("fracture_risk", "weight_bearing", "spinal_instability", "mobility_aid")
+
+
+def keep_clinical(profile: dict[str, Any], stored: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A copy of `profile` whose clinical facts are those of `stored` (absent where `stored` has
+    none): what a member who does not own them sends for them is never used."""
+    out = {k: v for k, v in profile.items() if k not in CLINICAL}
+    out.update({k: v for k, v in (stored or {}).items() if k in CLINICAL})
+    return out
+
+
 def _number(text: str) -> Any:
     try:
         return int(text)
@@ -229,7 +241,8 @@ def errors_by_input(problems: list[Problem]) -> tuple[dict[str, str], list[str]]
     return dict(sorted(by_input.items(), key=lambda kv: order.index(kv[0]))), other
 
 
-def _answer(question: Question, profile: Mapping[str, Any]) -> str:
+def answer(question: Question, profile: Mapping[str, Any]) -> str:
+    """The answer a profile gives to one question, in words."""
     home = profile.get("home", {})
     name = question.name
     present = name[5:] in home if name.startswith("home.") else name in profile
@@ -251,5 +264,5 @@ def _answer(question: Question, profile: Mapping[str, Any]) -> str:
 
 def describe(profile: Mapping[str, Any]) -> list[tuple[str, list[tuple[str, str]]]]:
     """The profile in words, step by step: [(step title, [(what, answer), ...]), ...]."""
-    return [(step.title, [(q.short or q.label, _answer(q, profile)) for q in step.questions])
+    return [(step.title, [(q.short or q.label, answer(q, profile)) for q in step.questions])
             for step in STEPS]

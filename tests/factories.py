@@ -65,15 +65,17 @@ household_ = household
 DOSE = {"sets": 2, "reps": 10, "hold_seconds": 5, "sessions_per_week": 3,
         "note": "Keep the movement slow; rest a minute between sets."}
 OVERRIDE = "the pelvic lesion, stable after radiotherapy"
+RULED_OUT = "No load on the left hip"
 
 
 def with_tailored_plan(db, catalog, household_id: int, user_id: int) -> dict:
     """Apply the plan for PROFILE as a physiotherapist might leave it: the first exercise with
-    a dose (DOSE) and the second added despite a reason (OVERRIDE). Returns the plan."""
+    a dose (DOSE) and the second added despite a rule (RULED_OUT) for a reason (OVERRIDE). Returns the plan."""
     plan = build_plan(PROFILE, catalog, DAY)
     exercises = [i for i in plan["items"] if i["domain"] == "exercise"]
     exercises[0]["prescription"] = dict(DOSE)
     exercises[1]["prescription"] = {"sets": 1, "reps": 8}
     exercises[1]["override_reason"] = OVERRIDE
+    exercises[1]["ruled_out"] = RULED_OUT
     plans.apply_plan(db, household_id, plan, PROFILE, user_id)
     return plan

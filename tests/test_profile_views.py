@@ -104,7 +104,7 @@ def test_every_member_may_view_and_edit(client, h, role):
 
 
 def test_form_asks_every_field_in_five_parts_with_not_sure(client, h):
-    login(client, h["patient"])
+    login(client, h["physio"])  # the others see the physiotherapist's clinical facts read-only
     text = client.get(edit(h)).text
     for part in ("Where are the bone metastases?", "Bones and movement", "Bone medicine and teeth",
                  "Your home", "Your health"):
@@ -121,7 +121,7 @@ def test_form_asks_every_field_in_five_parts_with_not_sure(client, h):
 
 
 def test_errors_are_shown_by_field_with_422_and_nothing_is_stored(client, db, h):
-    login(client, h["patient"])
+    login(client, h["physio"])  # who may answer the clinical facts here
     bad = {**FULL_FORM, "falls_past_year": "lots", "bone_agent_start": "2026-02-30",
            "fluid_limit": "yes", "fracture_risk": "extreme", **CSRF}
     response = client.post(edit(h), data=bad)
@@ -137,7 +137,7 @@ def test_errors_are_shown_by_field_with_422_and_nothing_is_stored(client, db, h)
 
 
 def test_preview_then_apply(client, db, h):
-    login(client, h["caregiver"])
+    login(client, h["physio"])  # who may answer the clinical facts here
     preview = client.post(edit(h), data={**FULL_FORM, **CSRF})
     assert preview.status_code == 200
     text = preview.text
@@ -153,19 +153,19 @@ def test_preview_then_apply(client, db, h):
     assert applied.status_code == 303
     assert applied.headers["Location"].endswith(f"/h/{h['id']}/today")
     current = plans.current_plan(db, h["id"])
-    assert current["version"] == 1 and current["created_by"] == h["caregiver"]
+    assert current["version"] == 1 and current["created_by"] == h["physio"]
     assert plans.get_profile(db, h["id"])["mobility_aid"] == "walker"
     today = client.get(f"/h/{h['id']}/today").text
     assert "The new plan is in place" in today
     page = client.get(f"/h/{h['id']}/profile").text
-    assert "Version 1" in page and "by Ben" in page and "A walking frame" in page
+    assert "Version 1" in page and "by Priya" in page and "A walking frame" in page
     assert "Left out, and why" in page and "Change the answers" in page
 
 
 def test_second_preview_shows_what_is_added_removed_and_changed(client, db, h, catalog):
     f.with_plan(db, catalog, h["id"], h["patient"])
     ticks.set_state(db, h["id"], "belly-breathing", f.DAY.isoformat(), 0, "done", h["patient"])
-    login(client, h["patient"])
+    login(client, h["physio"])  # who may answer the clinical facts here
     form = client.get(edit(h)).text
     assert 'value="walker" checked' in form  # the stored answers are filled in
     preview = client.post(edit(h), data={**FULL_FORM, "home.bathtub": "no", **CSRF}).text
@@ -201,7 +201,7 @@ def test_preview_with_htmx_boost_is_a_whole_page_and_422_swaps(client, h, hx):
 
 
 def test_back_from_the_preview_keeps_the_answers_just_given(client, db, h):
-    login(client, h["patient"])
+    login(client, h["physio"])  # who may answer the clinical facts here
     preview = client.post(edit(h), data={**FULL_FORM, **CSRF}).text
     assert "Change these answers" in preview
     back = client.post(edit(h), data={"back": "1", "profile_json": json.dumps(f.PROFILE), **CSRF})

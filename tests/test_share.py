@@ -128,7 +128,8 @@ def test_view_link_shows_the_plan_read_only_without_names(app, client, db, h):
     assert "Exercise and safety plan" in page
     assert "2 sets of 10, hold each for 5 seconds, 3 sessions a week" in page
     assert "Keep the movement slow; rest a minute between sets." in page
-    assert f"Added by your physiotherapist despite {f.OVERRIDE}" in page
+    assert (f"Added by your physiotherapist despite:</strong> {f.RULED_OUT} "
+            f"<strong>Their reason:</strong> {f.OVERRIDE}") in page
     assert "Movements to avoid in daily life" in page
     assert "standing on your left leg alone (lunges, step-ups)" in page
     assert "There is a lesion in your left thigh bone (femur)." in page

@@ -34,26 +34,56 @@ def get_profile(db: Database, household_id: int) -> dict | None:
     return json.loads(rows[0]["profile_json"]) if rows else None
 
 
-def current_plan(db: Database, household_id: int) -> dict | None:
-    """The latest applied plan as {version, plan, profile, created_at, created_by,
-    created_by_name}, or None if no plan was applied yet."""
-    rows = list(db.query(
-        "select plans.version, plans.plan_json, plans.profile_json, plans.created_at,"
-        " plans.created_by, users.name as created_by_name from plans"
-        " left join users on users.id = plans.created_by"
-        " where plans.household_id = ? order by plans.version desc limit 1", [household_id]))
-    if not rows:
-        return None
-    row = rows[0]
+_VERSION_SQL = (
+    "select plans.version, plans.plan_json, plans.profile_json, plans.tailoring_json,"
+    " plans.created_at, plans.created_by, users.name as created_by_name,"
+    " members.role as created_by_role from plans"
+    " left join users on users.id = plans.created_by"
+    " left join members on members.household_id = plans.household_id"
+    " and members.user_id = plans.created_by where plans.household_id = ?")
+
+
+def _version(row: dict) -> dict:
     return {"version": row["version"], "plan": json.loads(row["plan_json"]),
-            "profile": json.loads(row["profile_json"]), "created_at": row["created_at"],
-            "created_by": row["created_by"], "created_by_name": row["created_by_name"]}
+            "profile": json.loads(row["profile_json"]),
+            "tailoring": json.loads(row["tailoring_json"]) if row["tailoring_json"] else None,
+            "created_at": row["created_at"], "created_by": row["created_by"],
+            "created_by_name": row["created_by_name"], "created_by_role": row["created_by_role"]}
+
+
+def current_plan(db: Database, household_id: int) -> dict | None:
+    """The latest applied plan as {version, plan, profile, tailoring, created_at, created_by,
+    created_by_name, created_by_role}, or None if no plan was applied yet. `tailoring` is the
+    physiotherapist's tailoring the plan was made with (None if none)."""
+    rows = list(db.query(_VERSION_SQL + " order by plans.version desc limit 1", [household_id]))
+    return _version(rows[0]) if rows else None
+
+
+def get_version(db: Database, household_id: int, version: int) -> dict | None:
+    """One plan version of the household (as current_plan gives it), or None."""
+    rows = list(db.query(_VERSION_SQL + " and plans.version = ?", [household_id, version]))
+    return _version(rows[0]) if rows else None
+
+
+def versions(db: Database, household_id: int) -> list[dict]:
+    """Every plan version of the household, newest first: {version, created_at, created_by_name,
+    created_by_role, tasks} (tasks: how many items the plan had)."""
+    rows = db.query(
+        "select plans.version, plans.created_at, users.name as created_by_name,"
+        " members.role as created_by_role, json_array_length(plans.plan_json, '$.items') as tasks"
+        " from plans left join users on users.id = plans.created_by"
+        " left join members on members.household_id = plans.household_id"
+        " and members.user_id = plans.created_by"
+        " where plans.household_id = ? order by plans.version desc", [household_id])
+    return list(rows)
 
 
 def apply_plan(db: Database, household_id: int, plan: dict, profile: dict,
-               user_id: int) -> int:
+               user_id: int, tailoring: dict | None = None) -> int:
     """Make `plan` the household's current plan, all or nothing; return its version.
 
+    `tailoring` is the physiotherapist's tailoring the plan was made with, kept with the version
+    so that the next re-plan applies it again.
     Stores the profile, adds a plan version, and brings the tasks in line: items of the plan
     are active (with their new text and schedule), the others inactive. Ticks are never
     touched, so the history of a task that stays is kept, and comes back if a task returns.
@@ -65,6 +95,7 @@ def apply_plan(db: Database, household_id: int, plan: dict, profile: dict,
         version = latest + 1
         db["plans"].insert({"household_id": household_id, "version": version,
                             "plan_json": _dumps(plan), "profile_json": _dumps(profile),
+                            "tailoring_json": _dumps(tailoring) if tailoring else None,
                             "created_at": _now(), "created_by": user_id})
         active_before = {r["item_id"] for r in db.query(
             "select item_id from tasks where household_id = ? and active = 1", [household_id])}

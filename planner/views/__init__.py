@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from flask import Flask
 
-from planner.views import auth, history, households, profile, redflags, share, today, walkthrough
+from planner.views import (
+    auth,
+    exercise_templates,
+    history,
+    households,
+    physio,
+    profile,
+    redflags,
+    share,
+    today,
+    versions,
+    walkthrough,
+)
 
 
 def register(app: Flask) -> None:
     """Register every blueprint of the app."""
-    for module in (auth, households, profile, today, walkthrough, history, redflags, share):
+    for module in (auth, households, profile, today, walkthrough, history, redflags, physio,
+                   exercise_templates, versions, share):
         app.register_blueprint(module.bp)

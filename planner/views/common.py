@@ -8,12 +8,16 @@ from markupsafe import escape
 
 from planner import clock, recurrence
 from planner.db import get_db
+from planner.engine import build_plan
+from planner.plan_diff import keep_earlier_deadlines
 from planner.printout import describe_dose, describe_schedule
 from planner.security import membership
-from planner.store import plans, ticks
+from planner.store import accounts, plans, ticks
+from planner.tailoring import apply_tailoring
 
 ROLES = ("patient", "caregiver", "physio")
-EDITORS = ("patient", "caregiver", "physio")  # physio-only editing comes in a later issue
+EDITORS = ("patient", "caregiver", "physio")  # who may answer the profile questions
+PHYSIO = ("physio",)  # who tailors the exercise plan and owns the clinical facts
 CURRENT = "household_id"  # session key: the household last opened (red flags emphasis)
 
 
@@ -41,6 +45,29 @@ def add_filters(bp: Blueprint) -> None:
 
 def catalog():
     return current_app.extensions["planner_catalog"]
+
+
+def next_plan(household_id: int, profile: dict, tailoring: dict | None = None
+              ) -> tuple[dict, dict | None, dict | None]:
+    """The plan the household gets from `profile` today: the engine's plan with the
+    physiotherapist's tailoring applied (`tailoring`, else the one the current plan was made
+    with), keeping deadlines already set. Every path that makes a household's plan uses this.
+    Returns (plan, current plan version or None, the tailoring applied)."""
+    current = plans.current_plan(get_db(), household_id)
+    if tailoring is None and current:
+        tailoring = current["tailoring"]
+    today = clock.today()
+    plan = apply_tailoring(build_plan(profile, catalog(), today), tailoring, profile, catalog(),
+                           today)
+    return keep_earlier_deadlines(current["plan"] if current else None, plan), current, tailoring
+
+
+def clinical_locked(household_id: int) -> bool:
+    """Whether the clinical facts are the physiotherapist's alone for this user: the household
+    has a physiotherapist, and the user is not one."""
+    if g.member["role"] in PHYSIO:
+        return False
+    return any(m["role"] in PHYSIO for m in accounts.members(get_db(), household_id))
 
 
 def day_view(household_id: int) -> recurrence.DayView | None:

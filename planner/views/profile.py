@@ -15,12 +15,12 @@ from planner import clock, profile_form
 from planner.db import get_db
 from planner.engine import build_plan
 from planner.htmx import render
-from planner.plan_diff import keep_earlier_deadlines, plan_diff
+from planner.plan_diff import plan_diff
 from planner.printout import DOMAIN_LABELS
 from planner.profile import Problem, validate
 from planner.security import login_required
 from planner.store import plans
-from planner.views.common import EDITORS, add_filters, catalog, enter
+from planner.views.common import EDITORS, add_filters, catalog, clinical_locked, enter, next_plan
 
 bp = Blueprint("profile", __name__)
 add_filters(bp)
@@ -28,17 +28,31 @@ add_filters(bp)
 
 def _form(household_id: int, values: dict, problems: list[Problem] | None = None):
     errors, other = profile_form.errors_by_input(problems or [])
+    locked = profile_form.CLINICAL if clinical_locked(household_id) else ()
+    stored = plans.get_profile(get_db(), household_id) or {"lesion_sites": []}
     return render("profile/edit.html", status=422 if problems else 200, steps=profile_form.STEPS,
                   site_groups=profile_form.SITE_GROUPS, questions=profile_form.QUESTIONS,
-                  values=values, errors=errors,
-                  other_errors=other)
+                  values=values, errors=errors, other_errors=other, locked=locked,
+                  locked_answers={q: profile_form.answer(profile_form.QUESTIONS[q], stored)
+                                  for q in locked})
 
 
-def _new_plan(household_id: int, profile: dict) -> tuple[dict, dict | None]:
-    """The plan these answers give today (deadlines already set are kept), and the current."""
-    current = plans.current_plan(get_db(), household_id)
-    old = current["plan"] if current else None
-    return keep_earlier_deadlines(old, build_plan(profile, catalog(), clock.today())), current
+def _owned(household_id: int, profile: dict) -> dict:
+    """The answers with the clinical facts the physiotherapist owns put back as stored, when
+    this user does not own them (whatever the form sent for them)."""
+    if not clinical_locked(household_id):
+        return profile
+    return profile_form.keep_clinical(profile, plans.get_profile(get_db(), household_id))
+
+
+def preview(household_id: int, profile: dict):
+    """The preview of the plan a (valid) profile gives, with what changes; its "Apply" button
+    posts the profile to `apply`. Shared by the questions and the clinical facts page."""
+    plan, current, _ = next_plan(household_id, profile)
+    diff = plan_diff(current["plan"] if current else None, plan)
+    added = {i["id"] for i in diff["added"]}
+    return render("profile/preview.html", profile=profile, plan=plan, diff=diff,
+                  added=added, domains=_by_domain(plan["items"]), current=current)
 
 
 def _json(text: str):
@@ -84,28 +98,28 @@ def edit(household_id: int):
         return _form(household_id, profile_form.form_values(
             profile if isinstance(profile, dict) and not validate(profile) else None))
     profile, problems = profile_form.read_form(request.form)
+    profile = _owned(household_id, profile)
     problems += validate(profile)
     if problems:
         return _form(household_id, request.form.to_dict(flat=True) | {
             "lesion_sites": request.form.getlist("lesion_sites")}, problems)
-    plan, current = _new_plan(household_id, profile)
-    diff = plan_diff(current["plan"] if current else None, plan)
-    added = {i["id"] for i in diff["added"]}
-    return render("profile/preview.html", profile=profile, plan=plan, diff=diff,
-                  added=added, domains=_by_domain(plan["items"]), current=current)
+    return preview(household_id, profile)
 
 
 @bp.post("/h/<int:household_id>/profile/apply")
 @login_required
 def apply(household_id: int):
-    """Apply the previewed answers: checked again, then plan, profile and tasks in one go."""
+    """Apply the previewed answers: checked again (clinical facts kept as the physiotherapist
+    set them, unless a physiotherapist applies), then plan with the physiotherapist's tailoring,
+    profile and tasks in one go."""
     enter(household_id, EDITORS)
     profile = _json(request.form.get("profile_json", ""))
     problems = validate(profile)
     if problems:
         values = profile_form.form_values(profile if isinstance(profile, dict) else None)
         return _form(household_id, values, problems)
-    plan, _ = _new_plan(household_id, profile)
-    version = plans.apply_plan(get_db(), household_id, plan, profile, g.user["id"])
+    profile = _owned(household_id, profile)
+    plan, _, tailoring = next_plan(household_id, profile)
+    version = plans.apply_plan(get_db(), household_id, plan, profile, g.user["id"], tailoring)
     flash(f"The new plan is in place (version {version}). Here is what is due today.")
     return redirect(url_for("today.show", household_id=household_id), 303)

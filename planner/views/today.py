@@ -13,6 +13,7 @@ from planner.printout import DOMAIN_LABELS
 from planner.security import login_required
 from planner.store import plans, ticks
 from planner.views.common import add_filters, catalog, day_view, done_for, enter, tick_error
+from planner.views.versions import ROLE_WORDS, unseen_changes
 
 bp = Blueprint("today", __name__)
 add_filters(bp)
@@ -46,7 +47,8 @@ def show(household_id: int):
         return render("today/no_plan.html")
     return render("today/show.html", block="progress", view=view, groups=_groups(view.daily),
                   week_groups=_groups(view.weekly),
-                  warnings=_warnings(household_id), day_words=clock.day_words(view.day))
+                  warnings=_warnings(household_id), day_words=clock.day_words(view.day),
+                  changes=unseen_changes(household_id), roles=ROLE_WORDS)
 
 
 @bp.post("/h/<int:household_id>/tasks/<item_id>/state")

@@ -1,0 +1,234 @@
+"""The physiotherapist's pages: the exercise plan (tailored in a draft, then published as a new
+plan version) and the clinical facts they own. Every member may look; only a member with the
+physio role may change anything (403 for the others, 404 for outsiders)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, request, url_for
+
+from planner import clock, profile_form, tailoring
+from planner.db import get_db
+from planner.engine import exercise_library, ruled_out
+from planner.htmx import render
+from planner.plan_diff import plan_diff
+from planner.profile import validate
+from planner.security import login_required
+from planner.sqlite import transaction
+from planner.store import plans
+from planner.store import tailoring as drafts
+from planner.views.common import PHYSIO, add_filters, catalog, enter, next_plan
+from planner.views.profile import preview
+
+bp = Blueprint("physio", __name__)
+add_filters(bp)
+
+
+def editing(household_id: int) -> tuple[dict | None, dict | None, bool]:
+    """(current plan version, the tailoring shown, whether it is an unpublished draft). A
+    physiotherapist sees their draft, or the published tailoring with every exercise listed;
+    everyone else sees the published one."""
+    db = get_db()
+    current = plans.current_plan(db, household_id)
+    if current is None:
+        return None, None, False
+    draft = drafts.get_draft(db, household_id) if g.member["role"] in PHYSIO else None
+    if draft is not None:
+        return current, draft, True
+    return current, tailoring.materialize(current["plan"], current["tailoring"]), False
+
+
+def _rows(plan: dict, shown: dict) -> list[dict]:
+    """Each listed exercise with its plan item, or why it is not on the plan."""
+    items = {i["id"]: i for i in plan["items"]}
+    left = {e["id"]: e for e in plan["excluded"]}
+    rows = []
+    for entry in shown["exercises"]:
+        item, out = items.get(entry["id"]), left.get(entry["id"])
+        rows.append({"entry": entry, "item": item, "excluded": out,
+                     "title": (item or out or {}).get("title", entry["id"]),
+                     "dose": entry.get("prescription") or {}})
+    return rows
+
+
+def _page(household_id: int, status: int = 200, failed: str = "", errors: dict | None = None,
+          values: dict | None = None):
+    current, shown, is_draft = editing(household_id)
+    if current is None:
+        return render("physio/no_plan.html", status=status)
+    profile = current["profile"]
+    plan = next_plan(household_id, profile, shown)[0] if is_draft else current["plan"]
+    listed = {e["id"] for e in shown["exercises"]}
+    library = [e for e in exercise_library(profile, catalog(), clock.today())
+               if e["id"] not in listed]
+    return render("physio/exercises.html", status=status, rows=_rows(plan, shown),
+                  library=library, is_draft=is_draft, current=current,
+                  diff=plan_diff(current["plan"], plan) if is_draft else None,
+                  can_edit=g.member["role"] in PHYSIO, movements=catalog().movements,
+                  failed=failed, errors=errors or {}, values=values or {},
+                  limits=tailoring.LIMITS)
+
+
+def _save(household_id: int, changed: dict | None, anchor: str | None = None):
+    """Keep the changed draft and go back to the editor (303); 404 when the exercise named
+    in the URL is not on the list."""
+    if changed is None:
+        abort(404, "That exercise is not on this plan.")
+    drafts.save_draft(get_db(), household_id, changed, g.user["id"])
+    return redirect(url_for("physio.exercises", household_id=household_id, _anchor=anchor), 303)
+
+
+def _draft(household_id: int) -> dict:
+    enter(household_id, PHYSIO)
+    current, shown, _ = editing(household_id)
+    if current is None:
+        abort(404, "This household has no plan yet.")
+    return shown
+
+
+@bp.get("/h/<int:household_id>/exercises")
+@login_required
+def exercises(household_id: int):
+    """The exercise plan: a physiotherapist's editor, or the published plan to read."""
+    enter(household_id)
+    return _page(household_id)
+
+
+@bp.post("/h/<int:household_id>/exercises/<item_id>/dose")
+@login_required
+def dose(household_id: int, item_id: str):
+    """Set an exercise's sets, repetitions, hold, sessions a week and note (422 if a number is
+    not a whole number in its bounds; nothing stored)."""
+    shown = _draft(household_id)
+    prescription, errors = tailoring.read_prescription(request.form)
+    if errors:
+        return _page(household_id, 422, f"dose-{item_id}", errors, request.form.to_dict())
+    return _save(household_id, tailoring.set_dose(shown, item_id, prescription), f"x-{item_id}")
+
+
+@bp.post("/h/<int:household_id>/exercises/<item_id>/move")
+@login_required
+def move(household_id: int, item_id: str):
+    """Move an exercise one place up or down the list."""
+    shown = _draft(household_id)
+    step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
+    if step is None:
+        return _page(household_id, 422, f"dose-{item_id}", {"form": "Choose up or down."})
+    return _save(household_id, tailoring.move(shown, item_id, step), f"x-{item_id}")
+
+
+@bp.post("/h/<int:household_id>/exercises/<item_id>/remove")
+@login_required
+def remove(household_id: int, item_id: str):
+    """Take an exercise off the plan (re-planning will not bring it back)."""
+    shown = _draft(household_id)
+    return _save(household_id, tailoring.remove(shown, item_id), "library")
+
+
+@bp.post("/h/<int:household_id>/exercises/add")
+@login_required
+def add(household_id: int):
+    """Add an exercise from the library; one the profile rules out needs a written reason."""
+    shown = _draft(household_id)
+    item_id = request.form.get("item_id", "")
+    profile = plans.get_profile(get_db(), household_id)
+    found = next((e for e in exercise_library(profile, catalog(), clock.today())
+                  if e["id"] == item_id), None)
+    if found is None:
+        return _page(household_id, 422, "add", {"form": "That exercise is not in the library."})
+    reason = None
+    if found.get("reason"):
+        reason, problem = tailoring.read_reason(request.form)
+        if problem:
+            return _page(household_id, 422, f"add-{item_id}", {"override_reason": problem},
+                         request.form.to_dict())
+    return _save(household_id, tailoring.add(shown, item_id, reason), f"x-{item_id}")
+
+
+@bp.post("/h/<int:household_id>/exercises/custom")
+@login_required
+def custom(household_id: int):
+    """Add the physiotherapist's own exercise: its movements go through the same safety filter
+    as the library's, so one the profile rules out needs a written reason too."""
+    shown = _draft(household_id)
+    custom_, errors = tailoring.read_custom(request.form, catalog())
+    prescription, more = tailoring.read_prescription(request.form)
+    errors |= more
+    if not errors and not prescription["sessions_per_week"]:
+        errors["sessions_per_week"] = "Say how many sessions a week (1 to 7)."
+    values = request.form.to_dict() | {"movements": request.form.getlist("movements")}
+    if errors:
+        return _page(household_id, 422, "custom", errors, values)
+    profile = plans.get_profile(get_db(), household_id)
+    rule = ruled_out(custom_["movements"], profile, catalog(), clock.today())
+    reason = None
+    if rule:
+        reason, problem = tailoring.read_reason(request.form)
+        if problem:
+            return _page(household_id, 422, "custom",
+                         {"override_reason": f"The profile rules this out. {rule} {problem}"},
+                         values | {"ruled_out": rule})
+    item_id = tailoring.new_custom_id()
+    return _save(household_id, tailoring.add(shown, item_id, reason, custom_, prescription),
+                 f"x-{item_id}")
+
+
+@bp.post("/h/<int:household_id>/exercises/publish")
+@login_required
+def publish(household_id: int):
+    """Publish the draft: a new plan version (who and when), the household's tasks in line."""
+    enter(household_id, PHYSIO)
+    db = get_db()
+    draft = drafts.get_draft(db, household_id)
+    if draft is None:
+        flash("There are no changes to publish.")
+        return redirect(url_for("physio.exercises", household_id=household_id), 303)
+    profile = plans.get_profile(db, household_id)
+    plan, _, _ = next_plan(household_id, profile, draft)
+    with transaction(db):
+        version = plans.apply_plan(db, household_id, plan, profile, g.user["id"], draft)
+        drafts.drop_draft(db, household_id)
+    flash(f"Published as version {version}. The household sees what changed on Today.")
+    return redirect(url_for("physio.exercises", household_id=household_id), 303)
+
+
+@bp.post("/h/<int:household_id>/exercises/discard")
+@login_required
+def discard(household_id: int):
+    """Forget the changes not yet published."""
+    enter(household_id, PHYSIO)
+    drafts.drop_draft(get_db(), household_id)
+    flash("The changes were discarded. This is the published exercise plan.")
+    return redirect(url_for("physio.exercises", household_id=household_id), 303)
+
+
+def _facts_page(household_id: int, values: dict | None = None, errors: dict | None = None):
+    profile = plans.get_profile(get_db(), household_id)
+    questions = [profile_form.QUESTIONS[name] for name in profile_form.CLINICAL]
+    return render("physio/facts.html", status=422 if errors else 200, profile=profile,
+                  questions=questions, can_edit=g.member["role"] in PHYSIO,
+                  values=values if values is not None else profile_form.form_values(profile),
+                  errors=errors or {},
+                  answers=[(q, profile_form.answer(q, profile)) for q in questions]
+                  if profile else [])
+
+
+@bp.route("/h/<int:household_id>/facts", methods=("GET", "POST"))
+@login_required
+def facts(household_id: int):
+    """GET: the clinical facts (a form for a physiotherapist). POST: the preview of the plan
+    they give, through the profile's own preview and apply."""
+    if request.method == "GET":
+        enter(household_id)
+        return _facts_page(household_id)
+    enter(household_id, PHYSIO)
+    stored = plans.get_profile(get_db(), household_id)
+    if stored is None:
+        return _facts_page(household_id)
+    answers, problems = profile_form.read_form(request.form)
+    profile = profile_form.keep_clinical(stored, answers)
+    problems += validate(profile)
+    if problems:
+        errors, other = profile_form.errors_by_input(problems)
+        return _facts_page(household_id, request.form.to_dict(),
+                           errors | {f"other-{n}": message for n, message in enumerate(other)})
+    return preview(household_id, profile)
