@@ -11,7 +11,7 @@ import random
 
 from sqlite_utils import Database
 
-from planner import recurrence
+from planner import recurrence, tailoring
 from planner.catalog import Catalog
 from planner.engine import build_plan
 from planner.profile import parse
@@ -27,6 +27,15 @@ ACCOUNTS = (
     ("physio@example.org", "Priya Shah", "physio"),
 )
 HISTORY_DAYS = 7
+# What Priya, the physiotherapist, changed after seeing Maria: doses on two strength exercises,
+# and lunges taken off for now. A demo of the editor, not advice (the catalog gives no doses).
+DOSES = {
+    "seated-knee-extension": {"sets": 2, "reps": 10, "hold_seconds": 3, "sessions_per_week": 2,
+                              "note": "Slowly up, slowly down."},
+    "sit-to-stand": {"sets": 2, "reps": 8, "hold_seconds": None, "sessions_per_week": 2,
+                     "note": "Use a firm chair with arms, and push with your hands too."},
+}
+REMOVED = ("lunges",)
 # Home-check tasks Tom has already seen to: (item id, state, days ago).
 HOME_DONE = (("floors-loose-rugs", "done", 4), ("stairs-light-top-and-bottom", "done", 3),
              ("stairs-rails-both-sides", "needs-help", 2))
@@ -105,6 +114,20 @@ def _history(db: Database, household_id: int, people: dict[str, int], today: dt.
                             by_user=people["patient"], at=_at(today, hour, 5, latest))
 
 
+def _tailor(db: Database, household_id: int, physio: int, answers: dict, catalog: Catalog,
+            today: dt.date) -> None:
+    """Publish Priya's tailoring as version 2, so that Today shows what changed."""
+    current = plans.current_plan(db, household_id)
+    shown = tailoring.materialize(current["plan"], None)
+    for item_id, dose in DOSES.items():
+        shown = tailoring.set_dose(shown, item_id, dict(dose)) or shown
+    for item_id in REMOVED:
+        shown = tailoring.remove(shown, item_id) or shown
+    plan = tailoring.apply_tailoring(build_plan(answers, catalog, today), shown, answers,
+                                     catalog, today)
+    plans.apply_plan(db, household_id, plan, answers, physio, tailoring=shown)
+
+
 def seed(db: Database, catalog: Catalog, today: dt.date | None = None) -> str:
     """Create the demo household on an empty database; return what happened.
 
@@ -127,4 +150,5 @@ def seed(db: Database, catalog: Catalog, today: dt.date | None = None) -> str:
         plan = build_plan(answers, catalog, today)
         plans.apply_plan(db, household["id"], plan, answers, people["caregiver"])
         _history(db, household["id"], people, today)
+        _tailor(db, household["id"], people["physio"], answers, catalog, today)
     return "created"

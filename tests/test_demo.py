@@ -62,8 +62,13 @@ def test_demo_on_an_empty_database_makes_three_accounts_that_sign_in(tmp_path, s
         page = client.get("/").text
         assert "Maria&#39;s home" in page
         assert f"{role if role != 'physio' else 'physiotherapist'} here" in page
-    assert _count(path, "plans") == 1
+    # The first plan, then the physiotherapist's tailoring, which Today announces.
+    assert _count(path, "plans") == 2
     assert _count(path, "tick_events") > 20  # a week of history
+    client, _ = _sign_in(path, "patient@example.org", "demo-password")
+    today = client.get(client.get("/").headers.get("Location", "/h/1/today")).text
+    assert "Your plan has changed" in today
+    assert "2 sets of 10, hold each for 3 seconds, 2 sessions a week" in today
 
 
 def test_demo_twice_does_not_duplicate(tmp_path, served):
