@@ -7,6 +7,7 @@ from flask import Flask
 from planner.views import (
     auth,
     exercise_templates,
+    health,
     history,
     households,
     physio,
@@ -22,5 +23,5 @@ from planner.views import (
 def register(app: Flask) -> None:
     """Register every blueprint of the app."""
     for module in (auth, households, profile, today, walkthrough, history, redflags, physio,
-                   exercise_templates, versions, share):
+                   exercise_templates, versions, share, health):
         app.register_blueprint(module.bp)
