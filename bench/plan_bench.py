@@ -52,26 +52,33 @@ def per_call(fn, profiles: list[dict], rounds: int) -> list[float]:
     return figures
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--profiles", type=int, default=500)
-    parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args()
+def measure(count: int = 500, rounds: int = 5) -> dict:
+    """Plan `count` random profiles `rounds` times; the figures main() prints, as a dict."""
     rng = random.Random(20261122)
-    profiles = [random_profile(rng) for _ in range(args.profiles)]
+    profiles = [random_profile(rng) for _ in range(count)]
     assert all(validate(p) == [] for p in profiles)
     load_start = time.perf_counter()
     catalog = load_catalog(default_folder())
     load_ms = (time.perf_counter() - load_start) * 1000
     today = dt.date(2026, 11, 22)
-    plan = per_call(lambda p: build_plan(p, catalog, today), profiles, args.rounds)
-    base = per_call(validate, profiles, args.rounds)
-    best_plan, best_base = min(plan), min(base)
-    print(f"catalog load: {load_ms:.1f} ms ({len(catalog.items)} items), once")
-    print(f"plan: {best_plan * 1000:.3f} ms per plan, {1 / best_plan:,.0f} plans/s "
-          f"(median of rounds {statistics.median(plan) * 1000:.3f} ms)")
-    print(f"baseline (validate the profile): {best_base * 1000:.4f} ms")
-    print(f"ratio plan / baseline: {best_plan / best_base:.1f}x")
+    plan = per_call(lambda p: build_plan(p, catalog, today), profiles, rounds)
+    base = per_call(validate, profiles, rounds)
+    return {"catalog_ms": load_ms, "items": len(catalog.items), "plan_ms": min(plan) * 1000,
+            "plans_per_s": 1 / min(plan), "median_ms": statistics.median(plan) * 1000,
+            "baseline_ms": min(base) * 1000, "ratio": min(plan) / min(base)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profiles", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    m = measure(args.profiles, args.rounds)
+    print(f"catalog load: {m['catalog_ms']:.1f} ms ({m['items']} items), once")
+    print(f"plan: {m['plan_ms']:.3f} ms per plan, {m['plans_per_s']:,.0f} plans/s "
+          f"(median of rounds {m['median_ms']:.3f} ms)")
+    print(f"baseline (validate the profile): {m['baseline_ms']:.4f} ms")
+    print(f"ratio plan / baseline: {m['ratio']:.1f}x")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,247 @@
+"""Benchmark the planner in one command: how fast it ticks, how it scales with households.
+
+    python bench/run.py [--households 1000] [--duration 10] [--json results.json]
+    python bench/run.py --quick          # tiny and short: checks that the benchmark works
+
+Seeds (or reuses, see bench/seed.py) a database of 10 households and one of N, each with a
+year of history; on each it starts the real server (`planner serve`: waitress, 8 threads) on
+loopback and measures, one after the other for --duration seconds each, a trivial route of the
+same app (/healthz, the baseline), the Today page and the tick POST of signed-in patients, with
+wrk (or a Python load generator where wrk is missing). Then `planner plan` throughput. Prints
+requests per second and p50/p95/p99 latency, ratios to the baseline, server start time and peak
+memory, and whether the targets of issue 6 are met. Exits 1 if any request failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import load  # noqa: E402  (bench/ is a folder of scripts, not a package)
+import plan_bench  # noqa: E402
+import seed  # noqa: E402
+from server import HOST, Server  # noqa: E402
+
+ROUTES = ("baseline", "today", "tick")
+LABELS = {"baseline": "baseline GET /healthz", "today": "Today page GET", "tick": "tick POST"}
+PROFILE = HERE.parent / "tests" / "scenarios" / "profile-example.json"
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               platform.processor() or "unknown")
+    mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    return {"cpus": os.cpu_count(), "cpu": cpu, "ram_gb": round(mem_kb / 1024 ** 2, 1),
+            "python": platform.python_version(), "sqlite": __import__("sqlite3").sqlite_version}
+
+
+def seeded(data: Path, households: int, days: int, reseed: bool) -> tuple[Path, dict]:
+    """A seeded database of this size, made now unless one from the same seeder is there."""
+    path = data / f"households-{households}-days-{days}.db"
+    note = seed.note_path(path)
+    if not reseed and note.exists():
+        made = json.loads(note.read_text())
+        if made.get("version") == seed.VERSION:
+            return path, {**made, "reused": True}
+    print(f"seeding {households} households, {days} days of history ...", flush=True)
+    return path, {**seed.seed(path, households, days), "reused": False}
+
+
+def spread(households: int, count: int) -> list[int]:
+    """`count` household numbers spread evenly over 1..households."""
+    count = min(count, households)
+    if count == 1:
+        return [1]
+    return sorted({1 + round(i * (households - 1) / (count - 1)) for i in range(count)})
+
+
+def deal(items: list, lanes: int) -> list[list]:
+    """Items dealt round-robin into `lanes` lists, none empty (items repeat if few)."""
+    while len(items) < lanes:
+        items = items + items
+    return [items[n::lanes] for n in range(lanes)]
+
+
+def plans_for(sessions: list, server: Server, today: str, lanes: int) -> dict[str, list]:
+    """The request lanes of each route. Tick lanes tap every daily task slot of the signed-in
+    households to done, then all back to open, so each request really writes."""
+    baseline = [[load.Request("GET", "/healthz")] for _ in range(lanes)]
+    pages = [load.Request("GET", f"/h/{s.household_id}/today", {"Cookie": s.cookie})
+             for s in sessions]
+    targets = [(s, item_id, slot) for s in sessions
+               for item_id, slots in server.daily_tasks(s.household_id) for slot in range(slots)]
+    tick_lanes = []
+    for lane in deal(targets, lanes):
+        taps = [[load.Request(
+            "POST", f"/h/{s.household_id}/tasks/{item_id}/state",
+            {"Cookie": s.cookie, "X-CSRF-Token": s.csrf, "HX-Request": "true",
+             "Content-Type": "application/x-www-form-urlencoded"},
+            f"occurrence={today}&slot={slot}&state={state}") for s, item_id, slot in lane]
+            for state in ("done", "open")]
+        tick_lanes.append(taps[0] + taps[1])
+    return {"baseline": baseline, "today": deal(pages, lanes), "tick": tick_lanes}
+
+
+def measure(path: Path, made: dict, args: argparse.Namespace) -> dict:
+    """Start the server on a copy of the seeded database and measure each route."""
+    scratch = path.with_name(f"run-{made['households']}.db")
+    for old in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
+        old.unlink(missing_ok=True)
+    shutil.copyfile(path, scratch)  # the taps must not change the seeded database
+    server = Server(scratch, made["today"])
+    try:
+        sessions = [server.sign_in(seed.patient_email(n), seed.PASSWORD)
+                    for n in spread(made["households"], args.users)]
+        lanes = plans_for(sessions, server, made["today"], args.threads)
+        for route in ("today", "tick"):  # templates compiled, connections opened, caches warm
+            load.run(args.loadgen, HOST, server.port, lanes[route],
+                     args.warmup, args.connections)
+        routes = {}
+        for route in ROUTES:
+            result = load.run(args.loadgen, HOST, server.port, lanes[route],
+                              args.duration, args.connections)
+            routes[route] = {"rps": result.rps, "p50": result.p50, "p95": result.p95,
+                             "p99": result.p99, "requests": result.requests,
+                             "errors": result.errors}
+            print(f"  {made['households']:>5} households  {route:<8} {result.rps:8,.0f} req/s"
+                  f"  p95 {result.p95:6.1f} ms  errors {result.errors}", flush=True)
+        return {"start_s": server.start_seconds, "peak_mb": server.peak_memory_mb(),
+                "routes": routes, "households_hit": len(sessions)}
+    finally:
+        server.stop()
+        for old in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
+            old.unlink(missing_ok=True)
+
+
+def plan_figures(quick: bool) -> dict:
+    """The engine's plans per second, and one run of the `planner plan` command, start to exit."""
+    figures = plan_bench.measure(50 if quick else 500, 1 if quick else 5)
+    runs = []
+    for _ in range(1 if quick else 3):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "planner", "plan", "--profile", str(PROFILE),
+                        "--today", "2026-11-22"], check=True, capture_output=True)
+        runs.append(time.perf_counter() - start)
+    return {**figures, "command_s": min(runs)}
+
+
+def targets(sizes: dict, small: int, large: int) -> list[dict]:
+    """Issue 6's targets, from this run's figures."""
+    big, little = sizes[str(large)]["routes"], sizes[str(small)]["routes"]
+    base = big["baseline"]["rps"]
+    peak = max(s["peak_mb"] for s in sizes.values())
+    rows = [("tick req/s vs baseline", big["tick"]["rps"] / base, ">=", 0.5),
+            ("Today req/s vs baseline", big["today"]["rps"] / base, ">=", 1 / 3),
+            (f"Today p95 at {large} vs {small} households",
+             big["today"]["p95"] / little["today"]["p95"], "<=", 1.3),
+            (f"tick p95 at {large} vs {small} households",
+             big["tick"]["p95"] / little["tick"]["p95"], "<=", 1.3),
+            ("server peak memory (MB)", peak, "<", 150)]
+    return [{"name": name, "value": value, "goal": f"{op} {goal:.2f}".rstrip("0").rstrip("."),
+             "met": value >= goal if op == ">=" else (value <= goal if op == "<=" else
+                                                      value < goal)}
+            for name, value, op, goal in rows]
+
+
+def report(figures: dict) -> str:
+    """The results as text, the way bench/README.md shows them."""
+    m, s = figures["machine"], figures["settings"]
+    lines = [f"machine: {m['cpus']} CPUs, {m['cpu']}, {m['ram_gb']} GB RAM; Python {m['python']}, "
+             f"SQLite {m['sqlite']}",
+             f"load: {s['loadgen']}, {s['threads']} threads, {s['connections']} connections, "
+             f"{s['duration']} s per figure, {s['users']} households signed in per size", ""]
+    for size, made in figures["seeding"].items():
+        how = "reused" if made["reused"] else "seeded now"
+        lines.append(f"database of {size} households: {made['events']:,} tick events over "
+                     f"{made['days']} days, {made['bytes'] / 1e6:,.1f} MB, seeded in "
+                     f"{made['seconds']} s ({how})")
+    lines += ["", f"{'households':>10}  {'route':<22}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}"
+              f"{'p99 ms':>9}{'req/s x base':>14}{'p95 x base':>12}"]
+    for size, run in figures["sizes"].items():
+        base = run["routes"]["baseline"]
+        for route in ROUTES:
+            r = run["routes"][route]
+            lines.append(f"{size:>10}  {LABELS[route]:<22}{r['rps']:8,.0f}{r['p50']:9.2f}"
+                         f"{r['p95']:9.2f}{r['p99']:9.2f}{r['rps'] / base['rps']:14.2f}"
+                         f"{r['p95'] / base['p95']:12.2f}")
+    lines.append("")
+    for size, run in figures["sizes"].items():
+        lines.append(f"server with {size} households: start {run['start_s']:.2f} s "
+                     f"(launch to first answer), peak memory {run['peak_mb']:.0f} MB (VmHWM)")
+    p = figures["plan"]
+    lines += [f"planner plan: {p['plan_ms']:.2f} ms a plan, {p['plans_per_s']:,.0f} plans/s "
+              f"(engine, catalog loaded once, {p['ratio']:.0f}x validating the profile); the "
+              f"command, start to exit: {p['command_s']:.2f} s", "", "targets:"]
+    for t in figures["targets"]:
+        lines.append(f"  {'met   ' if t['met'] else 'MISSED'} {t['name']}: {t['value']:.2f} "
+                     f"(goal {t['goal']})")
+    errors = sum(r["errors"] for run in figures["sizes"].values() for r in run["routes"].values())
+    if errors:
+        lines.append(f"\n{errors} requests FAILED (4xx/5xx or socket errors): figures invalid")
+    return "\n".join(lines)
+
+
+def options(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--households", type=int, default=1000, help="N, the large size")
+    parser.add_argument("--small", type=int, default=10, help="the small size")
+    parser.add_argument("--days", type=int, default=365, help="days of history")
+    parser.add_argument("--duration", type=float, default=10, help="seconds per figure")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up per route")
+    parser.add_argument("--threads", type=int, default=2, help="load generator threads")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--users", type=int, default=8, help="households signed in per size")
+    parser.add_argument("--loadgen", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument("--data", type=Path, default=HERE / ".data",
+                        help="where seeded databases are kept for the next run")
+    parser.add_argument("--reseed", action="store_true", help="seed again even if kept")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--quick", action="store_true",
+                        help="12 and 3 households, 14 days, 1 s per figure: a check, not figures")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.households, args.small, args.days = 12, 3, 14
+        args.duration, args.warmup, args.users, args.connections = 1, 0.3, 2, 4
+    if args.loadgen == "auto":
+        args.loadgen = load.available()
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = options(argv)
+    if args.loadgen == "python" and not args.quick:
+        print("wrk not found (apt-get install wrk): the Python load generator measures far "
+              "below what the server can do; use these figures for nothing.", file=sys.stderr)
+    args.data.mkdir(parents=True, exist_ok=True)
+    figures: dict = {"machine": machine(), "seeding": {}, "sizes": {},
+                     "settings": {k: v for k, v in vars(args).items()
+                                  if k in ("loadgen", "threads", "connections", "duration",
+                                           "users", "days")}}
+    for size in (args.small, args.households):
+        path, made = seeded(args.data, size, args.days, args.reseed)
+        figures["seeding"][str(size)] = made
+        print(f"measuring with {size} households ({args.loadgen}) ...", flush=True)
+        figures["sizes"][str(size)] = measure(path, made, args)
+    figures["plan"] = plan_figures(args.quick)
+    figures["targets"] = targets(figures["sizes"], args.small, args.households)
+    print("\n" + report(figures))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+    failed = any(r["errors"] for run in figures["sizes"].values() for r in run["routes"].values())
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
