@@ -135,6 +135,16 @@ def ruled_out(movements: list[str], profile: dict[str, Any], catalog: Catalog,
     return _exclusion(probe, avoid, catalog)
 
 
+def _warnings(catalog: Catalog, ctx: Context) -> list[str]:
+    return [fill(w.text, ctx) for w in catalog.warnings if evaluate(w.when, ctx.values)[0]]
+
+
+def warnings(profile: dict[str, Any], catalog: Catalog, today: dt.date) -> list[str]:
+    """The plan's warnings for a valid profile on a day, without building the rest of the plan:
+    Today shows them on every load, and a whole plan costs a thousand times more."""
+    return _warnings(catalog, build_context(profile, catalog, today))
+
+
 def build_plan(profile: dict[str, Any], catalog: Catalog, today: dt.date) -> dict[str, Any]:
     """The personalised plan for a valid profile on a given day (see plan.schema.json)."""
     ctx = build_context(profile, catalog, today)
@@ -159,8 +169,7 @@ def build_plan(profile: dict[str, Any], catalog: Catalog, today: dt.date) -> dic
         "generated_on": today.isoformat(),
         "items": [c[3] for c in chosen],
         "excluded": excluded,
-        "warnings": [fill(w.text, ctx) for w in catalog.warnings
-                     if evaluate(w.when, ctx.values)[0]],
+        "warnings": _warnings(catalog, ctx),
         "avoid_in_daily_life": daily_life,
         "fall_screen": {
             "points_from_profile": ctx.values["fall_screen_points"],

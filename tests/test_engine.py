@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.plans import TODAY, excluded, ids, item, plan_for, texts
+from planner.engine import warnings
+from tests.plans import CATALOG, TODAY, excluded, ids, item, plan_for, texts
 
 
 def test_no_stairs_no_stair_tasks():
@@ -78,11 +79,14 @@ def test_dose_days_follow_the_agent_interval_from_the_start():
 
 def test_agent_starting_in_ten_days_makes_the_dental_check_urgent():
     start = TODAY + dt.timedelta(days=10)
-    plan = plan_for({"lesion_sites": [], "bone_agent": "denosumab",
-                     "bone_agent_started": False, "bone_agent_start": start.isoformat()})
+    profile = {"lesion_sites": [], "bone_agent": "denosumab", "bone_agent_started": False,
+               "bone_agent_start": start.isoformat()}
+    plan = plan_for(profile)
     due = dt.date.fromisoformat(item(plan, "dental-exam-before-first-dose")["schedule"]["due"])
     assert TODAY <= due < start
     assert any("10 day" in w and "denosumab" in w for w in plan["warnings"])
+    # Today shows the warnings alone, worked out without the rest of the plan.
+    assert warnings(profile, CATALOG, TODAY) == plan["warnings"]
 
 
 def test_recent_exam_and_far_start_gives_no_warning():

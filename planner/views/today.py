@@ -7,7 +7,7 @@ from flask_htmx import make_response
 
 from planner import clock, recurrence
 from planner.db import get_db
-from planner.engine import build_plan
+from planner.engine import warnings
 from planner.htmx import render
 from planner.printout import DOMAIN_LABELS
 from planner.security import login_required
@@ -34,7 +34,7 @@ def _groups(all_entries: list[recurrence.Entry]) -> list[tuple[str, str, list]]:
 def _warnings(household_id: int) -> list[str]:
     """The plan's warnings worked out for today, so counts of days stay true."""
     profile = plans.get_profile(get_db(), household_id)
-    return build_plan(profile, catalog(), clock.today())["warnings"] if profile else []
+    return warnings(profile, catalog(), clock.today()) if profile else []
 
 
 @bp.get("/h/<int:household_id>/today")
