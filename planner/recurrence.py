@@ -266,14 +266,33 @@ def day_view(items: Iterable[dict], day: dt.date, ticks: Ticks) -> DayView:
             week["goal"] += goal
             week["done"] += min(goal, _done_this_week(item, day, ticks))
         entry = entry_for(item, day, ticks)
-        if entry is None:
-            continue
-        if entry.status in ("due", "overdue"):
+        where = _listed(entry, horizon)
+        if where == "due":
             due.append(entry)
-        elif entry.status == "scheduled" or (entry.due and entry.due <= horizon):
+        elif where == "upcoming":
             upcoming.append(entry)
     upcoming.sort(key=lambda e: (e.due is None, e.due or day))
     return DayView(day, due, upcoming, when_needed, home, week)
+
+
+def _listed(entry: Entry | None, horizon: dt.date) -> str | None:
+    """Where Today lists an entry: "due" (due and overdue), "upcoming", or None."""
+    if entry is None:
+        return None
+    if entry.status in ("due", "overdue"):
+        return "due"
+    if entry.status == "scheduled" or (entry.due and entry.due <= horizon):
+        return "upcoming"
+    return None
+
+
+def find_entry(item: dict, day: dt.date, ticks: Ticks) -> Entry | None:
+    """The task as day_view(...).find(its id) gives it, worked out for this task alone: the
+    answer to a tap needs one row, and the whole day costs a query and a parse of every task."""
+    if home_item(item) or item["schedule"]["kind"] == "as-needed":
+        return None
+    entry = entry_for(item, day, ticks)
+    return entry if _listed(entry, day + dt.timedelta(days=UPCOMING_DAYS)) else None
 
 
 def _count_home(home: dict[str, int], item: dict, day: dt.date, ticks: Ticks) -> None:

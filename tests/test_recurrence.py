@@ -245,3 +245,22 @@ def test_home_items_take_home_states_once():
     rail = item("rail", kind="as-needed", domain="home-safety")
     assert r.check_tick(rail, "once", 0, "needs-help", MON, allowed=r.HOME_STATES) is None
     assert r.check_tick(rail, "once", 0, "not-today", MON, allowed=r.HOME_STATES)
+
+
+def test_one_task_alone_is_found_as_in_the_whole_day():
+    from tests.factories import PROFILE
+    from tests.plans import plan_for
+
+    items = plan_for(PROFILE, MON)["items"]
+    ticks = {}
+    for n, it in enumerate(items):  # a mix of states: done, not today, needs help, open
+        occurrence = r.ONCE if it["schedule"]["kind"] == "once" else MON.isoformat()
+        state = ("done", "not-today", "needs-help", "open")[n % 4]
+        ticks[(it["id"], occurrence, 0)] = tick(state)
+        ticks[(it["id"], (MON - dt.timedelta(days=1)).isoformat(), 0)] = tick("done")
+    for day in (MON - dt.timedelta(days=3), MON, SUN, MON + dt.timedelta(days=30)):
+        view = r.day_view(items, day, ticks)
+        for it in items:
+            alone, found = r.find_entry(it, day, ticks), view.find(it["id"])
+            assert (alone and (alone.key, alone.status, alone.states)) == \
+                (found and (found.key, found.status, found.states)), (it["id"], day)

@@ -81,6 +81,14 @@ def day_view(household_id: int) -> recurrence.DayView | None:
     return recurrence.day_view(items, day, recurrence.index_ticks(rows))
 
 
+def task_entry(household_id: int, item: dict) -> recurrence.Entry | None:
+    """One task as Today shows it (what day_view(...).find gives), read for that task alone:
+    the answer to a tap."""
+    day = clock.today()
+    rows = ticks.states(get_db(), household_id, recurrence.occurrences_for(day), item["id"])
+    return recurrence.find_entry(item, day, recurrence.index_ticks(rows))
+
+
 def done_for(item: dict, state: str) -> int | None:
     """Whom a tick is for: the patient, when someone else marks a patient's task."""
     if state == "open" or item.get("audience") != "patient" or g.member["role"] == "patient":

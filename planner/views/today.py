@@ -12,7 +12,15 @@ from planner.htmx import render
 from planner.printout import DOMAIN_LABELS
 from planner.security import login_required
 from planner.store import plans, ticks
-from planner.views.common import add_filters, catalog, day_view, done_for, enter, tick_error
+from planner.views.common import (
+    add_filters,
+    catalog,
+    day_view,
+    done_for,
+    enter,
+    task_entry,
+    tick_error,
+)
 from planner.views.versions import ROLE_WORDS, unseen_changes
 
 bp = Blueprint("today", __name__)
@@ -67,8 +75,7 @@ def set_state(household_id: int, item_id: str):
         return tick_error(problem, bool(current_app.htmx))
     ticks.set_state(db, household_id, item_id, occurrence, int(slot), state,
                     by_user=g.user["id"], done_for=done_for(item, state), at=clock.stamp())
-    view = day_view(household_id)
-    entry = view.find(item_id) if view else None
+    entry = task_entry(household_id, item)
     if not current_app.htmx:
         anchor = entry.key if entry else None
         return redirect(url_for("today.show", household_id=household_id, _anchor=anchor), 303)
