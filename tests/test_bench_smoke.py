@@ -1,0 +1,65 @@
+"""The benchmark keeps working: `bench/run.py --quick` seeds, serves, loads and reports every
+figure. Its figures (a second each, on a tiny database) mean nothing; bench/README.md has real
+ones. Uses wrk where installed, else the Python load generator, tested on its own here too."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from planner.sqlite import close_thread_dbs
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import load  # noqa: E402  (bench/ is a folder of scripts)
+
+
+def test_quick_run_reports_every_figure(tmp_path):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--data", str(tmp_path),
+         "--json", str(tmp_path / "figures.json")],
+        capture_output=True, text=True, timeout=600, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for words in ("baseline GET /healthz", "Today page GET", "tick POST", "req/s x base",
+                  "server with 3 households: start", "server with 12 households: start",
+                  "peak memory", "planner plan:", "plans/s", "targets:",
+                  "Today p95 at 12 vs 3 households", "tick req/s vs baseline"):
+        assert words in done.stdout, words
+    figures = json.loads((tmp_path / "figures.json").read_text())
+    for size in ("3", "12"):
+        run = figures["sizes"][size]
+        assert 0 < run["start_s"] < 60 and run["peak_mb"] > 10
+        for route in ("baseline", "today", "tick"):
+            r = run["routes"][route]
+            assert r["requests"] > 0 and r["errors"] == 0, (size, route)
+            assert 0 < r["p50"] <= r["p95"] <= r["p99"], (size, route)
+    assert figures["plan"]["plans_per_s"] > 0
+    assert len(figures["targets"]) == 5
+
+
+@pytest.fixture
+def served(app):
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield server.effective_port
+    server.close()
+    close_thread_dbs()
+
+
+def test_python_load_generator_counts_answers_and_failures(served):
+    lanes = [[load.Request("GET", "/healthz")], [load.Request("GET", "/no-such-page")]]
+    result = load.run("python", "127.0.0.1", served, lanes, 0.3, 2)
+    assert result.requests > 2 and 0 < result.errors < result.requests  # the 404s, only
+    assert 0 < result.p50 <= result.p95 <= result.p99 and result.rps > 0
