@@ -5,9 +5,10 @@
 
 Seeds (or reuses, see bench/seed.py) a database of 10 households and one of N, each with a
 year of history; on each it starts the real server (`planner serve`: waitress, 8 threads) on
-loopback and measures, one after the other for --duration seconds each, a trivial route of the
-same app (/healthz, the baseline), the Today page and the tick POST of signed-in patients, with
-wrk (or a Python load generator where wrk is missing). Then `planner plan` throughput. Prints
+loopback and measures, for --duration seconds each, a trivial route of the same app (/healthz,
+the baseline), the Today page and the tick POST of signed-in patients, with wrk (or a Python
+load generator where wrk is missing), in rounds that alternate the two servers so that other
+work on the machine weighs on both alike. Then `planner plan` throughput. Prints
 requests per second and p50/p95/p99 latency, ratios to the baseline, server start time and peak
 memory, and whether the targets of issue 6 are met. Exits 1 if any request failed.
 """
@@ -19,6 +20,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -94,35 +96,63 @@ def plans_for(sessions: list, server: Server, today: str, lanes: int) -> dict[st
     return {"baseline": baseline, "today": deal(pages, lanes), "tick": tick_lanes}
 
 
-def measure(path: Path, made: dict, args: argparse.Namespace) -> dict:
-    """Start the server on a copy of the seeded database and measure each route."""
-    scratch = path.with_name(f"run-{made['households']}.db")
+def _scratch(path: Path, households: int, copy: bool) -> Path:
+    """A copy of the seeded database for one run (the taps must not change it), or its removal."""
+    scratch = path.with_name(f"run-{households}.db")
     for old in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
         old.unlink(missing_ok=True)
-    shutil.copyfile(path, scratch)  # the taps must not change the seeded database
-    server = Server(scratch, made["today"])
+    if copy:
+        shutil.copyfile(path, scratch)
+        # Flushed now, or the server's first checkpoint (which syncs the file) would write the
+        # whole copy to disk inside a tap: half a second for 1,000 households, once.
+        with scratch.open("rb+") as copied:
+            os.fsync(copied.fileno())
+    return scratch
+
+
+def _combine(rounds: list[load.Result]) -> dict:
+    """One figure from several rounds: counts add up, each percentile is the rounds' median."""
+    seconds = sum(r.seconds for r in rounds)
+    figure = {"rps": sum(r.requests for r in rounds) / seconds,
+              "requests": sum(r.requests for r in rounds),
+              "errors": sum(r.errors for r in rounds)}
+    for name in ("p50", "p95", "p99"):
+        figure[name] = statistics.median(getattr(r, name) for r in rounds)
+    return figure
+
+
+def measure(databases: dict[int, tuple[Path, dict]], args: argparse.Namespace) -> dict:
+    """Start a server on a copy of each seeded database, then measure every route on each in
+    turn, `args.rounds` times round, so that a machine busy with something else for a while
+    slows both sizes alike and their ratios still hold."""
+    servers: dict[int, Server] = {}
+    lanes: dict[int, dict] = {}
     try:
-        sessions = [server.sign_in(seed.patient_email(n), seed.PASSWORD)
-                    for n in spread(made["households"], args.users)]
-        lanes = plans_for(sessions, server, made["today"], args.threads)
-        for route in ("today", "tick"):  # templates compiled, connections opened, caches warm
-            load.run(args.loadgen, HOST, server.port, lanes[route],
-                     args.warmup, args.connections)
-        routes = {}
-        for route in ROUTES:
-            result = load.run(args.loadgen, HOST, server.port, lanes[route],
-                              args.duration, args.connections)
-            routes[route] = {"rps": result.rps, "p50": result.p50, "p95": result.p95,
-                             "p99": result.p99, "requests": result.requests,
-                             "errors": result.errors}
-            print(f"  {made['households']:>5} households  {route:<8} {result.rps:8,.0f} req/s"
-                  f"  p95 {result.p95:6.1f} ms  errors {result.errors}", flush=True)
-        return {"start_s": server.start_seconds, "peak_mb": server.peak_memory_mb(),
-                "routes": routes, "households_hit": len(sessions)}
+        for size, (path, made) in databases.items():
+            servers[size] = server = Server(_scratch(path, size, True), made["today"])
+            sessions = [server.sign_in(seed.patient_email(n), seed.PASSWORD)
+                        for n in spread(size, args.users)]
+            lanes[size] = plans_for(sessions, server, made["today"], args.threads)
+            for route in ("today", "tick"):  # templates compiled, connections opened
+                load.run(args.loadgen, HOST, server.port, lanes[size][route], args.warmup,
+                         args.connections)
+        results: dict[int, dict[str, list]] = {size: {r: [] for r in ROUTES} for size in servers}
+        for number in range(1, args.rounds + 1):
+            for size, server in servers.items():
+                for route in ROUTES:
+                    result = load.run(args.loadgen, HOST, server.port, lanes[size][route],
+                                      args.duration / args.rounds, args.connections)
+                    results[size][route].append(result)
+                    print(f"  round {number}  {size:>5} households  {route:<8} "
+                          f"{result.rps:8,.0f} req/s  p95 {result.p95:7.1f} ms  "
+                          f"errors {result.errors}", flush=True)
+        return {str(size): {"start_s": server.start_seconds, "peak_mb": server.peak_memory_mb(),
+                            "routes": {r: _combine(results[size][r]) for r in ROUTES}}
+                for size, server in servers.items()}
     finally:
-        server.stop()
-        for old in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
-            old.unlink(missing_ok=True)
+        for size, server in servers.items():
+            server.stop()
+            _scratch(databases[size][0], size, False)
 
 
 def plan_figures(quick: bool) -> dict:
@@ -161,7 +191,8 @@ def report(figures: dict) -> str:
     lines = [f"machine: {m['cpus']} CPUs, {m['cpu']}, {m['ram_gb']} GB RAM; Python {m['python']}, "
              f"SQLite {m['sqlite']}",
              f"load: {s['loadgen']}, {s['threads']} threads, {s['connections']} connections, "
-             f"{s['duration']} s per figure, {s['users']} households signed in per size", ""]
+             f"{s['duration']} s per figure in {s['rounds']} rounds alternating the sizes, "
+             f"{s['users']} households signed in per size", ""]
     for size, made in figures["seeding"].items():
         how = "reused" if made["reused"] else "seeded now"
         lines.append(f"database of {size} households: {made['events']:,} tick events over "
@@ -199,6 +230,8 @@ def options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--small", type=int, default=10, help="the small size")
     parser.add_argument("--days", type=int, default=365, help="days of history")
     parser.add_argument("--duration", type=float, default=10, help="seconds per figure")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="rounds the duration is split into, alternating the sizes")
     parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up per route")
     parser.add_argument("--threads", type=int, default=2, help="load generator threads")
     parser.add_argument("--connections", type=int, default=16)
@@ -213,7 +246,7 @@ def options(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.quick:
         args.households, args.small, args.days = 12, 3, 14
-        args.duration, args.warmup, args.users, args.connections = 1, 0.3, 2, 4
+        args.duration, args.rounds, args.warmup, args.users, args.connections = 1, 1, 0.3, 2, 4
     if args.loadgen == "auto":
         args.loadgen = load.available()
     return args
@@ -228,12 +261,13 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict = {"machine": machine(), "seeding": {}, "sizes": {},
                      "settings": {k: v for k, v in vars(args).items()
                                   if k in ("loadgen", "threads", "connections", "duration",
-                                           "users", "days")}}
-    for size in (args.small, args.households):
-        path, made = seeded(args.data, size, args.days, args.reseed)
-        figures["seeding"][str(size)] = made
-        print(f"measuring with {size} households ({args.loadgen}) ...", flush=True)
-        figures["sizes"][str(size)] = measure(path, made, args)
+                                           "rounds", "users", "days")}}
+    databases = {size: seeded(args.data, size, args.days, args.reseed)
+                 for size in (args.small, args.households)}
+    figures["seeding"] = {str(size): made for size, (_, made) in databases.items()}
+    print(f"measuring {args.small} and {args.households} households in turn "
+          f"({args.loadgen}) ...", flush=True)
+    figures["sizes"] = measure(databases, args)
     figures["plan"] = plan_figures(args.quick)
     figures["targets"] = targets(figures["sizes"], args.small, args.households)
     print("\n" + report(figures))
