@@ -8,12 +8,7 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
-
-import pytest
-
-from planner.sqlite import close_thread_dbs
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -46,20 +41,14 @@ def test_quick_run_reports_every_figure(tmp_path):
     assert len(figures["targets"]) == 5
 
 
-@pytest.fixture
-def served(app):
-    from waitress.server import create_server
+def test_python_load_generator_counts_answers_and_failures(tmp_path):
+    from server import HOST, Server  # bench/server.py: planner serve in a subprocess
 
-    server = create_server(app, host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield server.effective_port
-    server.close()
-    close_thread_dbs()
-
-
-def test_python_load_generator_counts_answers_and_failures(served):
-    lanes = [[load.Request("GET", "/healthz")], [load.Request("GET", "/no-such-page")]]
-    result = load.run("python", "127.0.0.1", served, lanes, 0.3, 2)
+    server = Server(tmp_path / "planner.db", "2026-11-23")
+    try:
+        lanes = [[load.Request("GET", "/healthz")], [load.Request("GET", "/no-such-page")]]
+        result = load.run("python", HOST, server.port, lanes, 0.3, 2)
+    finally:
+        server.stop()
     assert result.requests > 2 and 0 < result.errors < result.requests  # the 404s, only
     assert 0 < result.p50 <= result.p95 <= result.p99 and result.rps > 0
