@@ -110,8 +110,8 @@ def _wrk(host: str, port: int, lanes: list[list[Request]], seconds: float,
         command = ["wrk", f"-t{len(lanes)}", f"-c{max(connections, len(lanes))}",
                    f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", str(script),
                    f"http://{host}:{port}/"]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
-    found = re.search(r"^BENCH (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)$", done.stdout, re.M)
+        done = subprocess.run(command, check=False, capture_output=True, text=True, timeout=seconds + 60)
+    found = re.search(r"^BENCH (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)$", done.stdout, re.MULTILINE)
     if done.returncode or not found:
         raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
     count, micros, errors, p50, p95, p99 = (int(n) for n in found.groups())

@@ -29,10 +29,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import load  # noqa: E402  (bench/ is a folder of scripts, not a package)
-import plan_bench  # noqa: E402
-import seed  # noqa: E402
-from server import HOST, Server  # noqa: E402
+import load  # bench/ is a folder of scripts, not a package
+import plan_bench
+import seed
+from server import HOST, Server
 
 ROUTES = ("baseline", "today", "tick")
 LABELS = {"baseline": "baseline GET /healthz", "today": "Today page GET", "tick": "tick POST"}
@@ -188,18 +188,18 @@ def targets(sizes: dict, small: int, large: int) -> list[dict]:
 def report(figures: dict) -> str:
     """The results as text, the way bench/README.md shows them."""
     m, s = figures["machine"], figures["settings"]
-    lines = [f"machine: {m['cpus']} CPUs, {m['cpu']}, {m['ram_gb']} GB RAM; Python {m['python']}, "
-             f"SQLite {m['sqlite']}",
-             f"load: {s['loadgen']}, {s['threads']} threads, {s['connections']} connections, "
-             f"{s['duration']} s per figure in {s['rounds']} rounds alternating the sizes, "
-             f"{s['users']} households signed in per size", ""]
+    lines = [(f"machine: {m['cpus']} CPUs, {m['cpu']}, {m['ram_gb']} GB RAM; "
+              f"Python {m['python']}, SQLite {m['sqlite']}"),
+             (f"load: {s['loadgen']}, {s['threads']} threads, {s['connections']} connections, "
+              f"{s['duration']} s per figure in {s['rounds']} rounds alternating the sizes, "
+              f"{s['users']} households signed in per size"), ""]
     for size, made in figures["seeding"].items():
         how = "reused" if made["reused"] else "seeded now"
         lines.append(f"database of {size} households: {made['events']:,} tick events over "
                      f"{made['days']} days, {made['bytes'] / 1e6:,.1f} MB, seeded in "
                      f"{made['seconds']} s ({how})")
-    lines += ["", f"{'households':>10}  {'route':<22}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}"
-              f"{'p99 ms':>9}{'req/s x base':>14}{'p95 x base':>12}"]
+    lines += ["", (f"{'households':>10}  {'route':<22}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}"
+                   f"{'p99 ms':>9}{'req/s x base':>14}{'p95 x base':>12}")]
     for size, run in figures["sizes"].items():
         base = run["routes"]["baseline"]
         for route in ROUTES:
@@ -212,9 +212,9 @@ def report(figures: dict) -> str:
         lines.append(f"server with {size} households: start {run['start_s']:.2f} s "
                      f"(launch to first answer), peak memory {run['peak_mb']:.0f} MB (VmHWM)")
     p = figures["plan"]
-    lines += [f"planner plan: {p['plan_ms']:.2f} ms a plan, {p['plans_per_s']:,.0f} plans/s "
-              f"(engine, catalog loaded once, {p['ratio']:.0f}x validating the profile); the "
-              f"command, start to exit: {p['command_s']:.2f} s", "", "targets:"]
+    lines += [(f"planner plan: {p['plan_ms']:.2f} ms a plan, {p['plans_per_s']:,.0f} plans/s "
+               f"(engine, catalog loaded once, {p['ratio']:.0f}x validating the profile); the "
+               f"command, start to exit: {p['command_s']:.2f} s"), "", "targets:"]
     for t in figures["targets"]:
         lines.append(f"  {'met   ' if t['met'] else 'MISSED'} {t['name']}: {t['value']:.2f} "
                      f"(goal {t['goal']})")

@@ -32,7 +32,7 @@ from planner.sqlite import connect, transaction
 from planner.store import accounts, plans, ticks
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from plan_bench import random_profile  # noqa: E402  (bench/ is a folder of scripts)
+from plan_bench import random_profile  # bench/ is a folder of scripts
 
 VERSION = 1  # bump when what is seeded changes, so that run.py seeds again
 PASSWORD = "bench-password"

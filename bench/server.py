@@ -122,7 +122,7 @@ class Server:
     def peak_memory_mb(self) -> float:
         """The server process's peak resident memory (VmHWM), in MB."""
         status = Path(f"/proc/{self.process.pid}/status").read_text()
-        return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.M).group(1)) / 1024
+        return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE).group(1)) / 1024
 
     def stop(self) -> None:
         self.process.terminate()
