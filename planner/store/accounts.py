@@ -7,7 +7,7 @@ import datetime as dt
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from planner.sqlite import transaction
+from planner.sqlite import fetch, transaction
 
 ROLES = ("patient", "caregiver", "physio")
 # Every member may invite and cancel links and may leave; only these roles remove others, and
@@ -55,14 +55,14 @@ def normalise_email(email: str) -> str:
 
 def get_user(db: Database, user_id: int) -> dict | None:
     """The user with this id (without the password hash), or None."""
-    rows = list(db.query("select id, email, name, created_at from users where id = ?", [user_id]))
+    rows = fetch(db, "select id, email, name, created_at from users where id = ?", [user_id])
     return rows[0] if rows else None
 
 
 def user_by_email(db: Database, email: str) -> dict | None:
     """The user with this email (without the password hash), or None."""
-    rows = list(db.query("select id, email, name, created_at from users where email = ?",
-                         [normalise_email(email)]))
+    rows = fetch(db, "select id, email, name, created_at from users where email = ?",
+                 [normalise_email(email)])
     return rows[0] if rows else None
 
 
@@ -114,7 +114,7 @@ def authenticate(db: Database, email: str, password: str) -> dict | None:
     An unknown email still costs one hash check, so the time taken does not reveal accounts.
     """
     email = normalise_email(email)
-    rows = list(db.query("select id, password_hash from users where email = ?", [email]))
+    rows = fetch(db, "select id, password_hash from users where email = ?", [email])
     stored = rows[0]["password_hash"] if rows else _DUMMY_HASH
     if check_password_hash(stored, password) and rows:
         with transaction(db):
@@ -130,14 +130,14 @@ def authenticate(db: Database, email: str, password: str) -> dict | None:
 
 def get_household(db: Database, household_id: int) -> dict | None:
     """The household with this id, or None."""
-    rows = list(db.query("select * from households where id = ?", [household_id]))
+    rows = fetch(db, "select * from households where id = ?", [household_id])
     return rows[0] if rows else None
 
 
 def get_membership(db: Database, household_id: int, user_id: int) -> dict | None:
     """The user's membership of the household ({household_id, user_id, role, ...}), or None."""
-    rows = list(db.query("select * from members where household_id = ? and user_id = ?",
-                         [household_id, user_id]))
+    rows = fetch(db, "select * from members where household_id = ? and user_id = ?",
+                 [household_id, user_id])
     return rows[0] if rows else None
 
 
@@ -167,18 +167,18 @@ def create_household(db: Database, name: str, user_id: int, role: str) -> dict:
 
 def households_for(db: Database, user_id: int) -> list[dict]:
     """The user's households, oldest membership first, each with the user's `role` in it."""
-    return list(db.query(
+    return fetch(db,
         "select households.*, members.role from members join households"
         " on households.id = members.household_id where members.user_id = ?"
-        " order by members.joined_at, households.id", [user_id]))
+        " order by members.joined_at, households.id", [user_id])
 
 
 def members(db: Database, household_id: int) -> list[dict]:
     """The household's members: user_id, name, email, role, joined_at; oldest first."""
-    return list(db.query(
+    return fetch(db,
         "select members.user_id, users.name, users.email, members.role, members.joined_at"
         " from members join users on users.id = members.user_id"
-        " where members.household_id = ? order by members.joined_at, users.id", [household_id]))
+        " where members.household_id = ? order by members.joined_at, users.id", [household_id])
 
 
 def remove_member(db: Database, household_id: int, user_id: int) -> None:
@@ -191,7 +191,7 @@ def remove_member(db: Database, household_id: int, user_id: int) -> None:
         member = get_membership(db, household_id, user_id)
         if member is None:
             raise NotMember("This person is not a member of this household.")
-        others = {row["role"] for row in db.query(
+        others = {row["role"] for row in fetch(db,
             "select role from members where household_id = ? and user_id != ?",
             [household_id, user_id])}
         if not others:

@@ -15,7 +15,7 @@ import secrets
 
 from sqlite_utils import Database
 
-from planner.sqlite import transaction
+from planner.sqlite import fetch, transaction
 from planner.store.accounts import add_member, check_role, get_membership, iso, now
 
 MEMBER = "member"
@@ -70,11 +70,11 @@ def link_for_token(db: Database, token: str, kind: str, at: dt.datetime | None =
     """The link of `kind` for a raw token, with `status`, `household_name` and
     `created_by_name`, whatever its status; LinkInvalid("unknown") if there is none."""
     wanted = hash_token(token)
-    rows = list(db.query(
+    rows = fetch(db,
         "select invites.*, households.name as household_name, users.name as created_by_name"
         " from invites join households on households.id = invites.household_id"
         " left join users on users.id = invites.created_by"
-        " where token_hash = ? and kind = ?", [wanted, kind]))
+        " where token_hash = ? and kind = ?", [wanted, kind])
     # The index finds the row; the comparison that decides is made in constant time.
     if not rows or not hmac.compare_digest(rows[0]["token_hash"], wanted):
         raise LinkInvalid("unknown")
@@ -124,7 +124,7 @@ def links(db: Database, household_id: int, at: dt.datetime | None = None) -> lis
     """The household's links of both kinds, newest first, each with its `kind`, `status` and
     the names of who made it and (for an invite) who used it."""
     at = at or now()
-    rows = db.query(
+    rows = fetch(db,
         "select invites.id, invites.kind, invites.role, invites.created_at, invites.expires_at,"
         " invites.used_at, invites.revoked_at, maker.name as created_by_name,"
         " joiner.name as used_by_name from invites"

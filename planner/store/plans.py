@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from planner.sqlite import transaction
+from planner.sqlite import fetch, transaction
 
 
 def _now() -> str:
@@ -29,8 +29,8 @@ def save_profile(db: Database, household_id: int, profile: dict, user_id: int) -
 
 def get_profile(db: Database, household_id: int) -> dict | None:
     """The household's profile, or None if it has none yet."""
-    rows = list(db.query("select profile_json from profiles where household_id = ?",
-                         [household_id]))
+    rows = fetch(db, "select profile_json from profiles where household_id = ?",
+                 [household_id])
     return json.loads(rows[0]["profile_json"]) if rows else None
 
 
@@ -55,20 +55,20 @@ def current_plan(db: Database, household_id: int) -> dict | None:
     """The latest applied plan as {version, plan, profile, tailoring, created_at, created_by,
     created_by_name, created_by_role}, or None if no plan was applied yet. `tailoring` is the
     physiotherapist's tailoring the plan was made with (None if none)."""
-    rows = list(db.query(_VERSION_SQL + " order by plans.version desc limit 1", [household_id]))
+    rows = fetch(db, _VERSION_SQL + " order by plans.version desc limit 1", [household_id])
     return _version(rows[0]) if rows else None
 
 
 def get_version(db: Database, household_id: int, version: int) -> dict | None:
     """One plan version of the household (as current_plan gives it), or None."""
-    rows = list(db.query(_VERSION_SQL + " and plans.version = ?", [household_id, version]))
+    rows = fetch(db, _VERSION_SQL + " and plans.version = ?", [household_id, version])
     return _version(rows[0]) if rows else None
 
 
 def versions(db: Database, household_id: int) -> list[dict]:
     """Every plan version of the household, newest first: {version, created_at, created_by_name,
     created_by_role, tasks} (tasks: how many items the plan had)."""
-    rows = db.query(
+    rows = fetch(db,
         "select plans.version, plans.created_at, users.name as created_by_name,"
         " members.role as created_by_role, json_array_length(plans.plan_json, '$.items') as tasks"
         " from plans left join users on users.id = plans.created_by"
@@ -97,7 +97,7 @@ def apply_plan(db: Database, household_id: int, plan: dict, profile: dict,
                             "plan_json": _dumps(plan), "profile_json": _dumps(profile),
                             "tailoring_json": _dumps(tailoring) if tailoring else None,
                             "created_at": _now(), "created_by": user_id})
-        active_before = {r["item_id"] for r in db.query(
+        active_before = {r["item_id"] for r in fetch(db,
             "select item_id from tasks where household_id = ? and active = 1", [household_id])}
         db.execute("update tasks set active = 0 where household_id = ?", [household_id])
         for position, item in enumerate(plan["items"]):
@@ -114,14 +114,14 @@ def tasks(db: Database, household_id: int, active_only: bool = True) -> list[dic
     """The household's tasks in plan order, each the plan item (dict) with `since_version` and
     `active` added; only the current plan's unless `active_only` is False."""
     where = "household_id = ?" + (" and active = 1" if active_only else "")
-    rows = db.query(f"select * from tasks where {where} order by active desc, position",
-                    [household_id])
+    rows = fetch(db, f"select * from tasks where {where} order by active desc, position",
+                 [household_id])
     return [{**json.loads(r["item_json"]), "since_version": r["since_version"],
              "active": bool(r["active"])} for r in rows]
 
 
 def get_task(db: Database, household_id: int, item_id: str) -> dict | None:
     """One active task of the household (the plan item), or None."""
-    rows = list(db.query("select item_json from tasks where household_id = ? and item_id = ?"
-                         " and active = 1", [household_id, item_id]))
+    rows = fetch(db, "select item_json from tasks where household_id = ? and item_id = ?"
+                 " and active = 1", [household_id, item_id])
     return json.loads(rows[0]["item_json"]) if rows else None

@@ -7,7 +7,7 @@ import json
 
 from sqlite_utils import Database
 
-from planner.sqlite import transaction
+from planner.sqlite import fetch, transaction
 from planner.store.plans import _dumps, _now
 
 
@@ -17,8 +17,8 @@ class DuplicateName(ValueError):
 
 def get_draft(db: Database, household_id: int) -> dict | None:
     """The tailoring being edited for the household and not yet published, or None."""
-    rows = list(db.query("select tailoring_json from tailoring_drafts where household_id = ?",
-                         [household_id]))
+    rows = fetch(db, "select tailoring_json from tailoring_drafts where household_id = ?",
+                 [household_id])
     return json.loads(rows[0]["tailoring_json"]) if rows else None
 
 
@@ -51,16 +51,16 @@ def save_template(db: Database, owner_id: int, name: str, tailoring: dict) -> in
 
 def templates(db: Database, owner_id: int) -> list[dict]:
     """The owner's templates by name: {id, name, created_at, exercises} (exercises: how many)."""
-    rows = db.query("select id, name, created_at,"
-                    " json_array_length(tailoring_json, '$.exercises') as exercises"
+    rows = fetch(db, "select id, name, created_at,"
+                 " json_array_length(tailoring_json, '$.exercises') as exercises"
                     " from exercise_templates where owner_id = ? order by name", [owner_id])
     return list(rows)
 
 
 def get_template(db: Database, owner_id: int, template_id: int) -> dict | None:
     """One of the owner's templates with its tailoring, or None (also for another's)."""
-    rows = list(db.query("select id, name, created_at, tailoring_json from exercise_templates"
-                         " where id = ? and owner_id = ?", [template_id, owner_id]))
+    rows = fetch(db, "select id, name, created_at, tailoring_json from exercise_templates"
+                 " where id = ? and owner_id = ?", [template_id, owner_id])
     if not rows:
         return None
     row = rows[0]

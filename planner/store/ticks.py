@@ -11,7 +11,7 @@ import datetime as dt
 from sqlite_utils import Database
 
 from planner.recurrence import STATES
-from planner.sqlite import transaction
+from planner.sqlite import fetch, transaction
 
 
 def _now() -> str:
@@ -29,9 +29,9 @@ _TICK_SQL = ("insert into ticks (household_id, item_id, occurrence, slot, state,
 
 def _get(db: Database, household_id: int, item_id: str, occurrence: str,
          slot: int) -> dict | None:
-    rows = list(db.query(
+    rows = fetch(db,
         "select * from ticks where household_id = ? and item_id = ? and occurrence = ?"
-        " and slot = ?", [household_id, item_id, occurrence, slot]))
+        " and slot = ?", [household_id, item_id, occurrence, slot])
     return rows[0] if rows else None
 
 
@@ -73,12 +73,12 @@ def states(db: Database, household_id: int, occurrences: list[str],
         return []
     marks = ", ".join("?" for _ in occurrences)
     one = " and ticks.item_id = ?" if item_id is not None else ""
-    return list(db.query(
+    return fetch(db,
         "select ticks.*, who.name as by_name, whom.name as for_name from ticks"
         " left join users who on who.id = ticks.by_user"
         " left join users whom on whom.id = ticks.done_for"
         f" where ticks.household_id = ? and ticks.occurrence in ({marks}){one}",
-        [household_id, *occurrences, *([item_id] if one else [])]))
+        [household_id, *occurrences, *([item_id] if one else [])])
 
 
 def get_state(db: Database, household_id: int, item_id: str, occurrence: str,
@@ -98,7 +98,7 @@ def history(db: Database, household_id: int, start_day: dt.date, end_day: dt.dat
     """Every change of state from the start of local day `start_day` to the end of `end_day`,
     oldest first, with the task's domain, title and drink size, and the names of who did it
     (`by_name`) and for whom (`for_name`). The (household_id, at) index serves the range."""
-    return list(db.query(
+    return fetch(db,
         "select tick_events.*, tasks.domain, json_extract(tasks.item_json, '$.title') as title,"
         " json_extract(tasks.item_json, '$.drink_ml') as drink_ml,"
         " who.name as by_name, whom.name as for_name from tick_events"
@@ -108,15 +108,15 @@ def history(db: Database, household_id: int, start_day: dt.date, end_day: dt.dat
         " left join users whom on whom.id = tick_events.done_for"
         " where tick_events.household_id = ? and tick_events.at >= ? and tick_events.at < ?"
         " order by tick_events.at, tick_events.id",
-        [household_id, _day_start(start_day), _day_start(end_day + dt.timedelta(days=1))]))
+        [household_id, _day_start(start_day), _day_start(end_day + dt.timedelta(days=1))])
 
 
 def patient_of(db: Database, household_id: int) -> dict | None:
     """The household's patient member ({user_id, name}), the first if there are several."""
-    rows = list(db.query(
+    rows = fetch(db,
         "select members.user_id, users.name from members join users on users.id = members.user_id"
         " where members.household_id = ? and members.role = 'patient'"
-        " order by members.joined_at, users.id limit 1", [household_id]))
+        " order by members.joined_at, users.id limit 1", [household_id])
     return rows[0] if rows else None
 
 
