@@ -10,6 +10,7 @@ from flask import Flask
 from flask_htmx import HTMX
 
 from planner.catalog import default_folder, load_catalog
+from planner.page_cache import PageCache
 
 HERE = Path(__file__).resolve().parent
 
@@ -56,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     # An invalid catalog raises CatalogError here: the app refuses to start.
     app.extensions["planner_catalog"] = load_catalog(app.config["CHECKLISTS_DIR"])
+    app.extensions["planner_pages"] = PageCache()
 
     from planner import db, errors, security, views
 

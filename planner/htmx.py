@@ -6,9 +6,14 @@ from flask import current_app, render_template
 from jinja2_fragments.flask import render_block
 
 
+def partial() -> bool:
+    """Whether the request asks for a part of a page: htmx, but not boosted or history-restore."""
+    htmx = current_app.htmx
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
 def render(template: str, block: str | None = None, status: int = 200, **context):
     """The whole page for normal, boosted and history-restore requests; else just `block`."""
-    htmx = current_app.htmx
-    if block and htmx and not htmx.boosted and not htmx.history_restore_request:
+    if block and partial():
         return render_block(template, block, **context), status
     return render_template(template, **context), status

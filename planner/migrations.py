@@ -94,3 +94,21 @@ def m004_tailoring(db: Database) -> None:
     db.execute("insert into plan_seen (household_id, version) select household_id, max(version)"
                " from plans group by household_id")
     db.index_foreign_keys()
+
+
+# Every table whose rows a household's pages show; a write to any of them moves the household's
+# revision on, so a page kept in memory for an older revision is never shown again.
+REVISED_TABLES = ("members", "profiles", "plans", "tasks", "ticks", "plan_seen")
+
+
+@migrations()
+def m005_household_revision(db: Database) -> None:
+    """A revision per household, moved on by triggers in the same statement as any write to its
+    data: a new write path cannot forget it, and a second server process sees it too."""
+    db["households"].add_column("revision", int, not_null_default=0)
+    for table in REVISED_TABLES:
+        for event, row in (("insert", "new"), ("update", "new"), ("delete", "old")):
+            db.execute(
+                f"create trigger {table}_{event}_revision after {event} on {table} begin"
+                f" update households set revision = revision + 1"
+                f" where id = {row}.household_id; end")

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_htmx import make_response
 
 from planner import clock, recurrence
 from planner.db import get_db
 from planner.engine import warnings
-from planner.htmx import render
+from planner.htmx import partial, render
 from planner.printout import DOMAIN_LABELS
-from planner.security import login_required
+from planner.security import csrf_token, login_required
 from planner.store import plans, ticks
 from planner.views.common import (
     add_filters,
@@ -45,18 +54,29 @@ def _warnings(household_id: int) -> list[str]:
     return warnings(profile, catalog(), clock.today()) if profile else []
 
 
-@bp.get("/h/<int:household_id>/today")
-@login_required
-def show(household_id: int):
-    """The day's tasks; an htmx request for the progress region gets only that block."""
-    enter(household_id)
+def _page(household_id: int) -> str:
     view = day_view(household_id)
     if view is None:
-        return render("today/no_plan.html")
+        return render("today/no_plan.html")[0]
     return render("today/show.html", block="progress", view=view, groups=_groups(view.daily),
                   week_groups=_groups(view.weekly),
                   warnings=_warnings(household_id), day_words=clock.day_words(view.day),
-                  changes=unseen_changes(household_id), roles=ROLE_WORDS)
+                  changes=unseen_changes(household_id), roles=ROLE_WORDS)[0]
+
+
+@bp.get("/h/<int:household_id>/today")
+@login_required
+def show(household_id: int):
+    """The day's tasks; an htmx request for the progress region gets only that block.
+
+    The most looked-at page, so it is kept rendered until anything it shows changes (see
+    planner/page_cache.py), except when it carries a message meant to be shown once."""
+    enter(household_id)
+    if "_flashes" in session:
+        return _page(household_id)
+    key = ("today", household_id, g.household["revision"], g.user["id"], csrf_token(),
+           clock.today(), partial())
+    return current_app.extensions["planner_pages"].get_or_render(key, lambda: _page(household_id))
 
 
 @bp.post("/h/<int:household_id>/tasks/<item_id>/state")
