@@ -24,12 +24,6 @@ MON = f.DAY
 WED = MON + dt.timedelta(days=2)
 
 
-def test_anonymous_and_outsider(client, h):
-    response = client.get(f"/h/{h['id']}/history")
-    assert response.status_code == 302 and "/login" in response.headers["Location"]
-    login(client, h["outsider"])
-    assert client.get(f"/h/{h['id']}/history").status_code == 404
-
 
 @pytest.mark.parametrize("role", ["patient", "caregiver", "physio"])
 def test_empty_week(client, h, role):

@@ -82,14 +82,6 @@ def test_create_household_without_csrf_stores_nothing(client, db):
     assert db["households"].count == 0
 
 
-def test_create_household_needs_sign_in(client, db):
-    with client.session_transaction() as session:
-        session["csrf"] = CSRF["csrf_token"]
-    response = client.post("/households", data={"name": "Home", "role": "patient", **CSRF})
-    assert response.status_code == 302
-    assert response.headers["Location"].startswith("/login?next=")
-    assert db["households"].count == 0
-
 
 def test_members_page_lists_people_with_roles_and_marks_its_nav_link(client, people):
     login(client, people["physio"])
@@ -102,17 +94,6 @@ def test_members_page_lists_people_with_roles_and_marks_its_nav_link(client, peo
     assert f'<a href="/h/{people["home"]}/members" aria-current="page">People</a>' in page
     assert 'href="/">Switch household</a>' in page
 
-
-def test_non_member_gets_404_on_another_households_pages(client, people):
-    login(client, people["outsider"])
-    home = people["home"]
-    assert client.get(f"/h/{home}/members").status_code == 404
-    assert client.post(f"/h/{home}/share/links",
-                       data={"kind": "member", "role": "caregiver", "expires": "7",
-                             **CSRF}).status_code == 404
-    assert client.post(f"/h/{home}/members/{people['physio']}/remove",
-                       data=CSRF).status_code == 404
-    assert client.get("/h/99999/members").status_code == 404
 
 
 def test_caregiver_removes_the_physio(client, db, people):

@@ -78,19 +78,6 @@ def test_describe_says_every_answer_in_words():
 
 # Pages -----------------------------------------------------------------------------------------
 
-def test_anonymous_goes_to_login(client, h):
-    for path in (f"/h/{h['id']}/profile", edit(h)):
-        response = client.get(path)
-        assert response.status_code == 302 and "/login" in response.headers["Location"]
-
-
-def test_outsider_gets_404(client, h):
-    login(client, h["outsider"])
-    assert client.get(f"/h/{h['id']}/profile").status_code == 404
-    assert client.get(edit(h)).status_code == 404
-    assert client.post(edit(h), data={**FULL_FORM, **CSRF}).status_code == 404
-    assert client.post(f"/h/{h['id']}/profile/apply",
-                       data={"profile_json": json.dumps(f.PROFILE), **CSRF}).status_code == 404
 
 
 @pytest.mark.parametrize("role", ["patient", "caregiver", "physio"])

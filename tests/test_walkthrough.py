@@ -19,14 +19,6 @@ def choose(client, h, item="bath-seat", state="done", headers=None):
                        headers=headers or {})
 
 
-def test_anonymous_and_outsider(client, db, h):
-    response = client.get(f"/h/{h['id']}/home")
-    assert response.status_code == 302 and "/login" in response.headers["Location"]
-    login(client, h["outsider"])
-    assert client.get(f"/h/{h['id']}/home").status_code == 404
-    assert choose(client, h).status_code == 404
-    assert db["ticks"].count == 0
-
 
 @pytest.mark.parametrize("role", ["patient", "caregiver", "physio"])
 def test_rooms_in_walking_order_with_three_choices(client, h, role):

@@ -1,0 +1,199 @@
+"""Who may use every route: anonymous, each role of a member, and a member of another household.
+
+ROUTES declares every (endpoint, method) of the app. The first test walks Flask's URL map and
+fails for a route missing here, so a new page or action cannot escape the matrix: declare it,
+with real URL values and a valid form, and say who may use it.
+
+  PUBLIC     anyone, signed in or not, gets `ok`
+  SIGNED_IN  anonymous visitors are sent to sign in; anyone signed in gets `ok`
+  member(*roles)  anonymous: sign in; a member in one of `roles`: `ok`; a member in another
+             role: 403; anyone who is not a member (or a household that does not exist): 404
+
+Every refused request (sign-in redirect, 403, 404) must leave the database unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from flask import url_for
+
+from planner.store import accounts
+from tests import factories as f
+from tests.conftest import CSRF, login
+from tests.dbstate import dump
+from tests.test_profile_views import FULL_FORM
+
+ROLES = ("patient", "caregiver", "physio")
+SUBJECTS = ("anonymous", *ROLES, "outsider")
+PUBLIC, SIGNED_IN = "public", "signed-in"
+DAY = f.DAY.isoformat()
+PASSWORD = "pw-123456789"  # tests.factories.user's
+
+
+@dataclass(frozen=True)
+class Route:
+    """Who may use one method of one endpoint, and how to call it for real."""
+
+    access: str | tuple[str, ...]  # PUBLIC, SIGNED_IN, or the roles of members allowed
+    ok: int = 200  # the status of a request that is allowed
+    ok_signed_in: int | None = None  # when a signed-in person gets something else
+    values: Callable[[dict, object], dict] = field(default=lambda w, db: {})
+    form: Callable[[dict, object], dict] = field(default=lambda w, db: {})
+
+
+def member(*roles: str) -> tuple[str, ...]:
+    return roles or ROLES
+
+
+def _household(w, db):
+    return {"household_id": w["id"]}
+
+
+def _invite_token(w, db) -> str:
+    return accounts.create_invite(db, w["id"], "caregiver", w["patient"],
+                                  accounts.now() + dt.timedelta(days=7))
+
+
+def _invite(w, db):
+    _invite_token(w, db)
+    latest = db.execute("select max(id) from invites").fetchone()[0]
+    return {"household_id": w["id"], "invite_id": latest}
+
+
+def _someone_to_remove(w, db):
+    return {"household_id": w["id"], "user_id": f.member(db, w["id"], "physio", "Zed")["id"]}
+
+
+def _email(w, db):
+    return accounts.get_user(db, w["patient"])["email"]
+
+
+ROUTES: dict[tuple[str, str], Route] = {
+    ("static", "GET"): Route(PUBLIC, values=lambda w, db: {"filename": "app.css"}),
+    ("households.index", "GET"): Route(PUBLIC),
+    ("redflags.show", "GET"): Route(PUBLIC),
+    ("auth.signup", "GET"): Route(PUBLIC),
+    ("auth.signup", "POST"): Route(PUBLIC, ok=303, form=lambda w, db: {
+        "name": "New", "email": f"new{f._n.__next__()}@example.org", "password": PASSWORD}),
+    ("auth.login", "GET"): Route(PUBLIC, ok_signed_in=302),
+    ("auth.login", "POST"): Route(PUBLIC, ok=303, form=lambda w, db: {
+        "email": _email(w, db), "password": PASSWORD}),
+    ("auth.logout", "POST"): Route(PUBLIC, ok=303),
+    ("households.join", "GET"): Route(PUBLIC, values=lambda w, db: {"token": _invite_token(w, db)}),
+    # Anyone signed in who holds the link may join: the link is the permission.
+    ("households.join", "POST"): Route(SIGNED_IN, ok=303,
+                                       values=lambda w, db: {"token": _invite_token(w, db)}),
+    ("households.create", "POST"): Route(SIGNED_IN, ok=303, form=lambda w, db: {
+        "name": "Another home", "role": "caregiver"}),
+    ("households.members", "GET"): Route(member(), values=_household),
+    ("households.invite", "POST"): Route(member(), ok=303, values=_household,
+                                         form=lambda w, db: {"role": "caregiver", "expires": "7"}),
+    ("households.revoke", "POST"): Route(member(), ok=303, values=_invite),
+    ("households.remove", "POST"): Route(member(*accounts.MANAGERS), ok=303,
+                                         values=_someone_to_remove),
+    ("profile.show", "GET"): Route(member(), values=_household),
+    ("profile.edit", "GET"): Route(member(), values=_household),
+    ("profile.edit", "POST"): Route(member(), values=_household, form=lambda w, db: FULL_FORM),
+    ("profile.apply", "POST"): Route(member(), ok=303, values=_household, form=lambda w, db: {
+        "profile_json": json.dumps(f.PROFILE)}),
+    ("today.show", "GET"): Route(member(), values=_household),
+    ("today.set_state", "POST"): Route(
+        member(), ok=303, values=lambda w, db: {"household_id": w["id"],
+                                                "item_id": "belly-breathing"},
+        form=lambda w, db: {"occurrence": DAY, "slot": "0", "state": "done"}),
+    ("walkthrough.show", "GET"): Route(member(), values=_household),
+    ("walkthrough.set_state", "POST"): Route(
+        member(), ok=303, values=lambda w, db: {"household_id": w["id"], "item_id": "bath-seat"},
+        form=lambda w, db: {"state": "done"}),
+    ("history.show", "GET"): Route(member(), values=_household),
+}
+
+
+def registered(app) -> set[tuple[str, str]]:
+    """Every (endpoint, method) the app answers, HEAD and OPTIONS aside (Flask adds those)."""
+    return {(rule.endpoint, method) for rule in app.url_map.iter_rules()
+            for method in rule.methods - {"HEAD", "OPTIONS"}}
+
+
+def test_every_route_is_declared(app):
+    missing = sorted(registered(app) - set(ROUTES))
+    assert not missing, (
+        "These routes are not in ROUTES of tests/test_authz_matrix.py; declare who may use each "
+        "(PUBLIC, SIGNED_IN or member(roles)) with real URL values and a valid form: "
+        + ", ".join(f"{method} {endpoint}" for endpoint, method in missing))
+    stale = sorted(set(ROUTES) - registered(app))
+    assert not stale, f"ROUTES declares routes the app no longer has: {stale}"
+
+
+def expected(route: Route, subject: str) -> int | str:
+    """What `subject` must get: a status, or "login" (a redirect to the sign-in page)."""
+    signed_in_ok = route.ok_signed_in or route.ok
+    if route.access == PUBLIC:
+        return route.ok if subject == "anonymous" else signed_in_ok
+    if subject == "anonymous":
+        return "login"
+    if route.access == SIGNED_IN:
+        return signed_in_ok
+    if subject == "outsider":
+        return 404
+    return signed_in_ok if subject in route.access else 403
+
+
+def _client(app, w, subject):
+    client = app.test_client()
+    if subject == "anonymous":
+        with client.session_transaction() as session:
+            session["csrf"] = CSRF["csrf_token"]  # so that CSRF is not what stops it
+    else:
+        login(client, w[subject])
+    return client
+
+
+def _request(app, client, key, values, form):
+    endpoint, method = key
+    with app.test_request_context():
+        url = url_for(endpoint, **values)
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, data={**form, **CSRF})
+
+
+@pytest.mark.parametrize("key", sorted(ROUTES), ids=lambda k: f"{k[1]} {k[0]}")
+def test_each_person_gets_exactly_what_they_should(app, db, catalog, key):
+    route = ROUTES[key]
+    w = f.home(app, db, catalog)
+    path = app.config["DATABASE"]
+    for subject in SUBJECTS:
+        client = _client(app, w, subject)
+        want = expected(route, subject)
+        values, form = route.values(w, db), route.form(w, db)  # may add rows: made before
+        before = dump(path)
+        response = _request(app, client, key, values, form)
+        response.close()  # static files stay open until closed
+        got = response.status_code
+        where = f"{key[1]} {key[0]} as {subject}"
+        if want == "login":
+            assert got in (302, 303), f"{where}: {got}, expected a redirect to sign in"
+            assert response.headers["Location"].startswith("/login?next="), where
+        else:
+            assert got == want, f"{where}: {got}, expected {want}"
+        if want in ("login", 403, 404):
+            assert dump(path) == before, f"{where} was refused but changed the database"
+
+
+@pytest.mark.parametrize("key", sorted(k for k, r in ROUTES.items()
+                                       if r.access not in (PUBLIC, SIGNED_IN)),
+                         ids=lambda k: f"{k[1]} {k[0]}")
+def test_a_household_that_does_not_exist_is_404(app, db, catalog, key):
+    w = f.home(app, db, catalog)
+    route = ROUTES[key]
+    values = {**route.values(w, db), "household_id": 99999}
+    before = dump(app.config["DATABASE"])
+    response = _request(app, _client(app, w, "patient"), key, values, route.form(w, db))
+    assert response.status_code == 404
+    assert dump(app.config["DATABASE"]) == before
