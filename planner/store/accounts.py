@@ -17,6 +17,9 @@ MANAGERS = ("patient", "caregiver")
 _DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
 # Wrong passwords for one email within the window before sign-in is refused for a while.
 MAX_FAILURES = 10
+# Wrong passwords from one address within the window (for any accounts): higher than
+# MAX_FAILURES, because a household or a clinic may share one address.
+MAX_ADDRESS_FAILURES = 30
 FAILURE_WINDOW = dt.timedelta(minutes=15)
 
 
@@ -100,18 +103,32 @@ def import_users(db: Database, people: list[tuple[str, str]], password_hash: str
     return ids
 
 
-def login_blocked(db: Database, email: str, at: dt.datetime | None = None) -> bool:
-    """True after MAX_FAILURES wrong passwords for this email within FAILURE_WINDOW."""
+def login_blocked(db: Database, email: str, address: str | None = None,
+                  at: dt.datetime | None = None) -> str | None:
+    """Why sign-in is paused, or None: "account" after MAX_FAILURES wrong passwords for this
+    email within FAILURE_WINDOW, "address" after MAX_ADDRESS_FAILURES from this address (one
+    machine trying many accounts, which the per-account count alone would not slow)."""
     since = iso((at or now()) - FAILURE_WINDOW)
     count = db.execute("select count(*) from login_failures where email = ? and at > ?",
                        [normalise_email(email), since]).fetchone()[0]
-    return count >= MAX_FAILURES
+    if count >= MAX_FAILURES:
+        return "account"
+    if address:
+        count = db.execute("select count(*) from login_failures where address = ? and at > ?",
+                           [address, since]).fetchone()[0]
+        if count >= MAX_ADDRESS_FAILURES:
+            return "address"
+    return None
 
 
-def authenticate(db: Database, email: str, password: str) -> dict | None:
-    """The user whose email and password these are, or None (and the failure is recorded).
+def authenticate(db: Database, email: str, password: str,
+                 address: str | None = None) -> dict | None:
+    """The user whose email and password these are, or None (and the failure is recorded with
+    the address it came from).
 
     An unknown email still costs one hash check, so the time taken does not reveal accounts.
+    A success clears the account's failures but not the address's: otherwise a guesser with
+    one account of their own could reset the count for their address at will.
     """
     email = normalise_email(email)
     rows = fetch(db, "select id, password_hash from users where email = ?", [email])
@@ -122,7 +139,7 @@ def authenticate(db: Database, email: str, password: str) -> dict | None:
         return get_user(db, rows[0]["id"])
     with transaction(db):
         db.execute("delete from login_failures where at <= ?", [iso(now() - FAILURE_WINDOW)])
-        db["login_failures"].insert({"email": email, "at": iso(now())})
+        db["login_failures"].insert({"email": email, "address": address, "at": iso(now())})
     return None
 
 

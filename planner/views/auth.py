@@ -16,6 +16,12 @@ MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
 MAX_NAME = 80
 MAX_EMAIL = 254
+BLOCKED = {
+    "account": "There have been too many tries for this email. "
+               "Please wait 15 minutes, then try again.",
+    "address": "There have been too many wrong passwords from this network. "
+               "Please wait 15 minutes, then try again.",
+}
 
 
 def safe_next(target: str | None) -> str | None:
@@ -92,11 +98,12 @@ def login():
     if not password:
         errors["password"] = "Enter your password."
     if not errors:
-        if accounts.login_blocked(get_db(), email):
-            errors["form"] = ("There have been too many tries for this email. "
-                              "Please wait 15 minutes, then try again.")
+        address = request.remote_addr  # the peer itself: the app runs behind no proxy
+        blocked = accounts.login_blocked(get_db(), email, address)
+        if blocked:
+            errors["form"] = BLOCKED[blocked]
             return render("auth/login.html", status=429, form=form, errors=errors, next=next_url)
-        user = accounts.authenticate(get_db(), email, password)
+        user = accounts.authenticate(get_db(), email, password, address)
         if user is not None:
             return _start(user, next_url)
         errors["form"] = "That email and password do not match. Please try again."
