@@ -1,4 +1,5 @@
-"""The `planner` command: plan, check-content, and (with the web app) migrate and serve."""
+"""The `planner` command: plan, check-content, and (with the web app) migrate, serve, backup,
+restore and export."""
 
 from __future__ import annotations
 
@@ -114,6 +115,70 @@ def migrate(path: str | None) -> None:
     target = _database(path)
     applied = apply(target)
     click.echo(f"{target}: " + (f"applied {', '.join(applied)}" if applied else "up to date"))
+
+
+def _safely(action):
+    """Run a backup action; its refusal is one line on stderr and exit 1."""
+    from planner.backup import BackupError
+
+    try:
+        return action()
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--db", "source", metavar="PATH", help="Database file (default: the app's).")
+def backup(path: str, source: str | None) -> None:
+    """Copy the database to PATH, safely while the app is running.
+
+    Uses SQLite's online backup, so the copy is one consistent moment even while people tick
+    tasks. PATH is replaced only once the copy is complete.
+    """
+    from planner import backup as data
+
+    database = _database(source)
+    _safely(lambda: data.backup(database, path))
+    click.echo(f"Backed up {database} to {Path(path).resolve()}")
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--db", "target", metavar="PATH", help="Database file (default: the app's).")
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
+def restore(path: str, target: str | None, yes: bool) -> None:
+    """Replace the database with the backup at PATH, then bring it up to date.
+
+    Refuses a file that is not a planner database, is damaged, or was made by a newer planner,
+    and then changes nothing. Everything recorded since the backup is lost: make a backup of
+    the current database first if you may need it.
+    """
+    from planner import backup as data
+
+    database = _database(target)
+    names = _safely(lambda: data.schema_of(path))
+    if not yes:
+        click.confirm(f"Replace everything in {database} with {path} (schema {names[-1]})?",
+                      abort=True)
+    applied = _safely(lambda: data.restore(path, database))
+    click.echo(f"Restored {database} from {Path(path).resolve()}"
+               + (f"; then applied {', '.join(applied)}" if applied else ""))
+
+
+@cli.command()
+@click.option("--household", "household_id", required=True, type=int, metavar="ID",
+              help="The household's number (as in its page addresses, /h/ID/...).")
+@click.option("--db", "source", metavar="PATH", help="Database file (default: the app's).")
+@click.option("--output", type=click.File("w", encoding="utf-8"), default="-",
+              help="Write to this file (default: standard output).")
+def export(household_id: int, source: str | None, output) -> None:
+    """Print one household's data as JSON: members (no password hashes), profile, every plan
+    version, tasks, ticks and the history of every change."""
+    from planner import backup as data
+
+    result = _safely(lambda: data.export(_database(source), household_id))
+    output.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
 
 
 @cli.command()
