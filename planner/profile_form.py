@@ -205,12 +205,20 @@ def read_form(form: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
 
 
 def form_values(profile: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The form's answers for a stored profile (to edit it): input name -> value."""
+    """The form's answers for a profile (to edit it): input name -> value.
+
+    Also given a posted profile that failed validation (apply re-checks what the preview
+    sent), so a value of the wrong type is left out rather than trusted.
+    """
     profile = profile or {}
-    home = profile.get("home", {})
-    values: dict[str, Any] = {"lesion_sites": list(profile.get("lesion_sites", []))}
+    home = profile.get("home") if isinstance(profile.get("home"), dict) else {}
+    sites = profile.get("lesion_sites")
+    values: dict[str, Any] = {"lesion_sites": [s for s in sites if isinstance(s, str)]
+                              if isinstance(sites, list) else []}
     for name, question in QUESTIONS.items():
         value = home.get(name[5:]) if name.startswith("home.") else profile.get(name)
+        if not isinstance(value, str | int | float | None):
+            value = None
         if question.kind == "yesno":
             values[name] = {True: "yes", False: "no"}.get(value, "")
         elif question.kind in ("sites", "fluid"):

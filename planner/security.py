@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from flask import Flask, abort, g, make_response, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.routing import IntegerConverter
 
 from planner.db import get_db
 from planner.store import accounts
@@ -24,6 +25,15 @@ class _SessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return request.is_secure or super().get_cookie_secure(app)
+
+
+class _RowId(IntegerConverter):
+    """<int:...> in every URL: a number SQLite can hold. A larger one is no row (404), where it
+    would otherwise overflow in the query (a 500)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def csrf_token() -> str:
@@ -63,7 +73,9 @@ def _headers(response):
 
 
 def init_app(app: Flask) -> None:
-    """Load the user and check CSRF before every request; set security headers after."""
+    """Load the user and check CSRF before every request; set security headers after; ids in
+    URLs bounded (before the blueprints' routes are made)."""
+    app.url_map.converters["int"] = _RowId
     app.before_request(_load_user)
     app.before_request(_check_csrf)
     app.after_request(_headers)
