@@ -203,6 +203,11 @@ def serve(demo: bool, host: str, port: int, path: str | None) -> None:
     os.environ["PLANNER_DATABASE"] = target  # create_app reads it (from_prefixed_env)
     try:
         app = create_app()
+    except CatalogError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException("the checklists have problems (above): not started") \
+            from None
     finally:
         if previous is None:
             os.environ.pop("PLANNER_DATABASE")

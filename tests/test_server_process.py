@@ -11,6 +11,7 @@ import sqlite3
 import threading
 import time
 from collections import Counter, defaultdict
+from itertools import pairwise
 
 import pytest
 import requests
@@ -91,7 +92,7 @@ def test_two_people_tapping_the_same_tasks_at_once(world, tmp_path):
         # The history holds every change: replayed from "open", each event changes the state,
         # ends on the stored state, and no event is one nobody asked for.
         replay = ["open", *history]
-        assert all(a != b for a, b in zip(replay, replay[1:], strict=False)), key
+        assert all(a != b for a, b in pairwise(replay)), key
         assert replay[-1] == final, key
         asked = Counter(state for _, state, _, _ in mine)
         assert all(Counter(history)[s] <= asked[s] for s in asked), key

@@ -125,7 +125,7 @@ def test_sign_in_gives_a_new_session_and_the_old_cookie_signs_no_one_in(app, db)
 def _inline_problems(html: str) -> list[str]:
     """Whatever in a page a CSP without 'unsafe-inline' would block, or that needs eval."""
     problems = []
-    for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
+    for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.DOTALL):
         if "src=" not in attrs or body.strip():
             problems.append(f"inline script: {attrs} {body[:40]}")
     problems += re.findall(r"<style[\s>]", html)
