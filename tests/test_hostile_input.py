@@ -90,6 +90,9 @@ def check(w, name, send, accepted=(200, 303), refused=(400, 404, 410, 422),
     response, typed = send()
     status = response.status_code
     assert status < 500, (name, typed, response.text[:500])
+    if status == 308:  # the router merging "//" in a path: a redirect, nothing done
+        assert dump(w["path"], skip) == before
+        return response
     assert status in accepted + refused, (name, status, typed)
     text = response.text
     for value in typed:
@@ -224,6 +227,7 @@ def test_tick(world, item, occurrence, slot, state, htmx):
 
 
 @EXAMPLES
+@example(item="0/", state="done", htmx=False)
 @given(item=field(["bath-seat", "floors-loose-rugs"]),
        state=field(["done", "open", "not-applicable", "needs-help"]), htmx=st.booleans())
 def test_home_check(world, item, state, htmx):
@@ -234,6 +238,8 @@ def test_home_check(world, item, state, htmx):
 
 
 @EXAMPLES
+@example(week="9999-12-31", next_="")  # once a 500: the week after it is past date.max
+@example(week="0001-01-01", next_="")
 @given(week=hostile, next_=hostile)
 def test_query_strings(world, week, next_):
     """Every query parameter: ?week= on history, ?next= on sign-in and sign-up."""

@@ -16,6 +16,7 @@ from planner.views.common import add_filters, enter
 
 bp = Blueprint("history", __name__)
 add_filters(bp)
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)  # weeks one may ask for
 STATE_WORDS = {"done": "Done", "not-today": "Not today", "not-applicable": "Not needed here",
                "needs-help": "Needs help"}
 
@@ -26,6 +27,9 @@ def _week(raw: str | None, today: dt.date) -> tuple[list[dt.date], str | None]:
     note = None
     if day is None:
         note = f"“{raw[:20]}” is not a date written YYYY-MM-DD, so this is the current week."
+        day = today
+    elif not FIRST_DAY <= day <= LAST_DAY:  # near date.min or date.max a week would overflow
+        note = f"{raw} is too far from today, so this is the current week."
         day = today
     return recurrence.week_of(day), note
 
