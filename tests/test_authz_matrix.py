@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import pytest
 from flask import url_for
 
-from planner.store import accounts
+from planner.store import accounts, links
 from tests import factories as f
 from tests.conftest import CSRF, login
 from tests.dbstate import dump
@@ -54,15 +54,21 @@ def _household(w, db):
     return {"household_id": w["id"]}
 
 
-def _invite_token(w, db) -> str:
-    return accounts.create_invite(db, w["id"], "caregiver", w["patient"],
-                                  accounts.now() + dt.timedelta(days=7))
+def _token(kind: str):
+    def make(w, db) -> str:
+        return links.create_link(db, w["id"], kind, w["patient"],
+                                 accounts.now() + dt.timedelta(days=7),
+                                 "caregiver" if kind == links.MEMBER else None)
+    return make
 
 
-def _invite(w, db):
+_invite_token, _view_token = _token(links.MEMBER), _token(links.VIEW)
+
+
+def _link(w, db):
     _invite_token(w, db)
     latest = db.execute("select max(id) from invites").fetchone()[0]
-    return {"household_id": w["id"], "invite_id": latest}
+    return {"household_id": w["id"], "link_id": latest}
 
 
 def _someone_to_remove(w, db):
@@ -91,9 +97,6 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("households.create", "POST"): Route(SIGNED_IN, ok=303, form=lambda w, db: {
         "name": "Another home", "role": "caregiver"}),
     ("households.members", "GET"): Route(member(), values=_household),
-    ("households.invite", "POST"): Route(member(), ok=303, values=_household,
-                                         form=lambda w, db: {"role": "caregiver", "expires": "7"}),
-    ("households.revoke", "POST"): Route(member(), ok=303, values=_invite),
     ("households.remove", "POST"): Route(member(*accounts.MANAGERS), ok=303,
                                          values=_someone_to_remove),
     ("profile.show", "GET"): Route(member(), values=_household),
@@ -111,6 +114,16 @@ ROUTES: dict[tuple[str, str], Route] = {
         member(), ok=303, values=lambda w, db: {"household_id": w["id"], "item_id": "bath-seat"},
         form=lambda w, db: {"state": "done"}),
     ("history.show", "GET"): Route(member(), values=_household),
+    ("share.show", "GET"): Route(member(), values=_household),
+    ("share.create", "POST"): Route(member(), ok=303, values=_household, form=lambda w, db: {
+        "kind": "member", "role": "caregiver", "expires": "7"}),
+    ("share.revoke", "POST"): Route(member(), ok=303, values=_link),
+    # Anyone holding an active view link sees the plan: the link is the permission.
+    ("share.view", "GET"): Route(PUBLIC, values=lambda w, db: {"token": _view_token(w, db)}),
+    ("share.handout", "GET"): Route(member(), values=_household),
+    ("share.handout_link", "POST"): Route(member(), ok=303, values=_household,
+                                          form=lambda w, db: {"role": "caregiver",
+                                                              "expires": "7"}),
 }
 
 

@@ -145,25 +145,29 @@ def test_create_household(world, name, role, htmx):
 
 
 @EXAMPLES
-@given(role=field(["caregiver"]), expires=field(["1", "7", "30"]))
-def test_invite(world, role, expires):
+@given(kind=field(["member", "view"]), role=field(["caregiver"]),
+       expires=field(["1", "7", "30"]), handout=st.booleans())
+def test_links(world, kind, role, expires, handout):
     w = world
-    check(w, "households.invite", lambda: (form_post(
-        w["member"], f"/h/{w['id']}/invites", {"role": role, "expires": expires}), [role]))
+    url = f"/h/{w['id']}/" + ("handout" if handout else "share/links")
+    check(w, "share links", lambda: (form_post(
+        w["member"], url, {"kind": kind, "role": role, "expires": expires}), [kind, role]))
 
 
 @EXAMPLES
 @example(value=str(2**63), which="household")  # once a 500: too big for SQLite's integer
 @example(value=str(2**63), which="invite")
 @given(value=hostile, which=st.sampled_from(["household", "invite", "user", "token", "item",
-                                              "home-item"]))
+                                              "home-item", "view"]))
 def test_url_parts(world, value, which):
     """Every URL parameter: a household, invite, user, join token or task that is not one."""
     w = world
     part = quote(value, safe="") or "%20"
     urls = {"household": [("GET", f"/h/{part}/today"), ("GET", f"/h/{part}/members"),
-                          ("POST", f"/h/{part}/invites"), ("GET", f"/h/{part}/history")],
-            "invite": [("POST", f"/h/{w['id']}/invites/{part}/revoke")],
+                          ("POST", f"/h/{part}/share/links"), ("GET", f"/h/{part}/history"),
+                          ("GET", f"/h/{part}/share"), ("GET", f"/h/{part}/handout")],
+            "invite": [("POST", f"/h/{w['id']}/share/links/{part}/revoke")],
+            "view": [("GET", f"/view/{part}")],
             "user": [("POST", f"/h/{w['id']}/members/{part}/remove")],
             "token": [("GET", f"/join/{part}"), ("POST", f"/join/{part}")],
             "item": [("POST", f"/h/{w['id']}/tasks/{part}/state")],
@@ -254,7 +258,7 @@ def test_query_strings(world, week, next_):
 
 
 @pytest.mark.parametrize("url", ["/signup", "/login", "/households", "/h/1/profile/apply",
-                                 "/h/1/tasks/belly-breathing/state", "/h/1/invites"])
+                                 "/h/1/tasks/belly-breathing/state", "/h/1/share/links"])
 def test_bodies_over_the_limit_are_refused_with_413(world, url):
     w = world
     limit = w["app"].config["MAX_CONTENT_LENGTH"]

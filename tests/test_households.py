@@ -82,7 +82,6 @@ def test_create_household_without_csrf_stores_nothing(client, db):
     assert db["households"].count == 0
 
 
-
 def test_members_page_lists_people_with_roles_and_marks_its_nav_link(client, people):
     login(client, people["physio"])
     page = client.get(f"/h/{people['home']}/members").text
@@ -93,7 +92,6 @@ def test_members_page_lists_people_with_roles_and_marks_its_nav_link(client, peo
     assert "<strong>Physio</strong> (you)" in page
     assert f'<a href="/h/{people["home"]}/members" aria-current="page">People</a>' in page
     assert 'href="/">Switch household</a>' in page
-
 
 
 def test_caregiver_removes_the_physio(client, db, people):
