@@ -150,8 +150,10 @@ def test_create_household(world, name, role, htmx):
 def test_links(world, kind, role, expires, handout):
     w = world
     url = f"/h/{w['id']}/" + ("handout" if handout else "share/links")
-    check(w, "share links", lambda: (form_post(
-        w["member"], url, {"kind": kind, "role": role, "expires": expires}), [kind, role]))
+    # Followed as a browser does: the page after a new link shows it (once) instead of the form.
+    check(w, "share links", lambda: (w["member"].post(url, data={
+        "kind": kind, "role": role, "expires": expires, **CSRF}, follow_redirects=True),
+        [kind, role]))
 
 
 @EXAMPLES
