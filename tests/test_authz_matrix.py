@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 import pytest
 from flask import url_for
 
-from planner.store import accounts, links
+from planner.engine import exercise_library
+from planner.store import accounts, links, plans
+from planner.store import tailoring as tailoring_store
 from tests import factories as f
 from tests.conftest import CSRF, login
 from tests.dbstate import dump
@@ -75,6 +77,33 @@ def _someone_to_remove(w, db):
     return {"household_id": w["id"], "user_id": f.member(db, w["id"], "physio", "Zed")["id"]}
 
 
+def _exercise(w, db, n=0):
+    """The n-th exercise of the household's plan."""
+    items = plans.current_plan(db, w["id"])["plan"]["items"]
+    return [i["id"] for i in items if i["domain"] == "exercise"][n]
+
+
+def _exercise_values(w, db):
+    return {"household_id": w["id"], "item_id": _exercise(w, db)}
+
+
+def _to_add(w, db):
+    """An exercise of the library not on the plan, with the written reason one the profile
+    rules out needs (every exercise this profile allows is already planned)."""
+    from planner.catalog import default_folder, load_catalog
+    planned = {i["id"] for i in plans.current_plan(db, w["id"])["plan"]["items"]}
+    library = exercise_library(f.PROFILE, load_catalog(default_folder()), f.DAY)
+    return {"item_id": next(e["id"] for e in library if e["id"] not in planned),
+            "override_reason": "Checked with the orthopaedic surgeon last week."}
+
+
+def _template(w, db):
+    """A template of the household's physiotherapist (templates belong to their owner)."""
+    template_id = tailoring_store.save_template(db, w["physio"], f"Plan {f._n.__next__()}",
+                                                {"entries": []})
+    return {"household_id": w["id"], "template_id": template_id}
+
+
 def _email(w, db):
     return accounts.get_user(db, w["patient"])["email"]
 
@@ -121,6 +150,37 @@ ROUTES: dict[tuple[str, str], Route] = {
     # Anyone holding an active view link sees the plan: the link is the permission.
     ("share.view", "GET"): Route(PUBLIC, values=lambda w, db: {"token": _view_token(w, db)}),
     ("share.handout", "GET"): Route(member(), values=_household),
+    ("health.show", "GET"): Route(PUBLIC),  # for load balancers: no session, no data
+    ("versions.index", "GET"): Route(member(), values=_household),
+    ("versions.show", "GET"): Route(member(), values=lambda w, db: {"household_id": w["id"],
+                                                                    "version": 1}),
+    ("versions.seen", "POST"): Route(member(), ok=303, values=_household,
+                                     form=lambda w, db: {"version": "1"}),
+    # The exercise plan and the clinical facts: everyone reads, the physiotherapist edits.
+    ("physio.exercises", "GET"): Route(member(), values=_household),
+    ("physio.facts", "GET"): Route(member(), values=_household),
+    ("physio.facts", "POST"): Route(member("physio"), values=_household,
+                                    form=lambda w, db: FULL_FORM),
+    ("physio.dose", "POST"): Route(member("physio"), ok=303, values=_exercise_values,
+                                   form=lambda w, db: {"sets": "2", "reps": "10"}),
+    ("physio.move", "POST"): Route(member("physio"), ok=303, values=_exercise_values,
+                                   form=lambda w, db: {"direction": "down"}),
+    ("physio.remove", "POST"): Route(member("physio"), ok=303, values=_exercise_values),
+    ("physio.add", "POST"): Route(member("physio"), ok=303, values=_household,
+                                  form=_to_add),
+    ("physio.custom", "POST"): Route(member("physio"), ok=303, values=_household,
+                                     form=lambda w, db: {
+                                         "title": "Heel raises at the counter",
+                                         "detail": "Hold the counter; rise slowly.",
+                                         "sessions_per_week": "3"}),
+    ("physio.publish", "POST"): Route(member("physio"), ok=303, values=_household),
+    ("physio.discard", "POST"): Route(member("physio"), ok=303, values=_household),
+    ("exercise_templates.index", "GET"): Route(member("physio"), values=_household),
+    ("exercise_templates.save", "POST"): Route(member("physio"), ok=303, values=_household,
+                                               form=lambda w, db: {"name": "Hip plan"}),
+    ("exercise_templates.check", "GET"): Route(member("physio"), values=_template),
+    # Without the confirmation the preview comes back (422): the role got through.
+    ("exercise_templates.apply", "POST"): Route(member("physio"), ok=422, values=_template),
     ("share.handout_link", "POST"): Route(member(), ok=303, values=_household,
                                           form=lambda w, db: {"role": "caregiver",
                                                               "expires": "7"}),

@@ -209,7 +209,7 @@ def test_the_first_released_schema_upgrades_losing_nothing_and_is_served(tmp_pat
     before = _tables(path)
     assert {n for n in before["_sqlite_migrations"]} and len(before["tick_events"]) == 120
     applied = migrate(path)
-    assert applied and applied[0] == "m003_login_failure_address"
+    assert "m003_login_failure_address" in applied
     after = _tables(path)
     for table, rows in before.items():
         width = len(next(iter(rows))) if rows else 0

@@ -68,7 +68,10 @@ def world(tmp_path_factory):
     member = app.test_client()
     with member.session_transaction() as session:
         session["user_id"], session["csrf"] = w["patient"], CSRF["csrf_token"]
-    yield {"app": app, "path": str(path), "member": member, **w}
+    physio = app.test_client()
+    with physio.session_transaction() as session:
+        session["user_id"], session["csrf"] = w["physio"], CSRF["csrf_token"]
+    yield {"app": app, "path": str(path), "member": member, **w, "physio_client": physio}
     close_thread_dbs()
     print(f"\nhostile input: {sum(TRIED.values())} inputs tried: "
           + ", ".join(f"{k} {v}" for k, v in sorted(TRIED.items())))
@@ -257,6 +260,31 @@ def test_query_strings(world, week, next_):
           accepted=(200,), refused=())
     check(w, "signup ?next", lambda: (anonymous(w).get(f"/signup?next={quote(next_)}"),
                                       [next_]), accepted=(200,), refused=())
+
+
+@EXAMPLES
+@given(action=st.sampled_from(["dose", "move", "add", "custom", "facts", "templates", "seen",
+                               "template-apply"]),
+       item=field(["seated-knee-extension", "ankle-pumps", "sit-ups"]),
+       values=st.fixed_dictionaries({name: field([valid]) for name, valid in {
+           "sets": "2", "reps": "10", "hold_seconds": "5", "sessions_per_week": "3",
+           "note": "Slowly.", "direction": "down", "title": "Heel raises",
+           "detail": "Hold the counter.", "movements": "hip-load-left",
+           "override_reason": "Checked with the surgeon.", "name": "Hip plan",
+           "version": "1", "confirm": "yes", "seen": "x", "item_id": "sit-ups",
+           "fracture_risk": "high", "spinal_instability": "no"}.items()}))
+def test_physiotherapist_forms(world, action, item, values):
+    """The exercise editor, clinical facts, templates and the what-changed notice. A dose,
+    move or addition that is accepted only changes the draft, so no write is refused quietly."""
+    w = world
+    part = quote(item, safe="")
+    url = {"dose": f"exercises/{part}/dose", "move": f"exercises/{part}/move",
+           "add": "exercises/add", "custom": "exercises/custom", "facts": "facts",
+           "templates": "templates", "seen": "plan/seen",
+           "template-apply": f"templates/{quote(values['version'], safe='')}/apply"}[action]
+    check(w, f"physio {action}", lambda: (w["physio_client"].post(
+        f"/h/{w['id']}/{url}", data={**values, **CSRF}, follow_redirects=True),
+        list(values.values())), accepted=(200,), refused=(404, 405, 422))
 
 
 @pytest.mark.parametrize("url", ["/signup", "/login", "/households", "/h/1/profile/apply",
