@@ -95,7 +95,8 @@ def restore(source: str | Path, target: str | Path) -> list[str]:
     Checked first (schema_of): a file that is not a planner database, is damaged, or comes from
     a newer planner changes nothing. The copy goes through the backup API into `target` in one
     transaction, so the app's open connections see the old data or the new, never a mix, and a
-    crash part-way leaves the old database.
+    crash part-way leaves the old database. Households' revisions then move past any the
+    running app has seen, so that no page it keeps in memory is shown for the restored data.
     """
     from planner.db import migrate
 
@@ -104,13 +105,33 @@ def restore(source: str | Path, target: str | Path) -> list[str]:
     target.parent.mkdir(parents=True, exist_ok=True)
     src, dst = _open(source), _open(target)
     try:
+        before = _highest_revision(dst)
         src.backup(dst)
     except sqlite3.OperationalError as exc:
         raise BackupError(f"{target}: could not be replaced ({exc})") from None
     finally:
         src.close()
         dst.close()
-    return migrate(target)
+    applied = migrate(target)
+    if before:
+        # A running server keeps pages keyed by each household's revision. The backup's
+        # revisions are older numbers that the server may have seen with other data, so move
+        # every household past all of them.
+        conn = _open(target)
+        try:
+            with conn:
+                conn.execute("update households set revision = revision + ?", [before + 1])
+        finally:
+            conn.close()
+    return applied
+
+
+def _highest_revision(conn: sqlite3.Connection) -> int:
+    """The highest household revision in a database (0 if none, or before m005)."""
+    try:
+        return conn.execute("select coalesce(max(revision), 0) from households").fetchone()[0]
+    except sqlite3.OperationalError:  # no households table or no revision column yet
+        return 0
 
 
 def _rows(conn: sqlite3.Connection, sql: str, args: list) -> list[dict]:
