@@ -72,6 +72,14 @@ def m002_login_failures(db: Database) -> None:
 
 
 @migrations()
+def m003_login_failure_address(db: Database) -> None:
+    """The address each wrong password came from, so that sign-in is also slowed per address
+    (one machine trying many accounts), not only per account."""
+    db["login_failures"].add_column("address", str)
+    db["login_failures"].create_index(["address", "at"])
+
+
+@migrations()
 def m004_tailoring(db: Database) -> None:
     """A physiotherapist's tailoring: kept with each plan version, a draft per household being
     edited, named templates per physiotherapist, and the version each household last saw."""
@@ -112,11 +120,3 @@ def m005_household_revision(db: Database) -> None:
                 f"create trigger {table}_{event}_revision after {event} on {table} begin"
                 f" update households set revision = revision + 1"
                 f" where id = {row}.household_id; end")
-
-
-@migrations()
-def m003_login_failure_address(db: Database) -> None:
-    """The address each wrong password came from, so that sign-in is also slowed per address
-    (one machine trying many accounts), not only per account."""
-    db["login_failures"].add_column("address", str)
-    db["login_failures"].create_index(["address", "at"])
