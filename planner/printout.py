@@ -17,6 +17,14 @@ DOMAIN_LABELS = {
 }
 
 
+def by_domain(items: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Plan items grouped by domain, in the domains' order, as (label, items); empty ones left
+    out."""
+    groups = [(label, [i for i in items if i["domain"] == domain])
+              for domain, label in DOMAIN_LABELS.items()]
+    return [(label, found) for label, found in groups if found]
+
+
 def describe_schedule(schedule: dict[str, Any]) -> str:
     """A schedule in plain words with readable dates ("every 4 weeks from 19 December 2026")."""
     kind = schedule["kind"]

@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from planner import tailoring
+from planner.engine import build_plan
 from planner.store import accounts, plans
 from tests import factories as f
 from tests.conftest import CSRF, login
@@ -78,3 +80,21 @@ def test_without_a_physiotherapist_the_household_answers_them(client, db, app, c
     accounts.add_member(db, household["id"], f.user(db, "Priya")["id"], "physio")
     form = client.get(f"/h/{household['id']}/profile/edit").text
     assert 'name="fracture_risk"' not in form
+
+
+def test_the_preview_shows_the_physiotherapists_doses(client, db, catalog, h):
+    """A change of facts keeps the tailoring; the preview shows each dose and note with it."""
+    current = plans.current_plan(db, h["id"])
+    first = next(i["id"] for i in current["plan"]["items"] if i["domain"] == "exercise")
+    shown = tailoring.set_dose(tailoring.materialize(current["plan"], None), first,
+                               dict(f.DOSE))
+    plan = tailoring.apply_tailoring(build_plan(f.PROFILE, catalog, f.DAY), shown, f.PROFILE,
+                                     catalog, f.DAY)
+    plans.apply_plan(db, h["id"], plan, f.PROFILE, h["physio"], tailoring=shown)
+    login(client, h["physio"])
+    preview = client.post(f"/h/{h['id']}/facts", data={
+        **CSRF, "fracture_risk": "low", "weight_bearing": "partial", "spinal_instability": "no",
+        "mobility_aid": "none"}).text
+    assert "<strong>Dose:</strong> 2 sets of 10, hold each for 5 seconds, 3 sessions a week" \
+        in preview
+    assert f.DOSE["note"] in preview

@@ -13,10 +13,10 @@ from flask import Blueprint, flash, g, redirect, request, url_for
 
 from planner import clock, profile_form
 from planner.db import get_db
-from planner.engine import build_plan
+from planner.engine import warnings as plan_warnings
 from planner.htmx import render
 from planner.plan_diff import plan_diff
-from planner.printout import DOMAIN_LABELS
+from planner.printout import by_domain
 from planner.profile import Problem, validate
 from planner.security import login_required
 from planner.store import plans
@@ -52,7 +52,7 @@ def preview(household_id: int, profile: dict):
     diff = plan_diff(current["plan"] if current else None, plan)
     added = {i["id"] for i in diff["added"]}
     return render("profile/preview.html", profile=profile, plan=plan, diff=diff,
-                  added=added, domains=_by_domain(plan["items"]), current=current)
+                  added=added, domains=by_domain(plan["items"]), current=current)
 
 
 def _json(text: str):
@@ -60,12 +60,6 @@ def _json(text: str):
         return json.loads(text)
     except json.JSONDecodeError:
         return None
-
-
-def _by_domain(items: list[dict]) -> list[tuple[str, list[dict]]]:
-    return [(label, [i for i in items if i["domain"] == domain])
-            for domain, label in DOMAIN_LABELS.items()
-            if any(i["domain"] == domain for i in items)]
 
 
 @bp.get("/h/<int:household_id>/profile")
@@ -77,8 +71,8 @@ def show(household_id: int):
     current = plans.current_plan(db, household_id)
     profile = plans.get_profile(db, household_id)
     plan = current["plan"] if current else None
-    warnings = build_plan(profile, catalog(), clock.today())["warnings"] if profile else []
-    counts = [(label, len(items)) for label, items in _by_domain(plan["items"])] if plan else []
+    warnings = plan_warnings(profile, catalog(), clock.today()) if profile else []
+    counts = [(label, len(items)) for label, items in by_domain(plan["items"])] if plan else []
     return render("profile/show.html", current=current, plan=plan, counts=counts,
                   answers=profile_form.describe(profile) if profile else None,
                   warnings=warnings, can_edit=g.member["role"] in EDITORS)

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, g, redirect, request, url_for
 from planner.db import get_db
 from planner.htmx import render
 from planner.plan_diff import plan_diff
-from planner.printout import DOMAIN_LABELS
+from planner.printout import by_domain
 from planner.security import login_required
 from planner.store import plans
 from planner.store import tailoring as store
@@ -68,9 +68,7 @@ def show(household_id: int, version: int):
         abort(404, "This plan has no such version.")
     before = plans.get_version(db, household_id, version - 1) if version > 1 else None
     plan = found["plan"]
-    domains = [(label, [i for i in plan["items"] if i["domain"] == domain])
-               for domain, label in DOMAIN_LABELS.items()]
     latest = plans.current_plan(db, household_id)["version"]
     return render("versions/show.html", found=found, plan=plan, latest=latest,
                   diff=plan_diff(before["plan"] if before else None, plan),
-                  domains=[d for d in domains if d[1]], roles=ROLE_WORDS)
+                  domains=by_domain(plan["items"]), roles=ROLE_WORDS)
