@@ -24,6 +24,7 @@ from pathlib import Path
 from werkzeug.security import generate_password_hash
 
 from planner import recurrence
+from planner import clock
 from planner.catalog import default_folder, load_catalog
 from planner.db import migrate
 from planner.engine import build_plan
@@ -54,9 +55,9 @@ def note_path(db_path: Path) -> Path:
 
 
 def _moment(day: dt.date, minute_of_day: int) -> str:
-    """A local time on `day`, as stored (UTC ISO 8601)."""
-    local = dt.datetime.combine(day, dt.time()).astimezone() + dt.timedelta(minutes=minute_of_day)
-    return local.astimezone(dt.UTC).isoformat()
+    """A time of day on `day` for a household in UTC (where seeded households live), as stored."""
+    start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    return (start + dt.timedelta(minutes=minute_of_day)).isoformat()
 
 
 def history(items: list[dict], people: dict[str, int], today: dt.date, days: int,
@@ -74,7 +75,8 @@ def history(items: list[dict], people: dict[str, int], today: dt.date, days: int
         done_for = people["patient"] if by_carer and item.get("audience") == "patient" else None
         at = _moment(day, minute)
         marks.append((item["id"], occurrence, slot, value, who, done_for, at))
-        state[(item["id"], occurrence, slot)] = {"state": value, "updated_at": at}
+        state[(item["id"], occurrence, slot)] = {"state": value, "updated_at": at,
+                                                 "updated_on": day}
 
     start = today - dt.timedelta(days=days)
     for item in items:
@@ -108,7 +110,8 @@ def seed(path: str | Path, households: int = 1000, days: int = 365,
     """Make a fresh benchmark database at `path`; return (and record beside it) what was made."""
     started = time.perf_counter()
     path = Path(path)
-    today = today or dt.date.today()
+    today = today or clock.Clock().today()
+    at = clock.pinned(today).now()  # accounts, households and plans made at noon of `today`
     for old in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), note_path(path)):
         old.unlink(missing_ok=True)
     migrate(path)
@@ -118,7 +121,7 @@ def seed(path: str | Path, households: int = 1000, days: int = 365,
     password_hash = generate_password_hash(PASSWORD, method="scrypt")
     physios = accounts.import_users(
         db, [(f"physio-{n}@bench.example", f"{rng.choice(FIRST)} {rng.choice(LAST)}")
-             for n in range(1, households // PER_PHYSIO + 2)], password_hash)
+             for n in range(1, households // PER_PHYSIO + 2)], password_hash, at=at)
     marks = 0
     for n in range(1, households + 1):
         family = rng.choice(LAST)
@@ -126,13 +129,13 @@ def seed(path: str | Path, households: int = 1000, days: int = 365,
             patient, carer = accounts.import_users(
                 db, [(patient_email(n), f"{rng.choice(FIRST)} {family}"),
                      (f"caregiver-{n}@bench.example", f"{rng.choice(FIRST)} {family}")],
-                password_hash)
-            household = accounts.create_household(db, f"The {family} home", patient, "patient")
-            accounts.add_member(db, household["id"], carer, "caregiver")
-            accounts.add_member(db, household["id"], physios[n // PER_PHYSIO], "physio")
+                password_hash, at=at)
+            household = accounts.create_household(db, f"The {family} home", patient, "patient", at=at)
+            accounts.add_member(db, household["id"], carer, "caregiver", at=at)
+            accounts.add_member(db, household["id"], physios[n // PER_PHYSIO], "physio", at=at)
             profile = parse(random_profile(rng))
             plans.apply_plan(db, household["id"], build_plan(profile, catalog, today), profile,
-                             carer)
+                             carer, at=at)
             items = plans.tasks(db, household["id"])
             people = {"patient": patient, "caregiver": carer}
             marks += ticks.import_history(db, household["id"],

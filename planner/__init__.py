@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask
 from flask_htmx import HTMX
 
+from planner.clock import DEFAULT_ZONE, is_zone
 from planner.catalog import default_folder, load_catalog
 from planner.page_cache import PageCache
 
@@ -46,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=60 * 60 * 24 * 30,
         MAX_CONTENT_LENGTH=64 * 1024,
+        TIMEZONE=DEFAULT_ZONE,  # where new households live, until they say otherwise
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -55,6 +57,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
 
+    if not is_zone(app.config["TIMEZONE"]):
+        raise ValueError(f"TIMEZONE {app.config['TIMEZONE']!r} is not a time zone name such as "
+                         "Europe/London")
     # An invalid catalog raises CatalogError here: the app refuses to start.
     app.extensions["planner_catalog"] = load_catalog(app.config["CHECKLISTS_DIR"])
     app.extensions["planner_pages"] = PageCache()

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
 import click
 
+from planner import clock
 from planner.catalog import CatalogError, default_folder, load_catalog
 from planner.engine import build_plan
 from planner.printout import render_text
@@ -43,8 +45,8 @@ def _read_profile(source: str) -> object:
 
 
 def _parse_today(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
+    if value is None:  # the date where the planner is set to live (PLANNER_TIMEZONE, else UTC)
+        return clock.Clock().today(clock.zone(os.environ.get("PLANNER_TIMEZONE")))
     try:
         if len(value) != 10:
             raise ValueError
@@ -215,7 +217,9 @@ def serve(demo: bool, host: str, port: int, path: str | None) -> None:
             os.environ["PLANNER_DATABASE"] = previous
     if demo:
         with app.app_context():
-            outcome = demo_data.seed(get_db(), app.extensions["planner_catalog"])
+            outcome = demo_data.seed(get_db(), app.extensions["planner_catalog"],
+                                     clock.pinned(app.config.get("TODAY")),
+                                     app.config["TIMEZONE"])
         if outcome == "skipped":
             click.echo("This database already has accounts: no demo accounts were added.")
         else:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from planner.catalog import Catalog
+from planner.clock import day_words
 from planner.conditions import evaluate
 from planner.profile import date_of, field_values
 
@@ -32,9 +33,7 @@ class Context:
 
 def readable(day: dt.date) -> str:
     """A date as people write it ("13 December 2026"), independent of the machine's locale."""
-    months = ("January February March April May June July August September October November "
-              "December").split()
-    return f"{day.day} {months[day.month - 1]} {day.year}"
+    return day_words(day, weekday=False, year=True)
 
 
 def _agent_status(profile: dict[str, Any], start: dt.date | None, today: dt.date) -> str:

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from planner import recurrence, tailoring
 from planner.catalog import Catalog
+from planner.clock import DEFAULT_ZONE, Clock, zone
 from planner.engine import build_plan
 from planner.profile import parse
 from planner.sqlite import transaction
@@ -60,10 +61,9 @@ def profile(today: dt.date) -> dict:
     })
 
 
-def _at(day: dt.date, hour: int, minute: int, latest: dt.datetime) -> str:
-    """A local time on `day` as stored (UTC ISO), never later than `latest`."""
-    moment = dt.datetime.combine(day, dt.time(hour, minute)).astimezone()
-    return min(moment, latest).astimezone(dt.UTC).isoformat()
+def _at(day: dt.date, hour: int, minute: int, latest: dt.datetime) -> dt.datetime:
+    """A time of day on `day` in the household's zone (`latest`'s), never later than `latest`."""
+    return min(dt.datetime.combine(day, dt.time(hour, minute), tzinfo=latest.tzinfo), latest)
 
 
 def _tick_day(db: Database, household_id: int, day: dt.date, people: dict[str, int],
@@ -71,7 +71,7 @@ def _tick_day(db: Database, household_id: int, day: dt.date, people: dict[str, i
     """Mark a plausible share of the day's due tasks, mostly by Maria, some by Tom for her."""
     items = plans.tasks(db, household_id)
     rows = ticks.states(db, household_id, recurrence.occurrences_for(day))
-    view = recurrence.day_view(items, day, recurrence.index_ticks(rows))
+    view = recurrence.day_view(items, day, recurrence.index_ticks(rows, latest.tzinfo))
     for n, entry in enumerate(view.due[:max(1, int(len(view.due) * share))]):
         if entry.status != "due" or entry.occurrence == recurrence.ONCE:
             continue
@@ -92,9 +92,9 @@ def _tick_day(db: Database, household_id: int, day: dt.date, people: dict[str, i
                                 by_user=who, done_for=done_for, at=at)
 
 
-def _history(db: Database, household_id: int, people: dict[str, int], today: dt.date) -> None:
+def _history(db: Database, household_id: int, people: dict[str, int], today: dt.date,
+             latest: dt.datetime) -> None:
     rng = random.Random(2026)  # the same demo every time
-    latest = dt.datetime.now().astimezone()
     for back in range(HISTORY_DAYS, 0, -1):
         _tick_day(db, household_id, today - dt.timedelta(days=back), people, rng, latest)
     for item_id, state, back in HOME_DONE:
@@ -115,7 +115,7 @@ def _history(db: Database, household_id: int, people: dict[str, int], today: dt.
 
 
 def _tailor(db: Database, household_id: int, physio: int, answers: dict, catalog: Catalog,
-            today: dt.date) -> None:
+            today: dt.date, moment: dt.datetime) -> None:
     """Publish Priya's tailoring as version 2, so that Today shows what changed."""
     current = plans.current_plan(db, household_id)
     shown = tailoring.materialize(current["plan"], None)
@@ -125,30 +125,32 @@ def _tailor(db: Database, household_id: int, physio: int, answers: dict, catalog
         shown = tailoring.remove(shown, item_id) or shown
     plan = tailoring.apply_tailoring(build_plan(answers, catalog, today), shown, answers,
                                      catalog, today)
-    plans.apply_plan(db, household_id, plan, answers, physio, tailoring=shown)
+    plans.apply_plan(db, household_id, plan, answers, physio, tailoring=shown, at=moment)
 
 
-def seed(db: Database, catalog: Catalog, today: dt.date | None = None) -> str:
+def seed(db: Database, catalog: Catalog, clock: Clock, timezone: str = DEFAULT_ZONE) -> str:
     """Create the demo household on an empty database; return what happened.
 
     "created": the accounts, household, plan and history were written (all or nothing).
     "present": the demo accounts already exist; nothing was changed.
     "skipped": the database has other accounts; no demo accounts are added to it.
     """
-    today = today or dt.date.today()
+    where = zone(timezone)
+    today, moment = clock.today(where), clock.now(where).astimezone(where)
     if accounts.user_by_email(db, ACCOUNTS[0][0]) is not None:
         return "present"
     with transaction(db):
         if db.execute("select count(*) from users").fetchone()[0]:
             return "skipped"
-        people = {role: accounts.create_user(db, email, name, PASSWORD)["id"]
+        people = {role: accounts.create_user(db, email, name, PASSWORD, at=moment)["id"]
                   for email, name, role in ACCOUNTS}
-        household = accounts.create_household(db, HOUSEHOLD, people["patient"], "patient")
+        household = accounts.create_household(db, HOUSEHOLD, people["patient"], "patient",
+                                              at=moment, timezone=timezone)
         for role in ("caregiver", "physio"):
-            accounts.add_member(db, household["id"], people[role], role)
+            accounts.add_member(db, household["id"], people[role], role, at=moment)
         answers = profile(today)
         plan = build_plan(answers, catalog, today)
-        plans.apply_plan(db, household["id"], plan, answers, people["caregiver"])
-        _history(db, household["id"], people, today)
-        _tailor(db, household["id"], people["physio"], answers, catalog, today)
+        plans.apply_plan(db, household["id"], plan, answers, people["caregiver"], at=moment)
+        _history(db, household["id"], people, today, moment)
+        _tailor(db, household["id"], people["physio"], answers, catalog, today, moment)
     return "created"

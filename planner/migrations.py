@@ -120,3 +120,10 @@ def m005_household_revision(db: Database) -> None:
                 f"create trigger {table}_{event}_revision after {event} on {table} begin"
                 f" update households set revision = revision + 1"
                 f" where id = {row}.household_id; end")
+
+
+@migrations()
+def m006_household_timezone(db: Database) -> None:
+    """The time zone each household lives in (IANA name), so that its days are its own, not the
+    server's. Households made before this live in UTC until someone sets their zone."""
+    db["households"].add_column("timezone", str, not_null_default="UTC")

@@ -1,6 +1,6 @@
 """Which occurrences of each task are due on a day, which are overdue, and what a tap may set.
 
-Pure: no Flask, no database, no clock. The views pass the day, the household's active tasks
+Pure: no Flask, no database, no reading of the clock. The views pass the day, the household's active tasks
 (plan items) and the tick states they read; this module decides what the day looks like.
 
 Occurrences (the `occurrence` column of ticks):
@@ -17,6 +17,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from planner.clock import local
 
 STATES = ("done", "open", "not-today", "not-applicable", "needs-help")
 TODAY_STATES = ("done", "open", "not-today")
@@ -167,18 +169,17 @@ def slots_of(item: Mapping[str, Any]) -> int:
 
 
 def updated_on(tick: Mapping[str, Any] | None) -> dt.date | None:
-    """The local day a tick was last set (its `updated_at` is stored in UTC)."""
-    if not tick or not tick.get("updated_at"):
-        return None
-    moment = dt.datetime.fromisoformat(tick["updated_at"])
-    if moment.tzinfo is not None:
-        moment = moment.astimezone().replace(tzinfo=None)
-    return moment.date()
+    """The household's day on which a tick was last set (index_ticks works it out)."""
+    return tick.get("updated_on") if tick else None
 
 
-def index_ticks(rows: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str, int], Mapping]:
-    """Tick rows keyed by (item_id, occurrence, slot)."""
-    return {(r["item_id"], r["occurrence"], r["slot"]): r for r in rows}
+def index_ticks(rows: Iterable[Mapping[str, Any]],
+                where: dt.tzinfo) -> dict[tuple[str, str, int], Mapping]:
+    """Tick rows keyed by (item_id, occurrence, slot), each with `updated_on`: the day, in the
+    household's zone `where`, of its `updated_at` (stored in UTC)."""
+    return {(r["item_id"], r["occurrence"], r["slot"]):
+            {**r, "updated_on": local(r["updated_at"], where).date() if r["updated_at"] else None}
+            for r in rows}
 
 
 def _state(ticks: Ticks, item_id: str, occurrence: str, slot: int) -> str:

@@ -11,6 +11,7 @@ from flask import Flask, abort, g, make_response, redirect, request, session, ur
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.routing import IntegerConverter
 
+from planner import clock
 from planner.db import get_db
 from planner.store import accounts
 
@@ -80,6 +81,7 @@ def init_app(app: Flask) -> None:
     app.before_request(_check_csrf)
     app.after_request(_headers)
     app.jinja_env.globals["csrf_token"] = csrf_token
+    app.jinja_env.globals["zone_names"] = clock.zone_names
     app.session_interface = _SessionInterface()
 
 

@@ -12,6 +12,7 @@ from planner import create_app
 from planner.catalog import default_folder, load_catalog
 from planner.db import get_db
 from planner.sqlite import close_thread_dbs
+from tests.factories import DAY
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 
@@ -28,8 +29,10 @@ def catalog():
 
 @pytest.fixture
 def app(tmp_path):
+    # Every app's clock is pinned to factories.DAY: the suite passes whatever the machine's
+    # date and time zone (tests of other days set TODAY themselves).
     app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "planner.db"),
-                      "SECRET_KEY": "test-secret"})
+                      "SECRET_KEY": "test-secret", "TODAY": DAY.isoformat()})
     yield app
     close_thread_dbs()
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from planner import clock
 from planner.engine import build_plan
 from planner.store import accounts, plans
 
 _n = itertools.count(1)
 DAY = dt.date(2026, 11, 23)  # a Monday
+NOW = clock.pinned(DAY).now()  # the app's moment on DAY (noon, UTC households)
 PROFILE = {
     "lesion_sites": ["femur-left", "pelvis"], "fracture_risk": "high", "weight_bearing": "partial",
     "mobility_aid": "walker", "bone_agent": "zoledronic-acid", "bone_agent_started": True,
@@ -20,19 +22,19 @@ PROFILE = {
 
 def user(db, name: str = "Anna") -> dict:
     """A new user with a unique email."""
-    return accounts.create_user(db, f"{name.lower()}{next(_n)}@example.org", name, "pw-123456789")
+    return accounts.create_user(db, f"{name.lower()}{next(_n)}@example.org", name, "pw-123456789", at=NOW)
 
 
 def household(db, role: str = "patient", name: str = "Anna") -> tuple[dict, dict]:
     """A new household and its first member (with `role`): (household, user)."""
     person = user(db, name)
-    return accounts.create_household(db, f"{name}'s home", person["id"], role), person
+    return accounts.create_household(db, f"{name}'s home", person["id"], role, at=NOW), person
 
 
 def member(db, household_id: int, role: str = "caregiver", name: str = "Ben") -> dict:
     """A new user who joins the household with `role`."""
     person = user(db, name)
-    accounts.add_member(db, household_id, person["id"], role)
+    accounts.add_member(db, household_id, person["id"], role, at=NOW)
     return person
 
 
@@ -41,7 +43,7 @@ def with_plan(db, catalog, household_id: int, user_id: int, profile: dict | None
     """Apply the plan for `profile` (default PROFILE) on `day`; return the plan."""
     profile = profile or PROFILE
     plan = build_plan(profile, catalog, day)
-    plans.apply_plan(db, household_id, plan, profile, user_id)
+    plans.apply_plan(db, household_id, plan, profile, user_id, at=NOW)
     return plan
 
 
@@ -77,5 +79,5 @@ def with_tailored_plan(db, catalog, household_id: int, user_id: int) -> dict:
     exercises[1]["prescription"] = {"sets": 1, "reps": 8}
     exercises[1]["override_reason"] = OVERRIDE
     exercises[1]["ruled_out"] = RULED_OUT
-    plans.apply_plan(db, household_id, plan, PROFILE, user_id)
+    plans.apply_plan(db, household_id, plan, PROFILE, user_id, at=NOW)
     return plan

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests import factories as f
 from planner.store import accounts
 from tests.conftest import CSRF, login
 
@@ -66,7 +67,7 @@ def test_signup_without_csrf_is_refused_and_nothing_is_stored(client, db):
 
 
 def test_signup_with_a_taken_email_does_not_confirm_the_account(client, db):
-    accounts.create_user(db, "ann@example.org", "Ann", "first password")
+    accounts.create_user(db, "ann@example.org", "Ann", "first password", at=f.NOW)
     response = _signup(client, email="ANN@example.org")
     assert response.status_code == 422
     assert "could not create an account with that email" in response.text
@@ -81,7 +82,7 @@ def _login(client, email="ann@example.org", password="right password", next_url=
 
 
 def test_login_rotates_the_session(client, db):
-    user = accounts.create_user(db, "ann@example.org", "Ann", "right password")
+    user = accounts.create_user(db, "ann@example.org", "Ann", "right password", at=f.NOW)
     with client.session_transaction() as session:
         session["planted"] = "by someone else"
     response = _login(client, email="Ann@Example.org")
@@ -98,7 +99,7 @@ def test_login_rotates_the_session(client, db):
     ("nobody@example.org", "right password"),
 ])
 def test_wrong_password_and_unknown_email_get_the_same_answer(client, db, email, password):
-    accounts.create_user(db, "ann@example.org", "Ann", "right password")
+    accounts.create_user(db, "ann@example.org", "Ann", "right password", at=f.NOW)
     response = _login(client, email=email, password=password)
     assert response.status_code == 422
     assert "That email and password do not match" in response.text
@@ -119,12 +120,12 @@ def test_unknown_email_still_checks_a_password_hash(db, monkeypatch):
     real = accounts.check_password_hash
     monkeypatch.setattr(accounts, "check_password_hash",
                         lambda stored, password: checked.append(stored) or real(stored, password))
-    assert accounts.authenticate(db, "nobody@example.org", "whatever") is None
+    assert accounts.authenticate(db, "nobody@example.org", "whatever", at=f.NOW) is None
     assert checked == [accounts._DUMMY_HASH]
 
 
 def test_many_wrong_passwords_pause_sign_in_for_that_email(client, db):
-    accounts.create_user(db, "ann@example.org", "Ann", "right password")
+    accounts.create_user(db, "ann@example.org", "Ann", "right password", at=f.NOW)
     for _ in range(accounts.MAX_FAILURES):
         assert _login(client, password="wrong password").status_code == 422
     response = _login(client)
@@ -132,7 +133,7 @@ def test_many_wrong_passwords_pause_sign_in_for_that_email(client, db):
     assert "too many tries" in response.text
     with client.session_transaction() as session:
         assert "user_id" not in session
-    accounts.create_user(db, "bob@example.org", "Bob", "right password")
+    accounts.create_user(db, "bob@example.org", "Bob", "right password", at=f.NOW)
     assert _login(client, email="bob@example.org").status_code == 303
 
 
@@ -144,7 +145,7 @@ def test_many_wrong_passwords_pause_sign_in_for_that_email(client, db):
     ("javascript:alert(1)", "/"),
 ])
 def test_login_goes_back_only_to_a_local_path(client, db, next_url, expected):
-    accounts.create_user(db, "ann@example.org", "Ann", "right password")
+    accounts.create_user(db, "ann@example.org", "Ann", "right password", at=f.NOW)
     response = _login(client, next_url=next_url)
     assert response.status_code == 303
     assert response.headers["Location"] == expected
@@ -160,7 +161,7 @@ def test_anonymous_visitor_is_sent_to_login_and_back(client, db):
 
 
 def test_logout_forgets_the_session(client, db):
-    user = accounts.create_user(db, "ann@example.org", "Ann", "right password")
+    user = accounts.create_user(db, "ann@example.org", "Ann", "right password", at=f.NOW)
     login(client, user["id"])
     assert client.get("/logout").status_code == 405
     response = client.post("/logout", data=CSRF)
@@ -171,7 +172,7 @@ def test_logout_forgets_the_session(client, db):
 
 
 def test_logout_without_csrf_keeps_the_session(client, db):
-    user = accounts.create_user(db, "ann@example.org", "Ann", "right password")
+    user = accounts.create_user(db, "ann@example.org", "Ann", "right password", at=f.NOW)
     login(client, user["id"])
     assert client.post("/logout").status_code == 400
     with client.session_transaction() as session:

@@ -59,8 +59,8 @@ def _household(w, db):
 def _token(kind: str):
     def make(w, db) -> str:
         return links.create_link(db, w["id"], kind, w["patient"],
-                                 accounts.now() + dt.timedelta(days=7),
-                                 "caregiver" if kind == links.MEMBER else None)
+                                 f.NOW + dt.timedelta(days=7),
+                                 "caregiver" if kind == links.MEMBER else None, at=f.NOW)
     return make
 
 
@@ -100,7 +100,7 @@ def _to_add(w, db):
 def _template(w, db):
     """A template of the household's physiotherapist (templates belong to their owner)."""
     template_id = tailoring_store.save_template(db, w["physio"], f"Plan {f._n.__next__()}",
-                                                {"entries": []})
+                                                {"entries": []}, at=f.NOW)
     return {"household_id": w["id"], "template_id": template_id}
 
 
@@ -128,6 +128,9 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("households.members", "GET"): Route(member(), values=_household),
     ("households.remove", "POST"): Route(member(*accounts.MANAGERS), ok=303,
                                          values=_someone_to_remove),
+    ("households.set_timezone", "POST"): Route(member(*accounts.MANAGERS), ok=303,
+                                               values=_household,
+                                               form=lambda w, db: {"timezone": "Europe/Paris"}),
     ("profile.show", "GET"): Route(member(), values=_household),
     ("profile.edit", "GET"): Route(member(), values=_household),
     ("profile.edit", "POST"): Route(member(), values=_household, form=lambda w, db: FULL_FORM),

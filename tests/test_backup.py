@@ -61,7 +61,7 @@ def test_backup_is_consistent_while_the_app_writes(app, db, h, tmp_path):
         while not stop.is_set():
             for slot in range(8):
                 ticks.set_state(own, h["id"], "daily-drinks", f.DAY.isoformat(), slot,
-                                "done" if n % 2 == 0 else "open", by_user=h["patient"])
+                                "done" if n % 2 == 0 else "open", by_user=h["patient"], at=f.NOW)
             n += 1
             written.append(n)
         own.close()
@@ -91,7 +91,7 @@ def test_restore_puts_a_backup_back_and_brings_it_up_to_date(app, db, h, tmp_pat
     backup.backup(path, copy)
     kept = dump(path)
     ticks.set_state(db, h["id"], "belly-breathing", f.DAY.isoformat(), 0, "done",
-                    by_user=h["patient"])
+                    by_user=h["patient"], at=f.NOW)
     assert dump(path) != kept
     revision = db.execute("select revision from households where id = ?", [h["id"]]).fetchone()[0]
     result = run("restore", str(copy), "--db", path, "--yes")
@@ -113,7 +113,7 @@ def test_restore_asks_first_and_no_keeps_everything(app, db, h, tmp_path):
     copy = tmp_path / "copy.db"
     backup.backup(path, copy)
     ticks.set_state(db, h["id"], "belly-breathing", f.DAY.isoformat(), 0, "done",
-                    by_user=h["patient"])
+                    by_user=h["patient"], at=f.NOW)
     before = dump(path)
     result = run("restore", str(copy), "--db", path, stdin="n\n")
     assert result.exit_code == 1 and "Replace everything" in result.output
@@ -166,10 +166,10 @@ def test_restore_refuses_what_is_not_a_planner_backup_and_changes_nothing(app, h
 def test_export_holds_the_households_data_and_no_secret(app, db, h, tmp_path):
     path = app.config["DATABASE"]
     ticks.set_state(db, h["id"], "belly-breathing", f.DAY.isoformat(), 0, "done",
-                    by_user=h["caregiver"], done_for=h["patient"])
+                    by_user=h["caregiver"], done_for=h["patient"], at=f.NOW)
     ticks.set_state(db, h["id"], "belly-breathing", f.DAY.isoformat(), 0, "open",
-                    by_user=h["patient"])
-    ticks.set_state(db, h["id"], "bath-seat", "once", 0, "needs-help", by_user=h["caregiver"])
+                    by_user=h["patient"], at=f.NOW)
+    ticks.set_state(db, h["id"], "bath-seat", "once", 0, "needs-help", by_user=h["caregiver"], at=f.NOW)
     result = run("export", "--household", str(h["id"]), "--db", path)
     assert result.exit_code == 0
     data = json.loads(result.stdout)

@@ -23,7 +23,7 @@ def test_imported_history_reads_back_like_taps(db):
     assert ticks.import_history(db, hid, marks) == 3
     assert ticks.get_state(db, hid, "walk", "2026-11-22") == "done"
     assert ticks.get_state(db, hid, "walk", "2026-11-23") == "open"  # the last mark wins
-    events = ticks.history(db, hid, dt.date(2026, 11, 16), dt.date(2026, 11, 30))
+    events = ticks.history(db, hid, dt.date(2026, 11, 16), dt.date(2026, 11, 30), dt.UTC)
     assert [(e["occurrence"], e["state"], e["by_name"]) for e in events] == [
         ("2026-11-22", "done", "Anna"), ("2026-11-23", "done", "Ben"),
         ("2026-11-23", "open", "Anna")]
@@ -41,15 +41,15 @@ def test_a_bad_mark_imports_nothing(db):
 
 def test_imported_users_sign_in_with_the_shared_password(db):
     hashed = generate_password_hash("shared-password", method="scrypt")
-    ids = accounts.import_users(db, [("A@Example.org", " Ann "), ("b@example.org", "Bo")], hashed)
-    signed_in = accounts.authenticate(db, "a@example.org", "shared-password")
+    ids = accounts.import_users(db, [("A@Example.org", " Ann "), ("b@example.org", "Bo")], hashed, at=f.NOW)
+    signed_in = accounts.authenticate(db, "a@example.org", "shared-password", at=f.NOW)
     assert signed_in["id"] == ids[0] and signed_in["name"] == "Ann"
-    assert accounts.authenticate(db, "b@example.org", "wrong-password") is None
+    assert accounts.authenticate(db, "b@example.org", "wrong-password", at=f.NOW) is None
 
 
 def test_an_email_taken_imports_no_one(db):
     f.user(db, "Cy")
     taken = db.execute("select email from users").fetchone()[0]
     with pytest.raises(accounts.EmailTaken):
-        accounts.import_users(db, [("new@example.org", "New"), (taken, "Twin")], "x")
+        accounts.import_users(db, [("new@example.org", "New"), (taken, "Twin")], "x", at=f.NOW)
     assert accounts.user_by_email(db, "new@example.org") is None

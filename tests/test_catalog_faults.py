@@ -65,7 +65,7 @@ def before_change(app, db, catalog):
     """A household planned and ticked with today's catalog."""
     h = f.home(app, db, catalog)
     ticks.set_state(db, h["id"], "belly-breathing", f.DAY.isoformat(), 0, "done",
-                    by_user=h["patient"])
+                    by_user=h["patient"], at=f.NOW)
     return h
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from planner import create_app, demo
+from planner import clock, create_app, demo
 from planner.cli import cli
 from planner.sqlite import close_thread_dbs, connect
+from tests import factories as f
 from planner.store import accounts
 from tests.conftest import CSRF
 
@@ -95,7 +96,7 @@ def test_demo_is_not_added_to_a_database_with_accounts(tmp_path, served):
     path = tmp_path / "real.db"
     serve("--db", str(path))
     db = connect(path)
-    accounts.create_user(db, "someone@example.net", "Someone", "their password")
+    accounts.create_user(db, "someone@example.net", "Someone", "their password", at=f.NOW)
     db.close()
     result = serve("--demo", "--db", str(path))
     assert "no demo accounts were added" in result.stdout
@@ -103,7 +104,7 @@ def test_demo_is_not_added_to_a_database_with_accounts(tmp_path, served):
 
 
 def test_demo_plan_follows_the_profile(db, catalog):
-    assert demo.seed(db, catalog) == "created"
+    assert demo.seed(db, catalog, clock.pinned(f.DAY)) == "created"
     items = {row["item_id"] for row in db.query("select item_id from tasks where active = 1")}
     assert {"floors-loose-rugs", "stairs-rails-both-sides", "dental-exam-before-first-dose",
             "injection-day"} <= items

@@ -21,7 +21,7 @@ def two(app, db, catalog):
     h = f.home(app, db, catalog)
     other, carl = f.household(db, "patient", "Carl")
     f.with_plan(db, catalog, other["id"], carl["id"], SPINE)
-    accounts.add_member(db, other["id"], h["physio"], "physio")
+    accounts.add_member(db, other["id"], h["physio"], "physio", at=f.NOW)
     return h, other["id"]
 
 

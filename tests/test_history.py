@@ -16,8 +16,9 @@ def h(app, db, catalog):
     return f.home(app, db, catalog)
 
 
-def at(day: dt.date, hour: int) -> str:
-    return dt.datetime.combine(day, dt.time(hour)).astimezone().astimezone(dt.UTC).isoformat()
+def at(day: dt.date, hour: int) -> dt.datetime:
+    """An hour of a day in the household's zone (UTC: the factories' households live there)."""
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC)
 
 
 MON = f.DAY

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests import factories as f
 from planner.store import accounts
 from tests.conftest import CSRF, login
 
@@ -11,12 +12,12 @@ from tests.conftest import CSRF, login
 @pytest.fixture
 def people(db):
     """A household with a patient, a caregiver and a physio, and an outsider with their own."""
-    made = {role: accounts.create_user(db, f"{role}@example.org", role.title(), "password1")
+    made = {role: accounts.create_user(db, f"{role}@example.org", role.title(), "password1", at=f.NOW)
             for role in ("patient", "caregiver", "physio", "outsider")}
-    home = accounts.create_household(db, "Maria's home", made["patient"]["id"], "patient")
-    accounts.add_member(db, home["id"], made["caregiver"]["id"], "caregiver")
-    accounts.add_member(db, home["id"], made["physio"]["id"], "physio")
-    other = accounts.create_household(db, "Elsewhere", made["outsider"]["id"], "caregiver")
+    home = accounts.create_household(db, "Maria's home", made["patient"]["id"], "patient", at=f.NOW)
+    accounts.add_member(db, home["id"], made["caregiver"]["id"], "caregiver", at=f.NOW)
+    accounts.add_member(db, home["id"], made["physio"]["id"], "physio", at=f.NOW)
+    other = accounts.create_household(db, "Elsewhere", made["outsider"]["id"], "caregiver", at=f.NOW)
     return {**{role: user["id"] for role, user in made.items()}, "home": home["id"],
             "other": other["id"]}
 
@@ -41,7 +42,7 @@ def test_start_page_lists_households_with_role_and_today_link(client, people):
 
 
 def test_start_page_with_no_household_says_what_to_do(client, db):
-    user = accounts.create_user(db, "new@example.org", "New", "password1")
+    user = accounts.create_user(db, "new@example.org", "New", "password1", at=f.NOW)
     login(client, user["id"])
     page = client.get("/").text
     assert "You are not in a household yet." in page
@@ -49,7 +50,7 @@ def test_start_page_with_no_household_says_what_to_do(client, db):
 
 
 def test_create_household_makes_the_creator_a_member_with_their_role(client, db):
-    user = accounts.create_user(db, "new@example.org", "New", "password1")
+    user = accounts.create_user(db, "new@example.org", "New", "password1", at=f.NOW)
     login(client, user["id"])
     response = client.post("/households", data={"name": " Our flat ", "role": "physio", **CSRF})
     assert response.status_code == 303
@@ -66,7 +67,7 @@ def test_create_household_makes_the_creator_a_member_with_their_role(client, db)
 ])
 def test_create_household_errors_show_by_the_field_and_store_nothing(client, db, data, error_id,
                                                                      message):
-    user = accounts.create_user(db, "new@example.org", "New", "password1")
+    user = accounts.create_user(db, "new@example.org", "New", "password1", at=f.NOW)
     login(client, user["id"])
     response = client.post("/households", data={**data, **CSRF})
     assert response.status_code == 422
@@ -75,7 +76,7 @@ def test_create_household_errors_show_by_the_field_and_store_nothing(client, db,
 
 
 def test_create_household_without_csrf_stores_nothing(client, db):
-    user = accounts.create_user(db, "new@example.org", "New", "password1")
+    user = accounts.create_user(db, "new@example.org", "New", "password1", at=f.NOW)
     login(client, user["id"])
     response = client.post("/households", data={"name": "Home", "role": "patient"})
     assert response.status_code == 400
@@ -148,12 +149,12 @@ def test_store_refuses_to_empty_a_household_but_removes_a_physio(db, people):
 
 
 def test_household_and_first_member_are_written_together(db, monkeypatch):
-    user = accounts.create_user(db, "new@example.org", "New", "password1")
+    user = accounts.create_user(db, "new@example.org", "New", "password1", at=f.NOW)
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(accounts, "add_member", broken)
     with pytest.raises(RuntimeError):
-        accounts.create_household(db, "Home", user["id"], "patient")
+        accounts.create_household(db, "Home", user["id"], "patient", at=f.NOW)
     assert db["households"].count == 0

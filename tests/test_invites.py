@@ -9,19 +9,20 @@ import threading
 import pytest
 
 from planner.sqlite import close_thread_dbs, thread_db
+from tests import factories as f
 from planner.store import accounts, links
 from tests.conftest import CSRF, login
 
-LATER = accounts.now() + dt.timedelta(days=7)
+LATER = f.NOW + dt.timedelta(days=7)
 
 
 @pytest.fixture
 def home(db):
     """A household with its caregiver, and two people who are not in it yet."""
-    carer = accounts.create_user(db, "carer@example.org", "Carer", "password1")
-    joiner = accounts.create_user(db, "joiner@example.org", "Joiner", "password1")
-    late = accounts.create_user(db, "late@example.org", "Late", "password1")
-    household = accounts.create_household(db, "Maria's home", carer["id"], "caregiver")
+    carer = accounts.create_user(db, "carer@example.org", "Carer", "password1", at=f.NOW)
+    joiner = accounts.create_user(db, "joiner@example.org", "Joiner", "password1", at=f.NOW)
+    late = accounts.create_user(db, "late@example.org", "Late", "password1", at=f.NOW)
+    household = accounts.create_household(db, "Maria's home", carer["id"], "caregiver", at=f.NOW)
     return {"id": household["id"], "carer": carer["id"], "joiner": joiner["id"],
             "late": late["id"]}
 
@@ -43,7 +44,7 @@ def test_link_is_shown_once_and_only_its_hash_is_stored(client, db, home):
     stored = db.execute("select token_hash, role, expires_at from invites").fetchone()
     assert stored[0] == links.hash_token(token) and token not in stored[0]
     assert stored[1] == "physio"
-    assert dt.datetime.fromisoformat(stored[2]) - accounts.now() > dt.timedelta(days=6)
+    assert dt.datetime.fromisoformat(stored[2]) - f.NOW > dt.timedelta(days=6)
     page = client.get(f"/h/{home['id']}/share").text
     assert token not in page
     assert "Not used yet; works until" in page
@@ -95,19 +96,19 @@ def test_a_member_opening_a_link_does_not_use_it_up(client, db, home):
     page = client.get(path).text
     assert "You are already a member of this household." in page
     token = path.rsplit("/", 1)[1]
-    links.redeem_invite(db, token, home["carer"])
+    links.redeem_invite(db, token, home["carer"], at=f.NOW)
     assert accounts.get_membership(db, home["id"], home["carer"])["role"] == "caregiver"
-    assert links.link_for_token(db, token, links.MEMBER)["status"] == "active"
+    assert links.link_for_token(db, token, links.MEMBER, at=f.NOW)["status"] == "active"
 
 
 def test_expired_link_grants_nothing_and_says_so(client, db, home):
-    token = links.create_link(db, home["id"], links.MEMBER, home["carer"], LATER, "caregiver")
+    token = links.create_link(db, home["id"], links.MEMBER, home["carer"], LATER, "caregiver", at=f.NOW)
     later = LATER + dt.timedelta(seconds=1)
     with pytest.raises(links.LinkInvalid) as caught:
         links.redeem_invite(db, token, home["joiner"], at=later)
     assert caught.value.reason == "expired"
     past = links.create_link(db, home["id"], links.MEMBER, home["carer"],
-                             accounts.now() - dt.timedelta(minutes=1), "caregiver")
+                             f.NOW - dt.timedelta(minutes=1), "caregiver", at=f.NOW)
     login(client, home["joiner"])
     response = client.post(f"/join/{past}", data=CSRF)
     assert response.status_code == 410
@@ -134,13 +135,13 @@ def test_revoked_link_grants_nothing(client, db, home):
 
 
 def test_revoking_a_used_link_or_another_households_link_does_nothing(db, home):
-    token = links.create_link(db, home["id"], links.MEMBER, home["carer"], LATER, "caregiver")
-    invite_id = links.link_for_token(db, token, links.MEMBER)["id"]
-    other = accounts.create_household(db, "Other", home["late"], "patient")
-    assert not links.revoke_link(db, other["id"], invite_id)
-    links.redeem_invite(db, token, home["joiner"])
-    assert not links.revoke_link(db, home["id"], invite_id)
-    assert links.link_for_token(db, token, links.MEMBER)["status"] == "used"
+    token = links.create_link(db, home["id"], links.MEMBER, home["carer"], LATER, "caregiver", at=f.NOW)
+    invite_id = links.link_for_token(db, token, links.MEMBER, at=f.NOW)["id"]
+    other = accounts.create_household(db, "Other", home["late"], "patient", at=f.NOW)
+    assert not links.revoke_link(db, other["id"], invite_id, at=f.NOW)
+    links.redeem_invite(db, token, home["joiner"], at=f.NOW)
+    assert not links.revoke_link(db, home["id"], invite_id, at=f.NOW)
+    assert links.link_for_token(db, token, links.MEMBER, at=f.NOW)["status"] == "used"
 
 
 @pytest.mark.parametrize("token", ["not-a-real-token", "x" * 43, "%00"])
@@ -173,7 +174,7 @@ def test_anonymous_visitor_signs_up_through_the_link_and_comes_back(client, app,
 
 
 def test_two_people_racing_for_one_link_only_one_joins(app, db, home):
-    token = links.create_link(db, home["id"], links.MEMBER, home["carer"], LATER, "caregiver")
+    token = links.create_link(db, home["id"], links.MEMBER, home["carer"], LATER, "caregiver", at=f.NOW)
     results = {}
     barrier = threading.Barrier(2)
 
@@ -181,7 +182,7 @@ def test_two_people_racing_for_one_link_only_one_joins(app, db, home):
         own = thread_db(app.config["DATABASE"])
         barrier.wait()
         try:
-            links.redeem_invite(own, token, user_id)
+            links.redeem_invite(own, token, user_id, at=f.NOW)
             results[user_id] = "joined"
         except links.LinkInvalid as exc:
             results[user_id] = exc.reason

@@ -47,12 +47,12 @@ def test_a_write_outside_the_pages_shows_too(client, db, h):
     """Store functions (a restore, the CLI, another process) need no call to the cache."""
     login(client, h["patient"])
     assert "1 of " not in client.get(f"/h/{h['id']}/today").text
-    ticks.set_state(db, h["id"], "belly-breathing", DAY, 0, "done", by_user=h["caregiver"])
+    ticks.set_state(db, h["id"], "belly-breathing", DAY, 0, "done", by_user=h["caregiver"], at=f.NOW)
     assert "1 of " in client.get(f"/h/{h['id']}/today").text
 
 
 def test_each_person_gets_their_own_page(client, db, h):
-    ticks.set_state(db, h["id"], "belly-breathing", DAY, 0, "done", by_user=h["patient"])
+    ticks.set_state(db, h["id"], "belly-breathing", DAY, 0, "done", by_user=h["patient"], at=f.NOW)
     login(client, h["patient"])
     assert "Done by you" in client.get(f"/h/{h['id']}/today").text
     login(client, h["caregiver"])  # a new session: another person, another CSRF token
@@ -73,7 +73,7 @@ def test_every_write_to_what_today_shows_moves_only_that_household_on(db, h, tab
     other, _ = f.household(db, name="Other")
     start, other_start = revision(db, h["id"]), revision(db, other["id"])
     changes = {
-        "members": lambda: accounts.add_member(db, h["id"], h["outsider"], "caregiver"),
+        "members": lambda: accounts.add_member(db, h["id"], h["outsider"], "caregiver", at=f.NOW),
         "profiles": lambda: db.execute("update profiles set updated_at = 'x'"
                                        " where household_id = ?", [h["id"]]),
         "plans": lambda: db.execute("update plans set created_at = 'x' where household_id = ?",
@@ -81,8 +81,8 @@ def test_every_write_to_what_today_shows_moves_only_that_household_on(db, h, tab
         "tasks": lambda: db.execute("delete from tasks where household_id = ?"
                                     " and item_id = 'belly-breathing'", [h["id"]]),
         "ticks": lambda: ticks.set_state(db, h["id"], "belly-breathing", DAY, 0, "done",
-                                         by_user=h["patient"]),
-        "plan_seen": lambda: seen.mark_seen(db, h["id"], 1, h["patient"]),
+                                         by_user=h["patient"], at=f.NOW),
+        "plan_seen": lambda: seen.mark_seen(db, h["id"], 1, h["patient"], at=f.NOW),
     }
     changes[table]()
     assert revision(db, h["id"]) > start

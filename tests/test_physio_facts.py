@@ -77,7 +77,7 @@ def test_without_a_physiotherapist_the_household_answers_them(client, db, app, c
     login(client, anna["id"])
     form = client.get(f"/h/{household['id']}/profile/edit").text
     assert 'name="fracture_risk"' in form and "Set by your physiotherapist" not in form
-    accounts.add_member(db, household["id"], f.user(db, "Priya")["id"], "physio")
+    accounts.add_member(db, household["id"], f.user(db, "Priya")["id"], "physio", at=f.NOW)
     form = client.get(f"/h/{household['id']}/profile/edit").text
     assert 'name="fracture_risk"' not in form
 
@@ -90,7 +90,7 @@ def test_the_preview_shows_the_physiotherapists_doses(client, db, catalog, h):
                                dict(f.DOSE))
     plan = tailoring.apply_tailoring(build_plan(f.PROFILE, catalog, f.DAY), shown, f.PROFILE,
                                      catalog, f.DAY)
-    plans.apply_plan(db, h["id"], plan, f.PROFILE, h["physio"], tailoring=shown)
+    plans.apply_plan(db, h["id"], plan, f.PROFILE, h["physio"], tailoring=shown, at=f.NOW)
     login(client, h["physio"])
     preview = client.post(f"/h/{h['id']}/facts", data={
         **CSRF, "fracture_risk": "low", "weight_bearing": "partial", "spinal_instability": "no",

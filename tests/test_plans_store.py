@@ -17,9 +17,9 @@ from tests import factories as f
 def test_profile_round_trip(db):
     home, anna = f.household(db)
     assert plans.get_profile(db, home["id"]) is None
-    plans.save_profile(db, home["id"], f.PROFILE, anna["id"])
+    plans.save_profile(db, home["id"], f.PROFILE, anna["id"], at=f.NOW)
     assert plans.get_profile(db, home["id"]) == f.PROFILE
-    plans.save_profile(db, home["id"], {"lesion_sites": []}, anna["id"])
+    plans.save_profile(db, home["id"], {"lesion_sites": []}, anna["id"], at=f.NOW)
     assert plans.get_profile(db, home["id"]) == {"lesion_sites": []}
 
 
@@ -41,8 +41,8 @@ def test_apply_plan_versions_and_tasks(db, catalog):
 def test_reapplying_keeps_ticks_of_items_that_stay_and_retires_the_others(db, catalog):
     home, anna = f.household(db)
     f.with_plan(db, catalog, home["id"], anna["id"])
-    ticks.set_state(db, home["id"], "bath-seat", "once", 0, "done", anna["id"])
-    ticks.set_state(db, home["id"], "belly-breathing", "2026-11-23", 0, "done", anna["id"])
+    ticks.set_state(db, home["id"], "bath-seat", "once", 0, "done", anna["id"], at=f.NOW)
+    ticks.set_state(db, home["id"], "belly-breathing", "2026-11-23", 0, "done", anna["id"], at=f.NOW)
     no_bath = copy.deepcopy(f.PROFILE)
     no_bath["home"]["bathtub"] = False
     plan2 = f.with_plan(db, catalog, home["id"], anna["id"], no_bath)
@@ -68,7 +68,7 @@ def test_apply_plan_is_all_or_nothing(db, catalog, monkeypatch):
     f.with_plan(db, catalog, home["id"], anna["id"])
     broken = {"generated_on": "2026-11-23", "items": [{"id": "x"}], "excluded": [], "warnings": []}
     with pytest.raises(KeyError):
-        plans.apply_plan(db, home["id"], broken, {"lesion_sites": []}, anna["id"])
+        plans.apply_plan(db, home["id"], broken, {"lesion_sites": []}, anna["id"], at=f.NOW)
     assert plans.current_plan(db, home["id"])["version"] == 1
     assert plans.get_profile(db, home["id"]) == f.PROFILE
     assert plans.get_task(db, home["id"], "bath-seat") is not None

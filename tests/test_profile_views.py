@@ -151,7 +151,7 @@ def test_preview_then_apply(client, db, h):
 
 def test_second_preview_shows_what_is_added_removed_and_changed(client, db, h, catalog):
     f.with_plan(db, catalog, h["id"], h["patient"])
-    ticks.set_state(db, h["id"], "belly-breathing", f.DAY.isoformat(), 0, "done", h["patient"])
+    ticks.set_state(db, h["id"], "belly-breathing", f.DAY.isoformat(), 0, "done", h["patient"], at=f.NOW)
     login(client, h["physio"])  # who may answer the clinical facts here
     form = client.get(edit(h)).text
     assert 'value="walker" checked' in form  # the stored answers are filled in

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from planner import clock
 from planner import recurrence as r
 
 MON = dt.date(2026, 11, 23)  # Monday of ISO week 48
@@ -19,13 +20,14 @@ def item(item_id="t", kind="daily", domain="exercise", **schedule):
 
 
 def tick(state, updated="2026-11-23T09:00:00+00:00"):
-    return {"state": state, "updated_at": updated}
+    """A tick row as index_ticks gives it, for a household in UTC."""
+    row = {"item_id": "t", "occurrence": "o", "slot": 0, "state": state, "updated_at": updated}
+    return r.index_ticks([row], dt.UTC)[("t", "o", 0)]
 
 
 def local_noon(day: dt.date) -> str:
-    """A stored UTC stamp that is noon of `day` in the local time zone."""
-    moment = dt.datetime.combine(day, dt.time(12)).astimezone()
-    return moment.astimezone(dt.UTC).isoformat()
+    """A stored UTC stamp that is noon of `day` for a household in UTC."""
+    return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC).isoformat()
 
 
 # Weeks and dose days ---------------------------------------------------------------------------
@@ -264,3 +266,13 @@ def test_one_task_alone_is_found_as_in_the_whole_day():
             alone, found = r.find_entry(it, day, ticks), view.find(it["id"])
             assert (alone and (alone.key, alone.status, alone.states)) == \
                 (found and (found.key, found.status, found.states)), (it["id"], day)
+
+
+def test_a_tick_belongs_to_the_day_it_was_in_the_households_zone():
+    """Set at 23:30 UTC on Sunday: that is Monday morning in Auckland, Sunday in Los Angeles."""
+    row = {"item_id": "t", "occurrence": "once", "slot": 0, "state": "done",
+           "updated_at": "2026-11-22T23:30:00+00:00"}
+    assert r.index_ticks([row], clock.zone("Pacific/Auckland"))[("t", "once", 0)][
+        "updated_on"] == dt.date(2026, 11, 23)
+    assert r.index_ticks([row], clock.zone("America/Los_Angeles"))[("t", "once", 0)][
+        "updated_on"] == dt.date(2026, 11, 22)

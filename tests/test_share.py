@@ -86,7 +86,7 @@ def test_link_forms_refuse_bad_input_and_store_nothing(client, db, h):
 
 def test_outsiders_get_404_and_anonymous_visitors_sign_in_first(app, client, db, h):
     token = links.create_link(db, h["id"], links.VIEW, h["patient"],
-                              accounts.now() + dt.timedelta(days=1))
+                              f.NOW + dt.timedelta(days=1), at=f.NOW)
     link_id = db.execute("select id from invites").fetchone()[0]
     base = f"/h/{h['id']}"
     gets = [f"{base}/share", f"{base}/handout"]
@@ -103,19 +103,19 @@ def test_outsiders_get_404_and_anonymous_visitors_sign_in_first(app, client, db,
     for path, data in posts:
         assert client.post(path, data={**data, **CSRF}).status_code == 404
     assert db["invites"].count == 1
-    assert links.link_for_token(db, token, links.VIEW)["status"] == "active"
+    assert links.link_for_token(db, token, links.VIEW, at=f.NOW)["status"] == "active"
     assert anonymous.get(f"/view/{token}").status_code == 200  # the link needs no account
 
 
 def test_revoking_another_households_link_does_nothing(client, db, h):
     theirs = links.create_link(db, h["other"], links.VIEW, h["outsider"],
-                               accounts.now() + dt.timedelta(days=1))
-    their_id = links.link_for_token(db, theirs, links.VIEW)["id"]
+                               f.NOW + dt.timedelta(days=1), at=f.NOW)
+    their_id = links.link_for_token(db, theirs, links.VIEW, at=f.NOW)["id"]
     login(client, h["caregiver"])
     response = client.post(f"/h/{h['id']}/share/links/{their_id}/revoke", data=CSRF)
     assert "That link was already used, cancelled or never existed." in client.get(
         response.headers["Location"]).text
-    assert links.link_for_token(db, theirs, links.VIEW)["status"] == "active"
+    assert links.link_for_token(db, theirs, links.VIEW, at=f.NOW)["status"] == "active"
 
 
 def test_view_link_shows_the_plan_read_only_without_names(app, client, db, h):
@@ -146,7 +146,7 @@ def test_view_link_shows_the_plan_read_only_without_names(app, client, db, h):
 
 def test_view_link_follows_the_current_plan(app, client, db, catalog, h):
     token = links.create_link(db, h["id"], links.VIEW, h["patient"],
-                              accounts.now() + dt.timedelta(days=1))
+                              f.NOW + dt.timedelta(days=1), at=f.NOW)
     assert "2 sets of 10" in client.get(f"/view/{token}").text
     f.with_plan(db, catalog, h["id"], h["patient"])  # a plan without the physio's dose
     assert "2 sets of 10" not in client.get(f"/view/{token}").text
@@ -158,9 +158,9 @@ def test_view_link_follows_the_current_plan(app, client, db, catalog, h):
 ])
 def test_revoked_or_expired_view_link_shows_nothing(client, db, h, when, revoke, status,
                                                     message):
-    token = links.create_link(db, h["id"], links.VIEW, h["patient"], accounts.now() + when)
+    token = links.create_link(db, h["id"], links.VIEW, h["patient"], f.NOW + when, at=f.NOW)
     if revoke:
-        assert links.revoke_link(db, h["id"], links.link_for_token(db, token, links.VIEW)["id"])
+        assert links.revoke_link(db, h["id"], links.link_for_token(db, token, links.VIEW, at=f.NOW)["id"], at=f.NOW)
     response = client.get(f"/view/{token}")
     assert response.status_code == status
     assert message in response.text
@@ -178,9 +178,9 @@ def test_unknown_view_link_gets_a_clear_404(client, token):
 
 def test_a_link_opens_only_what_it_was_made_for(app, client, db, h):
     view = links.create_link(db, h["id"], links.VIEW, h["patient"],
-                             accounts.now() + dt.timedelta(days=1))
+                             f.NOW + dt.timedelta(days=1), at=f.NOW)
     join = links.create_link(db, h["id"], links.MEMBER, h["patient"],
-                             accounts.now() + dt.timedelta(days=1), "caregiver")
+                             f.NOW + dt.timedelta(days=1), "caregiver", at=f.NOW)
     login(client, h["outsider"])
     assert client.post(f"/join/{view}", data=CSRF).status_code == 404
     assert accounts.get_membership(db, h["id"], h["outsider"]) is None
@@ -189,7 +189,7 @@ def test_a_link_opens_only_what_it_was_made_for(app, client, db, h):
 
 def test_view_link_of_a_household_without_a_plan(client, db, h):
     token = links.create_link(db, h["other"], links.VIEW, h["outsider"],
-                              accounts.now() + dt.timedelta(days=1))
+                              f.NOW + dt.timedelta(days=1), at=f.NOW)
     response = client.get(f"/view/{token}")
     assert response.status_code == 200
     assert "There is no plan to show yet." in response.text

@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from planner.sqlite import connect
+from planner import clock
 from planner.store import ticks
 from tests import factories as f
 
@@ -26,8 +27,8 @@ def events(db, household_id):
 
 def test_set_done_twice_stays_done_and_records_once(db, home):
     hid, anna, ben = home
-    first = ticks.set_state(db, hid, "walk", "2026-11-23", 0, "done", anna)
-    again = ticks.set_state(db, hid, "walk", "2026-11-23", 0, "done", ben)
+    first = ticks.set_state(db, hid, "walk", "2026-11-23", 0, "done", anna, at=f.NOW)
+    again = ticks.set_state(db, hid, "walk", "2026-11-23", 0, "done", ben, at=f.NOW)
     assert first["state"] == again["state"] == "done"
     assert again["by_user"] == anna  # the first to mark it keeps the credit
     assert len(events(db, hid)) == 1
@@ -35,8 +36,8 @@ def test_set_done_twice_stays_done_and_records_once(db, home):
 
 def test_open_after_done_reopens_and_both_are_in_the_history(db, home):
     hid, anna, ben = home
-    ticks.set_state(db, hid, "walk", "2026-11-23", 0, "done", anna)
-    row = ticks.set_state(db, hid, "walk", "2026-11-23", 0, "open", ben)
+    ticks.set_state(db, hid, "walk", "2026-11-23", 0, "done", anna, at=f.NOW)
+    row = ticks.set_state(db, hid, "walk", "2026-11-23", 0, "open", ben, at=f.NOW)
     assert row["state"] == "open" and row["by_user"] == ben
     assert [e["state"] for e in events(db, hid)] == ["done", "open"]
     assert ticks.get_state(db, hid, "walk", "2026-11-23") == "open"
@@ -44,7 +45,7 @@ def test_open_after_done_reopens_and_both_are_in_the_history(db, home):
 
 def test_open_when_never_set_stores_nothing(db, home):
     hid, anna, _ = home
-    row = ticks.set_state(db, hid, "walk", "2026-11-23", 0, "open", anna)
+    row = ticks.set_state(db, hid, "walk", "2026-11-23", 0, "open", anna, at=f.NOW)
     assert row["state"] == "open" and events(db, hid) == []
     assert db["ticks"].count == 0
 
@@ -52,40 +53,43 @@ def test_open_when_never_set_stores_nothing(db, home):
 def test_every_state_and_a_bad_one(db, home):
     hid, anna, _ = home
     for state in ("not-today", "not-applicable", "needs-help", "done"):
-        assert ticks.set_state(db, hid, "rail", "once", 0, state, anna)["state"] == state
+        assert ticks.set_state(db, hid, "rail", "once", 0, state, anna, at=f.NOW)["state"] == state
     with pytest.raises(ValueError):
-        ticks.set_state(db, hid, "rail", "once", 0, "toggle", anna)
+        ticks.set_state(db, hid, "rail", "once", 0, "toggle", anna, at=f.NOW)
     assert ticks.get_state(db, hid, "rail", "once") == "done"
 
 
 def test_done_for_and_names(db, home):
     hid, anna, ben = home
-    ticks.set_state(db, hid, "walk", "2026-11-23", 0, "done", ben, done_for=anna)
+    ticks.set_state(db, hid, "walk", "2026-11-23", 0, "done", ben, done_for=anna, at=f.NOW)
     row, = ticks.states(db, hid, ["2026-11-23"])
     assert row["by_name"] == "Ben" and row["for_name"] == "Anna"
     assert ticks.states(db, hid, ["2026-11-24"]) == [] and ticks.states(db, hid, []) == []
     assert ticks.patient_of(db, hid)["user_id"] == anna
 
 
-def test_history_covers_whole_local_days(db, home, catalog):
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Auckland", "America/Los_Angeles"])
+def test_history_covers_whole_local_days(db, home, catalog, zone):
+    """A week is the household's week: a tick at 23:00 on Sunday in its zone is not Monday's,
+    whatever the server's zone and however far the household's is from UTC."""
     hid, anna, _ = home
     f.with_plan(db, catalog, hid, anna)
+    where = clock.zone(zone)
 
     def stamp(day, hour):
-        moment = dt.datetime.combine(day, dt.time(hour)).astimezone()
-        return moment.astimezone(dt.UTC).isoformat()
+        return dt.datetime.combine(day, dt.time(hour), tzinfo=where)
 
     sun, mon = dt.date(2026, 11, 22), dt.date(2026, 11, 23)
     ticks.set_state(db, hid, "belly-breathing", "2026-11-22", 0, "done", anna, at=stamp(sun, 23))
     ticks.set_state(db, hid, "belly-breathing", "2026-11-23", 0, "done", anna, at=stamp(mon, 0))
     ticks.set_state(db, hid, "walk-with-aid", "2026-11-29", 0, "done", anna,
                     at=stamp(mon + dt.timedelta(days=6), 23))
-    week = ticks.history(db, hid, mon, mon + dt.timedelta(days=6))
+    week = ticks.history(db, hid, mon, mon + dt.timedelta(days=6), where)
     assert [(e["item_id"], e["occurrence"]) for e in week] == [
         ("belly-breathing", "2026-11-23"), ("walk-with-aid", "2026-11-29")]
     assert week[0]["domain"] == "exercise" and week[0]["by_name"] == "Anna"
     assert week[0]["title"]
-    assert len(ticks.history(db, hid, sun, sun)) == 1
+    assert len(ticks.history(db, hid, sun, sun, where)) == 1
 
 
 def test_history_uses_the_household_at_index(db, home):
@@ -108,8 +112,8 @@ def test_concurrent_sets_from_threads_lose_nothing(app, db, home):
             barrier.wait()
             for slot in range(n * 4, n * 4 + 4):
                 ticks.set_state(conn, hid, "daily-drinks", "2026-11-23", slot, "done",
-                                anna if n % 2 else ben)
-            ticks.set_state(conn, hid, "walk", "2026-11-23", 0, "done", anna)
+                                anna if n % 2 else ben, at=f.NOW)
+            ticks.set_state(conn, hid, "walk", "2026-11-23", 0, "done", anna, at=f.NOW)
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:

@@ -80,7 +80,7 @@ def _sign_in(client, db, email="ann@example.org", password="right password", **k
 
 
 def test_session_cookie_is_httponly_lax_and_not_secure_over_plain_http(app, client, db):
-    accounts.create_user(db, "ann@example.org", "Ann", "right password")
+    accounts.create_user(db, "ann@example.org", "Ann", "right password", at=f.NOW)
     cookie = _session_cookie(_sign_in(client, db))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
     assert "Secure" not in cookie  # a browser would drop it on http://127.0.0.1
@@ -90,7 +90,7 @@ def test_session_cookie_is_httponly_lax_and_not_secure_over_plain_http(app, clie
 def test_session_cookie_is_secure_when_served_over_https(app, db):
     # Decided per request from the scheme the server saw (request.is_secure); no proxy is
     # trusted, so X-Forwarded-Proto from a client changes nothing.
-    accounts.create_user(db, "ann@example.org", "Ann", "right password")
+    accounts.create_user(db, "ann@example.org", "Ann", "right password", at=f.NOW)
     https = app.test_client()
     cookie = _session_cookie(_sign_in(https, db, base_url="https://localhost"))
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
@@ -105,7 +105,7 @@ def test_session_cookie_is_secure_when_served_over_https(app, db):
 
 
 def test_sign_in_gives_a_new_session_and_the_old_cookie_signs_no_one_in(app, db):
-    accounts.create_user(db, "ann@example.org", "Ann", "right password")
+    accounts.create_user(db, "ann@example.org", "Ann", "right password", at=f.NOW)
     client = app.test_client()
     client.get("/login")
     with client.session_transaction() as session:
@@ -166,7 +166,7 @@ def test_error_pages_carry_the_same_headers(client):
 def test_sign_in_is_paused_per_address_across_accounts(app, db):
     """One machine guessing many accounts: each account stays under its own limit, but the
     address is paused, even for a right password; another address is not affected."""
-    accounts.create_user(db, "ann@example.org", "Ann", "right password")
+    accounts.create_user(db, "ann@example.org", "Ann", "right password", at=f.NOW)
     guesser = app.test_client()
     guesser.environ_base["REMOTE_ADDR"] = "203.0.113.7"
     for n in range(accounts.MAX_ADDRESS_FAILURES):
@@ -184,7 +184,7 @@ def test_sign_in_is_paused_per_address_across_accounts(app, db):
 
 
 def test_a_right_password_does_not_reset_the_address_count(app, db):
-    accounts.create_user(db, "ann@example.org", "Ann", "right password")
+    accounts.create_user(db, "ann@example.org", "Ann", "right password", at=f.NOW)
     client = app.test_client()
     client.environ_base["REMOTE_ADDR"] = "203.0.113.8"
     for n in range(accounts.MAX_ADDRESS_FAILURES - 1):
@@ -198,10 +198,10 @@ def test_a_right_password_does_not_reset_the_address_count(app, db):
 
 def test_an_old_failure_no_longer_counts(db):
     import datetime as dt
-    later = accounts.now() + accounts.FAILURE_WINDOW + dt.timedelta(seconds=1)
+    later = f.NOW + accounts.FAILURE_WINDOW + dt.timedelta(seconds=1)
     for n in range(accounts.MAX_ADDRESS_FAILURES):
-        accounts.authenticate(db, f"x{n}@example.org", "guess", "203.0.113.9")
-    assert accounts.login_blocked(db, "new@example.org", "203.0.113.9") == "address"
+        accounts.authenticate(db, f"x{n}@example.org", "guess", "203.0.113.9", at=f.NOW)
+    assert accounts.login_blocked(db, "new@example.org", "203.0.113.9", at=f.NOW) == "address"
     assert accounts.login_blocked(db, "new@example.org", "203.0.113.9", at=later) is None
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from planner.clock import DEFAULT_ZONE, iso
 from planner.sqlite import fetch, transaction
 
 ROLES = ("patient", "caregiver", "physio")
@@ -39,16 +40,6 @@ class NotMember(AccountError):
     """The user is not a member of the household."""
 
 
-def now() -> dt.datetime:
-    """The current time in UTC (whole seconds); every stored time is UTC ISO 8601."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
-def iso(moment: dt.datetime) -> str:
-    """How a time is stored: UTC ISO 8601."""
-    return moment.astimezone(dt.UTC).isoformat()
-
-
 def normalise_email(email: str) -> str:
     """The form of an email address that accounts are stored and looked up by."""
     return email.strip().lower()
@@ -69,7 +60,7 @@ def user_by_email(db: Database, email: str) -> dict | None:
     return rows[0] if rows else None
 
 
-def create_user(db: Database, email: str, name: str, password: str) -> dict:
+def create_user(db: Database, email: str, name: str, password: str, *, at: dt.datetime) -> dict:
     """Create an account; raise EmailTaken if the email already has one.
 
     The password is kept only as a salted scrypt hash.
@@ -81,11 +72,12 @@ def create_user(db: Database, email: str, name: str, password: str) -> dict:
             raise EmailTaken("An account with this email already exists.")
         user_id = db["users"].insert({"email": email, "name": name.strip(),
                                       "password_hash": password_hash,
-                                      "created_at": iso(now())}).last_pk
+                                      "created_at": iso(at)}).last_pk
     return get_user(db, user_id)
 
 
-def import_users(db: Database, people: list[tuple[str, str]], password_hash: str) -> list[int]:
+def import_users(db: Database, people: list[tuple[str, str]], password_hash: str, *,
+                 at: dt.datetime) -> list[int]:
     """Create many accounts, (email, name) each, that share one password already hashed by the
     caller; return their ids in order. For imports and the benchmark seeder: scrypt takes about
     0.1 s per hash by design, so thousands of create_user calls would take minutes.
@@ -99,16 +91,16 @@ def import_users(db: Database, people: list[tuple[str, str]], password_hash: str
                 raise EmailTaken("An account with this email already exists.")
             ids.append(db["users"].insert({"email": normalise_email(email), "name": name.strip(),
                                            "password_hash": password_hash,
-                                           "created_at": iso(now())}).last_pk)
+                                           "created_at": iso(at)}).last_pk)
     return ids
 
 
-def login_blocked(db: Database, email: str, address: str | None = None,
-                  at: dt.datetime | None = None) -> str | None:
+def login_blocked(db: Database, email: str, address: str | None = None, *,
+                  at: dt.datetime) -> str | None:
     """Why sign-in is paused, or None: "account" after MAX_FAILURES wrong passwords for this
     email within FAILURE_WINDOW, "address" after MAX_ADDRESS_FAILURES from this address (one
     machine trying many accounts, which the per-account count alone would not slow)."""
-    since = iso((at or now()) - FAILURE_WINDOW)
+    since = iso(at - FAILURE_WINDOW)
     count = db.execute("select count(*) from login_failures where email = ? and at > ?",
                        [normalise_email(email), since]).fetchone()[0]
     if count >= MAX_FAILURES:
@@ -122,7 +114,7 @@ def login_blocked(db: Database, email: str, address: str | None = None,
 
 
 def authenticate(db: Database, email: str, password: str,
-                 address: str | None = None) -> dict | None:
+                 address: str | None = None, *, at: dt.datetime) -> dict | None:
     """The user whose email and password these are, or None (and the failure is recorded with
     the address it came from).
 
@@ -138,8 +130,8 @@ def authenticate(db: Database, email: str, password: str,
             db.execute("delete from login_failures where email = ?", [email])
         return get_user(db, rows[0]["id"])
     with transaction(db):
-        db.execute("delete from login_failures where at <= ?", [iso(now() - FAILURE_WINDOW)])
-        db["login_failures"].insert({"email": email, "address": address, "at": iso(now())})
+        db.execute("delete from login_failures where at <= ?", [iso(at - FAILURE_WINDOW)])
+        db["login_failures"].insert({"email": email, "address": address, "at": iso(at)})
     return None
 
 
@@ -164,22 +156,34 @@ def check_role(role: str) -> None:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
 
 
-def add_member(db: Database, household_id: int, user_id: int, role: str) -> None:
+def add_member(db: Database, household_id: int, user_id: int, role: str, *,
+               at: dt.datetime) -> None:
     """Make the user a member of the household with this role (no change if already one)."""
     check_role(role)
     with transaction(db):
         db["members"].insert({"household_id": household_id, "user_id": user_id, "role": role,
-                              "joined_at": iso(now())}, ignore=True)
+                              "joined_at": iso(at)}, ignore=True)
 
 
-def create_household(db: Database, name: str, user_id: int, role: str) -> dict:
-    """Create a household with its creator as its first member, in one transaction."""
+def create_household(db: Database, name: str, user_id: int, role: str, *, at: dt.datetime,
+                     timezone: str = DEFAULT_ZONE) -> dict:
+    """Create a household living in `timezone` with its creator as its first member, in one
+    transaction."""
     check_role(role)
     with transaction(db):
         household_id = db["households"].insert({"name": name.strip(), "created_by": user_id,
-                                                "created_at": iso(now())}).last_pk
-        add_member(db, household_id, user_id, role)
+                                                "created_at": iso(at),
+                                                "timezone": timezone}).last_pk
+        add_member(db, household_id, user_id, role, at=at)
     return get_household(db, household_id)
+
+
+def set_timezone(db: Database, household_id: int, timezone: str) -> None:
+    """Move the household to another time zone. Its revision moves on too: the day its pages
+    show may change with it."""
+    with transaction(db):
+        db.execute("update households set timezone = ?, revision = revision + 1 where id = ?",
+                   [timezone, household_id])
 
 
 def households_for(db: Database, user_id: int) -> list[dict]:

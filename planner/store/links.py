@@ -15,8 +15,9 @@ import secrets
 
 from sqlite_utils import Database
 
+from planner.clock import iso
 from planner.sqlite import fetch, transaction
-from planner.store.accounts import add_member, check_role, get_membership, iso, now
+from planner.store.accounts import add_member, check_role, get_membership
 
 MEMBER = "member"
 VIEW = "view"
@@ -37,7 +38,7 @@ def hash_token(token: str) -> str:
 
 
 def create_link(db: Database, household_id: int, kind: str, created_by: int,
-                expires_at: dt.datetime, role: str | None = None) -> str:
+                expires_at: dt.datetime, role: str | None = None, *, at: dt.datetime) -> str:
     """Make a link of `kind` (an invite needs the `role` it grants); return the raw token.
 
     The raw token is returned once and never stored: only its hash is.
@@ -52,7 +53,7 @@ def create_link(db: Database, household_id: int, kind: str, created_by: int,
     with transaction(db):
         db["invites"].insert({"household_id": household_id, "token_hash": hash_token(token),
                               "role": role, "kind": kind, "created_by": created_by,
-                              "created_at": iso(now()), "expires_at": iso(expires_at)})
+                              "created_at": iso(at), "expires_at": iso(expires_at)})
     return token
 
 
@@ -66,7 +67,7 @@ def _status(link: dict, at: dt.datetime) -> str:
     return "active"
 
 
-def link_for_token(db: Database, token: str, kind: str, at: dt.datetime | None = None) -> dict:
+def link_for_token(db: Database, token: str, kind: str, *, at: dt.datetime) -> dict:
     """The link of `kind` for a raw token, with `status`, `household_name` and
     `created_by_name`, whatever its status; LinkInvalid("unknown") if there is none."""
     wanted = hash_token(token)
@@ -78,19 +79,18 @@ def link_for_token(db: Database, token: str, kind: str, at: dt.datetime | None =
     # The index finds the row; the comparison that decides is made in constant time.
     if not rows or not hmac.compare_digest(rows[0]["token_hash"], wanted):
         raise LinkInvalid("unknown")
-    return {**rows[0], "status": _status(rows[0], at or now())}
+    return {**rows[0], "status": _status(rows[0], at)}
 
 
-def active_link(db: Database, token: str, kind: str, at: dt.datetime | None = None) -> dict:
+def active_link(db: Database, token: str, kind: str, *, at: dt.datetime) -> dict:
     """The link for a raw token if it still works; LinkInvalid(reason) if it does not."""
-    link = link_for_token(db, token, kind, at)
+    link = link_for_token(db, token, kind, at=at)
     if link["status"] != "active":
         raise LinkInvalid(link["status"])
     return link
 
 
-def redeem_invite(db: Database, token: str, user_id: int,
-                  at: dt.datetime | None = None) -> dict:
+def redeem_invite(db: Database, token: str, user_id: int, *, at: dt.datetime) -> dict:
     """Join the household the invite is for; return the membership.
 
     Single use: the check and the marking as used happen in one write transaction, so two
@@ -98,32 +98,30 @@ def redeem_invite(db: Database, token: str, user_id: int,
     raises LinkInvalid(reason) and changes nothing. A user who is already a member keeps
     their role, and the link stays unused for the person it was meant for.
     """
-    at = at or now()
     with transaction(db):
-        invite = active_link(db, token, MEMBER, at)
+        invite = active_link(db, token, MEMBER, at=at)
         existing = get_membership(db, invite["household_id"], user_id)
         if existing is not None:
             return existing
         db.execute("update invites set used_at = ?, used_by = ? where id = ?",
                    [iso(at), user_id, invite["id"]])
-        add_member(db, invite["household_id"], user_id, invite["role"])
+        add_member(db, invite["household_id"], user_id, invite["role"], at=at)
         return get_membership(db, invite["household_id"], user_id)
 
 
-def revoke_link(db: Database, household_id: int, link_id: int) -> bool:
+def revoke_link(db: Database, household_id: int, link_id: int, *, at: dt.datetime) -> bool:
     """Cancel an unused link of this household; False if there was none to cancel."""
     with transaction(db):
         cursor = db.execute(
             "update invites set revoked_at = ? where id = ? and household_id = ?"
             " and used_at is null and revoked_at is null",
-            [iso(now()), link_id, household_id])
+            [iso(at), link_id, household_id])
         return cursor.rowcount == 1
 
 
-def links(db: Database, household_id: int, at: dt.datetime | None = None) -> list[dict]:
+def links(db: Database, household_id: int, *, at: dt.datetime) -> list[dict]:
     """The household's links of both kinds, newest first, each with its `kind`, `status` and
     the names of who made it and (for an invite) who used it."""
-    at = at or now()
     rows = fetch(db,
         "select invites.id, invites.kind, invites.role, invites.created_at, invites.expires_at,"
         " invites.used_at, invites.revoked_at, maker.name as created_by_name,"

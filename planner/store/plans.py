@@ -8,22 +8,20 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from planner.clock import iso
 from planner.sqlite import fetch, transaction
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def save_profile(db: Database, household_id: int, profile: dict, user_id: int) -> None:
+def save_profile(db: Database, household_id: int, profile: dict, user_id: int, *,
+                 at: dt.datetime) -> None:
     """Store (or replace) the household's profile. The caller has validated it."""
     with transaction(db):
         db["profiles"].upsert({"household_id": household_id, "profile_json": _dumps(profile),
-                               "updated_at": _now(), "updated_by": user_id},
+                               "updated_at": iso(at), "updated_by": user_id},
                               pk="household_id")
 
 
@@ -79,7 +77,7 @@ def versions(db: Database, household_id: int) -> list[dict]:
 
 
 def apply_plan(db: Database, household_id: int, plan: dict, profile: dict,
-               user_id: int, tailoring: dict | None = None) -> int:
+               user_id: int, tailoring: dict | None = None, *, at: dt.datetime) -> int:
     """Make `plan` the household's current plan, all or nothing; return its version.
 
     `tailoring` is the physiotherapist's tailoring the plan was made with, kept with the version
@@ -89,14 +87,14 @@ def apply_plan(db: Database, household_id: int, plan: dict, profile: dict,
     touched, so the history of a task that stays is kept, and comes back if a task returns.
     """
     with transaction(db):
-        save_profile(db, household_id, profile, user_id)
+        save_profile(db, household_id, profile, user_id, at=at)
         latest = db.execute("select coalesce(max(version), 0) from plans where household_id = ?",
                             [household_id]).fetchone()[0]
         version = latest + 1
         db["plans"].insert({"household_id": household_id, "version": version,
                             "plan_json": _dumps(plan), "profile_json": _dumps(profile),
                             "tailoring_json": _dumps(tailoring) if tailoring else None,
-                            "created_at": _now(), "created_by": user_id})
+                            "created_at": iso(at), "created_by": user_id})
         active_before = {r["item_id"] for r in fetch(db,
             "select item_id from tasks where household_id = ? and active = 1", [household_id])}
         db.execute("update tasks set active = 0 where household_id = ?", [household_id])

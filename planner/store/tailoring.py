@@ -3,12 +3,14 @@ household has acknowledged."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from sqlite_utils import Database
 
+from planner.clock import iso
 from planner.sqlite import fetch, transaction
-from planner.store.plans import _dumps, _now
+from planner.store.plans import _dumps
 
 
 class DuplicateName(ValueError):
@@ -22,12 +24,13 @@ def get_draft(db: Database, household_id: int) -> dict | None:
     return json.loads(rows[0]["tailoring_json"]) if rows else None
 
 
-def save_draft(db: Database, household_id: int, tailoring: dict, user_id: int) -> None:
+def save_draft(db: Database, household_id: int, tailoring: dict, user_id: int, *,
+               at: dt.datetime) -> None:
     """Store (or replace) the household's draft tailoring."""
     with transaction(db):
         db["tailoring_drafts"].upsert({"household_id": household_id,
                                        "tailoring_json": _dumps(tailoring),
-                                       "updated_by": user_id, "updated_at": _now()},
+                                       "updated_by": user_id, "updated_at": iso(at)},
                                       pk="household_id")
 
 
@@ -37,7 +40,8 @@ def drop_draft(db: Database, household_id: int) -> None:
         db.execute("delete from tailoring_drafts where household_id = ?", [household_id])
 
 
-def save_template(db: Database, owner_id: int, name: str, tailoring: dict) -> int:
+def save_template(db: Database, owner_id: int, name: str, tailoring: dict, *,
+                  at: dt.datetime) -> int:
     """Keep a named template for its owner; DuplicateName if the owner has one of that name."""
     with transaction(db):
         taken = db.execute("select 1 from exercise_templates where owner_id = ? and name = ?",
@@ -46,7 +50,7 @@ def save_template(db: Database, owner_id: int, name: str, tailoring: dict) -> in
             raise DuplicateName(name)
         return db["exercise_templates"].insert({
             "owner_id": owner_id, "name": name, "tailoring_json": _dumps(tailoring),
-            "created_at": _now()}).last_pk
+            "created_at": iso(at)}).last_pk
 
 
 def templates(db: Database, owner_id: int) -> list[dict]:
@@ -75,8 +79,9 @@ def seen_version(db: Database, household_id: int) -> int | None:
     return row[0] if row else None
 
 
-def mark_seen(db: Database, household_id: int, version: int, user_id: int) -> None:
+def mark_seen(db: Database, household_id: int, version: int, user_id: int, *,
+              at: dt.datetime) -> None:
     """Record that a member of the household has seen the changes up to `version`."""
     with transaction(db):
         db["plan_seen"].upsert({"household_id": household_id, "version": version,
-                                "seen_by": user_id, "seen_at": _now()}, pk="household_id")
+                                "seen_by": user_id, "seen_at": iso(at)}, pk="household_id")

@@ -10,12 +10,9 @@ import datetime as dt
 
 from sqlite_utils import Database
 
+from planner.clock import day_start, iso
 from planner.recurrence import STATES
 from planner.sqlite import fetch, transaction
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 _EVENT_SQL = ("insert into tick_events (household_id, item_id, occurrence, slot, state, by_user,"
@@ -36,17 +33,17 @@ def _get(db: Database, household_id: int, item_id: str, occurrence: str,
 
 
 def set_state(db: Database, household_id: int, item_id: str, occurrence: str, slot: int,
-              state: str, by_user: int, done_for: int | None = None,
-              at: str | None = None) -> dict:
+              state: str, by_user: int, done_for: int | None = None, *,
+              at: dt.datetime) -> dict:
     """Set one occurrence (and slot) of a task to `state`; return the ticks row.
 
     The row and a history event are written in one transaction. Setting the state it already
     has changes nothing and records nothing: the first person to mark it keeps the credit.
-    `at` (UTC ISO 8601) defaults to now.
+    `at` is the moment of the change, from the caller's clock.
     """
     if state not in STATES:
         raise ValueError(f"state must be one of {', '.join(STATES)}")
-    at = at or _now()
+    at = iso(at)
     key = {"household_id": household_id, "item_id": item_id, "occurrence": occurrence,
            "slot": slot}
     with transaction(db):
@@ -88,14 +85,10 @@ def get_state(db: Database, household_id: int, item_id: str, occurrence: str,
     return row["state"] if row else "open"
 
 
-def _day_start(day: dt.date) -> str:
-    """The stored (UTC) time at which a local day begins."""
-    local = dt.datetime.combine(day, dt.time()).astimezone()
-    return local.astimezone(dt.UTC).isoformat()
-
-
-def history(db: Database, household_id: int, start_day: dt.date, end_day: dt.date) -> list[dict]:
-    """Every change of state from the start of local day `start_day` to the end of `end_day`,
+def history(db: Database, household_id: int, start_day: dt.date, end_day: dt.date,
+            where: dt.tzinfo) -> list[dict]:
+    """Every change of state from the start of `start_day` to the end of `end_day`, days as
+    they are in the household's zone `where`,
     oldest first, with the task's domain, title and drink size, and the names of who did it
     (`by_name`) and for whom (`for_name`). The (household_id, at) index serves the range."""
     return fetch(db,
@@ -108,7 +101,7 @@ def history(db: Database, household_id: int, start_day: dt.date, end_day: dt.dat
         " left join users whom on whom.id = tick_events.done_for"
         " where tick_events.household_id = ? and tick_events.at >= ? and tick_events.at < ?"
         " order by tick_events.at, tick_events.id",
-        [household_id, _day_start(start_day), _day_start(end_day + dt.timedelta(days=1))])
+        [household_id, day_start(start_day, where), day_start(end_day + dt.timedelta(days=1), where)])
 
 
 def patient_of(db: Database, household_id: int) -> dict | None:

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, g, redirect, request, session, url_for
 
 from planner.db import get_db
 from planner.htmx import render
+from planner.views.common import now
 from planner.store import accounts
 
 bp = Blueprint("auth", __name__)
@@ -72,7 +73,7 @@ def signup():
     errors = _signup_errors(form)
     if not errors:
         try:
-            user = accounts.create_user(get_db(), form["email"], form["name"], form["password"])
+            user = accounts.create_user(get_db(), form["email"], form["name"], form["password"], at=now())
         except accounts.EmailTaken:
             errors["email"] = ("We could not create an account with that email. "
                                "If you already have one, sign in instead.")
@@ -99,11 +100,11 @@ def login():
         errors["password"] = "Enter your password."
     if not errors:
         address = request.remote_addr  # the peer itself: the app runs behind no proxy
-        blocked = accounts.login_blocked(get_db(), email, address)
+        blocked = accounts.login_blocked(get_db(), email, address, at=now())
         if blocked:
             errors["form"] = BLOCKED[blocked]
             return render("auth/login.html", status=429, form=form, errors=errors, next=next_url)
-        user = accounts.authenticate(get_db(), email, password, address)
+        user = accounts.authenticate(get_db(), email, password, address, at=now())
         if user is not None:
             return _start(user, next_url)
         errors["form"] = "That email and password do not match. Please try again."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, abort, current_app, g, session
 from flask_htmx import make_response
 from markupsafe import escape
@@ -29,14 +31,40 @@ def enter(household_id: int, roles: tuple[str, ...] | None = None) -> dict:
     return member
 
 
+def app_clock() -> clock.Clock:
+    """The app's clock: pinned to the TODAY setting if there is one (tests, demos)."""
+    return clock.pinned(current_app.config.get("TODAY"))
+
+
+def here() -> dt.tzinfo:
+    """The time zone of the household being shown, else the app's TIMEZONE setting."""
+    household = g.get("household")
+    return clock.zone(household["timezone"] if household else current_app.config["TIMEZONE"])
+
+
+def today() -> dt.date:
+    """The day it is for the household being shown."""
+    return app_clock().today(here())
+
+
+def now() -> dt.datetime:
+    """This moment, for the household being shown (what store writes take as `at`)."""
+    return app_clock().now(here())
+
+
+def local(stamp: str) -> dt.datetime:
+    """A stored time as the household's wall-clock time."""
+    return clock.local(stamp, here())
+
+
 def add_filters(bp: Blueprint) -> None:
     """Template filters for dates and schedules in plain words (shared by the pages here)."""
     bp.add_app_template_filter(clock.day_words, "day")
     bp.add_app_template_filter(lambda d: clock.day_words(d, weekday=False), "short_day")
-    bp.add_app_template_filter(lambda s: clock.local(s).strftime("%H:%M"), "clock_time")
-    bp.add_app_template_filter(lambda s: clock.day_words(clock.local(s).date(), year=True),
+    bp.add_app_template_filter(lambda s: local(s).strftime("%H:%M"), "clock_time")
+    bp.add_app_template_filter(lambda s: clock.day_words(local(s).date(), year=True),
                                "clock_date")
-    bp.add_app_template_filter(lambda s: clock.day_words(clock.local(s).date(), weekday=False),
+    bp.add_app_template_filter(lambda s: clock.day_words(local(s).date(), weekday=False),
                                "clock_day")
     bp.add_app_template_filter(describe_schedule, "schedule_words")
     bp.add_app_template_filter(describe_dose, "dose_words")
@@ -56,9 +84,9 @@ def next_plan(household_id: int, profile: dict, tailoring: dict | None = None
     current = plans.current_plan(get_db(), household_id)
     if tailoring is None and current:
         tailoring = current["tailoring"]
-    today = clock.today()
-    plan = apply_tailoring(build_plan(profile, catalog(), today), tailoring, profile, catalog(),
-                           today)
+    day = today()
+    plan = apply_tailoring(build_plan(profile, catalog(), day), tailoring, profile, catalog(),
+                           day)
     return keep_earlier_deadlines(current["plan"] if current else None, plan), current, tailoring
 
 
@@ -76,17 +104,17 @@ def day_view(household_id: int) -> recurrence.DayView | None:
     items = plans.tasks(db, household_id)
     if not items:
         return None
-    day = clock.today()
+    day = today()
     rows = ticks.states(db, household_id, recurrence.occurrences_for(day))
-    return recurrence.day_view(items, day, recurrence.index_ticks(rows))
+    return recurrence.day_view(items, day, recurrence.index_ticks(rows, here()))
 
 
 def task_entry(household_id: int, item: dict) -> recurrence.Entry | None:
     """One task as Today shows it (what day_view(...).find gives), read for that task alone:
     the answer to a tap."""
-    day = clock.today()
+    day = today()
     rows = ticks.states(get_db(), household_id, recurrence.occurrences_for(day), item["id"])
-    return recurrence.find_entry(item, day, recurrence.index_ticks(rows))
+    return recurrence.find_entry(item, day, recurrence.index_ticks(rows, here()))
 
 
 def done_for(item: dict, state: str) -> int | None:

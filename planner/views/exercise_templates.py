@@ -11,13 +11,13 @@ import re
 
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 
-from planner import clock, tailoring
+from planner import tailoring
 from planner.db import get_db
 from planner.htmx import render
 from planner.security import login_required
 from planner.store import plans
 from planner.store import tailoring as store
-from planner.views.common import PHYSIO, add_filters, catalog, enter, next_plan
+from planner.views.common import PHYSIO, add_filters, catalog, enter, next_plan, now, today
 from planner.views.physio import editing
 
 bp = Blueprint("exercise_templates", __name__)
@@ -55,7 +55,7 @@ def save(household_id: int):
     if current is None:
         abort(404, "This household has no plan yet.")
     try:
-        store.save_template(get_db(), g.user["id"], name, tailoring.as_template(shown))
+        store.save_template(get_db(), g.user["id"], name, tailoring.as_template(shown), at=now())
     except store.DuplicateName:
         return _index(household_id, {"name": f"You already have a template called “{name}”. "
                                               "Choose another name."}, name)
@@ -70,7 +70,7 @@ def _check(household_id: int, template_id: int) -> tuple[dict, dict, list[dict],
     if template is None or current is None:
         abort(404, "That template or this household's plan was not found.")
     conflicts = tailoring.template_conflicts(template["tailoring"], current["profile"],
-                                             catalog(), clock.today())
+                                             catalog(), today())
     seen = hashlib.sha256(json.dumps([template["tailoring"], conflicts],
                                      sort_keys=True).encode()).hexdigest()
     return template, current, conflicts, seen
@@ -108,7 +108,7 @@ def apply(household_id: int, template_id: int):
         return _preview(household_id, template_id, "Something changed since you looked (the "
                         "template or this person's profile). Check the list again.")
     store.save_draft(get_db(), household_id,
-                     tailoring.from_template(template["tailoring"], catalog()), g.user["id"])
+                     tailoring.from_template(template["tailoring"], catalog()), g.user["id"], at=now())
     flash(f"The template “{template['name']}” is now the exercise plan being prepared. "
           "Check it, then publish it to the household.")
     return redirect(url_for("physio.exercises", household_id=household_id), 303)

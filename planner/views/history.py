@@ -12,7 +12,7 @@ from planner.htmx import render
 from planner.printout import DOMAIN_LABELS
 from planner.security import login_required
 from planner.store import ticks
-from planner.views.common import add_filters, enter
+from planner.views.common import add_filters, enter, here, local, today
 
 bp = Blueprint("history", __name__)
 add_filters(bp)
@@ -54,7 +54,7 @@ def _group(events: list[dict], days: list[dt.date]) -> list[dict]:
         for day in days:
             lines: dict[tuple, dict] = {}
             for e in mine:
-                moment = clock.local(e["at"])
+                moment = local(e["at"])
                 if moment.date() != day:
                     continue
                 key = (e["item_id"], e["state"], e["by_user"], e["done_for"])
@@ -73,12 +73,12 @@ def _group(events: list[dict], days: list[dt.date]) -> list[dict]:
 def show(household_id: int):
     """The week of ?week=YYYY-MM-DD (any day of it; default this week)."""
     enter(household_id)
-    today = clock.today()
-    days, note = _week(request.args.get("week"), today)
-    events = _final(ticks.history(get_db(), household_id, days[0], days[-1]))
+    this_day = today()
+    days, note = _week(request.args.get("week"), this_day)
+    events = _final(ticks.history(get_db(), household_id, days[0], days[-1], here()))
     later = days[0] + dt.timedelta(days=7)
     return render("history/show.html", days=days, note=note, domains=_group(events, days),
                   done=sum(1 for e in events if e["state"] == "done"),
                   previous=(days[0] - dt.timedelta(days=7)).isoformat(),
-                  next=later.isoformat() if later <= today else None,
-                  this_week=days[0] <= today <= days[-1], states=STATE_WORDS)
+                  next=later.isoformat() if later <= this_day else None,
+                  this_week=days[0] <= this_day <= days[-1], states=STATE_WORDS)

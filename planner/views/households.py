@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, g, redirect, request, url_for
+from flask import Blueprint, current_app, abort, flash, g, redirect, request, url_for
 
+from planner import clock
 from planner.context import readable
 from planner.db import get_db
 from planner.htmx import render
 from planner.security import link_page, login_required, membership
+from planner.views.common import local, now
 from planner.store import accounts, links
 
 bp = Blueprint("households", __name__)
 
 ROLE_NAMES = {"patient": "Patient", "caregiver": "Caregiver", "physio": "Physiotherapist"}
 MAX_NAME = 80
+ZONE_ERROR = "Choose a time zone from the list, for example Europe/London."
 
 
 @bp.app_template_filter("role_name")
@@ -31,7 +34,7 @@ def role_name(role: str) -> str:
 @bp.app_template_filter("stamp_day")
 def stamp_day(stamp: str | None) -> str:
     """A stored UTC time as the local date people read, e.g. "3 March 2026"."""
-    return readable(dt.datetime.fromisoformat(stamp).astimezone().date()) if stamp else ""
+    return readable(local(stamp).date()) if stamp else ""
 
 
 def _index_page(form=None, errors=None, status=200):
@@ -61,20 +64,42 @@ def create():
         errors["name"] = f"Use at most {MAX_NAME} characters."
     if role not in ROLE_NAMES:
         errors["role"] = "Choose your role in this household."
+    timezone = request.form.get("timezone") or current_app.config["TIMEZONE"]
+    if not clock.is_zone(timezone):
+        errors["timezone"] = ZONE_ERROR
     if errors:
         return _index_page(request.form, errors, 422)
-    household = accounts.create_household(get_db(), name, g.user["id"], role)
+    household = accounts.create_household(get_db(), name, g.user["id"], role, at=now(),
+                                          timezone=timezone)
     flash(f"{household['name']} is ready. Next, answer a few questions to build the plan.")
     return redirect(url_for("profile.show", household_id=household["id"]), code=303)
+
+
+def _members_page(errors: dict | None = None, status: int = 200):
+    return render("households/members.html", status=status, errors=errors or {},
+                  members=accounts.members(get_db(), g.household["id"]),
+                  can_remove=g.member["role"] in accounts.MANAGERS)
 
 
 @bp.get("/h/<int:household_id>/members")
 @login_required
 def members(household_id: int):
-    """The household's people; inviting someone is on the Share page."""
+    """The household's people and its time zone; inviting someone is on the Share page."""
     membership(household_id)
-    return render("households/members.html", members=accounts.members(get_db(), household_id),
-                  can_remove=g.member["role"] in accounts.MANAGERS)
+    return _members_page()
+
+
+@bp.post("/h/<int:household_id>/timezone")
+@login_required
+def set_timezone(household_id: int):
+    """Move the household to another time zone (patients and caregivers)."""
+    membership(household_id, accounts.MANAGERS)
+    timezone = request.form.get("timezone", "")
+    if not clock.is_zone(timezone):
+        return _members_page({"timezone": ZONE_ERROR}, 422)
+    accounts.set_timezone(get_db(), household_id, timezone)
+    flash(f"{g.household['name']} now keeps {timezone} time.")
+    return redirect(url_for("households.members", household_id=household_id), code=303)
 
 
 @bp.post("/h/<int:household_id>/members/<int:user_id>/remove")
@@ -104,11 +129,11 @@ def join(token: str):
     """An invite link: say what it is for; a signed-in person accepts it with one button."""
     db = get_db()
     try:
-        invite = links.active_link(db, token, links.MEMBER)
+        invite = links.active_link(db, token, links.MEMBER, at=now())
         if request.method == "POST":
             if g.user is None:
                 return redirect(url_for("auth.login", next=request.path), code=303)
-            member = links.redeem_invite(db, token, g.user["id"])
+            member = links.redeem_invite(db, token, g.user["id"], at=now())
             flash(f"Welcome to {invite['household_name']}.")
             return redirect(url_for("today.show", household_id=member["household_id"]),
                             code=303)

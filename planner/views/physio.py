@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 
-from planner import clock, profile_form, tailoring
+from planner import profile_form, tailoring
 from planner.db import get_db
 from planner.engine import exercise_library, ruled_out
 from planner.htmx import render
@@ -16,7 +16,7 @@ from planner.security import login_required
 from planner.sqlite import transaction
 from planner.store import plans
 from planner.store import tailoring as drafts
-from planner.views.common import PHYSIO, add_filters, catalog, enter, next_plan
+from planner.views.common import PHYSIO, add_filters, catalog, enter, next_plan, now, today
 from planner.views.profile import preview
 
 bp = Blueprint("physio", __name__)
@@ -58,7 +58,7 @@ def _page(household_id: int, status: int = 200, failed: str = "", errors: dict |
     profile = current["profile"]
     plan = next_plan(household_id, profile, shown)[0] if is_draft else current["plan"]
     listed = {e["id"] for e in shown["exercises"]}
-    library = [e for e in exercise_library(profile, catalog(), clock.today())
+    library = [e for e in exercise_library(profile, catalog(), today())
                if e["id"] not in listed]
     return render("physio/exercises.html", status=status, rows=_rows(plan, shown),
                   library=library, is_draft=is_draft, current=current,
@@ -73,7 +73,7 @@ def _save(household_id: int, changed: dict | None, anchor: str | None = None):
     in the URL is not on the list."""
     if changed is None:
         abort(404, "That exercise is not on this plan.")
-    drafts.save_draft(get_db(), household_id, changed, g.user["id"])
+    drafts.save_draft(get_db(), household_id, changed, g.user["id"], at=now())
     return redirect(url_for("physio.exercises", household_id=household_id, _anchor=anchor), 303)
 
 
@@ -131,7 +131,7 @@ def add(household_id: int):
     shown = _draft(household_id)
     item_id = request.form.get("item_id", "")
     profile = plans.get_profile(get_db(), household_id)
-    found = next((e for e in exercise_library(profile, catalog(), clock.today())
+    found = next((e for e in exercise_library(profile, catalog(), today())
                   if e["id"] == item_id), None)
     if found is None:
         return _page(household_id, 422, "add", {"form": "That exercise is not in the library."})
@@ -159,7 +159,7 @@ def custom(household_id: int):
     if errors:
         return _page(household_id, 422, "custom", errors, values)
     profile = plans.get_profile(get_db(), household_id)
-    rule = ruled_out(custom_["movements"], profile, catalog(), clock.today())
+    rule = ruled_out(custom_["movements"], profile, catalog(), today())
     reason = None
     if rule:
         reason, problem = tailoring.read_reason(request.form)
@@ -185,7 +185,7 @@ def publish(household_id: int):
     profile = plans.get_profile(db, household_id)
     plan, _, _ = next_plan(household_id, profile, draft)
     with transaction(db):
-        version = plans.apply_plan(db, household_id, plan, profile, g.user["id"], draft)
+        version = plans.apply_plan(db, household_id, plan, profile, g.user["id"], draft, at=now())
         drafts.drop_draft(db, household_id)
     flash(f"Published as version {version}. The household sees what changed on Today.")
     return redirect(url_for("physio.exercises", household_id=household_id), 303)

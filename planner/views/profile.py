@@ -11,7 +11,7 @@ import json
 
 from flask import Blueprint, flash, g, redirect, request, url_for
 
-from planner import clock, profile_form
+from planner import profile_form
 from planner.db import get_db
 from planner.engine import warnings as plan_warnings
 from planner.htmx import render
@@ -20,7 +20,7 @@ from planner.printout import by_domain
 from planner.profile import Problem, validate
 from planner.security import login_required
 from planner.store import plans
-from planner.views.common import EDITORS, add_filters, catalog, clinical_locked, enter, next_plan
+from planner.views.common import EDITORS, add_filters, catalog, clinical_locked, enter, next_plan, now, today
 
 bp = Blueprint("profile", __name__)
 add_filters(bp)
@@ -71,7 +71,7 @@ def show(household_id: int):
     current = plans.current_plan(db, household_id)
     profile = plans.get_profile(db, household_id)
     plan = current["plan"] if current else None
-    warnings = plan_warnings(profile, catalog(), clock.today()) if profile else []
+    warnings = plan_warnings(profile, catalog(), today()) if profile else []
     counts = [(label, len(items)) for label, items in by_domain(plan["items"])] if plan else []
     return render("profile/show.html", current=current, plan=plan, counts=counts,
                   answers=profile_form.describe(profile) if profile else None,
@@ -114,6 +114,6 @@ def apply(household_id: int):
         return _form(household_id, values, problems)
     profile = _owned(household_id, profile)
     plan, _, tailoring = next_plan(household_id, profile)
-    version = plans.apply_plan(get_db(), household_id, plan, profile, g.user["id"], tailoring)
+    version = plans.apply_plan(get_db(), household_id, plan, profile, g.user["id"], tailoring, at=now())
     flash(f"The new plan is in place (version {version}). Here is what is due today.")
     return redirect(url_for("today.show", household_id=household_id), 303)

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from flask import Blueprint, g, session
 
-from planner import clock
 from planner.context import build_context, fill
 from planner.db import get_db
 from planner.htmx import render
 from planner.store import accounts, plans
-from planner.views.common import CURRENT, catalog
+from planner.views.common import CURRENT, catalog, today
 
 bp = Blueprint("redflags", __name__)
 
@@ -47,7 +46,7 @@ def _household_plan() -> tuple[dict | None, dict | None]:
 def show():
     """Every red flag of the catalog, in large print."""
     cat = catalog()
-    ctx = build_context({"lesion_sites": []}, cat, clock.today())
+    ctx = build_context({"lesion_sites": []}, cat, today())
     items = [{"id": i.id, "title": fill(i.title, ctx), "detail": fill(i.detail, ctx),
               "why": [fill(i.why, ctx)], "emphasis": False}
              for i in cat.items if i.domain == "red-flags"]

@@ -18,7 +18,7 @@ from planner.db import get_db
 from planner.htmx import render
 from planner.security import link_page, login_required
 from planner.store import accounts, links, plans
-from planner.views.common import add_filters, enter
+from planner.views.common import add_filters, enter, now
 from planner.views.households import ROLE_NAMES
 from planner.views.redflags import split_detail
 
@@ -57,9 +57,9 @@ def _link_form(household_id: int, kind: str, form) -> tuple[dict | None, dict]:
         errors["expires"] = "Choose how long the link works."
     if errors:
         return None, errors
-    expires = accounts.now() + dt.timedelta(days=int(days))
+    expires = now() + dt.timedelta(days=int(days))
     token = links.create_link(get_db(), household_id, kind, g.user["id"], expires,
-                              role if kind == links.MEMBER else None)
+                              role if kind == links.MEMBER else None, at=now())
     endpoint = "households.join" if kind == links.MEMBER else "share.view"
     return {"household_id": household_id, "kind": kind, "role": role, "days": days,
             "until": expires.isoformat(),
@@ -73,7 +73,7 @@ def _popped(key: str, household_id: int) -> dict | None:
 
 def _share_page(household_id: int, form=None, errors=None, status=200):
     return render("share/show.html", status=status, new_link=_popped(NEW_LINK, household_id),
-                  links=links.links(get_db(), household_id), roles=ROLE_NAMES,
+                  links=links.links(get_db(), household_id, at=now()), roles=ROLE_NAMES,
                   expiry=EXPIRY_DAYS, form=form or {}, errors=errors or {})
 
 
@@ -102,7 +102,7 @@ def create(household_id: int):
 def revoke(household_id: int, link_id: int):
     """Cancel a link that still works (an invite that was used can no longer be cancelled)."""
     enter(household_id)
-    if links.revoke_link(get_db(), household_id, link_id):
+    if links.revoke_link(get_db(), household_id, link_id, at=now()):
         flash("The link was cancelled. It no longer works.")
     else:
         flash("That link was already used, cancelled or never existed.", "error")
@@ -125,7 +125,7 @@ def view(token: str):
     """A read-only view of the household's current plan, for anyone with an active link."""
     db = get_db()
     try:
-        link = links.active_link(db, token, links.VIEW)
+        link = links.active_link(db, token, links.VIEW, at=now())
     except links.LinkInvalid as exc:
         return render("share/view_gone.html", status=404 if exc.reason == "unknown" else 410,
                       reason=exc.reason)

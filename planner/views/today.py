@@ -22,13 +22,7 @@ from planner.printout import DOMAIN_LABELS
 from planner.security import csrf_token, login_required
 from planner.store import plans, ticks
 from planner.views.common import (
-    add_filters,
-    catalog,
-    day_view,
-    done_for,
-    enter,
-    task_entry,
-    tick_error,
+    add_filters, catalog, day_view, done_for, enter, now, task_entry, tick_error, today,
 )
 from planner.views.versions import ROLE_WORDS, unseen_changes
 
@@ -51,7 +45,7 @@ def _groups(all_entries: list[recurrence.Entry]) -> list[tuple[str, str, list]]:
 def _warnings(household_id: int) -> list[str]:
     """The plan's warnings worked out for today, so counts of days stay true."""
     profile = plans.get_profile(get_db(), household_id)
-    return warnings(profile, catalog(), clock.today()) if profile else []
+    return warnings(profile, catalog(), today()) if profile else []
 
 
 def _page(household_id: int) -> str:
@@ -75,7 +69,7 @@ def show(household_id: int):
     if "_flashes" in session:
         return _page(household_id)
     key = ("today", household_id, g.household["revision"], g.user["id"], csrf_token(),
-           clock.today(), partial())
+           today(), partial())
     return current_app.extensions["planner_pages"].get_or_render(key, lambda: _page(household_id))
 
 
@@ -90,11 +84,11 @@ def set_state(household_id: int, item_id: str):
     occurrence = request.form.get("occurrence", "")
     slot = request.form.get("slot", "0")
     state = request.form.get("state", "")
-    problem = recurrence.check_tick(item, occurrence, slot, state, clock.today())
+    problem = recurrence.check_tick(item, occurrence, slot, state, today())
     if problem:
         return tick_error(problem, bool(current_app.htmx))
     ticks.set_state(db, household_id, item_id, occurrence, int(slot), state,
-                    by_user=g.user["id"], done_for=done_for(item, state), at=clock.stamp())
+                    by_user=g.user["id"], done_for=done_for(item, state), at=now())
     entry = task_entry(household_id, item)
     if not current_app.htmx:
         anchor = entry.key if entry else None

@@ -12,7 +12,7 @@ from planner.printout import by_domain
 from planner.security import login_required
 from planner.store import plans
 from planner.store import tailoring as store
-from planner.views.common import add_filters, enter
+from planner.views.common import add_filters, enter, now
 
 bp = Blueprint("versions", __name__)
 add_filters(bp)
@@ -44,7 +44,7 @@ def seen(household_id: int):
     if current is None or not raw.isdigit() or not 1 <= int(raw) <= current["version"]:
         abort(422, "That plan version does not exist. Reload Today and try again.")
     if int(raw) > (store.seen_version(db, household_id) or 0):
-        store.mark_seen(db, household_id, int(raw), g.user["id"])
+        store.mark_seen(db, household_id, int(raw), g.user["id"], at=now())
     return redirect(url_for("today.show", household_id=household_id), 303)
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_htmx import make_response
 
-from planner import clock, recurrence
+from planner import recurrence
 from planner.catalog import ROOMS
 from planner.db import get_db
 from planner.htmx import render
 from planner.security import login_required
 from planner.store import plans, ticks
-from planner.views.common import add_filters, done_for, enter, tick_error
+from planner.views.common import add_filters, done_for, enter, here, now, tick_error, today
 
 bp = Blueprint("walkthrough", __name__)
 add_filters(bp)
@@ -26,7 +26,8 @@ def _rooms(household_id: int, only: str | None = None) -> list[dict]:
     """The home-safety tasks grouped by room in walking order, each with its tick."""
     db = get_db()
     items = [i for i in plans.tasks(db, household_id) if i["domain"] == "home-safety"]
-    marks = recurrence.index_ticks(ticks.states(db, household_id, [recurrence.ONCE]))
+    marks = recurrence.index_ticks(ticks.states(db, household_id, [recurrence.ONCE]),
+                                   here())
     rooms = []
     for room in ROOMS:
         if only and room != only:
@@ -52,7 +53,7 @@ def show(household_id: int):
     has_plan = bool(plans.current_plan(get_db(), household_id))
     return render("walkthrough/show.html", rooms=rooms, has_plan=has_plan,
                   checked=sum(r["checked"] for r in rooms),
-                  total=sum(len(r["rows"]) for r in rooms), today=clock.today())
+                  total=sum(len(r["rows"]) for r in rooms), today=today())
 
 
 @bp.post("/h/<int:household_id>/home/<item_id>/state")
@@ -66,16 +67,16 @@ def set_state(household_id: int, item_id: str):
     if item is not None and item["domain"] != "home-safety":
         item = None
     state = request.form.get("state", "")
-    problem = recurrence.check_tick(item, recurrence.ONCE, 0, state, clock.today(),
+    problem = recurrence.check_tick(item, recurrence.ONCE, 0, state, today(),
                                     allowed=recurrence.HOME_STATES)
     if problem:
         return tick_error(problem, bool(current_app.htmx))
     ticks.set_state(db, household_id, item_id, recurrence.ONCE, 0, state,
-                    by_user=g.user["id"], done_for=done_for(item, state), at=clock.stamp())
+                    by_user=g.user["id"], done_for=done_for(item, state), at=now())
     room = item.get("room") or "other"
     if not current_app.htmx:
         return redirect(url_for("walkthrough.show", household_id=household_id,
                                 _anchor=f"room-{room}"), 303)
     html = render_template("walkthrough/_room.html", room=_rooms(household_id, room)[0],
-                           today=clock.today())
+                           today=today())
     return make_response(html, 200, trigger="tasks-changed")

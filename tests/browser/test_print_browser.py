@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from planner.db import get_db
 from planner.engine import build_plan
+from tests import factories as f
 from planner.store import plans
 from tests import factories as f
 from tests.browser.helpers import live_home, sign_in
@@ -68,7 +69,7 @@ def test_handout_of_other_plans_keeps_its_promise(live_app, page_factory, catalo
     profile = data.get("profile", data)
     with app.app_context():
         plan = build_plan(profile, catalog, f.DAY)
-        plans.apply_plan(get_db(), h["id"], plan, profile, h["patient"])
+        plans.apply_plan(get_db(), h["id"], plan, profile, h["patient"], at=f.NOW)
     page = page_factory(1280, 900)
     sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/handout")
     expect(page.locator(".handout-parts li")).to_have_count(3)

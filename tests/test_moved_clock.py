@@ -1,0 +1,42 @@
+"""A guard against the wall clock: modules that tick, plan and show weeks pass with the machine's
+clock moved across a daylight-saving change and a year end, in a far time zone (libfaketime).
+
+The suite pins the app's day (tests.factories.DAY); anything that reads the system time outside
+planner.clock, or reads the machine's zone, shows up here as a failure on a moved clock.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MODULES = ["tests/test_history.py", "tests/test_ticks.py", "tests/test_today.py"]
+MOMENTS = [
+    # London's clocks go forward at 01:00 UTC on 28 March 2027, during the run.
+    ("2027-03-28 00:59:30 UTC", "Europe/London"),
+    # The year ends in Auckland (UTC+13) while it is still the 31st in UTC.
+    ("2026-12-31 10:59:50 UTC", "Pacific/Auckland"),
+    # The far side of the date line, on another day than DAY and the real today.
+    ("2031-07-05 06:59:50 UTC", "America/Los_Angeles"),
+]
+
+
+@pytest.mark.parametrize(("moment", "zone"), MOMENTS)
+def test_tick_and_week_modules_pass_on_a_moved_clock(moment, zone):
+    faketime = shutil.which("faketime")
+    if faketime is None:
+        if os.environ.get("CI"):
+            pytest.fail("faketime is missing: .ci/run installs Debian's faketime package")
+        pytest.skip("faketime is not installed (apt-get install faketime)")
+    env = {**os.environ, "TZ": zone, "FAKETIME_DONT_FAKE_MONOTONIC": "1"}
+    result = subprocess.run(
+        [faketime, moment, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         "-x", *MODULES], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert " passed" in result.stdout and "failed" not in result.stdout
