@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from flask import Flask, abort, g, make_response, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
+from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 from planner import clock
@@ -42,6 +43,11 @@ def csrf_token() -> str:
     if "csrf" not in session:
         session["csrf"] = secrets.token_urlsafe(32)
     return session["csrf"]
+
+
+def csrf_field() -> Markup:
+    """The hidden input every POST form carries (the one way templates write it)."""
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(csrf_token())
 
 
 def _check_csrf() -> None:
@@ -81,6 +87,7 @@ def init_app(app: Flask) -> None:
     app.before_request(_check_csrf)
     app.after_request(_headers)
     app.jinja_env.globals["csrf_token"] = csrf_token
+    app.jinja_env.globals["csrf_field"] = csrf_field
     app.jinja_env.globals["zone_names"] = clock.zone_names
     app.session_interface = _SessionInterface()
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 
 from flask import Blueprint, abort, current_app, g, session
 from flask_htmx import make_response
@@ -13,7 +15,7 @@ from planner.db import get_db
 from planner.engine import build_plan
 from planner.plan_diff import keep_earlier_deadlines
 from planner.printout import describe_dose, describe_schedule
-from planner.security import membership
+from planner.security import login_required, membership
 from planner.store import accounts, plans, ticks
 from planner.tailoring import apply_tailoring
 
@@ -29,6 +31,22 @@ def enter(household_id: int, roles: tuple[str, ...] | None = None) -> dict:
     if session.get(CURRENT) != household_id:
         session[CURRENT] = household_id
     return member
+
+
+def household_view(roles: tuple[str, ...] | None = None) -> Callable:
+    """A page of one household (`household_id` in its URL): anonymous visitors go to sign in,
+    outsiders get 404, members in other roles 403 (`roles`: who may use it; None: every
+    member); g.household and g.member are set before the view runs."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            enter(kwargs["household_id"], roles)
+            return view(*args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorate
 
 
 def app_clock() -> clock.Clock:

@@ -14,10 +14,10 @@ from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from planner import tailoring
 from planner.db import get_db
 from planner.htmx import render
-from planner.security import login_required
+
 from planner.store import plans
 from planner.store import tailoring as store
-from planner.views.common import PHYSIO, add_filters, catalog, enter, next_plan, now, today
+from planner.views.common import household_view, PHYSIO, add_filters, catalog, next_plan, now, today
 from planner.views.physio import editing
 
 bp = Blueprint("exercise_templates", __name__)
@@ -33,18 +33,16 @@ def _index(household_id: int, errors: dict | None = None, name: str = ""):
 
 
 @bp.get("/h/<int:household_id>/templates")
-@login_required
+@household_view(roles=PHYSIO)
 def index(household_id: int):
     """The physiotherapist's templates, and a form to save this household's exercise plan."""
-    enter(household_id, PHYSIO)
     return _index(household_id)
 
 
 @bp.post("/h/<int:household_id>/templates")
-@login_required
+@household_view(roles=PHYSIO)
 def save(household_id: int):
     """Save the exercise plan shown in the editor (draft or published) under a new name."""
-    enter(household_id, PHYSIO)
     name = re.sub(r"\s+", " ", request.form.get("name", "")).strip()
     if not name:
         return _index(household_id, {"name": "Give the template a name."})
@@ -87,19 +85,17 @@ def _preview(household_id: int, template_id: int, problem: str = ""):
 
 
 @bp.get("/h/<int:household_id>/templates/<int:template_id>")
-@login_required
+@household_view(roles=PHYSIO)
 def check(household_id: int, template_id: int):
     """What the template would give this household, and its conflicts, before applying."""
-    enter(household_id, PHYSIO)
     return _preview(household_id, template_id)
 
 
 @bp.post("/h/<int:household_id>/templates/<int:template_id>/apply")
-@login_required
+@household_view(roles=PHYSIO)
 def apply(household_id: int, template_id: int):
     """Apply the confirmed template as this household's draft, whole. Refused (422, nothing
     changed) without the confirmation, or when the conflicts are no longer those confirmed."""
-    enter(household_id, PHYSIO)
     template, _, _, seen = _check(household_id, template_id)
     if request.form.get("confirm") != "yes":
         return _preview(household_id, template_id,

@@ -10,9 +10,9 @@ from planner import clock, recurrence
 from planner.db import get_db
 from planner.htmx import render
 from planner.printout import DOMAIN_LABELS
-from planner.security import login_required
+
 from planner.store import ticks
-from planner.views.common import add_filters, enter, here, local, today
+from planner.views.common import household_view, add_filters, here, local, today
 
 bp = Blueprint("history", __name__)
 add_filters(bp)
@@ -69,10 +69,9 @@ def _group(events: list[dict], days: list[dt.date]) -> list[dict]:
 
 
 @bp.get("/h/<int:household_id>/history")
-@login_required
+@household_view()
 def show(household_id: int):
     """The week of ?week=YYYY-MM-DD (any day of it; default this week)."""
-    enter(household_id)
     this_day = today()
     days, note = _week(request.args.get("week"), this_day)
     events = _final(ticks.history(get_db(), household_id, days[0], days[-1], here()))

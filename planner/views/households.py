@@ -14,8 +14,8 @@ from planner import clock
 from planner.context import readable
 from planner.db import get_db
 from planner.htmx import render
-from planner.security import link_page, login_required, membership
-from planner.views.common import local, now
+from planner.security import link_page, login_required
+from planner.views.common import household_view, local, now
 from planner.store import accounts, links
 
 bp = Blueprint("households", __name__)
@@ -82,18 +82,16 @@ def _members_page(errors: dict | None = None, status: int = 200):
 
 
 @bp.get("/h/<int:household_id>/members")
-@login_required
+@household_view()
 def members(household_id: int):
     """The household's people and its time zone; inviting someone is on the Share page."""
-    membership(household_id)
     return _members_page()
 
 
 @bp.post("/h/<int:household_id>/timezone")
-@login_required
+@household_view(roles=accounts.MANAGERS)
 def set_timezone(household_id: int):
     """Move the household to another time zone (patients and caregivers)."""
-    membership(household_id, accounts.MANAGERS)
     timezone = request.form.get("timezone", "")
     if not clock.is_zone(timezone):
         return _members_page({"timezone": ZONE_ERROR}, 422)
@@ -103,11 +101,12 @@ def set_timezone(household_id: int):
 
 
 @bp.post("/h/<int:household_id>/members/<int:user_id>/remove")
-@login_required
+@household_view()
 def remove(household_id: int, user_id: int):
     """Remove someone (patients and caregivers), or leave (anyone)."""
     leaving = user_id == g.user["id"]
-    membership(household_id, None if leaving else accounts.MANAGERS)
+    if not leaving and g.member["role"] not in accounts.MANAGERS:
+        abort(403, "Your role in this household cannot do this.")
     person = accounts.get_user(get_db(), user_id)
     try:
         accounts.remove_member(get_db(), household_id, user_id)

@@ -12,11 +12,10 @@ from planner.engine import exercise_library, ruled_out
 from planner.htmx import render
 from planner.plan_diff import plan_diff
 from planner.profile import validate
-from planner.security import login_required
 from planner.sqlite import transaction
 from planner.store import plans
 from planner.store import tailoring as drafts
-from planner.views.common import PHYSIO, add_filters, catalog, enter, next_plan, now, today
+from planner.views.common import household_view, PHYSIO, add_filters, catalog, next_plan, now, today
 from planner.views.profile import preview
 
 bp = Blueprint("physio", __name__)
@@ -78,7 +77,6 @@ def _save(household_id: int, changed: dict | None, anchor: str | None = None):
 
 
 def _draft(household_id: int) -> dict:
-    enter(household_id, PHYSIO)
     current, shown, _ = editing(household_id)
     if current is None:
         abort(404, "This household has no plan yet.")
@@ -86,15 +84,14 @@ def _draft(household_id: int) -> dict:
 
 
 @bp.get("/h/<int:household_id>/exercises")
-@login_required
+@household_view()
 def exercises(household_id: int):
     """The exercise plan: a physiotherapist's editor, or the published plan to read."""
-    enter(household_id)
     return _page(household_id)
 
 
 @bp.post("/h/<int:household_id>/exercises/<item_id>/dose")
-@login_required
+@household_view(roles=PHYSIO)
 def dose(household_id: int, item_id: str):
     """Set an exercise's sets, repetitions, hold, sessions a week and note (422 if a number is
     not a whole number in its bounds; nothing stored)."""
@@ -106,7 +103,7 @@ def dose(household_id: int, item_id: str):
 
 
 @bp.post("/h/<int:household_id>/exercises/<item_id>/move")
-@login_required
+@household_view(roles=PHYSIO)
 def move(household_id: int, item_id: str):
     """Move an exercise one place up or down the list."""
     shown = _draft(household_id)
@@ -117,7 +114,7 @@ def move(household_id: int, item_id: str):
 
 
 @bp.post("/h/<int:household_id>/exercises/<item_id>/remove")
-@login_required
+@household_view(roles=PHYSIO)
 def remove(household_id: int, item_id: str):
     """Take an exercise off the plan (re-planning will not bring it back)."""
     shown = _draft(household_id)
@@ -125,7 +122,7 @@ def remove(household_id: int, item_id: str):
 
 
 @bp.post("/h/<int:household_id>/exercises/add")
-@login_required
+@household_view(roles=PHYSIO)
 def add(household_id: int):
     """Add an exercise from the library; one the profile rules out needs a written reason."""
     shown = _draft(household_id)
@@ -145,7 +142,7 @@ def add(household_id: int):
 
 
 @bp.post("/h/<int:household_id>/exercises/custom")
-@login_required
+@household_view(roles=PHYSIO)
 def custom(household_id: int):
     """Add the physiotherapist's own exercise: its movements go through the same safety filter
     as the library's, so one the profile rules out needs a written reason too."""
@@ -173,10 +170,9 @@ def custom(household_id: int):
 
 
 @bp.post("/h/<int:household_id>/exercises/publish")
-@login_required
+@household_view(roles=PHYSIO)
 def publish(household_id: int):
     """Publish the draft: a new plan version (who and when), the household's tasks in line."""
-    enter(household_id, PHYSIO)
     db = get_db()
     draft = drafts.get_draft(db, household_id)
     if draft is None:
@@ -192,10 +188,9 @@ def publish(household_id: int):
 
 
 @bp.post("/h/<int:household_id>/exercises/discard")
-@login_required
+@household_view(roles=PHYSIO)
 def discard(household_id: int):
     """Forget the changes not yet published."""
-    enter(household_id, PHYSIO)
     drafts.drop_draft(get_db(), household_id)
     flash("The changes were discarded. This is the published exercise plan.")
     return redirect(url_for("physio.exercises", household_id=household_id), 303)
@@ -213,14 +208,14 @@ def _facts_page(household_id: int, values: dict | None = None, errors: dict | No
 
 
 @bp.route("/h/<int:household_id>/facts", methods=("GET", "POST"))
-@login_required
+@household_view()
 def facts(household_id: int):
     """GET: the clinical facts (a form for a physiotherapist). POST: the preview of the plan
     they give, through the profile's own preview and apply."""
     if request.method == "GET":
-        enter(household_id)
         return _facts_page(household_id)
-    enter(household_id, PHYSIO)
+    if g.member["role"] not in PHYSIO:
+        abort(403, "Your role in this household cannot do this.")
     stored = plans.get_profile(get_db(), household_id)
     if stored is None:
         return _facts_page(household_id)

@@ -18,9 +18,9 @@ from planner.htmx import render
 from planner.plan_diff import plan_diff
 from planner.printout import by_domain
 from planner.profile import Problem, validate
-from planner.security import login_required
+
 from planner.store import plans
-from planner.views.common import EDITORS, add_filters, catalog, clinical_locked, enter, next_plan, now, today
+from planner.views.common import household_view, EDITORS, add_filters, catalog, clinical_locked, next_plan, now, today
 
 bp = Blueprint("profile", __name__)
 add_filters(bp)
@@ -63,10 +63,9 @@ def _json(text: str):
 
 
 @bp.get("/h/<int:household_id>/profile")
-@login_required
+@household_view()
 def show(household_id: int):
     """The current plan in short, the answers in words, what is avoided and what left out."""
-    enter(household_id)
     db = get_db()
     current = plans.current_plan(db, household_id)
     profile = plans.get_profile(db, household_id)
@@ -79,11 +78,10 @@ def show(household_id: int):
 
 
 @bp.route("/h/<int:household_id>/profile/edit", methods=("GET", "POST"))
-@login_required
+@household_view(roles=EDITORS)
 def edit(household_id: int):
     """GET: the questions, filled in with the stored answers. POST: the preview of the plan the
     answers give, or the questions again with each problem beside its answer (422)."""
-    enter(household_id, EDITORS)
     if request.method == "GET":
         profile = plans.get_profile(get_db(), household_id)
         return _form(household_id, profile_form.form_values(profile))
@@ -101,12 +99,11 @@ def edit(household_id: int):
 
 
 @bp.post("/h/<int:household_id>/profile/apply")
-@login_required
+@household_view(roles=EDITORS)
 def apply(household_id: int):
     """Apply the previewed answers: checked again (clinical facts kept as the physiotherapist
     set them, unless a physiotherapist applies), then plan with the physiotherapist's tailoring,
     profile and tasks in one go."""
-    enter(household_id, EDITORS)
     profile = _json(request.form.get("profile_json", ""))
     problems = validate(profile)
     if problems:

@@ -16,9 +16,9 @@ from markupsafe import Markup
 
 from planner.db import get_db
 from planner.htmx import render
-from planner.security import link_page, login_required
+from planner.security import link_page
 from planner.store import accounts, links, plans
-from planner.views.common import add_filters, enter, now
+from planner.views.common import household_view, add_filters, now
 from planner.views.households import ROLE_NAMES
 from planner.views.redflags import split_detail
 
@@ -78,18 +78,16 @@ def _share_page(household_id: int, form=None, errors=None, status=200):
 
 
 @bp.get("/h/<int:household_id>/share")
-@login_required
+@household_view()
 def show(household_id: int):
     """Make a link to join or to see the plan, the links made so far, and the handout."""
-    enter(household_id)
     return _share_page(household_id)
 
 
 @bp.post("/h/<int:household_id>/share/links")
-@login_required
+@household_view()
 def create(household_id: int):
     """Make a link; it is shown once, with its QR code, on the page this redirects to."""
-    enter(household_id)
     new, errors = _link_form(household_id, request.form.get("kind", ""), request.form)
     if errors:
         return _share_page(household_id, request.form, errors, 422)
@@ -98,10 +96,9 @@ def create(household_id: int):
 
 
 @bp.post("/h/<int:household_id>/share/links/<int:link_id>/revoke")
-@login_required
+@household_view()
 def revoke(household_id: int, link_id: int):
     """Cancel a link that still works (an invite that was used can no longer be cancelled)."""
-    enter(household_id)
     if links.revoke_link(get_db(), household_id, link_id, at=now()):
         flash("The link was cancelled. It no longer works.")
     else:
@@ -144,18 +141,16 @@ def _handout_page(household_id: int, form=None, errors=None, status=200):
 
 
 @bp.get("/h/<int:household_id>/handout")
-@login_required
+@household_view()
 def handout(household_id: int):
     """The plan on paper: exercises, movements to avoid, urgent symptoms, one page each."""
-    enter(household_id)
     return _handout_page(household_id)
 
 
 @bp.post("/h/<int:household_id>/handout")
-@login_required
+@household_view()
 def handout_link(household_id: int):
     """Make an invite link for the handout; its QR code is printed on the handout's first page."""
-    enter(household_id)
     new, errors = _link_form(household_id, links.MEMBER, request.form)
     if errors:
         return _handout_page(household_id, request.form, errors, 422)

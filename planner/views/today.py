@@ -19,10 +19,10 @@ from planner.db import get_db
 from planner.engine import warnings
 from planner.htmx import partial, render
 from planner.printout import DOMAIN_LABELS
-from planner.security import csrf_token, login_required
+from planner.security import csrf_token
 from planner.store import plans, ticks
 from planner.views.common import (
-    add_filters, catalog, day_view, done_for, enter, now, task_entry, tick_error, today,
+    household_view, add_filters, catalog, day_view, done_for, now, task_entry, tick_error, today,
 )
 from planner.views.versions import ROLE_WORDS, unseen_changes
 
@@ -59,13 +59,12 @@ def _page(household_id: int) -> str:
 
 
 @bp.get("/h/<int:household_id>/today")
-@login_required
+@household_view()
 def show(household_id: int):
     """The day's tasks; an htmx request for the progress region gets only that block.
 
     The most looked-at page, so it is kept rendered until anything it shows changes (see
     planner/page_cache.py), except when it carries a message meant to be shown once."""
-    enter(household_id)
     if "_flashes" in session:
         return _page(household_id)
     key = ("today", household_id, g.household["revision"], g.user["id"], csrf_token(),
@@ -74,11 +73,10 @@ def show(household_id: int):
 
 
 @bp.post("/h/<int:household_id>/tasks/<item_id>/state")
-@login_required
+@household_view()
 def set_state(household_id: int, item_id: str):
     """Set one occurrence of a task to the state the form names (never a toggle): the row with
     htmx (and a tasks-changed event for the progress bar), else 303 back to Today."""
-    enter(household_id)
     db = get_db()
     item = plans.get_task(db, household_id, item_id)
     occurrence = request.form.get("occurrence", "")

@@ -9,10 +9,10 @@ from planner.db import get_db
 from planner.htmx import render
 from planner.plan_diff import plan_diff
 from planner.printout import by_domain
-from planner.security import login_required
+
 from planner.store import plans
 from planner.store import tailoring as store
-from planner.views.common import add_filters, enter, now
+from planner.views.common import household_view, add_filters, now
 
 bp = Blueprint("versions", __name__)
 add_filters(bp)
@@ -34,10 +34,9 @@ def unseen_changes(household_id: int) -> dict | None:
 
 
 @bp.post("/h/<int:household_id>/plan/seen")
-@login_required
+@household_view()
 def seen(household_id: int):
     """Acknowledge the changes up to a version, for the whole household; back to Today."""
-    enter(household_id)
     db = get_db()
     current = plans.current_plan(db, household_id)
     raw = request.form.get("version", "")
@@ -49,19 +48,17 @@ def seen(household_id: int):
 
 
 @bp.get("/h/<int:household_id>/versions")
-@login_required
+@household_view()
 def index(household_id: int):
     """Every plan version, newest first, with who made it and when."""
-    enter(household_id)
     return render("versions/index.html", versions=plans.versions(get_db(), household_id),
                   roles=ROLE_WORDS)
 
 
 @bp.get("/h/<int:household_id>/versions/<int:version>")
-@login_required
+@household_view()
 def show(household_id: int, version: int):
     """One version, read-only: what it changed from the one before, and everything in it."""
-    enter(household_id)
     db = get_db()
     found = plans.get_version(db, household_id, version)
     if found is None:

@@ -10,9 +10,9 @@ from planner import recurrence
 from planner.catalog import ROOMS
 from planner.db import get_db
 from planner.htmx import render
-from planner.security import login_required
+
 from planner.store import plans, ticks
-from planner.views.common import add_filters, done_for, enter, here, now, tick_error, today
+from planner.views.common import household_view, add_filters, done_for, here, now, tick_error, today
 
 bp = Blueprint("walkthrough", __name__)
 add_filters(bp)
@@ -45,10 +45,9 @@ def _rooms(household_id: int, only: str | None = None) -> list[dict]:
 
 
 @bp.get("/h/<int:household_id>/home")
-@login_required
+@household_view()
 def show(household_id: int):
     """Every room with its checks and how many are checked."""
-    enter(household_id)
     rooms = _rooms(household_id)
     has_plan = bool(plans.current_plan(get_db(), household_id))
     return render("walkthrough/show.html", rooms=rooms, has_plan=has_plan,
@@ -57,11 +56,10 @@ def show(household_id: int):
 
 
 @bp.post("/h/<int:household_id>/home/<item_id>/state")
-@login_required
+@household_view()
 def set_state(household_id: int, item_id: str):
     """Set a home check to done, not applicable, needs help or open (never a toggle): the room
     with htmx, else 303 back to the walk-through at that room."""
-    enter(household_id)
     db = get_db()
     item = plans.get_task(db, household_id, item_id)
     if item is not None and item["domain"] != "home-safety":
