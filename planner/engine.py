@@ -73,6 +73,7 @@ def movements_to_avoid(catalog: Catalog, ctx: Context) -> tuple[dict[str, list[s
     reasons: dict[str, list[str]] = {}
     advice: list[dict] = []
     said: set[str] = set()
+    said_own: set[str | None] = set()
     for rule in catalog.avoid_rules:
         ok, facts = evaluate(rule.when, ctx.values) if rule.when else (True, [])
         if not ok:
@@ -83,8 +84,9 @@ def movements_to_avoid(catalog: Catalog, ctx: Context) -> tuple[dict[str, list[s
             bucket.extend(b for b in because if b not in bucket)
         new = [m for m in rule.avoid if m not in said and catalog.movements[m].daily_life]
         said.update(new)
-        sentences = ([fill(rule.daily_life, ctx)] if rule.daily_life else []) \
-            + _sentences(new, catalog)
+        own = fill(rule.daily_life, ctx) if rule.daily_life else None
+        sentences = ([own] if own and own not in said_own else []) + _sentences(new, catalog)
+        said_own.add(own)
         if not sentences:
             continue
         advice.append({
