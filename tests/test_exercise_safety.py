@@ -207,3 +207,19 @@ def test_ten_thousand_random_profiles_are_safe_by_construction():
         if gated:
             assert "wait-for-exercise-clearance" in ids(plan), profile
         assert not {"heavy-weights", "jogging", "jumping", "contact-sports"} & ids(plan)
+
+
+def test_every_exercise_rule_and_item_cites_a_named_checkable_source():
+    import yaml
+
+    from planner.catalog import default_folder
+    registry = yaml.safe_load((default_folder() / "sources.yaml").read_text())["sources"]
+    cited = {s for i in CATALOG.items if i.domain == "exercise" for s in i.sources}
+    cited |= {s for r in CATALOG.avoid_rules for s in r.sources}
+    for source in cited:
+        entry = registry[source]
+        # Named: a publisher, authors or a document, and where to check it (a section of
+        # CONTENT-SOURCES.md or a stored seed page); never an unnamed summary.
+        assert "section" in entry or "seed" in entry, source
+        assert "summary" not in entry["cite"].lower(), source
+    assert "bone-mets-exercise-summary" not in registry
