@@ -129,6 +129,20 @@ def to_markdown(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# A standalone file (not served by the app), so its style travels with it.
+_CSS = (
+    "body{font:15px/1.4 system-ui,sans-serif;margin:1rem;color:#1a1a1a}"
+    "ol.key{columns:18rem;font-size:.9rem}"
+    "table{border-collapse:collapse;font-size:.85rem}"
+    "th,td{border:1px solid #ccc;padding:.2rem .35rem}"
+    "thead th{position:sticky;top:0;background:#f4f4f4}"
+    "tbody th{text-align:left;font-weight:normal;min-width:14rem}"
+    "td{text-align:center}td.excluded{background:#fde2e1;font-weight:bold}"
+    "td.allowed{background:#e3f4e1}td.not-offered{color:#888}"
+    "section{max-width:60rem}.wrap{overflow-x:auto;max-width:100%}"
+)
+
+
 def to_html(data: dict[str, Any]) -> str:
     """The matrix as one standalone HTML page (no script, no inline style)."""
     e = html.escape
@@ -154,10 +168,10 @@ def to_html(data: dict[str, Any]) -> str:
                        f"<h3>Left out</h3><ul>{left or '<li>nothing</li>'}</ul>"
                        f"<h3>Daily life</h3><ul>{advice}</ul></section>")
     return ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<title>Exercise safety matrix</title></head><body>"
+            "<title>Exercise safety matrix</title><style>" + _CSS + "</style></head><body>"
             "<h1>Exercise safety matrix</h1>"
             f"<p>Baseline profile: {e(BASELINE_TEXT)}. "
             "yes: on the plan; NO: left out; .: not offered.</p>"
             f"<ol class=\"key\">{key}</ol>"
-            f"<table><thead><tr><th scope=\"col\">Exercise</th>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>{''.join(details)}</body></html>\n")
+            f"<div class=\"wrap\"><table><thead><tr><th scope=\"col\">Exercise</th>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></div>{''.join(details)}</body></html>\n")
