@@ -72,8 +72,8 @@ class WarningRule:
     text: str
 
 
-# Every exercise that does not say `clearance: not-needed` also carries this load: the rules for a
-# high or unknown fracture risk and an unstable spine avoid it, leaving only what needs no clearance.
+# Every exercise that does not say `clearance: not-needed` also carries this load: the rules for
+# a high or unknown fracture risk and an unstable spine avoid it, leaving what needs no clearance.
 NEEDS_CLEARANCE = "needs-clearance"
 REGIONS = ("spine", "chest", "arm-left", "arm-right", "leg-left", "leg-right", "whole-body")
 

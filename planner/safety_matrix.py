@@ -173,5 +173,6 @@ def to_html(data: dict[str, Any]) -> str:
             f"<p>Baseline profile: {e(BASELINE_TEXT)}. "
             "yes: on the plan; NO: left out; .: not offered.</p>"
             f"<ol class=\"key\">{key}</ol>"
-            f"<div class=\"wrap\"><table><thead><tr><th scope=\"col\">Exercise</th>{head}</tr></thead>"
+            "<div class=\"wrap\"><table><thead><tr><th scope=\"col\">Exercise</th>"
+            f"{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></div>{''.join(details)}</body></html>\n")
