@@ -20,7 +20,9 @@ from planner.catalog_model import (  # noqa: F401  (re-exported: the catalog's p
     FILE_KEYS,
     ID_PATTERN,
     ITEM_KEYS,
+    NEEDS_CLEARANCE,
     PLACEHOLDERS,
+    REGIONS,
     ROOMS,
     Agent,
     AvoidRule,
@@ -174,10 +176,19 @@ def _item(raw: Any, domain: str, fname: str, catalog: dict, problems: _Problems)
             problems.add(where, "movements must be a list")
             movements = []
         for movement in movements:
-            if movement not in catalog["movements"]:
-                problems.add(where, f"movement '{movement}' is not in the movements list")
-    elif kind is not None or "movements" in raw:
-        problems.add(where, "only exercise items have a kind and movements")
+            if movement not in catalog["movements"] or movement == NEEDS_CLEARANCE:
+                problems.add(where, f"movement '{movement}' is not in the movements list"
+                             + (" (say clearance: needed instead)"
+                                if movement == NEEDS_CLEARANCE else ""))
+        clearance = raw.get("clearance", "needed")
+        if clearance not in ("needed", "not-needed"):
+            problems.add(where, "clearance must be needed or not-needed")
+        elif clearance == "needed":
+            # Only breathing, ankle pumps, isometrics and gentle range of movement need no
+            # clearance (IBMEWG 2022, Galvao); everything else waits for the team.
+            movements = [*movements, NEEDS_CLEARANCE]
+    elif kind is not None or "movements" in raw or "clearance" in raw:
+        problems.add(where, "only exercise items have a kind, movements and clearance")
     schedule = _schedule(raw["schedule"], where, problems)
     if schedule.times == "drinks" and domain != "hydration":
         problems.add(where, "times_per_day: drinks is for hydration items")
@@ -211,12 +222,23 @@ def _movements(raw: Any, fname: str, problems: _Problems) -> dict[str, Movement]
     movements = {}
     for slug, spec in (raw or {}).items():
         where = f"{fname}: movement {slug}"
-        if not isinstance(spec, dict) or set(spec) != {"label", "no"}:
-            problems.add(where, 'a movement has exactly label and "no" (quoted: YAML reads a '
-                         "bare no as false)")
+        if not isinstance(spec, dict) or not {"label", "no", "region", "kind"} <= set(spec) \
+                or set(spec) - {"label", "no", "region", "kind", "daily_life", "both"}:
+            problems.add(where, 'a movement has region, kind, label and "no" (quoted: YAML reads '
+                         "a bare no as false); optional daily_life and both")
             continue
+        if spec["region"] not in REGIONS:
+            problems.add(where, f"region must be one of {', '.join(REGIONS)}")
+        if "both" in spec and not (slug.endswith("-left") and "daily_life" in spec):
+            problems.add(where, "only a -left movement with daily_life has both")
+        optional = {key: _text(spec[key], where, key, problems)
+                    for key in ("daily_life", "both") if key in spec}
         movements[slug] = Movement(_text(spec["label"], where, "label", problems),
-                                   _text(spec["no"], where, "no", problems))
+                                   _text(spec["no"], where, "no", problems),
+                                   region=spec["region"],
+                                   kind=_text(spec["kind"], where, "kind", problems), **optional)
+    if raw and NEEDS_CLEARANCE not in movements:
+        problems.add(f"{fname}: movements", f"must define {NEEDS_CLEARANCE}")
     return movements
 
 
@@ -226,8 +248,8 @@ def _avoid_rules(raw: Any, fname: str, catalog: dict, problems: _Problems) -> li
     for entry in raw or []:
         where = f"{fname}: rule {entry.get('id') if isinstance(entry, dict) else entry}"
         if not isinstance(entry, dict) or set(entry) - allowed or not {
-            "id", "avoid", "daily_life", "sources"} <= set(entry):
-            problems.add(where, "a rule has id, avoid, daily_life, sources; optional when, reason")
+            "id", "avoid", "sources"} <= set(entry):
+            problems.add(where, "a rule has id, avoid, sources; optional when, daily_life, reason")
             continue
         for movement in entry["avoid"] or []:
             if movement not in catalog["movements"]:
@@ -240,7 +262,8 @@ def _avoid_rules(raw: Any, fname: str, catalog: dict, problems: _Problems) -> li
         rules.append(AvoidRule(
             id=entry["id"], when=_condition(entry.get("when"), where, problems),
             avoid=tuple(entry["avoid"] or ()),
-            daily_life=_text(entry["daily_life"], where, "daily_life", problems),
+            daily_life=_text(entry["daily_life"], where, "daily_life", problems)
+            if "daily_life" in entry else None,
             sources=tuple(entry["sources"] or ()),
             reason=_text(entry["reason"], where, "reason", problems) if "reason" in entry else None,
         ))

@@ -20,7 +20,7 @@ PLACEHOLDERS = (
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ITEM_KEYS = {
     "required": {"id", "title", "detail", "why", "sources", "audience", "schedule"},
-    "optional": {"when", "emphasis", "room", "kind", "movements"},
+    "optional": {"when", "emphasis", "room", "kind", "movements", "clearance"},
 }
 FILE_KEYS = {
     "home-safety": {"domain", "items", "warnings", "fall_screen"},
@@ -72,10 +72,22 @@ class WarningRule:
     text: str
 
 
+# Every exercise that does not say `clearance: not-needed` also carries this load: the rules for
+# a high or unknown fracture risk and an unstable spine avoid it, leaving what needs no clearance.
+NEEDS_CLEARANCE = "needs-clearance"
+REGIONS = ("spine", "chest", "arm-left", "arm-right", "leg-left", "leg-right", "whole-body")
+
+
 @dataclass(frozen=True)
 class Movement:
+    """One load of the closed vocabulary: what it loads (region, kind) and how a plan says it."""
+
     label: str
     no: str
+    region: str = "whole-body"
+    kind: str = ""
+    daily_life: str | None = None  # the sentence the plan says when the load is to be avoided
+    both: str | None = None  # for a -left load: the sentence when both sides are avoided
 
 
 @dataclass(frozen=True)
@@ -83,7 +95,7 @@ class AvoidRule:
     id: str
     when: Node | None
     avoid: tuple[str, ...]
-    daily_life: str
+    daily_life: str | None  # advice that names no load; the loads' own sentences follow it
     sources: tuple[str, ...]
     reason: str | None = None
 

@@ -87,11 +87,25 @@ def plan(source: str, today: str | None, fmt: str, checklists: str | None) -> No
 
 @cli.command("check-content")
 @click.option("--checklists", metavar="DIR", help="Catalog folder (default: the bundled one).")
-def check_content(checklists: str | None) -> None:
+@click.option("--matrix", "matrix_dir", metavar="DIR",
+              help="Also write safety-matrix.md and safety-matrix.html into DIR: every exercise "
+                   "against every restricting fact, allowed or excluded and why.")
+def check_content(checklists: str | None, matrix_dir: str | None) -> None:
     """Validate every checklist file; name the file and item of each problem (exit 1)."""
     catalog = _catalog(checklists)
     click.echo(f"ok: {len(catalog.items)} items, {len(catalog.warnings)} warnings, "
                f"{len(catalog.avoid_rules)} movement rules")
+    if matrix_dir:
+        from planner import safety_matrix
+
+        folder = Path(matrix_dir)
+        if not folder.is_dir():
+            _fail([f"--matrix: {matrix_dir} is not a folder"])
+        data = safety_matrix.build(catalog)
+        for name, text in (("safety-matrix.md", safety_matrix.to_markdown(data)),
+                           ("safety-matrix.html", safety_matrix.to_html(data))):
+            (folder / name).write_text(text, encoding="utf-8")
+            click.echo(f"wrote {folder / name}")
 
 
 def _database(path: str | None) -> str:

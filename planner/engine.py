@@ -47,22 +47,52 @@ def _schedule(item: Item, ctx: Context) -> dict[str, Any]:
     return {"kind": "as-needed"}
 
 
+def _sentences(new: list[str], catalog: Catalog) -> list[str]:
+    """What to avoid in daily life, said by the loads themselves: a pair of -left and -right
+    loads is said once ("both"), so the advice cannot drift from what the exercises load."""
+    out: list[str] = []
+    for slug in new:
+        movement = catalog.movements[slug]
+        if slug.endswith("-right") and slug[:-6] + "-left" in new \
+                and catalog.movements[slug[:-6] + "-left"].both:
+            continue
+        text = movement.daily_life
+        if slug.endswith("-left") and movement.both and slug[:-5] + "-right" in new:
+            text = movement.both
+        if text and text not in out:
+            out.append(text)
+    return out
+
+
 def movements_to_avoid(catalog: Catalog, ctx: Context) -> tuple[dict[str, list[str]], list[dict]]:
-    """The movements this profile rules out, each with its reasons, and the daily-life advice."""
+    """The movements this profile rules out, each with its reasons, and the daily-life advice.
+
+    A rule's advice is its own `daily_life` (which names no movement) followed by the daily-life
+    sentence of each load it newly rules out: the words come from the same tags as the exercise
+    filter, so the plan cannot tell a person to avoid what one of its exercises asks for."""
     reasons: dict[str, list[str]] = {}
     advice: list[dict] = []
+    said: set[str] = set()
+    said_own: set[str | None] = set()
     for rule in catalog.avoid_rules:
         ok, facts = evaluate(rule.when, ctx.values) if rule.when else (True, [])
         if not ok:
             continue
-        because = _phrases(facts, catalog, ctx) or [rule.reason or rule.daily_life]
+        because = _phrases(facts, catalog, ctx) or [rule.reason or rule.daily_life or rule.id]
         for movement in rule.avoid:
             bucket = reasons.setdefault(movement, [])
             bucket.extend(b for b in because if b not in bucket)
+        new = [m for m in rule.avoid if m not in said and catalog.movements[m].daily_life]
+        said.update(new)
+        own = fill(rule.daily_life, ctx) if rule.daily_life else None
+        sentences = ([own] if own and own not in said_own else []) + _sentences(new, catalog)
+        said_own.add(own)
+        if not sentences:
+            continue
         advice.append({
             "id": rule.id,
-            "movements": [catalog.movements[m].label for m in rule.avoid],
-            "advice": fill(rule.daily_life, ctx),
+            "movements": [catalog.movements[m].label for m in new],
+            "advice": " ".join(sentences),
             "why": because,
             "sources": [catalog.sources[s] for s in rule.sources],
         })

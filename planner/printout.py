@@ -99,8 +99,8 @@ def render_text(plan: dict[str, Any]) -> str:
     if plan.get("avoid_in_daily_life"):
         lines.append("MOVEMENTS TO AVOID IN DAILY LIFE")
         for rule in plan["avoid_in_daily_life"]:
-            lines.append(_wrap("- Avoid " + ", ".join(rule["movements"]) + ". " + rule["advice"],
-                               "  "))
+            avoid = "Avoid " + ", ".join(rule["movements"]) + ". " if rule["movements"] else ""
+            lines.append(_wrap("- " + avoid + rule["advice"], "  "))
         lines.append("")
     if plan["excluded"]:
         lines.append("LEFT OUT, AND WHY")

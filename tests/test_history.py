@@ -43,7 +43,7 @@ def test_week_by_domain_and_person(app, client, db, h):
     for slot in range(3):
         ticks.set_state(db, hid, "daily-drinks", "2026-11-25", slot, "done", h["caregiver"],
                         done_for=h["patient"], at=at(WED, 10 + slot))
-    ticks.set_state(db, hid, "walk-with-aid", "2026-11-25", 0, "not-today", h["patient"],
+    ticks.set_state(db, hid, "grip-squeeze", "2026-11-25", 0, "not-today", h["patient"],
                     at=at(WED, 11))
     ticks.set_state(db, hid, "bath-seat", "once", 0, "done", h["caregiver"], at=at(WED, 12))
     # Ticked then reopened: not shown.

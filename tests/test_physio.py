@@ -10,10 +10,10 @@ from planner.store import tailoring as store
 from tests import factories as f
 from tests.conftest import CSRF, login
 
-SAFE = "thigh-tighten"  # on the plan for f.PROFILE (no movements)
+SAFE = "grip-squeeze"  # on the plan for f.PROFILE (needs no clearance, arms unaffected)
 RULED_OUT = "sit-to-stand"  # hip load: ruled out by the pelvis lesion in f.PROFILE
-POSTS = ("exercises/thigh-tighten/dose", "exercises/thigh-tighten/move",
-         "exercises/thigh-tighten/remove", "exercises/add", "exercises/custom",
+POSTS = ("exercises/grip-squeeze/dose", "exercises/grip-squeeze/move",
+         "exercises/grip-squeeze/remove", "exercises/add", "exercises/custom",
          "exercises/publish", "exercises/discard", "facts")
 
 
@@ -49,7 +49,7 @@ def test_patient_and_caregiver_read_only(client, db, h, role):
     login(client, h[role])
     page = client.get(url(h, "exercises"))
     assert page.status_code == 200
-    assert "Tighten and hold your thigh muscles" in page.text
+    assert "Squeeze a soft ball in your hand" in page.text
     assert "Only a physiotherapist in the household can change them" in page.text
     assert "Save the dose" not in page.text and "Add from the library" not in page.text
     for path in POSTS:

@@ -54,7 +54,12 @@ def test_femur_walker_zoledronic():
     for name in ("squats", "lunges", "step-ups", "jogging", "walk-gently"):
         assert name in reasons, name
     assert not [e for e in plan["items"] if "walking-unsupported" in e.get("movements", [])]
-    assert {"use-walking-aid-every-walk", "walk-with-aid", "seated-biceps-curls"} <= ids(plan)
+    # High fracture risk: only what needs no clearance (seated, unaffected arms), and a step to
+    # wait for the team; walking and weights for exercise wait for that clearance.
+    assert {"use-walking-aid-every-walk", "wait-for-exercise-clearance", "grip-squeeze",
+            "shoulder-rolls", "ankle-pumps"} <= ids(plan)
+    for name in ("walk-with-aid", "seated-biceps-curls"):
+        assert "clears you" in reasons[name], name
     kidney = item(plan, "kidney-test-before-infusion")
     assert kidney["schedule"]["kind"] == "every-n-weeks" and kidney["schedule"]["weeks"] == 4
     assert {"infusion-day-drinks", "bedroom-night-light-to-toilet", "entrance-steps-rail",

@@ -41,7 +41,7 @@ def test_every_member_sees_today(client, h, role):
     assert "0 of " in text and "done today" in text and "<progress" in text
     assert 'aria-pressed="false"' in text
     assert "Breathe slowly into your belly</span>" in text
-    assert "This week, when you feel up to it" in text and "0 of 3 this week" in text
+    assert "This week, when you feel up to it" in text and "0 of 2 this week" in text
     assert 'hx-trigger="tasks-changed from:body"' in text
     assert "Open the home check" in text and "Coming up" in text and "When needed" in text
 
@@ -188,13 +188,15 @@ def test_overdue_once_task_is_marked(app, client, db, h):
 
 def test_removed_task_is_gone_from_today_but_history_remains(client, db, h, catalog):
     login(client, h["patient"])
-    tap(client, h, "walk-with-aid")
-    f.with_plan(db, catalog, h["id"], h["patient"], {**f.PROFILE, "mobility_aid": "none"})
-    assert plans.get_task(db, h["id"], "walk-with-aid") is None
-    assert "task-walk-with-aid" not in client.get(f"/h/{h['id']}/today").text
-    assert ticks.get_state(db, h["id"], "walk-with-aid", DAY) == "done"
+    tap(client, h, "grip-squeeze")
+    # A new lesion in the left upper arm, with a high fracture risk, leaves the squeeze out.
+    f.with_plan(db, catalog, h["id"], h["patient"],
+                {**f.PROFILE, "lesion_sites": [*f.PROFILE["lesion_sites"], "humerus-left"]})
+    assert plans.get_task(db, h["id"], "grip-squeeze") is None
+    assert "task-grip-squeeze" not in client.get(f"/h/{h['id']}/today").text
+    assert ticks.get_state(db, h["id"], "grip-squeeze", DAY) == "done"
     week = client.get(f"/h/{h['id']}/history").text
-    assert "Take a short walk with your walking aid" in week and "by Anna" in week
+    assert "Squeeze a soft ball in your hand" in week and "by Anna" in week
 
 
 def test_coming_up_tasks_can_be_done_early(client, db, h, hx):
