@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=60 * 60 * 24 * 30,
         MAX_CONTENT_LENGTH=64 * 1024,
         TIMEZONE=DEFAULT_ZONE,  # where new households live, until they say otherwise
+        BASE_URL="http://127.0.0.1:5000",  # where links in reminder emails point
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -71,4 +72,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     views.register(app)
+    if not app.testing:
+        from planner.reminders import push
+
+        push.vapid(app)  # the push key pair is made at first start, beside the secret key
     return app

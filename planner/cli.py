@@ -197,28 +197,18 @@ def export(household_id: int, source: str | None, output) -> None:
     output.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
 
 
-@cli.command()
-@click.option("--demo", is_flag=True,
-              help="On an empty database, add a demo household and three demo accounts.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
-              help="Port to listen on.")
-@click.option("--db", "path", metavar="PATH", help="Database file (default: the app's).")
-def serve(demo: bool, host: str, port: int, path: str | None) -> None:
-    """Run the web app with waitress (8 threads); Ctrl-C stops it."""
+def _app(path: str | None):
+    """The web app on the database --db names (else the app's own), or exit with the catalog's
+    problems."""
     import os
 
-    import waitress
-
     from planner import create_app
-    from planner import demo as demo_data
-    from planner.db import get_db
 
     target = _database(path)
     previous = os.environ.get("PLANNER_DATABASE")
     os.environ["PLANNER_DATABASE"] = target  # create_app reads it (from_prefixed_env)
     try:
-        app = create_app()
+        return create_app()
     except CatalogError as exc:
         for problem in exc.problems:
             click.echo(problem, err=True)
@@ -229,6 +219,50 @@ def serve(demo: bool, host: str, port: int, path: str | None) -> None:
             os.environ.pop("PLANNER_DATABASE")
         else:
             os.environ["PLANNER_DATABASE"] = previous
+
+
+@cli.command()
+@click.option("--db", "path", metavar="PATH", help="Database file (default: the app's).")
+@click.option("--at", "moment", metavar="ISO-DATETIME",
+              help="The moment to act as if it were (default: now), e.g. 2026-11-24T08:00Z.")
+def remind(path: str | None, moment: str | None) -> None:
+    """Send the reminders due at this moment, once, and exit (for cron or a systemd timer).
+
+    Running it again for the same moment sends nothing more.
+    """
+    from planner.reminders import scheduler
+
+    if moment is None:
+        at = clock.system_now()
+    else:
+        try:
+            at = dt.datetime.fromisoformat(moment)
+        except ValueError:
+            _fail([f"--at: '{moment}' is not a date and time like 2026-11-24T08:00+00:00"])
+        if at.tzinfo is None:
+            _fail([f"--at: '{moment}' names no time zone; add Z or +HH:MM"])
+    counts = scheduler.run(_app(path), at.astimezone(clock.UTC))
+    click.echo(", ".join(f"{n} {what}" for what, n in counts.items()))
+
+
+@cli.command()
+@click.option("--demo", is_flag=True,
+              help="On an empty database, add a demo household and three demo accounts.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
+              help="Port to listen on.")
+@click.option("--db", "path", metavar="PATH", help="Database file (default: the app's).")
+def serve(demo: bool, host: str, port: int, path: str | None) -> None:
+    """Run the web app with waitress (8 threads); Ctrl-C stops it."""
+    import waitress
+
+    from planner import demo as demo_data
+    from planner import mail
+    from planner.db import get_db
+    from planner.reminders import push, scheduler
+
+    app = _app(path)
+    target = app.config["DATABASE"]
     if demo:
         with app.app_context():
             outcome = demo_data.seed(get_db(), app.extensions["planner_catalog"],
@@ -243,6 +277,12 @@ def serve(demo: bool, host: str, port: int, path: str | None) -> None:
             for email, name, role in demo_data.ACCOUNTS:
                 click.echo(f"  {email:<24} {name} ({role})")
     click.echo(f"Database: {target}")
+    if mail.mailer(app.config) is not None or push.enabled(app):
+        scheduler.start_thread(app)
+        click.echo("Reminders: sent every minute ("
+                   + ("email and " if mail.mailer(app.config) else "no email: set "
+                      "PLANNER_SMTP_URL; ") + ("web push" if push.enabled(app) else "no push")
+                   + ")")
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl-C to stop)")
     try:
         waitress.serve(app, host=host, port=port, threads=8)
