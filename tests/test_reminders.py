@@ -296,3 +296,26 @@ def test_needs_help_counts_only_on_the_day_it_was_said():
     marks = recurrence.index_ticks([tick], UTC)
     assert tasks.needs_help([item], f.DAY, marks) == [(item, marks[("bath-seat", "once", 0)])]
     assert tasks.needs_help([item], TUESDAY, marks) == []
+
+
+def test_joining_can_turn_on_the_morning_email_and_nothing_else(app, db, catalog, client):
+    from planner.store import links
+    w = f.home(app, db, catalog)
+    for wants, name in ((True, "Cleo"), (False, "Dan")):
+        token = links.create_link(db, w["id"], links.MEMBER, w["patient"],
+                                  f.NOW + dt.timedelta(days=7), "caregiver", at=f.NOW)
+        person = f.user(db, name)
+        login(client, person["id"])
+        form = {**CSRF, **({"daily_email": "on"} if wants else {})}
+        assert client.post(f"/join/{token}", data=form).status_code == 303
+        chosen = settings.get(db, w["id"], person["id"])
+        assert (chosen["digest"], chosen["email"], chosen["digest_time"],
+                chosen["caregiver_alerts"], chosen["push"]) == (
+            (1, 1, "08:00", 0, 0) if wants else (0, 0, "08:00", 0, 0))
+
+
+def test_the_demo_accounts_get_a_daily_plan_at_eight(app, db, catalog, mailing):
+    from planner import clock, demo
+    assert demo.seed(db, catalog, clock.pinned(f.DAY)) == "created"
+    scheduler.run(app, moment(TUESDAY, "08:00"))
+    assert sorted(m["To"] for m in mailing.messages) == sorted(a[0] for a in demo.ACCOUNTS)

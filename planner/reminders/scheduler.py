@@ -5,8 +5,9 @@ every minute in a background thread (`start_thread`). It never reads the clock i
 moment comes from the caller, so a test (or cron) can say exactly when "now" is.
 
 What is due for each person whose settings turn something on, in their own time zone:
-  digest      the day's tasks, from the chosen minute on (up to CATCH_UP later, if the server
-              was down at that minute); none when nothing is left to do
+  digest      the day's tasks, from the chosen minute on (up to CATCH_UP later: a server that
+              was down at that minute, or just started, still sends the day's plan); none
+              when nothing is left to do
   key-date    a key task due today (same time as the digest)
   overdue     a key task not ticked 1 to 3 days after its day: to the patient, and to the
               caregivers who take alerts if the patient chose so (same time as the digest)
@@ -29,7 +30,7 @@ from planner.reminders import messages, outbox, push, settings, tasks
 from planner.store import plans, ticks
 
 log = logging.getLogger(__name__)
-CATCH_UP = dt.timedelta(hours=3)
+CATCH_UP = dt.timedelta(hours=12)
 INTERVAL = 60  # seconds between runs of the background thread
 CHANNELS = ("email", "push")
 

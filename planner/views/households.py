@@ -14,6 +14,7 @@ from planner import clock
 from planner.context import readable
 from planner.db import get_db
 from planner.htmx import render
+from planner.reminders import settings as reminder_settings
 from planner.security import link_page, login_required
 from planner.views.common import household_view, local, now
 from planner.store import accounts, links
@@ -133,6 +134,9 @@ def join(token: str):
             if g.user is None:
                 return redirect(url_for("auth.login", next=request.path), code=303)
             member = links.redeem_invite(db, token, g.user["id"], at=now())
+            if request.form.get("daily_email") == "on":  # the one reminder asked for at joining
+                reminder_settings.opt_in_digest(db, member["household_id"], g.user["id"],
+                                                at=now())
             flash(f"Welcome to {invite['household_name']}.")
             return redirect(url_for("today.show", household_id=member["household_id"]),
                             code=303)
