@@ -17,8 +17,8 @@ from planner.catalog import Catalog
 from planner.clock import DEFAULT_ZONE, Clock, zone
 from planner.engine import build_plan
 from planner.profile import parse
-from planner.sqlite import transaction
 from planner.reminders import settings as reminder_settings
+from planner.sqlite import transaction
 from planner.store import accounts, plans, ticks
 
 PASSWORD = "demo-password"
