@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.conditions import Node
+from planner.domains import DOMAINS, FILE_KEYS  # noqa: F401  (the catalog's vocabulary)
 
-DOMAINS = ("home-safety", "exercise", "dental", "hydration", "red-flags")
 AUDIENCES = ("patient", "caregiver", "physio", "household")
 ROOMS = ("entrance", "floors", "stairs", "kitchen", "bathroom", "bedroom", "other")
 EXERCISE_KINDS = ("aerobic", "strength", "balance", "flexibility", "breathing", "daily-activity")
@@ -21,13 +21,6 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ITEM_KEYS = {
     "required": {"id", "title", "detail", "why", "sources", "audience", "schedule"},
     "optional": {"when", "emphasis", "room", "kind", "movements", "clearance"},
-}
-FILE_KEYS = {
-    "home-safety": {"domain", "items", "warnings", "fall_screen"},
-    "exercise": {"domain", "items", "warnings", "movements", "avoid_rules"},
-    "dental": {"domain", "items", "warnings"},
-    "hydration": {"domain", "items", "warnings", "targets"},
-    "red-flags": {"domain", "items", "warnings"},
 }
 
 

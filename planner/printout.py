@@ -7,21 +7,15 @@ import textwrap
 from typing import Any
 
 from planner.context import readable
+from planner.domains import LABELS
 
-DOMAIN_LABELS = {
-    "home-safety": "Home safety",
-    "exercise": "Exercise",
-    "dental": "Teeth and bone medicine",
-    "hydration": "Drinks",
-    "red-flags": "Get help now: red flags",
-}
 
 
 def by_domain(items: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
     """Plan items grouped by domain, in the domains' order, as (label, items); empty ones left
     out."""
     groups = [(label, [i for i in items if i["domain"] == domain])
-              for domain, label in DOMAIN_LABELS.items()]
+              for domain, label in LABELS.items()]
     return [(label, found) for label, found in groups if found]
 
 
@@ -77,7 +71,7 @@ def render_text(plan: dict[str, Any]) -> str:
         lines.append("ACT NOW")
         lines.extend(_wrap(f"! {w}", "  ") for w in plan["warnings"])
         lines.append("")
-    for domain, label in DOMAIN_LABELS.items():
+    for domain, label in LABELS.items():
         items = [i for i in plan["items"] if i["domain"] == domain]
         if not items:
             continue
