@@ -8,13 +8,14 @@ from typing import Any
 
 from planner.conditions import Node
 
-DOMAINS = ("home-safety", "exercise", "dental", "hydration", "red-flags")
+# In the order every output shows them: the red flags first (issue 12), always within reach.
+DOMAINS = ("red-flags", "home-safety", "exercise", "dental", "hydration", "comfort")
 AUDIENCES = ("patient", "caregiver", "physio", "household")
 ROOMS = ("entrance", "floors", "stairs", "kitchen", "bathroom", "bedroom", "other")
 EXERCISE_KINDS = ("aerobic", "strength", "balance", "flexibility", "breathing", "daily-activity")
 ANCHORS = ("today", "agent_start", "next_dose", "dental_recall")
 PLACEHOLDERS = (
-    "agent", "start", "days_to_start", "weeks_to_start", "next_dose", "interval_weeks",
+    "agent", "start", "days_to_start", "weeks_to_start", "next_dose", "how_often", "stopped",
     "last_exam", "limit_ml", "target_ml", "drinks", "drink_ml",
 )
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -28,6 +29,7 @@ FILE_KEYS = {
     "dental": {"domain", "items", "warnings"},
     "hydration": {"domain", "items", "warnings", "targets"},
     "red-flags": {"domain", "items", "warnings"},
+    "comfort": {"domain", "items", "warnings"},
 }
 
 

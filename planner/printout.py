@@ -8,12 +8,14 @@ from typing import Any
 
 from planner.context import readable
 
+# The domains in the order every output shows them (catalog DOMAINS): red flags first.
 DOMAIN_LABELS = {
+    "red-flags": "Get help now: red flags",
     "home-safety": "Home safety",
     "exercise": "Exercise",
     "dental": "Teeth and bone medicine",
     "hydration": "Drinks",
-    "red-flags": "Get help now: red flags",
+    "comfort": "Pain, tiredness and support",
 }
 
 

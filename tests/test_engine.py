@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from planner.engine import warnings
 from tests.plans import CATALOG, TODAY, excluded, ids, item, plan_for, texts
 
@@ -69,12 +71,30 @@ def test_injection_has_no_infusion_advice():
                 and e["domain"] == "hydration"]
 
 
-def test_dose_days_follow_the_agent_interval_from_the_start():
-    plan = plan_for({"lesion_sites": [], "bone_agent": "zoledronic-acid",
-                     "bone_agent_started": True, "bone_agent_start": "2026-08-01"})
+def test_dose_days_follow_the_interval_in_the_profile_from_the_start():
+    on_drip = {"lesion_sites": [], "bone_agent": "zoledronic-acid",
+               "bone_agent_started": True, "bone_agent_start": "2026-08-01"}
+    plan = plan_for({**on_drip, "bone_agent_interval": "4-weekly"})
     schedule = item(plan, "infusion-day")["schedule"]
     assert schedule == {"kind": "every-n-weeks", "weeks": 4, "from": "2026-12-19"}
     assert (dt.date(2026, 12, 19) - dt.date(2026, 8, 1)).days % 28 == 0
+    plan = plan_for({**on_drip, "bone_agent_interval": "12-weekly"})
+    for name in ("infusion-day", "kidney-test-before-infusion", "infusion-day-drinks"):
+        # 1 Aug + 12 weeks = 24 Oct, + 12 weeks = 16 Jan: the first on or after 22 Nov.
+        assert item(plan, name)["schedule"] == {"kind": "every-n-weeks", "weeks": 12,
+                                                "from": "2027-01-16"}, name
+
+
+@pytest.mark.parametrize("interval", [None, "unknown"])
+def test_unknown_interval_invents_no_dose_date(interval):
+    profile = {"lesion_sites": [], "bone_agent": "denosumab", "bone_agent_started": True,
+               "bone_agent_start": "2026-08-01"}
+    if interval:
+        profile["bone_agent_interval"] = interval
+    entry = item(plan_for(profile), "injection-day")
+    assert entry["schedule"] == {"kind": "as-needed"}
+    assert "on the days your team sets" in entry["detail"]
+    assert "weeks" not in entry["detail"]
 
 
 def test_agent_starting_in_ten_days_makes_the_dental_check_urgent():
@@ -82,8 +102,8 @@ def test_agent_starting_in_ten_days_makes_the_dental_check_urgent():
     profile = {"lesion_sites": [], "bone_agent": "denosumab", "bone_agent_started": False,
                "bone_agent_start": start.isoformat()}
     plan = plan_for(profile)
-    due = dt.date.fromisoformat(item(plan, "dental-exam-before-first-dose")["schedule"]["due"])
-    assert TODAY <= due < start
+    # Due now, not the day before the dose: any needed work must be done before it.
+    assert item(plan, "dental-exam-before-first-dose")["schedule"]["due"] == TODAY.isoformat()
     assert any("10 day" in w and "denosumab" in w for w in plan["warnings"])
     # Today shows the warnings alone, worked out without the rest of the plan.
     assert warnings(profile, CATALOG, TODAY) == plan["warnings"]
@@ -98,7 +118,7 @@ def test_recent_exam_and_far_start_gives_no_warning():
 
 def test_start_date_passed_without_a_dose_is_due_now():
     plan = plan_for({"lesion_sites": [], "bone_agent": "denosumab", "bone_agent_started": False,
-                     "bone_agent_start": "2026-11-01"})
+                     "bone_agent_start": "2026-11-01", "bone_agent_interval": "4-weekly"})
     exam = item(plan, "dental-exam-before-first-dose")
     assert exam["schedule"]["due"] == TODAY.isoformat()
     assert item(plan, "injection-day")["schedule"]["from"] is None
