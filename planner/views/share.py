@@ -29,8 +29,9 @@ EXPIRY_DAYS = {"1": "1 day", "7": "7 days", "30": "30 days"}
 NEW_LINK = "new_link"  # session key: the link just made on the Share page
 HANDOUT_LINK = "handout_link"  # session key: the join link just made for the handout
 # The handout's sections, in print order; each prints on a page of its own.
-SECTIONS = (("exercises", "Your exercises"), ("avoid", "Movements to avoid in daily life"),
-            ("red_flags", "Urgent symptoms: what to do"))
+# The red flags first, as in every output of a plan (issue 12).
+SECTIONS = (("red_flags", "Urgent symptoms: what to do"), ("exercises", "Your exercises"),
+            ("avoid", "Movements to avoid in daily life"))
 
 
 @bp.app_template_filter("qr_svg")
