@@ -23,13 +23,15 @@ ITEM_KEYS = {
     "required": {"id", "title", "detail", "why", "sources", "audience", "schedule"},
     "optional": {"when", "emphasis", "room", "kind", "movements"},
 }
+# `about` (optional, every file): the "why" shared by the whole domain, said once in a plan
+# instead of in every item ({text, sources}).
 FILE_KEYS = {
-    "home-safety": {"domain", "items", "warnings", "fall_screen"},
-    "exercise": {"domain", "items", "warnings", "movements", "avoid_rules"},
-    "dental": {"domain", "items", "warnings"},
-    "hydration": {"domain", "items", "warnings", "targets"},
-    "red-flags": {"domain", "items", "warnings"},
-    "comfort": {"domain", "items", "warnings"},
+    "home-safety": {"domain", "about", "items", "warnings", "fall_screen"},
+    "exercise": {"domain", "about", "items", "warnings", "movements", "avoid_rules"},
+    "dental": {"domain", "about", "items", "warnings"},
+    "hydration": {"domain", "about", "items", "warnings", "targets"},
+    "red-flags": {"domain", "about", "items", "warnings"},
+    "comfort": {"domain", "about", "items", "warnings"},
 }
 
 
@@ -119,6 +121,7 @@ class Catalog:
     target_sources: tuple[str, ...] = ()
     fall_screen: tuple[ScreenQuestion, ...] = ()
     at_risk_points: int = 0
+    about: dict[str, dict[str, Any]] = field(default_factory=dict)  # domain -> {text, sources}
 
     def item(self, item_id: str) -> Item | None:
         """The catalog item with this id, or None."""

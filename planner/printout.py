@@ -110,6 +110,9 @@ def render_text(plan: dict[str, Any], emergency_number: str | None = None) -> st
         if not items or domain == "red-flags":
             continue
         lines.append(label.upper())
+        about = plan.get("about", {}).get(domain)
+        if about:
+            lines.append(_wrap("Why this matters: " + about["text"], "  "))
         lines.extend(_item_lines(items))
         lines.append("")
     if any(i.get("emphasis") for i in plan["items"]):
