@@ -161,3 +161,63 @@ def test_why_names_the_fact_that_triggered_the_item():
     assert "You have pets at home." in item(plan, "floors-pets-things-out-of-path")["why"]
     unsure = plan_for({"lesion_sites": []})
     assert any("to be safe" in w for w in item(unsure, "floors-pets-things-out-of-path")["why"])
+
+
+# ---- Clinical safety v2 (issue 12): dental dates, past use, fluids ----------------------------
+
+def test_an_exam_that_will_be_old_at_the_first_dose_does_not_count():
+    # 170 days old today, 200 on the day of the dose a month away: book an exam now, and say when.
+    plan = plan_for({"lesion_sites": [], "bone_agent": "denosumab", "bone_agent_started": False,
+                     "bone_agent_start": (TODAY + dt.timedelta(days=30)).isoformat(),
+                     "last_dental_exam": (TODAY - dt.timedelta(days=170)).isoformat()})
+    assert item(plan, "dental-exam-before-first-dose")["schedule"]["due"] == TODAY.isoformat()
+    assert "dental-clearance-before-first-dose" not in ids(plan)
+    assert any("in 30 days" in w for w in plan["warnings"])
+
+
+def test_a_first_dose_ninety_days_away_still_warns_now():
+    plan = plan_for({"lesion_sites": [], "bone_agent": "zoledronic-acid",
+                     "bone_agent_start": (TODAY + dt.timedelta(days=90)).isoformat()})
+    assert item(plan, "dental-exam-before-first-dose")["schedule"]["due"] == TODAY.isoformat()
+    assert any("in 90 days" in w for w in plan["warnings"])
+
+
+def test_a_first_dose_dated_today_is_not_assumed_given():
+    plan = plan_for({"lesion_sites": [], "bone_agent": "denosumab",
+                     "bone_agent_start": TODAY.isoformat()})
+    assert "dental-exam-before-first-dose" in ids(plan)
+    assert any("If it has not been given yet" in w for w in plan["warnings"])
+
+
+@pytest.mark.parametrize("past", [True, None])
+def test_past_bone_medicine_keeps_the_jaw_items(past):
+    profile = {"lesion_sites": [], "bone_agent": "none", "bone_agent_stopped": "2025-03-01"}
+    if past is not None:
+        profile["bone_agent_past"] = past
+    plan = plan_for(profile)
+    assert {"clean-teeth-fluoride", "mouth-healthy-habits", "jaw-problems"} <= ids(plan)
+    if past:
+        assert "dental-checkup-every-six-months" in ids(plan)
+        assert any("stopped on 1 March 2025" in why
+                   for why in item(plan, "tell-every-dentist")["why"])
+
+
+def test_no_bone_medicine_ever_has_no_jaw_items():
+    plan = plan_for({"lesion_sites": [], "bone_agent": "none", "bone_agent_past": False})
+    assert not {"clean-teeth-fluoride", "jaw-problems", "tell-every-dentist"} & ids(plan)
+
+
+@pytest.mark.parametrize("fact", ["kidney_problems", "heart_failure", "dialysis"])
+@pytest.mark.parametrize("limit", [None, "absent"])
+def test_kidneys_or_heart_without_a_limit_get_no_amount_only_a_question(fact, limit):
+    profile = {"lesion_sites": [], fact: True, "bone_agent": "zoledronic-acid",
+               "bone_agent_started": True, "bone_agent_interval": "4-weekly"}
+    if limit != "absent":
+        profile["fluid_restriction_ml"] = limit
+    plan = plan_for(profile)
+    hydration = [e for e in plan["items"] if e["domain"] == "hydration"]
+    assert "ask-team-for-fluid-limit" in ids(plan)
+    assert not {"daily-drinks", "infusion-day-drinks", "drink-more-when-hot-or-ill",
+                "drink-more-when-hot-or-ill-unknown-limit", "dehydration-signs"} & ids(plan)
+    assert not [e for e in hydration if "target_ml" in e or " ml" in texts(e)]
+    assert "infusion-day-drinks-within-limit" in ids(plan)
