@@ -73,7 +73,10 @@ def _wrap(text: str, indent: str) -> str:
 
 
 def _item_lines(items: list[dict[str, Any]]) -> list[str]:
+    """A domain's items; a sentence about the profile ("You use a walking frame.") that an
+    earlier item of the same domain already gave is not repeated (issue 12: said once)."""
     lines = []
+    said: set[str] = set()
     for item in items:
         where = f"; {item['room']}" if item.get("room") else ""
         mark = "(!)" if item.get("emphasis") else "[ ]"
@@ -83,7 +86,9 @@ def _item_lines(items: list[dict[str, Any]]) -> list[str]:
         if dose:
             lines.append(_wrap(f"Your physiotherapist's dose: {dose}.", "      "))
         lines.append(_wrap(item["detail"], "      "))
-        lines.append(_wrap("Why: " + " ".join(item["why"]), "      "))
+        own, facts = item["why"][0], [w for w in item["why"][1:] if w not in said]
+        said.update(facts)
+        lines.append(_wrap("Why: " + " ".join([own, *facts]), "      "))
     return lines
 
 
