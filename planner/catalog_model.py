@@ -14,7 +14,7 @@ ROOMS = ("entrance", "floors", "stairs", "kitchen", "bathroom", "bedroom", "othe
 EXERCISE_KINDS = ("aerobic", "strength", "balance", "flexibility", "breathing", "daily-activity")
 ANCHORS = ("today", "agent_start", "next_dose", "dental_recall")
 PLACEHOLDERS = (
-    "agent", "start", "days_to_start", "weeks_to_start", "next_dose", "interval_weeks",
+    "agent", "start", "days_to_start", "weeks_to_start", "next_dose", "how_often", "stopped",
     "last_exam", "limit_ml", "target_ml", "drinks", "drink_ml",
 )
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -122,6 +122,7 @@ class Catalog:
     target_sources: tuple[str, ...] = ()
     fall_screen: tuple[ScreenQuestion, ...] = ()
     at_risk_points: int = 0
+    about: dict[str, dict[str, Any]] = field(default_factory=dict)  # domain -> {text, sources}
 
     def item(self, item_id: str) -> Item | None:
         """The catalog item with this id, or None."""

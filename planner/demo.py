@@ -51,6 +51,7 @@ def profile(today: dt.date) -> dict:
         "bone_agent": "denosumab",
         "bone_agent_start": (today + dt.timedelta(days=21)).isoformat(),
         "bone_agent_started": False,
+        "bone_agent_interval": "4-weekly",  # Xgeva for bone metastases (label)
         "last_dental_exam": None,
         "mobility_aid": "none",
         "lives_alone": False,

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-COMMON_KEYS = frozenset({"domain", "items", "warnings"})
+# `about` (optional, every file): the "why" shared by the whole domain, said once in a plan
+# instead of in every item ({text, sources}).
+COMMON_KEYS = frozenset({"domain", "about", "items", "warnings"})
 
 
 @dataclass(frozen=True)
@@ -24,12 +26,14 @@ class Domain:
         return COMMON_KEYS | self.extra_keys
 
 
+# In the order every output shows them: the red flags first, always within reach.
 REGISTRY = (
+    Domain("red-flags", "Get help now: red flags"),
     Domain("home-safety", "Home safety", frozenset({"fall_screen"})),
     Domain("exercise", "Exercise", frozenset({"movements", "avoid_rules"})),
     Domain("dental", "Teeth and bone medicine"),
     Domain("hydration", "Drinks", frozenset({"targets"})),
-    Domain("red-flags", "Get help now: red flags"),
+    Domain("comfort", "Pain, tiredness and support"),
 )
 DOMAINS = tuple(d.key for d in REGISTRY)
 LABELS = {d.key: d.label for d in REGISTRY}

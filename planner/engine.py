@@ -198,9 +198,12 @@ def build_plan(profile: dict[str, Any], catalog: Catalog, today: dt.date,
         entry = _entry(item, facts + (more if stressed else []), stressed, catalog, ctx)
         chosen.append((DOMAINS.index(item.domain), 0 if stressed else 1, position, entry))
     chosen.sort(key=lambda c: c[:3])
+    present = {c[3]["domain"] for c in chosen}
     return {
         "generated_on": today.isoformat(),
         "items": [c[3] for c in chosen],
+        # The why a whole domain shares, said once (checklists/README.md, `about`).
+        "about": {d: about for d, about in catalog.about.items() if d in present},
         "excluded": excluded,
         "warnings": _warnings(catalog, ctx),
         "avoid_in_daily_life": daily_life,

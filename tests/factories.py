@@ -17,7 +17,8 @@ NOW = clock.pinned(DAY).now()  # the app's moment on DAY (noon, UTC households)
 PROFILE = {
     "lesion_sites": ["femur-left", "pelvis"], "fracture_risk": "high", "weight_bearing": "partial",
     "mobility_aid": "walker", "bone_agent": "zoledronic-acid", "bone_agent_started": True,
-    "bone_agent_start": "2026-08-01", "kidney_problems": False, "falls_past_year": 1,
+    "bone_agent_start": "2026-08-01", "bone_agent_interval": "4-weekly",
+    "kidney_problems": False, "falls_past_year": 1,
     "home": {"entrance_steps": True, "pets": True, "night_toilet_trips": True, "bathtub": True},
 }
 

@@ -26,8 +26,12 @@ EXPIRY_DAYS = {"1": "1 day", "7": "7 days", "30": "30 days"}
 NEW_LINK = "new_link"  # session key: the link just made on the Share page
 HANDOUT_LINK = "handout_link"  # session key: the join link just made for the handout
 # The handout's sections, in print order; each prints on a page of its own.
-SECTIONS = (("exercises", "Your exercises"), ("avoid", "Movements to avoid in daily life"),
-            ("red_flags", "Urgent symptoms: what to do"))
+# The red flags first, as in every output of a plan (issue 12): those to act on at once, then
+# those to tell the team about soon, each part on a page of its own.
+SECTIONS = (("red_flags", "Urgent symptoms: what to do"),
+            ("report_soon", "Symptoms to tell your team about soon"),
+            ("exercises", "Your exercises"), ("avoid", "Movements to avoid in daily life"))
+NOW = "What to do now:"  # how a red flag to act on at once begins (red-flags.yaml)
 
 
 def _link_form(household_id: int, kind: str, form) -> tuple[dict | None, dict]:
@@ -98,7 +102,9 @@ def plan_sections(plan: dict) -> dict:
              if i["domain"] == "red-flags"]
     flags.sort(key=lambda i: not i.get("emphasis"))
     return {"exercises": [i for i in plan["items"] if i["domain"] == "exercise"],
-            "avoid": plan.get("avoid_in_daily_life") or [], "red_flags": flags}
+            "avoid": plan.get("avoid_in_daily_life") or [], "red_flags": flags,
+            "urgent": [i for i in flags if i["detail"].startswith(NOW)],
+            "report_soon": [i for i in flags if not i["detail"].startswith(NOW)]}
 
 
 @bp.get("/view/<token>")

@@ -54,7 +54,8 @@ def _page(household_id: int) -> str:
     return render("today/show.html", block="progress", view=view, groups=_groups(view.daily),
                   week_groups=_groups(view.weekly),
                   warnings=_warnings(household_id), day_words=clock.day_words(view.day),
-                  changes=unseen_changes(household_id), roles=ROLE_WORDS)[0]
+                  changes=unseen_changes(household_id), roles=ROLE_WORDS,
+                  about=catalog().about)[0]
 
 
 @bp.get("/h/<int:household_id>/today")
