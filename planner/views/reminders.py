@@ -24,10 +24,9 @@ from planner.db import get_db
 from planner.htmx import render
 from planner.reminders import outbox, push, settings
 from planner.security import csrf_exempt, link_page
-from planner.views.common import add_filters, app_clock, household_view, now
+from planner.views.common import app_clock, household_view, now
 
 bp = Blueprint("reminders", __name__)
-add_filters(bp)
 STATE_WORDS = {"queued": "waiting to be sent", "sending": "being sent", "sent": "sent",
                "failed": "could not be sent", "cancelled": "not needed any more"}
 KIND_WORDS = {"digest": "Daily plan", "key-date": "Key date", "overdue": "Key date passed",
