@@ -58,7 +58,8 @@ def test_the_digest_comes_at_the_chosen_minute_once_without_health_details(app, 
         scheduler.run(app, moment(TUESDAY, minute))
     [message] = mailing.messages
     due = tasks.digest(plans.tasks(db, w["id"]), TUESDAY, {})
-    assert message["Subject"] == f"Your plan for Tuesday: {len(due)} things"
+    today = [item for item in due if not item["week"]]
+    assert message["Subject"] == f"Your plan for Tuesday: {len(today)} things"
     text = message.get_body(("plain",)).get_content()
     assert text.splitlines()[0] == "Here is what your plan holds for Tuesday 24 November."
     assert all(f"- {item['title']}" in text for item in due)
@@ -320,3 +321,30 @@ def test_the_demo_accounts_get_a_daily_plan_at_eight(app, db, catalog, mailing):
     assert demo.seed(db, catalog, clock.pinned(f.DAY)) == "created"
     scheduler.run(app, moment(TUESDAY, "08:00"))
     assert sorted(m["To"] for m in mailing.messages) == sorted(a[0] for a in demo.ACCOUNTS)
+
+
+def test_a_dental_exam_before_the_first_dose_is_mentioned_for_three_days_after_its_date():
+    exam = {"id": "dental-exam-before-first-dose", "domain": "dental",
+            "schedule": {"kind": "once", "due": "2026-11-20"}}
+    other = {"id": "bath-seat", "domain": "home-safety",
+             "schedule": {"kind": "once", "due": "2026-11-20"}}
+    overdue = [d for d in range(19, 26)
+               if tasks.key_overdue([exam, other], dt.date(2026, 11, d), {})]
+    assert overdue == [21, 22, 23]
+    done = recurrence.index_ticks([{"item_id": exam["id"], "occurrence": "once", "slot": 0,
+                                    "state": "done", "updated_at": "2026-11-21T09:00:00"}],
+                                  UTC)
+    assert tasks.key_overdue([exam], dt.date(2026, 11, 22), done) == []
+
+
+@pytest.mark.parametrize(("start", "end", "now", "until"), [
+    ("22:00", "07:00", "23:30", "2026-11-24T07:00"),  # across midnight, evening side
+    ("22:00", "07:00", "06:59", "2026-11-23T07:00"),  # across midnight, morning side
+    ("22:00", "07:00", "07:00", None),
+    ("13:00", "15:00", "14:00", "2026-11-23T15:00"),  # an afternoon rest
+    ("13:00", "15:00", "12:59", None),
+])
+def test_quiet_hours(start, end, now, until):
+    local = dt.datetime.combine(f.DAY, dt.time.fromisoformat(now), tzinfo=UTC)
+    got = scheduler.quiet_until({"quiet_start": start, "quiet_end": end}, local)
+    assert (got.strftime("%Y-%m-%dT%H:%M") if got else None) == until

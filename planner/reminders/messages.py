@@ -33,7 +33,9 @@ def compose(kind: str, day: dt.date, items: list[dict], household: str,
             who: str | None = None) -> Message:
     weekday = WEEKDAYS[day.weekday()]
     if kind == "digest":
-        return Message(f"Your plan for {weekday}: {_things(len(items))}",
+        today = sum(1 for i in items if not i.get("week"))  # the week's are for any day
+        return Message(f"Your plan for {weekday}: "
+                       + (_things(today) if today else "things for this week"),
                        "Open the planner to see and tick them.", items, kind,
                        f"Here is what your plan holds for {day_words(day)}.")
     if kind == "key-date":

@@ -30,11 +30,13 @@ def occurrences(day: dt.date) -> list[str]:
 
 
 def digest(items: list[dict], day: dt.date, ticks) -> list[dict]:
-    """The day's tasks still to do (not done, not set to "not today"), in plan order, and the
-    home checks due: what the daily plan mail lists."""
+    """What the daily plan mail lists, as Today does: the day's tasks still to do (not done,
+    not set to "not today"), then the N-times-a-week ones not yet done enough (`week`), each
+    as {"title", "week"} in plan order."""
     view = recurrence.day_view(items, day, ticks)
-    listed = [e.item for e in view.due if not e.done and not e.skipped]
-    return listed
+    return [{"title": e.item["title"], "week": week}
+            for week, entries in ((False, view.daily), (True, view.weekly))
+            for e in entries if not e.done and not e.skipped]
 
 
 def _last_dose_day(schedule: dict, day: dt.date) -> dt.date | None:
