@@ -83,8 +83,4 @@ def create_app(test_config: dict | None = None, catalog: Catalog | None = None) 
     errors.init_app(app)
     filters.init_app(app)
     views.register(app)
-    if not app.testing:
-        from planner.reminders import push
-
-        push.vapid(app)  # the push key pair is made at first start, beside the secret key
     return app

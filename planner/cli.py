@@ -231,7 +231,7 @@ def remind(path: str | None, moment: str | None) -> None:
 
     Running it again for the same moment sends nothing more.
     """
-    from planner.reminders import scheduler
+    from planner.reminders import push, scheduler
 
     if moment is None:
         at = clock.system_now()
@@ -242,7 +242,10 @@ def remind(path: str | None, moment: str | None) -> None:
             _fail([f"--at: '{moment}' is not a date and time like 2026-11-24T08:00+00:00"])
         if at.tzinfo is None:
             _fail([f"--at: '{moment}' names no time zone; add Z or +HH:MM"])
-    counts = scheduler.run(_app(path), at.astimezone(clock.UTC))
+    app = _app(path)
+    if push.enabled(app):
+        push.vapid(app)  # made at first start (cron may start before the server ever has)
+    counts = scheduler.run(app, at.astimezone(clock.UTC))
     click.echo(", ".join(f"{n} {what}" for what, n in counts.items()))
 
 
@@ -264,6 +267,8 @@ def serve(demo: bool, host: str, port: int, path: str | None) -> None:
 
     app = _app(path)
     target = app.config["DATABASE"]
+    if push.enabled(app):
+        push.vapid(app)  # the push key pair is made at first start, beside the secret key
     if demo:
         with app.app_context():
             outcome = demo_data.seed(get_db(), app.extensions["planner_catalog"],
