@@ -127,13 +127,6 @@ def plan(app: Flask, db, at: dt.datetime) -> int:
     return new
 
 
-def _recipient(db, row: dict) -> dict | None:
-    for person in settings.active(db):
-        if (person["household_id"], person["user_id"]) == (row["household_id"], row["user_id"]):
-            return person
-    return None
-
-
 def _still_wanted(person: dict | None, row: dict, house: _Household) -> tuple[list, str | None]:
     """The items the reminder is about now, or why it is no longer wanted."""
     if person is None or not person[row["channel"]]:
@@ -195,48 +188,58 @@ def _send_push(app, db, person: dict, message: messages.Message) -> None:
         raise push.PushError(str(problems[0]), gone=all(p.gone for p in problems))
 
 
+def _deliver_one(app: Flask, db, row: dict, person: dict | None, cache: dict,
+                 at: dt.datetime) -> str:
+    """Send one claimed row (or cancel it, or put it back until quiet hours end); return
+    what became of it."""
+    if person is None:
+        outbox.cancel(db, row["id"], "turned off", at=at)
+        return "cancelled"
+    local = at.astimezone(person_zone(person))
+    house = _snapshot(db, cache, person, local.date())
+    items, why_not = _still_wanted(person, row, house)
+    if why_not:
+        outbox.cancel(db, row["id"], why_not, at=at)
+        return "cancelled"
+    quiet = quiet_until(person, local)
+    if quiet:
+        outbox.release(db, row["id"], quiet)
+        return "waiting"
+    who = None
+    if row["kind"] == "needs-help":
+        who = house.ticks[(row["ref"], recurrence.ONCE, 0)].get("by_name")
+    message = messages.compose(row["kind"], house.day, items, person["household_name"], who)
+    try:
+        if row["channel"] == "email":
+            _send_email(app, db, person, message, at)
+        else:
+            _send_push(app, db, person, message)
+    except push.PushError as exc:
+        if exc.gone:  # no device left to take it: nothing to retry
+            outbox.cancel(db, row["id"], str(exc), at=at)
+            return "cancelled"
+        return outbox.failed(db, row, str(exc), at=at)
+    except mail.MailError as exc:
+        return outbox.failed(db, row, str(exc), at=at)
+    outbox.sent(db, row["id"], at=at)
+    return "sent"
+
+
 def deliver(app: Flask, db, at: dt.datetime) -> dict[str, int]:
     """Send every queued reminder whose time has come; return counts by outcome."""
     counts = {"sent": 0, "queued": 0, "failed": 0, "cancelled": 0, "waiting": 0}
+    people = {(p["household_id"], p["user_id"]): p for p in settings.active(db)}
     cache: dict = {}
     for row in outbox.due(db, at=at):
         if not outbox.claim(db, row["id"], at=at):
             continue  # another sender has it
-        person = _recipient(db, row)
-        if person is None:
-            outbox.cancel(db, row["id"], "turned off", at=at)
-            counts["cancelled"] += 1
-            continue
-        local = at.astimezone(person_zone(person))
-        house = _snapshot(db, cache, person, local.date())
-        items, why_not = _still_wanted(person, row, house)
-        if why_not:
-            outbox.cancel(db, row["id"], why_not, at=at)
-            counts["cancelled"] += 1
-            continue
-        quiet = quiet_until(person, local)
-        if quiet:
-            outbox.release(db, row["id"], quiet)
-            counts["waiting"] += 1
-            continue
-        who = None
-        if row["kind"] == "needs-help":
-            who = house.ticks[(row["ref"], recurrence.ONCE, 0)].get("by_name")
-        message = messages.compose(row["kind"], house.day, items, person["household_name"], who)
+        person = people.get((row["household_id"], row["user_id"]))
         try:
-            if row["channel"] == "email":
-                _send_email(app, db, person, message, at)
-            else:
-                _send_push(app, db, person, message)
-        except (mail.MailError, push.PushError) as exc:
-            if isinstance(exc, push.PushError) and exc.gone:
-                outbox.cancel(db, row["id"], str(exc), at=at)
-                counts["cancelled"] += 1
-            else:
-                counts[outbox.failed(db, row, str(exc), at=at)] += 1
-            continue
-        outbox.sent(db, row["id"], at=at)
-        counts["sent"] += 1
+            counts[_deliver_one(app, db, row, person, cache, at)] += 1
+        except Exception as exc:  # a bug must cost one reminder, not the whole run
+            log.exception("reminder %s could not be sent", row["id"])
+            counts[outbox.failed(db, row, f"unexpected error ({exc.__class__.__name__})",
+                                 at=at)] += 1
     return counts
 
 
