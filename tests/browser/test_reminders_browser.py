@@ -31,3 +31,17 @@ def test_the_service_worker_registers_and_the_choices_save(live_app, page_factor
     expect(page.get_by_text("Your reminders are saved.")).to_be_visible()
     expect(page.get_by_label("Help alerts")).to_be_checked()
     assert problems == []
+
+
+def test_the_reminders_page_has_no_serious_accessibility_problems(live_app, page_factory,
+                                                                  catalog, tmp_path):
+    from tests.browser.conftest import axe_violations
+
+    app, base = live_app
+    app.config["VAPID_KEY_FILE"] = str(tmp_path / "vapid_private.pem")
+    h = live_home(app, catalog)
+    for width in (390, 1280):
+        page = page_factory(width, 900, bypass_csp=True)
+        sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/reminders")
+        expect(page.get_by_role("heading", name="Your reminders")).to_be_visible()
+        assert axe_violations(page) == [], width
