@@ -184,6 +184,10 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("exercise_templates.check", "GET"): Route(member("physio"), values=_template),
     # Without the confirmation the preview comes back (422): the role got through.
     ("exercise_templates.apply", "POST"): Route(member("physio"), ok=422, values=_template),
+    # Downloads of the household's data: every member (each sees all of it in the app).
+    ("exports.index", "GET"): Route(member(), values=_household),
+    ("exports.download", "GET"): Route(member(), values=lambda w, db: {"household_id": w["id"],
+                                                                       "fmt": "fhir"}),
     ("share.handout_link", "POST"): Route(member(), ok=303, values=_household,
                                           form=lambda w, db: {"role": "caregiver",
                                                               "expires": "7"}),

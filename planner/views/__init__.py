@@ -7,6 +7,7 @@ from flask import Flask
 from planner.views import (
     auth,
     exercise_templates,
+    exports,
     health,
     history,
     households,
@@ -23,5 +24,5 @@ from planner.views import (
 def register(app: Flask) -> None:
     """Register every blueprint of the app."""
     for module in (auth, households, profile, today, walkthrough, history, redflags, physio,
-                   exercise_templates, versions, share, health):
+                   exercise_templates, versions, share, health, exports):
         app.register_blueprint(module.bp)
