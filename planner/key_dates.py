@@ -12,7 +12,7 @@ from planner import recurrence
 
 # The part of the plan whose dated items are appointments (bone medicine days, the dental
 # check before the first dose, the kidney test): the calendar's key dates. Home jobs have due
-# dates too, but they are deadlines, not days to keep free.
+# dates too, and the drinks have dose days, but those are reminders, not days to keep free.
 APPOINTMENT_DOMAINS = ("dental",)
 
 
@@ -39,8 +39,7 @@ def dated(items: Iterable[dict[str, Any]], start: dt.date,
 
 def is_appointment(item: dict[str, Any]) -> bool:
     """Whether a dated item is a key date (a day to keep free), not a home job's deadline."""
-    kind = (item.get("schedule") or {}).get("kind")
-    return kind == "every-n-weeks" or item.get("domain") in APPOINTMENT_DOMAINS
+    return item.get("domain") in APPOINTMENT_DOMAINS
 
 
 def key_dates(items: Iterable[dict[str, Any]], start: dt.date,

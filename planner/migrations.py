@@ -127,3 +127,20 @@ def m006_household_timezone(db: Database) -> None:
     """The time zone each household lives in (IANA name), so that its days are its own, not the
     server's. Households made before this live in UTC until someone sets their zone."""
     db["households"].add_column("timezone", str, not_null_default="UTC")
+
+
+@migrations()
+def m012_calendar_feeds(db: Database) -> None:
+    """Calendar subscriptions, one person's each: only a hash of the secret in the address is
+    stored; each says whether it shows full titles and a daily summary, when it was last read,
+    until when it works and whether it was cancelled."""
+    db["calendar_feeds"].create({"id": int, "household_id": int, "user_id": int,
+                                 "token_hash": str, "full_titles": int, "daily_summary": int,
+                                 "created_at": str, "expires_at": str, "last_read_at": str,
+                                 "revoked_at": str}, pk="id",
+                                not_null={"household_id", "user_id", "token_hash",
+                                          "created_at", "expires_at"},
+                                foreign_keys=[("household_id", "households", "id"),
+                                              ("user_id", "users", "id")], strict=True)
+    db["calendar_feeds"].create_index(["token_hash"], unique=True)
+    db["calendar_feeds"].create_index(["household_id", "user_id"])

@@ -23,7 +23,7 @@ import pytest
 from flask import url_for
 
 from planner.engine import exercise_library
-from planner.store import accounts, links, plans
+from planner.store import accounts, calendar_feeds, links, plans
 from planner.store import tailoring as tailoring_store
 from tests import factories as f
 from tests.conftest import CSRF, login
@@ -102,6 +102,17 @@ def _template(w, db):
     template_id = tailoring_store.save_template(db, w["physio"], f"Plan {f._n.__next__()}",
                                                 {"entries": []}, at=f.NOW)
     return {"household_id": w["id"], "template_id": template_id}
+
+
+def _feed_token(w, db, user="patient"):
+    return calendar_feeds.create_feed(db, w["id"], w[user], False, True, at=f.NOW)
+
+
+def _feed(w, db):
+    """A feed of the household: revoking someone else's is refused (a flash), not an error."""
+    _feed_token(w, db)
+    latest = db.execute("select max(id) from calendar_feeds").fetchone()[0]
+    return {"household_id": w["id"], "feed_id": latest}
 
 
 def _email(w, db):
@@ -188,6 +199,12 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("exports.index", "GET"): Route(member(), values=_household),
     ("exports.download", "GET"): Route(member(), values=lambda w, db: {"household_id": w["id"],
                                                                        "fmt": "fhir"}),
+    # Calendar feeds: each member manages their own; the feed's address is its permission.
+    ("calendar.show", "GET"): Route(member(), values=_household),
+    ("calendar.create", "POST"): Route(member(), ok=303, values=_household,
+                                       form=lambda w, db: {"daily_summary": "1"}),
+    ("calendar.revoke", "POST"): Route(member(), ok=303, values=_feed),
+    ("calendar.feed", "GET"): Route(PUBLIC, values=lambda w, db: {"token": _feed_token(w, db)}),
     ("share.handout_link", "POST"): Route(member(), ok=303, values=_household,
                                           form=lambda w, db: {"role": "caregiver",
                                                               "expires": "7"}),

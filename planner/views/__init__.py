@@ -6,6 +6,7 @@ from flask import Flask
 
 from planner.views import (
     auth,
+    calendar,
     exercise_templates,
     exports,
     health,
@@ -24,5 +25,6 @@ from planner.views import (
 def register(app: Flask) -> None:
     """Register every blueprint of the app."""
     for module in (auth, households, profile, today, walkthrough, history, redflags, physio,
-                   exercise_templates, versions, share, health, exports):
+                   exercise_templates, versions, share, health, exports,
+                   calendar):
         app.register_blueprint(module.bp)
