@@ -23,7 +23,7 @@ import pytest
 from flask import url_for
 
 from planner.engine import exercise_library
-from planner.store import accounts, calendar_feeds, links, plans
+from planner.store import accounts, calendar_feeds, links, plans, visits
 from planner.store import tailoring as tailoring_store
 from tests import factories as f
 from tests.conftest import CSRF, login
@@ -113,6 +113,12 @@ def _feed(w, db):
     _feed_token(w, db)
     latest = db.execute("select max(id) from calendar_feeds").fetchone()[0]
     return {"household_id": w["id"], "feed_id": latest}
+
+
+def _question(w, db):
+    question_id = visits.add_question(db, w["id"], "When is the next scan?", w["patient"],
+                                      at=f.NOW)
+    return {"household_id": w["id"], "question_id": question_id}
 
 
 def _email(w, db):
@@ -205,6 +211,14 @@ ROUTES: dict[tuple[str, str], Route] = {
                                        form=lambda w, db: {"daily_summary": "1"}),
     ("calendar.revoke", "POST"): Route(member(), ok=303, values=_feed),
     ("calendar.feed", "GET"): Route(PUBLIC, values=lambda w, db: {"token": _feed_token(w, db)}),
+    # The visit summary and the household's questions for it: every member.
+    ("visit.show", "GET"): Route(member(), values=_household),
+    ("visit.add_question", "POST"): Route(member(), ok=303, values=_household,
+                                          form=lambda w, db: {"text": "Can I swim yet?"}),
+    ("visit.remove_question", "POST"): Route(member(), ok=303, values=_question),
+    ("visit.set_dates", "POST"): Route(member(), ok=303, values=_household,
+                                       form=lambda w, db: {"last_visit": "2026-11-02",
+                                                           "next_visit": "2026-12-14"}),
     ("share.handout_link", "POST"): Route(member(), ok=303, values=_household,
                                           form=lambda w, db: {"role": "caregiver",
                                                               "expires": "7"}),

@@ -18,6 +18,7 @@ from planner.views import (
     share,
     today,
     versions,
+    visit,
     walkthrough,
 )
 
@@ -26,5 +27,5 @@ def register(app: Flask) -> None:
     """Register every blueprint of the app."""
     for module in (auth, households, profile, today, walkthrough, history, redflags, physio,
                    exercise_templates, versions, share, health, exports,
-                   calendar):
+                   calendar, visit):
         app.register_blueprint(module.bp)
