@@ -9,7 +9,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app
 
 from planner import backup
-from planner.exports import FORMATS, MEDIA_TYPES, SUFFIXES, render as as_text
+from planner.exports import FORMATS, MEDIA_TYPES, SUFFIXES
+from planner.exports import render as as_text
 from planner.htmx import render
 from planner.views.common import app_clock, household_view, today
 
