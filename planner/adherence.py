@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from planner import recurrence
-from planner.printout import DOMAIN_LABELS
+from planner.domains import LABELS as DOMAIN_LABELS
 
 SPANS = (4, 12)  # weeks one may look back over
 SET_ASIDE = ("not-today", "not-applicable")

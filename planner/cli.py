@@ -11,9 +11,8 @@ from pathlib import Path
 
 import click
 
-from planner import clock
+from planner import clock, planning
 from planner.catalog import CatalogError, default_folder, load_catalog
-from planner.engine import build_plan
 from planner.printout import render_text
 from planner.profile import ProfileError, parse
 
@@ -78,7 +77,7 @@ def plan(source: str, today: str | None, fmt: str, checklists: str | None) -> No
         profile = parse(raw)
     except ProfileError as exc:
         _fail([str(p) for p in exc.problems])
-    result = build_plan(profile, _catalog(checklists), day)
+    result = planning.plan_for(profile, _catalog(checklists), day)
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:
@@ -115,7 +114,9 @@ def _database(path: str | None) -> str:
         return str(Path(path).resolve())
     from flask import Flask
 
-    probe = Flask("planner", instance_relative_config=True)
+    from planner.app import instance_folder
+
+    probe = Flask("planner", instance_path=str(instance_folder()), instance_relative_config=True)
     probe.config["DATABASE"] = str(Path(probe.instance_path) / "planner.db")
     probe.config.from_pyfile("config.py", silent=True)
     probe.config.from_prefixed_env("PLANNER")

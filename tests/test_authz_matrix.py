@@ -34,7 +34,7 @@ ROLES = ("patient", "caregiver", "physio")
 SUBJECTS = ("anonymous", *ROLES, "outsider")
 PUBLIC, SIGNED_IN = "public", "signed-in"
 DAY = f.DAY.isoformat()
-PASSWORD = "pw-123456789"  # tests.factories.user's
+PASSWORD = f.PASSWORD
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,7 @@ def test_full_titles_when_opted_in(app, h):
     cal, _ = _read(client, path)
     by_day = {e.decoded("DTSTART"): str(e["SUMMARY"]) for e in _events(cal)}
     assert by_day[dt.date(2026, 12, 19)] == ("Infusion day: zoledronic acid (Zometa); "
-                                             "Kidney blood test (creatinine) before each infusion")
+                                             "Have a kidney blood test before each drip")
     assert by_day[f.DAY] == "Book a dental check-up now"
     assert not [s for s in by_day.values() if "things today" in s]  # no daily summary asked
 

@@ -75,11 +75,11 @@ def _parse_fhir(text: str) -> Bundle:
     return parsed
 
 
-def test_csv_has_one_row_per_tick_event(app, h):
+def test_csv_has_one_row_per_tick_event(app, db, h):
     rows = list(csv.DictReader(io.StringIO(ticks_csv.to_csv(_data(app, h)))))
-    assert [r["task"] for r in rows] == ["Breathe slowly into your belly",
-                                         "Clean your teeth with fluoride toothpaste and use a "
-                                         "fluoride mouthwash", "Book a dental check-up now"]
+    assert [r["task"] for r in rows] == [
+        plans.get_task(db, h["id"], item)["title"] for item in (
+            "belly-breathing", "clean-teeth-fluoride", "dental-checkup-now-on-treatment")]
     breathing, teeth, check = rows
     assert breathing == {"day": "2026-11-23", "task": breathing["task"], "state": "done",
                          "who": "Anna", "for_whom": "", "when": "2026-11-23T12:00:00+00:00"}

@@ -57,7 +57,7 @@ def test_summary_shows_each_part(app, h):
     assert "taken off Keep pets&#39; bowls, beds and toys out of the walking path" in page
     assert "the first plan (" in page
     assert "<strong>Saturday 19 December</strong>: Infusion day: zoledronic acid (Zometa); " \
-           "Kidney blood test (creatinine) before each infusion" in page
+           "Have a kidney blood test before each drip" in page
     assert "No questions yet." in page
 
 

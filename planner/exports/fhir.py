@@ -22,7 +22,8 @@ import uuid
 from fhir.resources.R4B.bundle import Bundle
 
 from planner import clock, key_dates
-from planner.printout import DOMAIN_LABELS, describe_dose, describe_schedule
+from planner.domains import LABELS as DOMAIN_LABELS
+from planner.printout import describe_dose, describe_schedule
 
 UCUM = "http://unitsofmeasure.org"
 AHEAD = dt.timedelta(weeks=12)  # dose days listed as Tasks after the export's day

@@ -11,10 +11,9 @@ from planner.db import get_db
 from planner.htmx import render
 from planner.security import link_page
 from planner.store import calendar_feeds, plans, ticks
-from planner.views.common import add_filters, app_clock, household_view, now
+from planner.views.common import app_clock, household_view, now
 
 bp = Blueprint("calendar", __name__)
-add_filters(bp)
 NEW_FEED = "new_feed"  # session key: the address just made, shown once
 
 

@@ -9,27 +9,12 @@ from flask import Blueprint, request
 from planner import adherence, clock, recurrence
 from planner.db import get_db
 from planner.htmx import render
-from planner.printout import DOMAIN_LABELS
+from planner.domains import LABELS as DOMAIN_LABELS
 
 from planner.store import accounts, plans, ticks
-from planner.views.common import household_view, add_filters, here, local, today
+from planner.views.common import household_view, here, local, today
 
 bp = Blueprint("history", __name__)
-add_filters(bp)
-
-
-@bp.app_template_filter("chart_row_percent")
-def chart_row_percent(total: dict) -> dict:
-    """A part of the plan as a bar of the progress chart (0 to 100)."""
-    percent = total["percent"]
-    return {"label": total["label"], "value": percent or 0,
-            "text": "–" if percent is None else f"{percent}%"}
-
-
-@bp.app_template_filter("chart_row_count")
-def chart_row_count(person: dict) -> dict:
-    """A person as a bar of the progress chart (things marked done)."""
-    return {"label": person["name"], "value": person["done"], "text": str(person["done"])}
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)  # weeks one may ask for
 STATE_WORDS = {"done": "Done", "not-today": "Not today", "not-applicable": "Not needed here",
                "needs-help": "Needs help"}
@@ -90,9 +75,15 @@ def progress(household_id: int, weeks: int) -> dict:
     start = local(versions[-1]["created_at"]).date() if versions else None
     days = adherence.window(today(), weeks, start) if versions else []
     rows = ticks.states(db, household_id, [d.isoformat() for d in days]) if days else []
-    return {"weeks": weeks, "days": days,
-            "domains": adherence.by_domain(plans.tasks(db, household_id), rows, days),
-            "people": adherence.by_person(accounts.members(db, household_id), rows, days)}
+    domains = adherence.by_domain(plans.tasks(db, household_id), rows, days)
+    people = adherence.by_person(accounts.members(db, household_id), rows, days)
+    return {"weeks": weeks, "days": days, "domains": domains, "people": people,
+            # The charts' bars: a share of 100 for the parts of the plan, a count for people.
+            "domain_bars": [{"label": d["label"], "value": d["percent"] or 0,
+                             "text": "–" if d["percent"] is None else f"{d['percent']}%"}
+                            for d in domains],
+            "people_bars": [{"label": p["name"], "value": p["done"], "text": str(p["done"])}
+                            for p in people]}
 
 
 def _span(raw: str | None) -> int:

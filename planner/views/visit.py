@@ -14,11 +14,10 @@ from planner.db import get_db
 from planner.htmx import render
 from planner.plan_diff import plan_diff
 from planner.store import plans, ticks, visits
-from planner.views.common import add_filters, household_view, local, now, today
+from planner.views.common import household_view, local, now, today
 from planner.views.history import progress
 
 bp = Blueprint("visit", __name__)
-add_filters(bp)
 WEEKS = 4  # how far back the summary looks
 AHEAD = dt.timedelta(weeks=8)  # key dates shown
 SHOWN = {"put_off": 6, "versions": 3, "titles": 3, "key_dates": 4}  # so it fits one page
