@@ -51,6 +51,8 @@ def test_summary_shows_each_part(app, h):
     assert '<th scope="row">Exercise</th>' in page
     assert "Breathe slowly into your belly: not today 2 times" in page
     assert "Use a bath seat or bench: needed help" in page
+    # What waits for help comes first: that is what the team can act on.
+    assert page.index("Use a bath seat or bench") < page.index("Breathe slowly into your belly")
     # No last visit given: changes of the last 4 weeks, both versions.
     assert "Plan changes in the last 4 weeks" in page
     assert "<strong>Wednesday 25 November</strong>, by Priya:" in page

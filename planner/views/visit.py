@@ -25,7 +25,8 @@ SHOWN = {"put_off": 6, "versions": 3, "titles": 3, "key_dates": 4}  # so it fits
 
 def _put_off(household_id: int, days: list[dt.date], titles: dict[str, str]) -> list[dict]:
     """Tasks set to "not today" on these days, or marked "needs help" (a one-off task still
-    waiting for help, whenever it was marked): {title, not_today, needs_help}, most first."""
+    waiting for help, whenever it was marked): {title, not_today, needs_help}, those needing
+    help first, then the most put off."""
     on = [d.isoformat() for d in days]
     found: dict[str, dict] = {}
     for row in ticks.states(get_db(), household_id, on + ["once"]):
@@ -36,8 +37,8 @@ def _put_off(household_id: int, days: list[dt.date], titles: dict[str, str]) -> 
             "title": titles.get(row["item_id"], row["item_id"]), "not_today": 0,
             "needs_help": 0})
         entry[key] += 1
-    return sorted(found.values(), key=lambda e: (-e["needs_help"] - e["not_today"],
-                                                 e["title"]))
+    # Waiting for help first: that is what the team can do something about.
+    return sorted(found.values(), key=lambda e: (-e["needs_help"], -e["not_today"], e["title"]))
 
 
 def _titles(items: list[dict]) -> list[str]:
