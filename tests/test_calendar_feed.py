@@ -167,3 +167,10 @@ def test_time_zone_is_the_households(app, db, h):
     cal, _ = _read(client, path)
     assert str(cal["X-WR-TIMEZONE"]) == "America/New_York"
     assert [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")] == ["America/New_York"]
+
+
+def test_a_household_without_a_plan_gets_a_valid_empty_feed(app, db, catalog):
+    h = f.home(app, db, catalog, plan=False)
+    client, path = _subscribe(app, h, daily_summary=True)
+    cal, _ = _read(client, path)
+    assert _events(cal) == [] and cal.walk("VTIMEZONE")  # a calendar needs one component
