@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, g, session
 from flask_htmx import make_response
 from markupsafe import escape
 
-from planner import clock, recurrence
+from planner import clock, permissions, recurrence
 from planner.db import get_db
 from planner.engine import build_plan
 from planner.plan_diff import keep_earlier_deadlines
@@ -25,23 +25,37 @@ PHYSIO = ("physio",)  # who tailors the exercise plan and owns the clinical fact
 CURRENT = "household_id"  # session key: the household last opened (red flags emphasis)
 
 
-def enter(household_id: int, roles: tuple[str, ...] | None = None) -> dict:
-    """Check the signed-in user belongs to the household (404/403) and remember it as current."""
+def enter(household_id: int, roles: tuple[str, ...] | None = None,
+          action: str | None = None) -> dict:
+    """Check the signed-in user belongs to the household (404/403), may do `action` there
+    (403; planner/permissions.py), and remember it as current. Sets g.standing."""
     member = membership(household_id, roles)
+    g.standing, g.roles_present = accounts.standing_of(get_db(), household_id, g.user["id"])
+    if action is not None and not can(action):
+        abort(403, "Your role in this household cannot do this.")
     if session.get(CURRENT) != household_id:
         session[CURRENT] = household_id
     return member
 
 
-def household_view(roles: tuple[str, ...] | None = None) -> Callable:
+def can(action: str) -> bool:
+    """Whether the signed-in member may do `action` in the household being shown (the one
+    table of planner/permissions.py). Templates call it too."""
+    standing = g.get("standing")
+    return bool(standing) and permissions.allowed(action, standing)
+
+
+def household_view(roles: tuple[str, ...] | None = None, action: str | None = None
+                   ) -> Callable:
     """A page of one household (`household_id` in its URL): anonymous visitors go to sign in,
-    outsiders get 404, members in other roles 403 (`roles`: who may use it; None: every
-    member); g.household and g.member are set before the view runs."""
+    outsiders get 404, members in other roles, or who may not do `action`
+    (planner/permissions.py), 403 (`roles`: who may use it; None: every member);
+    g.household, g.member and g.standing are set before the view runs."""
 
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapped(*args, **kwargs):
-            enter(kwargs["household_id"], roles)
+            enter(kwargs["household_id"], roles, action)
             return view(*args, **kwargs)
 
         return login_required(wrapped)
@@ -87,6 +101,7 @@ def add_filters(bp: Blueprint) -> None:
     bp.add_app_template_filter(describe_schedule, "schedule_words")
     bp.add_app_template_filter(describe_dose, "dose_words")
     bp.add_app_template_filter(clock.parse_day, "as_date")
+    bp.add_app_template_global(can, "can")
 
 
 def catalog():
