@@ -23,7 +23,7 @@ import pytest
 from flask import url_for
 
 from planner.engine import exercise_library
-from planner.store import accounts, links, plans
+from planner.store import accounts, links, plans, proposals
 from planner.store import tailoring as tailoring_store
 from tests import factories as f
 from tests.conftest import CSRF, login
@@ -104,6 +104,14 @@ def _template(w, db):
     return {"household_id": w["id"], "template_id": template_id}
 
 
+def _proposal(w, db):
+    """A change waiting for the physiotherapist: the caregiver's lower fracture risk."""
+    change = {"field": "fracture_risk", "from": "high", "to": "low",
+              "words": "risk of a bone breaking from high to low"}
+    return {"household_id": w["id"],
+            "proposal_id": proposals.propose(db, w["id"], [change], w["caregiver"], at=f.NOW)}
+
+
 def _email(w, db):
     return accounts.get_user(db, w["patient"])["email"]
 
@@ -169,6 +177,8 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("physio.facts", "GET"): Route(member(), values=_household),
     ("physio.facts", "POST"): Route(member("physio"), values=_household,
                                     form=lambda w, db: FULL_FORM),
+    ("physio.confirm", "POST"): Route(member("physio"), ok=303, values=_proposal),
+    ("physio.decline", "POST"): Route(member("physio"), ok=303, values=_proposal),
     ("physio.dose", "POST"): Route(member("physio"), ok=303, values=_exercise_values,
                                    form=lambda w, db: {"sets": "2", "reps": "10"}),
     ("physio.move", "POST"): Route(member("physio"), ok=303, values=_exercise_values,

@@ -99,10 +99,15 @@ def link_for_token(db: Database, token: str, kind: str, *, at: dt.datetime) -> d
 
 
 def active_link(db: Database, token: str, kind: str, *, at: dt.datetime) -> dict:
-    """The link for a raw token if it still works; LinkInvalid(reason) if it does not."""
+    """The link for a raw token if it still works; LinkInvalid(reason) if it does not. An
+    invite into a role its maker may not grant today is "ended" (planner/permissions.py)."""
     link = link_for_token(db, token, kind, at=at)
     if link["status"] != "active":
         raise LinkInvalid(link["status"])
+    if kind == MEMBER:
+        have, present = standing_of(db, link["household_id"], link["created_by"])
+        if not permissions.may_grant(link["role"], have, present):
+            raise LinkInvalid("ended")
     return link
 
 
@@ -113,17 +118,14 @@ def redeem_invite(db: Database, token: str, user_id: int, *, at: dt.datetime) ->
     people opening the same link at once cannot both join. An expired, used or revoked link
     raises LinkInvalid(reason) and changes nothing. A user who is already a member keeps
     their role, and the link stays unused for the person it was meant for. An invite into a
-    role its maker may not grant today raises LinkInvalid("ended"): a link never carries
-    more power than its maker has.
+    role its maker may not grant today raises LinkInvalid("ended") (active_link): a link
+    never carries more power than its maker has.
     """
     with transaction(db):
         invite = active_link(db, token, MEMBER, at=at)
         existing = get_membership(db, invite["household_id"], user_id)
         if existing is not None:
             return existing
-        have, present = standing_of(db, invite["household_id"], invite["created_by"])
-        if not permissions.may_grant(invite["role"], have, present):
-            raise LinkInvalid("ended")
         db.execute("update invites set used_at = ?, used_by = ? where id = ?",
                    [iso(at), user_id, invite["id"]])
         add_member(db, invite["household_id"], user_id, invite["role"], at=at)

@@ -123,12 +123,18 @@ def next_plan(household_id: int, profile: dict, tailoring: dict | None = None
     return keep_earlier_deadlines(current["plan"] if current else None, plan), current, tailoring
 
 
-def clinical_locked(household_id: int) -> bool:
-    """Whether the clinical facts are the physiotherapist's alone for this user: the household
-    has a physiotherapist, and the user is not one."""
-    if g.member["role"] in PHYSIO:
+def needs_physio(household_id: int) -> bool:
+    """Whether this member's changes that make the plan less careful wait for the
+    physiotherapist (planner/caution.py): the household has one, and the member is not one."""
+    if permissions.allowed("decide_clinical", g.standing):
         return False
     return any(m["role"] in PHYSIO for m in accounts.members(get_db(), household_id))
+
+
+def physio_names(household_id: int) -> str:
+    """The household's physiotherapists by name ("Priya", "Priya or Sam")."""
+    names = [m["name"] for m in accounts.members(get_db(), household_id) if m["role"] in PHYSIO]
+    return " or ".join(names) or "the physiotherapist"
 
 
 def day_view(household_id: int) -> recurrence.DayView | None:

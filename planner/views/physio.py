@@ -6,16 +6,18 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 
-from planner import profile_form, tailoring
+from planner import caution, profile_form, tailoring
 from planner.db import get_db
 from planner.engine import exercise_library, ruled_out
 from planner.htmx import render
 from planner.plan_diff import plan_diff
 from planner.profile import validate
 from planner.sqlite import transaction
-from planner.store import plans
+from planner.store import plans, proposals
 from planner.store import tailoring as drafts
-from planner.views.common import household_view, PHYSIO, add_filters, catalog, next_plan, now, today
+from planner.views.common import (
+    PHYSIO, add_filters, catalog, household_view, next_plan, now, physio_names, today,
+)
 from planner.views.profile import preview
 
 bp = Blueprint("physio", __name__)
@@ -200,6 +202,8 @@ def _facts_page(household_id: int, values: dict | None = None, errors: dict | No
     profile = plans.get_profile(get_db(), household_id)
     questions = [profile_form.QUESTIONS[name] for name in profile_form.CLINICAL]
     return render("physio/facts.html", status=422 if errors else 200, profile=profile,
+                  proposal=proposals.waiting(get_db(), household_id),
+                  physio=physio_names(household_id),
                   questions=questions, can_edit=g.member["role"] in PHYSIO,
                   values=values if values is not None else profile_form.form_values(profile),
                   errors=errors or {},
@@ -227,3 +231,42 @@ def facts(household_id: int):
         return _facts_page(household_id, request.form.to_dict(),
                            errors | {f"other-{n}": message for n, message in enumerate(other)})
     return preview(household_id, profile)
+
+
+def _decide(household_id: int, proposal_id: int, confirm: bool):
+    """Confirm (the changes applied to the profile as it is now, a new plan version) or
+    decline a waiting proposal, in one transaction with its log entry."""
+    db = get_db()
+    try:
+        with transaction(db):
+            proposal = proposals.decide(db, household_id, proposal_id, confirm, g.user["id"],
+                                        at=now())
+            if confirm:
+                stored = plans.get_profile(db, household_id) or {}
+                profile = caution.apply_changes(stored, proposal["changes"])
+                if validate(profile):  # never: each change was checked when proposed
+                    raise proposals.ProposalGone("This change no longer fits the profile.")
+                plan, _, tailoring_ = next_plan(household_id, profile)
+                plans.apply_plan(db, household_id, plan, profile, g.user["id"], tailoring_,
+                                 at=now())
+    except proposals.ProposalGone as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("physio.facts", household_id=household_id), 303)
+    said = "; ".join(c["words"] for c in proposal["changes"])
+    flash(f"Confirmed: {said}. The household sees what changed on Today." if confirm
+          else f"Declined: {said}. The plan stays as it was.")
+    return redirect(url_for("physio.facts", household_id=household_id), 303)
+
+
+@bp.post("/h/<int:household_id>/proposals/<int:proposal_id>/confirm")
+@household_view(action="decide_clinical")
+def confirm(household_id: int, proposal_id: int):
+    """Confirm a change that makes the plan less careful (the physiotherapist)."""
+    return _decide(household_id, proposal_id, True)
+
+
+@bp.post("/h/<int:household_id>/proposals/<int:proposal_id>/decline")
+@household_view(action="decide_clinical")
+def decline(household_id: int, proposal_id: int):
+    """Decline it: the plan stays as careful as it is."""
+    return _decide(household_id, proposal_id, False)
