@@ -24,6 +24,7 @@ bp = Blueprint("households", __name__)
 
 ROLE_NAMES = {"patient": "Patient", "caregiver": "Caregiver", "physio": "Physiotherapist"}
 MAX_NAME = 80
+LOG_LIMIT = 200  # entries on the activity page
 ZONE_ERROR = "Choose a time zone from the list, for example Europe/London."
 
 
@@ -154,8 +155,8 @@ def name_manager(household_id: int):
 def activity_log(household_id: int):
     """Everything that happened around the household's access and its clinical facts, newest
     first: for the patient and the caregiver they named."""
-    return render("households/activity.html",
-                  entries=activity.entries(get_db(), household_id))
+    return render("households/activity.html", limit=LOG_LIMIT,
+                  entries=activity.entries(get_db(), household_id, limit=LOG_LIMIT))
 
 
 @bp.route("/join/<token>", methods=("GET", "POST"))
