@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -382,3 +383,29 @@ def test_a_removed_members_links_die_with_their_membership(app, db, catalog):
     assert ben.get(f"/join/{invite}").status_code == 410
     ben.post(f"/join/{invite}", data=CSRF)
     assert accounts.get_membership(db, w["id"], w["caregiver"]) is None
+
+
+def test_the_caregiver_the_patient_names_invites_the_physio_until_unnamed(app, db, catalog):
+    """Standing is checked when a link is used, not only when it is made: an invite made
+    while Ben helped manage stops working once the patient takes that back."""
+    w = f.home(app, db, catalog)
+    ben, anna = _client(app, w, "caregiver"), _client(app, w, "patient")
+    assert anna.post(f"/h/{w['id']}/manager",
+                     data={**CSRF, "user_id": w["caregiver"]}).status_code == 303
+    response = ben.post(f"/h/{w['id']}/share/links",
+                        data={"kind": "member", "role": "physio", "expires": "7", **CSRF})
+    assert response.status_code == 303
+    token = re.search(r'id="new-link-url">[^<]+/join/([^<]+)</p>',
+                      ben.get(response.headers["Location"]).text).group(1)
+    assert ben.get(f"/h/{w['id']}/activity").status_code == 200
+    assert anna.post(f"/h/{w['id']}/manager", data={**CSRF, "user_id": ""}).status_code == 303
+    assert ben.get(f"/h/{w['id']}/activity").status_code == 403
+    newcomer = f.user(db, "Sam")
+    client = app.test_client()
+    login(client, newcomer["id"])
+    assert client.get(f"/join/{token}").status_code == 410
+    client.post(f"/join/{token}", data=CSRF)
+    assert accounts.get_membership(db, w["id"], newcomer["id"]) is None
+    changes = _client(app, w, "physio").get(f"/h/{w['id']}/members").text
+    assert "Anna named Ben to help manage the household." in changes
+    assert "Anna now manages the household alone." in changes

@@ -20,8 +20,7 @@ from planner.store import accounts, plans, ticks
 from planner.tailoring import apply_tailoring
 
 ROLES = ("patient", "caregiver", "physio")
-EDITORS = ("patient", "caregiver", "physio")  # who may answer the profile questions
-PHYSIO = ("physio",)  # who tailors the exercise plan and owns the clinical facts
+PHYSIO = ("physio",)  # the role that tailors and decides (who may do what: planner/permissions.py)
 CURRENT = "household_id"  # session key: the household last opened (red flags emphasis)
 
 

@@ -16,7 +16,7 @@ from planner.sqlite import transaction
 from planner.store import plans, proposals
 from planner.store import tailoring as drafts
 from planner.views.common import (
-    PHYSIO, add_filters, catalog, household_view, next_plan, now, physio_names, today,
+    add_filters, can, catalog, household_view, next_plan, now, physio_names, today,
 )
 from planner.views.profile import preview
 
@@ -32,7 +32,7 @@ def editing(household_id: int) -> tuple[dict | None, dict | None, bool]:
     current = plans.current_plan(db, household_id)
     if current is None:
         return None, None, False
-    draft = drafts.get_draft(db, household_id) if g.member["role"] in PHYSIO else None
+    draft = drafts.get_draft(db, household_id) if can("tailor") else None
     if draft is not None:
         return current, draft, True
     return current, tailoring.materialize(current["plan"], current["tailoring"]), False
@@ -64,7 +64,7 @@ def _page(household_id: int, status: int = 200, failed: str = "", errors: dict |
     return render("physio/exercises.html", status=status, rows=_rows(plan, shown),
                   library=library, is_draft=is_draft, current=current,
                   diff=plan_diff(current["plan"], plan) if is_draft else None,
-                  can_edit=g.member["role"] in PHYSIO, movements=catalog().movements,
+                  can_edit=can("tailor"), movements=catalog().movements,
                   failed=failed, errors=errors or {}, values=values or {},
                   limits=tailoring.LIMITS)
 
@@ -93,7 +93,7 @@ def exercises(household_id: int):
 
 
 @bp.post("/h/<int:household_id>/exercises/<item_id>/dose")
-@household_view(roles=PHYSIO)
+@household_view(action="tailor")
 def dose(household_id: int, item_id: str):
     """Set an exercise's sets, repetitions, hold, sessions a week and note (422 if a number is
     not a whole number in its bounds; nothing stored)."""
@@ -105,7 +105,7 @@ def dose(household_id: int, item_id: str):
 
 
 @bp.post("/h/<int:household_id>/exercises/<item_id>/move")
-@household_view(roles=PHYSIO)
+@household_view(action="tailor")
 def move(household_id: int, item_id: str):
     """Move an exercise one place up or down the list."""
     shown = _draft(household_id)
@@ -116,7 +116,7 @@ def move(household_id: int, item_id: str):
 
 
 @bp.post("/h/<int:household_id>/exercises/<item_id>/remove")
-@household_view(roles=PHYSIO)
+@household_view(action="tailor")
 def remove(household_id: int, item_id: str):
     """Take an exercise off the plan (re-planning will not bring it back)."""
     shown = _draft(household_id)
@@ -124,7 +124,7 @@ def remove(household_id: int, item_id: str):
 
 
 @bp.post("/h/<int:household_id>/exercises/add")
-@household_view(roles=PHYSIO)
+@household_view(action="tailor")
 def add(household_id: int):
     """Add an exercise from the library; one the profile rules out needs a written reason."""
     shown = _draft(household_id)
@@ -144,7 +144,7 @@ def add(household_id: int):
 
 
 @bp.post("/h/<int:household_id>/exercises/custom")
-@household_view(roles=PHYSIO)
+@household_view(action="tailor")
 def custom(household_id: int):
     """Add the physiotherapist's own exercise: its movements go through the same safety filter
     as the library's, so one the profile rules out needs a written reason too."""
@@ -172,7 +172,7 @@ def custom(household_id: int):
 
 
 @bp.post("/h/<int:household_id>/exercises/publish")
-@household_view(roles=PHYSIO)
+@household_view(action="tailor")
 def publish(household_id: int):
     """Publish the draft: a new plan version (who and when), the household's tasks in line."""
     db = get_db()
@@ -190,7 +190,7 @@ def publish(household_id: int):
 
 
 @bp.post("/h/<int:household_id>/exercises/discard")
-@household_view(roles=PHYSIO)
+@household_view(action="tailor")
 def discard(household_id: int):
     """Forget the changes not yet published."""
     drafts.drop_draft(get_db(), household_id)
@@ -204,7 +204,7 @@ def _facts_page(household_id: int, values: dict | None = None, errors: dict | No
     return render("physio/facts.html", status=422 if errors else 200, profile=profile,
                   proposal=proposals.waiting(get_db(), household_id),
                   physio=physio_names(household_id),
-                  questions=questions, can_edit=g.member["role"] in PHYSIO,
+                  questions=questions, can_edit=can("decide_clinical"),
                   values=values if values is not None else profile_form.form_values(profile),
                   errors=errors or {},
                   answers=[(q, profile_form.answer(q, profile)) for q in questions]
@@ -218,7 +218,7 @@ def facts(household_id: int):
     they give, through the profile's own preview and apply."""
     if request.method == "GET":
         return _facts_page(household_id)
-    if g.member["role"] not in PHYSIO:
+    if not can("decide_clinical"):
         abort(403, "Your role in this household cannot do this.")
     stored = plans.get_profile(get_db(), household_id)
     if stored is None:

@@ -27,7 +27,7 @@ from planner.profile import Problem, validate
 from planner.sqlite import transaction
 from planner.store import activity, plans, proposals
 from planner.views.common import (
-    EDITORS, add_filters, catalog, household_view, needs_physio, next_plan, now, physio_names,
+    add_filters, can, catalog, household_view, needs_physio, next_plan, now, physio_names,
     today,
 )
 
@@ -87,11 +87,11 @@ def show(household_id: int):
                   proposal=proposals.waiting(db, household_id),
                   physio=physio_names(household_id),
                   answers=profile_form.describe(profile) if profile else None,
-                  warnings=warnings, can_edit=g.member["role"] in EDITORS)
+                  warnings=warnings, can_edit=can("answer_profile"))
 
 
 @bp.route("/h/<int:household_id>/profile/edit", methods=("GET", "POST"))
-@household_view(roles=EDITORS)
+@household_view(action="answer_profile")
 def edit(household_id: int):
     """GET: the questions, filled in with the stored answers. POST: the preview of the plan the
     answers give, or the questions again with each problem beside its answer (422)."""
@@ -111,7 +111,7 @@ def edit(household_id: int):
 
 
 @bp.post("/h/<int:household_id>/profile/apply")
-@household_view(roles=EDITORS)
+@household_view(action="answer_profile")
 def apply(household_id: int):
     """Apply the previewed answers: checked again, split into what applies now and what waits
     for the physiotherapist; then plan with the physiotherapist's tailoring, profile, tasks,
