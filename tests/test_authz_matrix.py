@@ -406,6 +406,8 @@ def test_the_caregiver_the_patient_names_invites_the_physio_until_unnamed(app, d
     assert client.get(f"/join/{token}").status_code == 410
     client.post(f"/join/{token}", data=CSRF)
     assert accounts.get_membership(db, w["id"], newcomer["id"]) is None
+    assert ("Stopped working: the person who made it can no longer invite into this role."
+            in anna.get(f"/h/{w['id']}/share").text)
     changes = _client(app, w, "physio").get(f"/h/{w['id']}/members").text
     assert "Anna named Ben to help manage the household." in changes
     assert "Anna now manages the household alone." in changes

@@ -160,3 +160,15 @@ def test_the_preview_shows_the_physiotherapists_doses(client, db, catalog, h):
     assert "<strong>Dose:</strong> 2 sets of 10, hold each for 5 seconds, 3 sessions a week" \
         in preview
     assert f.DOSE["note"] in preview
+
+
+def test_a_waiting_change_lapses_when_the_last_physiotherapist_leaves(client, db, h):
+    login(client, h["caregiver"])
+    _apply(client, h, {**f.PROFILE, "fracture_risk": "low"})
+    assert "Waiting for Priya" in client.get(f"/h/{h['id']}/today").text
+    login(client, h["physio"])
+    client.post(f"/h/{h['id']}/members/{h['physio']}/remove", data=CSRF)
+    login(client, h["caregiver"])
+    assert "Waiting for" not in client.get(f"/h/{h['id']}/today").text
+    _apply(client, h, {**f.PROFILE, "fracture_risk": "low"})
+    assert plans.get_profile(db, h["id"])["fracture_risk"] == "low"

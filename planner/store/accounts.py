@@ -257,6 +257,11 @@ def remove_member(db: Database, household_id: int, user_id: int, *, by: int | No
                    [household_id, user_id])
         db.execute("update households set manager_id = null where id = ? and manager_id = ?",
                    [household_id, user_id])
+        if member["role"] == "physio" and "physio" not in others:
+            # Nobody is left to confirm: a waiting proposal lapses (see store/proposals.py),
+            # and without a physiotherapist the household answers for itself again.
+            db.execute("update proposals set status = 'lapsed' where household_id = ?"
+                       " and status = 'waiting'", [household_id])
         if at is not None:
             leaving = by == user_id
             activity.record(db, household_id, "left" if leaving else "removed", at=at,

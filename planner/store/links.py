@@ -168,5 +168,11 @@ def links(db: Database, household_id: int, *, at: dt.datetime) -> list[dict]:
         " left join users maker on maker.id = invites.created_by"
         " left join users joiner on joiner.id = invites.used_by where invites.household_id = ?"
         " order by invites.created_at desc, invites.id desc", [household_id])
-    return [{**row, "status": _status(row, at)} for row in rows]
+    out = [{**row, "status": _status(row, at)} for row in rows]
+    for link in out:  # an invite its maker could no longer make is as dead as its maker
+        if link["kind"] == MEMBER and link["status"] == "active":
+            have, present = standing_of(db, household_id, link["created_by"])
+            if not permissions.may_grant(link["role"], have, present):
+                link["status"] = "ended"
+    return out
 

@@ -1,6 +1,7 @@
 """Proposals: changes of the clinical facts that would make the plan less careful, waiting for
 the household's physiotherapist to confirm or decline them (what counts as less careful:
-planner/caution.py). A household has at most one waiting proposal: a newer one replaces it.
+planner/caution.py). A household has at most one waiting proposal: a newer one replaces it,
+and it lapses when the household's last physiotherapist leaves (store/accounts.remove_member).
 Every step is logged in the activity log, in the same transaction.
 """
 
@@ -15,7 +16,8 @@ from planner.clock import iso
 from planner.sqlite import fetch, transaction
 from planner.store import activity
 
-WAITING, CONFIRMED, DECLINED, REPLACED = "waiting", "confirmed", "declined", "replaced"
+WAITING, CONFIRMED, DECLINED, REPLACED, LAPSED = (
+    "waiting", "confirmed", "declined", "replaced", "lapsed")
 
 
 class ProposalGone(Exception):
