@@ -5,22 +5,22 @@ household's membership: the patient themself, and the one caregiver the patient 
 (People page). In a household that has no patient yet, its caregivers stand in for the patient
 (someone has to be able to invite the patient).
 
-| action            | patient | manager | caregiver | physio | what it is                             |
-| ----------------- | ------- | ------- | --------- | ------ | -------------------------------------- |
-| see               | yes     | yes     | yes       | yes    | every page of the household            |
-| tick              | yes     | yes     | yes       | yes    | mark tasks                              |
-| answer_profile    | yes     | yes     | yes       | yes    | the profile questions (*)              |
-| decide_clinical   | -       | -       | -         | yes    | clinical facts, confirming proposals   |
-| tailor            | -       | -       | -         | yes    | the exercise plan and templates        |
-| view_link         | yes     | yes     | yes       | yes    | a read-only link to the plan           |
-| cancel_link       | yes     | yes     | yes       | yes    | cancel any link (less access: careful) |
-| invite_caregiver  | yes     | yes     | yes       | -      | an invite to join as a caregiver       |
-| invite_physio     | yes     | yes     | -         | -      | an invite to join as physiotherapist   |
-| invite_patient    | -       | (**)    | -         | -      | an invite to join as the patient       |
-| remove_member     | yes     | yes     | -         | -      | remove someone else (never the patient)|
-| name_manager      | yes     | -       | -         | -      | name the caregiver who helps manage    |
-| set_timezone      | yes     | yes     | yes       | -      | the household's time zone              |
-| read_activity     | yes     | yes     | -         | -      | the activity log                       |
+| action           | patient | manager | caregiver | physio | what it is                     |
+| ---------------- | ------- | ------- | --------- | ------ | ------------------------------ |
+| see              | yes     | yes     | yes       | yes    | every page of the household    |
+| tick             | yes     | yes     | yes       | yes    | mark tasks                     |
+| answer_profile   | yes     | yes     | yes       | yes    | the profile questions (*)      |
+| decide_clinical  | -       | -       | -         | yes    | clinical facts, proposals      |
+| tailor           | -       | -       | -         | yes    | the exercise plan, templates   |
+| view_link        | yes     | yes     | yes       | yes    | a read-only link to the plan   |
+| cancel_link      | yes     | yes     | yes       | yes    | cancel any link (careful)      |
+| invite_caregiver | yes     | yes     | yes       | -      | an invite to join as caregiver |
+| invite_physio    | yes     | yes     | -         | -      | an invite to join as physio    |
+| invite_patient   | -       | (**)    | -         | -      | an invite to join as patient   |
+| remove_member    | yes     | yes     | -         | -      | remove anyone but the patient  |
+| name_manager     | yes     | -       | -         | -      | name the caregiver who helps   |
+| set_timezone     | yes     | yes     | yes       | -      | the household's time zone      |
+| read_activity    | yes     | yes     | -         | -      | the activity log               |
 
 (*) When the household has a physiotherapist, an answer that makes the plan less careful
 waits as a proposal until the physiotherapist confirms it (planner/caution.py); answers

@@ -57,10 +57,11 @@ def create_link(db: Database, household_id: int, kind: str, created_by: int,
         role = None
     token = secrets.token_urlsafe(32)  # 256 bits
     with transaction(db):
-        link_id = db["invites"].insert({"household_id": household_id, "token_hash": hash_token(token),
-                              "role": role, "kind": kind, "created_by": created_by,
-                              "created_at": iso(at), "expires_at": iso(expires_at),
-                              "show_details": int(bool(show_details) and kind == VIEW)}).last_pk
+        link_id = db["invites"].insert({
+            "household_id": household_id, "token_hash": hash_token(token), "role": role,
+            "kind": kind, "created_by": created_by, "created_at": iso(at),
+            "expires_at": iso(expires_at),
+            "show_details": int(bool(show_details) and kind == VIEW)}).last_pk
         activity.record(db, household_id, "link_made", at=at, actor_id=created_by,
                         detail={"link_id": link_id, "kind": kind, "role": role})
     return token
