@@ -16,12 +16,11 @@ from planner.sqlite import transaction
 from planner.store import plans, proposals
 from planner.store import tailoring as drafts
 from planner.views.common import (
-    add_filters, can, catalog, household_view, next_plan, now, physio_names, today,
+    can, catalog, household_view, now, physio_names, proposal, replan, today,
 )
 from planner.views.profile import preview
 
 bp = Blueprint("physio", __name__)
-add_filters(bp)
 
 
 def editing(household_id: int) -> tuple[dict | None, dict | None, bool]:
@@ -57,7 +56,7 @@ def _page(household_id: int, status: int = 200, failed: str = "", errors: dict |
     if current is None:
         return render("physio/no_plan.html", status=status)
     profile = current["profile"]
-    plan = next_plan(household_id, profile, shown)[0] if is_draft else current["plan"]
+    plan = proposal(household_id, profile, shown).plan if is_draft else current["plan"]
     listed = {e["id"] for e in shown["exercises"]}
     library = [e for e in exercise_library(profile, catalog(), today())
                if e["id"] not in listed]
@@ -181,10 +180,7 @@ def publish(household_id: int):
         flash("There are no changes to publish.")
         return redirect(url_for("physio.exercises", household_id=household_id), 303)
     profile = plans.get_profile(db, household_id)
-    plan, _, _ = next_plan(household_id, profile, draft)
-    with transaction(db):
-        version = plans.apply_plan(db, household_id, plan, profile, g.user["id"], draft, at=now())
-        drafts.drop_draft(db, household_id)
+    version = replan(household_id, profile, draft, publish_draft=True)
     flash(f"Published as version {version}. The household sees what changed on Today.")
     return redirect(url_for("physio.exercises", household_id=household_id), 303)
 
@@ -246,9 +242,7 @@ def _decide(household_id: int, proposal_id: int, confirm: bool):
                 profile = caution.apply_changes(stored, proposal["changes"])
                 if validate(profile):  # never: each change was checked when proposed
                     raise proposals.ProposalGone("This change no longer fits the profile.")
-                plan, _, tailoring_ = next_plan(household_id, profile)
-                plans.apply_plan(db, household_id, plan, profile, g.user["id"], tailoring_,
-                                 at=now())
+                replan(household_id, profile)
     except proposals.ProposalGone as exc:
         flash(str(exc), "error")
         return redirect(url_for("physio.facts", household_id=household_id), 303)

@@ -27,12 +27,10 @@ from planner.profile import Problem, validate
 from planner.sqlite import transaction
 from planner.store import activity, plans, proposals
 from planner.views.common import (
-    add_filters, can, catalog, household_view, needs_physio, next_plan, now, physio_names,
-    today,
+    can, catalog, household_view, needs_physio, now, physio_names, proposal, replan, today,
 )
 
 bp = Blueprint("profile", __name__)
-add_filters(bp)
 
 
 def _form(household_id: int, values: dict, problems: list[Problem] | None = None):
@@ -58,7 +56,8 @@ def preview(household_id: int, wanted: dict):
     for the physiotherapist; its "Apply" button posts the wanted profile to `apply`. Shared by
     the questions and the clinical facts page."""
     _, profile, waiting = _split(household_id, wanted)
-    plan, current, _ = next_plan(household_id, profile)
+    proposed = proposal(household_id, profile)
+    plan, current = proposed.plan, proposed.current
     diff = plan_diff(current["plan"] if current else None, plan)
     added = {i["id"] for i in diff["added"]}
     return render("profile/preview.html", profile=wanted, plan=plan, diff=diff,
@@ -126,9 +125,7 @@ def apply(household_id: int):
     version = None
     with transaction(db):
         if profile != stored or plans.current_plan(db, household_id) is None:
-            plan, _, tailoring = next_plan(household_id, profile)
-            version = plans.apply_plan(db, household_id, plan, profile, g.user["id"],
-                                       tailoring, at=now())
+            version = replan(household_id, profile)
             if stored is not None and (facts := caution.changed(stored, profile)):
                 activity.record(db, household_id, "facts_changed", at=now(),
                                 actor_id=g.user["id"], detail={"changes": facts})
