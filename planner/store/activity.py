@@ -32,7 +32,7 @@ KINDS = {
     "proposal_made": ("proposal_id", "changes"),
     "proposal_confirmed": ("proposal_id", "changes"),
     "proposal_declined": ("proposal_id", "changes"),
-    "exported": (),
+    "exported": ("format",),  # json, csv or fhir
 }
 # The kinds every member sees on the People page: changes of who is in the household.
 MEMBERSHIP = ("joined", "left", "removed", "manager_named")
