@@ -124,7 +124,9 @@ def apply(household_id: int):
     db = get_db()
     version = None
     with transaction(db):
-        if profile != stored or plans.current_plan(db, household_id) is None:
+        # Applying the same answers again re-plans (a new day, a changed catalog); only a
+        # change that waits entirely for the physiotherapist makes no new version.
+        if not waiting or profile != stored or plans.current_plan(db, household_id) is None:
             version = replan(household_id, profile)
             if stored is not None and (facts := caution.changed(stored, profile)):
                 activity.record(db, household_id, "facts_changed", at=now(),
