@@ -173,7 +173,7 @@ def restore(path: str, target: str | None, yes: bool) -> None:
     from planner import backup as data
 
     database = _database(target)
-    names = _safely(lambda: data.schema_of(path))
+    names = _safely(lambda: data.check_schema(path))
     if not yes:
         click.confirm(f"Replace everything in {database} with {path} (schema {names[-1]})?",
                       abort=True)

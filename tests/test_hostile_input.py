@@ -21,7 +21,7 @@ from planner import create_app
 from planner.errors import TITLES
 from planner.sqlite import close_thread_dbs, connect
 from tests import factories as f
-from tests.conftest import CSRF
+from tests.conftest import CSRF, login
 from tests.dbstate import dump
 from tests.test_profile_views import FULL_FORM
 
@@ -66,11 +66,9 @@ def world(tmp_path_factory):
     w = f.home(app, db, load_catalog(default_folder()))
     db.close()
     member = app.test_client()
-    with member.session_transaction() as session:
-        session["user_id"], session["csrf"] = w["patient"], CSRF["csrf_token"]
+    login(member, w["patient"])
     physio = app.test_client()
-    with physio.session_transaction() as session:
-        session["user_id"], session["csrf"] = w["physio"], CSRF["csrf_token"]
+    login(physio, w["physio"])
     yield {"app": app, "path": str(path), "member": member, **w, "physio_client": physio}
     close_thread_dbs()
     print(f"\nhostile input: {sum(TRIED.values())} inputs tried: "

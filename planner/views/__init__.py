@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from planner.views import (
+    account,
     auth,
     exercise_templates,
     health,
@@ -13,6 +14,7 @@ from planner.views import (
     physio,
     profile,
     redflags,
+    reset,
     share,
     today,
     versions,
@@ -23,5 +25,5 @@ from planner.views import (
 def register(app: Flask) -> None:
     """Register every blueprint of the app."""
     for module in (auth, households, profile, today, walkthrough, history, redflags, physio,
-                   exercise_templates, versions, share, health):
+                   exercise_templates, versions, share, health, account, reset):
         app.register_blueprint(module.bp)
