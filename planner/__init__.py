@@ -82,6 +82,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from planner import db, errors, security, views
 
+    if app.config.get("BASE_URL"):
+        from planner.base_url import CanonicalHost
+
+        app.wsgi_app = CanonicalHost(app.wsgi_app, app.config["BASE_URL"])  # ValueError if bad
     db.migrate(app.config["DATABASE"])
     HTMX(app)
     security.init_app(app)

@@ -197,6 +197,25 @@ def export(household_id: int, source: str | None, output) -> None:
     output.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
 
 
+# waitress's limits. Its default of 100 connections let about 100 slow or idle clients stop the
+# server answering anyone (issue 13); a connection that sends nothing for channel_timeout
+# seconds is closed. poll() rather than select(), which cannot watch more than 1,024 sockets.
+# Slow clients at scale are a reverse proxy's job (README, "Deploy it").
+LIMITS = {"connection_limit": 1000, "channel_timeout": 30, "cleanup_interval": 10,
+          "asyncore_use_poll": True, "max_request_header_size": 64 * 1024,
+          "max_request_body_size": 1024 * 1024}
+
+
+def _enough_files(wanted: int) -> None:
+    """Let the process hold `wanted` open files (sockets), within the system's hard limit."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        ceiling = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (ceiling, hard))
+
+
 @cli.command()
 @click.option("--demo", is_flag=True,
               help="On an empty database, add a demo household and three demo accounts.")
@@ -204,10 +223,17 @@ def export(household_id: int, source: str | None, output) -> None:
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
               help="Port to listen on.")
 @click.option("--db", "path", metavar="PATH", help="Database file (default: the app's).")
-def serve(demo: bool, host: str, port: int, path: str | None) -> None:
+@click.option("--base-url", metavar="URL",
+              help="The address people use, e.g. https://planner.example.org: links in mails, "
+                   "invite and view links and QR codes are built on it, not on the Host header "
+                   "(default: PLANNER_BASE_URL, else the address each request names).")
+@click.option("--trusted-proxy", metavar="ADDRESS",
+              help="The reverse proxy's address (e.g. 127.0.0.1): only then are its "
+                   "X-Forwarded-For and X-Forwarded-Proto headers believed, for the client's "
+                   "address (sign-in limits) and HTTPS. Never set it without a proxy.")
+def serve(demo: bool, host: str, port: int, path: str | None, base_url: str | None,
+          trusted_proxy: str | None) -> None:
     """Run the web app with waitress (8 threads); Ctrl-C stops it."""
-    import os
-
     import waitress
 
     from planner import create_app
@@ -215,8 +241,11 @@ def serve(demo: bool, host: str, port: int, path: str | None) -> None:
     from planner.db import get_db
 
     target = _database(path)
-    previous = os.environ.get("PLANNER_DATABASE")
-    os.environ["PLANNER_DATABASE"] = target  # create_app reads it (from_prefixed_env)
+    settings = {"PLANNER_DATABASE": target}  # create_app reads these (from_prefixed_env)
+    if base_url:
+        settings["PLANNER_BASE_URL"] = base_url
+    previous = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
     try:
         app = create_app()
     except CatalogError as exc:
@@ -224,11 +253,14 @@ def serve(demo: bool, host: str, port: int, path: str | None) -> None:
             click.echo(problem, err=True)
         raise click.ClickException("the checklists have problems (above): not started") \
             from None
+    except ValueError as exc:  # a setting that is not usable, e.g. a malformed base URL
+        raise click.ClickException(str(exc)) from None
     finally:
-        if previous is None:
-            os.environ.pop("PLANNER_DATABASE")
-        else:
-            os.environ["PLANNER_DATABASE"] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name)
+            else:
+                os.environ[name] = value
     if demo:
         with app.app_context():
             outcome = demo_data.seed(get_db(), app.extensions["planner_catalog"],
@@ -244,8 +276,14 @@ def serve(demo: bool, host: str, port: int, path: str | None) -> None:
                 click.echo(f"  {email:<24} {name} ({role})")
     click.echo(f"Database: {target}")
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl-C to stop)")
+    _enough_files(LIMITS["connection_limit"] + 100)
+    proxy = {}
+    if trusted_proxy:
+        proxy = {"trusted_proxy": trusted_proxy, "trusted_proxy_count": 1,
+                 "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+                 "clear_untrusted_proxy_headers": True}
     try:
-        waitress.serve(app, host=host, port=port, threads=8)
+        waitress.serve(app, host=host, port=port, threads=8, **LIMITS, **proxy)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}; "
                                    "is something else using that port? Try --port.") from None

@@ -143,3 +143,27 @@ def test_an_empty_secret_key_file_is_replaced(tmp_path):
     assert (tmp_path / "secret_key").read_text() == key
     assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
     assert _secret_key(tmp_path) == key  # kept from then on
+
+
+def test_links_use_the_base_url_whatever_the_host_header(app, catalog, db):
+    from planner.base_url import CanonicalHost
+
+    h = f.home(app, db, catalog)
+    app.wsgi_app = CanonicalHost(app.wsgi_app, "https://planner.example.org")
+    client = app.test_client()
+    login(client, h["patient"])
+    # The request names http://localhost (the test client's host); the link does not.
+    response = client.post(f"/h/{h['id']}/share/links", data={"kind": "view", "expires": "7", **CSRF},
+                           follow_redirects=True)
+    assert "https://planner.example.org/view/" in response.text
+    assert "http://localhost" not in response.text
+
+
+def test_a_malformed_base_url_stops_the_app_with_a_clear_message(tmp_path):
+    import pytest
+
+    from planner import create_app
+
+    with pytest.raises(ValueError, match="must be a full address"):
+        create_app({"TESTING": True, "DATABASE": str(tmp_path / "x.db"), "SECRET_KEY": "x",
+                    "BASE_URL": "planner.example.org"})
