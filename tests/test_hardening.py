@@ -153,8 +153,8 @@ def test_links_use_the_base_url_whatever_the_host_header(app, catalog, db):
     client = app.test_client()
     login(client, h["patient"])
     # The request names http://localhost (the test client's host); the link does not.
-    response = client.post(f"/h/{h['id']}/share/links", data={"kind": "view", "expires": "7", **CSRF},
-                           follow_redirects=True)
+    response = client.post(f"/h/{h['id']}/share/links", follow_redirects=True,
+                           data={"kind": "view", "expires": "7", **CSRF})
     assert "https://planner.example.org/view/" in response.text
     assert "http://localhost" not in response.text
 
