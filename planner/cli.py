@@ -179,7 +179,8 @@ def restore(path: str, target: str | None, yes: bool) -> None:
                       abort=True)
     applied = _safely(lambda: data.restore(path, database))
     click.echo(f"Restored {database} from {Path(path).resolve()}"
-               + (f"; then applied {', '.join(applied)}" if applied else ""))
+               + (f"; then applied {', '.join(applied)}" if applied else "")
+               + ". Every session has ended: everyone signs in again.")
 
 
 @cli.command()

@@ -45,6 +45,8 @@ def set_email(db: Database, user_id: int, email: str) -> None:
         if other is not None and other["id"] != user_id:
             raise EmailTaken("Another account uses this email.")
         db.execute("update users set email = ? where id = ?", [email, user_id])
+        # A reset link mailed to the old address stops working.
+        db.execute("delete from password_resets where user_id = ?", [user_id])
 
 
 def set_password(db: Database, user_id: int, password: str, keep_session: str | None) -> int:

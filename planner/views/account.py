@@ -81,6 +81,7 @@ def change_password():
     if not _password_ok("current_password", errors):
         return _page(errors, {}, 422)
     ended = own_account.set_password(get_db(), g.user["id"], new, keep_session=session["sid"])
+    # TODO(activity): record "password changed" in the user's households.
     flash("Your password is changed." + (
         f" You were signed out on {ended} other browser{'s' if ended != 1 else ''}."
         if ended else ""))
@@ -92,6 +93,7 @@ def change_password():
 def sign_out_everywhere():
     """End every session of this person, this one too: for a lost phone or a shared computer."""
     sessions.end_all(get_db(), g.user["id"])
+    # TODO(activity): record "signed out everywhere" in the user's households.
     sign_out()
     flash("You are signed out everywhere, here too. Sign in again to go on.")
     return redirect(url_for("auth.login"), code=303)
@@ -143,6 +145,7 @@ def delete_household(household_id: int):
                                       "exactly as shown, to delete it.")
         else:
             name = g.household["name"]
+            # Its activity log goes with it (every table with a household_id is emptied).
             accounts.delete_household(get_db(), household_id)
             session.pop("household_id", None)
             flash(f"{name} is deleted, with its plan, history and links.")

@@ -40,6 +40,7 @@ def safe_next(target: str | None) -> str | None:
 def _start(user: dict, next_url: str | None, message: str | None = None):
     """Sign the user in on a fresh session (a new CSRF token too), then go on."""
     sign_in(user["id"])
+    # TODO(activity): record "signed in" in the user's households (when, not from where).
     if message:
         flash(message)
     return redirect(next_url or url_for("households.index"), code=303)
