@@ -11,9 +11,8 @@ from pathlib import Path
 
 import click
 
-from planner import clock
+from planner import clock, planning
 from planner.catalog import CatalogError, default_folder, load_catalog
-from planner.engine import build_plan
 from planner.printout import render_text
 from planner.profile import ProfileError, parse
 
@@ -78,7 +77,7 @@ def plan(source: str, today: str | None, fmt: str, checklists: str | None) -> No
         profile = parse(raw)
     except ProfileError as exc:
         _fail([str(p) for p in exc.problems])
-    result = build_plan(profile, _catalog(checklists), day)
+    result = planning.plan_for(profile, _catalog(checklists), day)
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:
@@ -115,7 +114,9 @@ def _database(path: str | None) -> str:
         return str(Path(path).resolve())
     from flask import Flask
 
-    probe = Flask("planner", instance_relative_config=True)
+    from planner.app import instance_folder
+
+    probe = Flask("planner", instance_path=str(instance_folder()), instance_relative_config=True)
     probe.config["DATABASE"] = str(Path(probe.instance_path) / "planner.db")
     probe.config.from_pyfile("config.py", silent=True)
     probe.config.from_prefixed_env("PLANNER")
@@ -198,6 +199,60 @@ def export(household_id: int, source: str | None, output) -> None:
     output.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
 
 
+def _app(path: str | None, base_url: str | None = None):
+    """The web app on the database --db names (else the app's own), or exit with the catalog's
+    problems (or a setting's, such as a malformed base URL)."""
+    from planner import create_app
+
+    settings = {"PLANNER_DATABASE": _database(path)}  # create_app reads these
+    if base_url:
+        settings["PLANNER_BASE_URL"] = base_url
+    previous = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
+    try:
+        return create_app()
+    except CatalogError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException("the checklists have problems (above): not started") \
+            from None
+    except ValueError as exc:  # a setting that is not usable, e.g. a malformed base URL
+        raise click.ClickException(str(exc)) from None
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name)
+            else:
+                os.environ[name] = value
+
+
+@cli.command()
+@click.option("--db", "path", metavar="PATH", help="Database file (default: the app's).")
+@click.option("--at", "moment", metavar="ISO-DATETIME",
+              help="The moment to act as if it were (default: now), e.g. 2026-11-24T08:00Z.")
+def remind(path: str | None, moment: str | None) -> None:
+    """Send the reminders due at this moment, once, and exit (for cron or a systemd timer).
+
+    Running it again for the same moment sends nothing more.
+    """
+    from planner.reminders import push, scheduler
+
+    if moment is None:
+        at = clock.system_now()
+    else:
+        try:
+            at = dt.datetime.fromisoformat(moment)
+        except ValueError:
+            _fail([f"--at: '{moment}' is not a date and time like 2026-11-24T08:00+00:00"])
+        if at.tzinfo is None:
+            _fail([f"--at: '{moment}' names no time zone; add Z or +HH:MM"])
+    app = _app(path)
+    if push.enabled(app):
+        push.vapid(app)  # made at first start (cron may start before the server ever has)
+    counts = scheduler.run(app, at.astimezone(clock.UTC))
+    click.echo(", ".join(f"{n} {what}" for what, n in counts.items()))
+
+
 # waitress's limits. Its default of 100 connections let about 100 slow or idle clients stop the
 # server answering anyone (issue 13); a connection that sends nothing for channel_timeout
 # seconds is closed. poll() rather than select(), which cannot watch more than 1,024 sockets.
@@ -237,31 +292,15 @@ def serve(demo: bool, host: str, port: int, path: str | None, base_url: str | No
     """Run the web app with waitress (8 threads); Ctrl-C stops it."""
     import waitress
 
-    from planner import create_app
     from planner import demo as demo_data
+    from planner import mail
     from planner.db import get_db
+    from planner.reminders import push, scheduler
 
-    target = _database(path)
-    settings = {"PLANNER_DATABASE": target}  # create_app reads these (from_prefixed_env)
-    if base_url:
-        settings["PLANNER_BASE_URL"] = base_url
-    previous = {name: os.environ.get(name) for name in settings}
-    os.environ.update(settings)
-    try:
-        app = create_app()
-    except CatalogError as exc:
-        for problem in exc.problems:
-            click.echo(problem, err=True)
-        raise click.ClickException("the checklists have problems (above): not started") \
-            from None
-    except ValueError as exc:  # a setting that is not usable, e.g. a malformed base URL
-        raise click.ClickException(str(exc)) from None
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name)
-            else:
-                os.environ[name] = value
+    app = _app(path, base_url)
+    target = app.config["DATABASE"]
+    if push.enabled(app):
+        push.vapid(app)  # the push key pair is made at first start, beside the secret key
     if demo:
         with app.app_context():
             outcome = demo_data.seed(get_db(), app.extensions["planner_catalog"],
@@ -276,6 +315,12 @@ def serve(demo: bool, host: str, port: int, path: str | None, base_url: str | No
             for email, name, role in demo_data.ACCOUNTS:
                 click.echo(f"  {email:<24} {name} ({role})")
     click.echo(f"Database: {target}")
+    if mail.mailer(app.config) is not None or push.enabled(app):
+        scheduler.start_thread(app)
+        click.echo("Reminders: sent every minute ("
+                   + ("email and " if mail.mailer(app.config) else "no email: set "
+                      "PLANNER_SMTP_URL; ") + ("web push" if push.enabled(app) else "no push")
+                   + ")")
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl-C to stop)")
     _enough_files(LIMITS["connection_limit"] + 100)
     proxy = {}

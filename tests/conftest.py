@@ -29,11 +29,11 @@ def catalog():
 
 
 @pytest.fixture
-def app(tmp_path):
+def app(tmp_path, catalog):
     # Every app's clock is pinned to factories.DAY: the suite passes whatever the machine's
     # date and time zone (tests of other days set TODAY themselves).
     app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "planner.db"),
-                      "SECRET_KEY": "test-secret", "TODAY": DAY.isoformat()})
+                      "SECRET_KEY": "test-secret", "TODAY": DAY.isoformat()}, catalog)
     yield app
     close_thread_dbs()
 

@@ -135,7 +135,7 @@ def test_deeply_nested_or_huge_profile_json_is_refused_with_422(app, catalog, db
 
 
 def test_an_empty_secret_key_file_is_replaced(tmp_path):
-    from planner import _secret_key
+    from planner.app import _secret_key
 
     (tmp_path / "secret_key").write_text("  \n")
     key = _secret_key(tmp_path)

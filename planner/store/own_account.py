@@ -19,6 +19,8 @@ from planner.store.accounts import (MANAGERS, AccountError, EmailTaken, normalis
                                     user_by_email)
 
 FORMER_MEMBER = "A former member"
+# Tables of a person's own settings and devices, emptied of them when the account is deleted.
+PERSONAL_TABLES = ("reminder_settings", "outbox", "push_subscriptions", "unsubscribe_tokens")
 
 
 class PatientMustDecide(AccountError):
@@ -92,6 +94,12 @@ def delete_user(db: Database, user_id: int, *, at: dt.datetime) -> list[int]:
             delete_household(db, household_id)
         # TODO(activity): record "a member left (account deleted)" in each remaining household.
         db.execute("delete from members where user_id = ?", [user_id])
+        # Reminder choices, queued mails, push devices and unsubscribe links are the person's
+        # own (their address, their device); history that others share is kept.
+        present = {row["name"] for row in fetch(db, "select name from sqlite_master")}
+        for table in PERSONAL_TABLES:
+            if table in present:
+                db.execute(f"delete from [{table}] where user_id = ?", [user_id])
         db.execute("delete from exercise_templates where owner_id = ?", [user_id])
         db.execute("delete from password_resets where user_id = ?", [user_id])
         db.execute("delete from sessions where user_id = ?", [user_id])

@@ -14,6 +14,7 @@ from planner.views import (
     physio,
     profile,
     redflags,
+    reminders,
     reset,
     share,
     today,
@@ -25,5 +26,5 @@ from planner.views import (
 def register(app: Flask) -> None:
     """Register every blueprint of the app."""
     for module in (auth, households, profile, today, walkthrough, history, redflags, physio,
-                   exercise_templates, versions, share, health, account, reset):
+                   exercise_templates, versions, share, health, reminders, account, reset):
         app.register_blueprint(module.bp)

@@ -9,13 +9,12 @@ from flask import Blueprint, request
 from planner import clock, recurrence
 from planner.db import get_db
 from planner.htmx import render
-from planner.printout import DOMAIN_LABELS
+from planner.domains import LABELS as DOMAIN_LABELS
 
 from planner.store import ticks
-from planner.views.common import household_view, add_filters, here, local, today
+from planner.views.common import household_view, here, local, today
 
 bp = Blueprint("history", __name__)
-add_filters(bp)
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)  # weeks one may ask for
 STATE_WORDS = {"done": "Done", "not-today": "Not today", "not-applicable": "Not needed here",
                "needs-help": "Needs help"}
