@@ -20,7 +20,8 @@ from planner.store.accounts import (MANAGERS, AccountError, EmailTaken, normalis
 
 FORMER_MEMBER = "A former member"
 # Tables of a person's own settings and devices, emptied of them when the account is deleted.
-PERSONAL_TABLES = ("reminder_settings", "outbox", "push_subscriptions", "unsubscribe_tokens")
+PERSONAL_TABLES = ("reminder_settings", "outbox", "push_subscriptions", "unsubscribe_tokens",
+                   "calendar_feeds")
 
 
 class PatientMustDecide(AccountError):

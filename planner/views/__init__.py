@@ -7,7 +7,9 @@ from flask import Flask
 from planner.views import (
     account,
     auth,
+    calendar,
     exercise_templates,
+    exports,
     health,
     history,
     households,
@@ -19,6 +21,7 @@ from planner.views import (
     share,
     today,
     versions,
+    visit,
     walkthrough,
 )
 
@@ -26,5 +29,6 @@ from planner.views import (
 def register(app: Flask) -> None:
     """Register every blueprint of the app."""
     for module in (auth, households, profile, today, walkthrough, history, redflags, physio,
-                   exercise_templates, versions, share, health, reminders, account, reset):
+                   exercise_templates, versions, share, health, reminders, exports,
+                   calendar, visit, account, reset):
         app.register_blueprint(module.bp)
