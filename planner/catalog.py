@@ -288,11 +288,26 @@ def _fall_screen(raw: Any, fname: str, problems: _Problems) -> tuple[int, list[S
     return raw["at_risk_points"], questions
 
 
+def _registry_file(folder: Path, name: str, key: str, problems: _Problems) -> dict:
+    """One registry file as a mapping; an empty file, or one without its `key:` entries, is a
+    problem (an empty facts.yaml was once accepted, and every clinical fact lost its words)."""
+    raw = _read_yaml(folder / name, problems)
+    if raw is None and (folder / name).exists():
+        problems.add(name, f"is empty: it must hold a '{key}:' mapping")
+        return {}
+    if raw is None:
+        return {}  # unreadable: _read_yaml said why
+    if not isinstance(raw, dict) or not isinstance(raw.get(key), dict) or not raw[key]:
+        problems.add(name, f"must be a mapping with a non-empty '{key}:' mapping")
+        return raw if isinstance(raw, dict) else {}
+    return raw
+
+
 def _registry(folder: Path, problems: _Problems) -> dict:
     """sources.yaml, facts.yaml and agents.yaml: what the domain files refer to."""
-    sources = (_read_yaml(folder / "sources.yaml", problems) or {}).get("sources") or {}
-    facts = (_read_yaml(folder / "facts.yaml", problems) or {}).get("facts") or {}
-    agents_file = _read_yaml(folder / "agents.yaml", problems) or {}
+    sources = _registry_file(folder, "sources.yaml", "sources", problems).get("sources") or {}
+    facts = _registry_file(folder, "facts.yaml", "facts", problems).get("facts") or {}
+    agents_file = _registry_file(folder, "agents.yaml", "agents", problems)
     agents = {}
     for name, spec in (agents_file.get("agents") or {}).items():
         try:

@@ -225,3 +225,25 @@ def m007_trust(db: Database) -> None:
         db.execute(f"create trigger proposals_{event}_revision after {event} on proposals begin"
                    f" update households set revision = revision + 1"
                    f" where id = {row}.household_id; end")
+
+
+@migrations()
+def m008_sessions_and_accounts(db: Database) -> None:
+    """Server-side sessions (only a hash of each session's secret id is stored, so that a copy
+    of the database opens no session), password-reset tokens (hashed, single use, expiring),
+    signups and reset requests per address (to slow account farming and mail flooding), and
+    when an account was deleted (its row stays, without name, email or password, so that its
+    ticks read "a former member")."""
+    db["sessions"].create({"id_hash": str, "user_id": int, "created_at": str, "seen_at": str},
+                          pk="id_hash", not_null={"user_id", "created_at", "seen_at"},
+                          foreign_keys=[("user_id", "users", "id")], strict=True)
+    db["sessions"].create_index(["user_id"])
+    db["password_resets"].create({"token_hash": str, "user_id": int, "created_at": str,
+                                  "expires_at": str, "used_at": str}, pk="token_hash",
+                                 not_null={"user_id", "created_at", "expires_at"},
+                                 foreign_keys=[("user_id", "users", "id")], strict=True)
+    db["password_resets"].create_index(["user_id"])
+    db["attempts"].create({"id": int, "kind": str, "address": str, "at": str}, pk="id",
+                          not_null={"kind", "address", "at"}, strict=True)
+    db["attempts"].create_index(["kind", "address", "at"])
+    db["users"].add_column("deleted_at", str)

@@ -65,11 +65,34 @@ def preview(household_id: int, wanted: dict):
                   waiting=waiting, physio=physio_names(household_id) if waiting else "")
 
 
+MAX_PROFILE_JSON = 16 * 1024  # characters; a full profile is well under 2,000
+MAX_DEPTH = 8  # a profile nests three levels deep (profile, home, its answers)
+
+
+def _depth(value) -> int:
+    """How deeply a parsed JSON value nests (iteratively: no recursion to exhaust)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item)
+    return deepest
+
+
 def _json(text: str):
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
+    """The profile a form carried back, or None for anything that is not one: not JSON, too
+    large, or nested deeper than a profile ever is (deep nesting once raised RecursionError, a
+    500); None makes the validation answer 422 with its message."""
+    if len(text) > MAX_PROFILE_JSON or text.count("[") + text.count("{") > 1000:
         return None
+    try:
+        value = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return None
+    return value if _depth(value) <= MAX_DEPTH else None
 
 
 @bp.get("/h/<int:household_id>/profile")
