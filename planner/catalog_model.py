@@ -23,7 +23,7 @@ ITEM_KEYS = {
     "optional": {"when", "emphasis", "room", "kind", "movements", "clearance"},
 }
 FILE_KEYS = {
-    "home-safety": {"domain", "items", "warnings", "fall_screen"},
+    "home-safety": {"domain", "items", "warnings", "fall_screen", "set_up"},
     "exercise": {"domain", "items", "warnings", "movements", "avoid_rules"},
     "dental": {"domain", "items", "warnings"},
     "hydration": {"domain", "items", "warnings", "targets"},
@@ -129,6 +129,7 @@ class Catalog:
     target_sources: tuple[str, ...] = ()
     fall_screen: tuple[ScreenQuestion, ...] = ()
     at_risk_points: int = 0
+    set_up: Any = None  # planner.pacing.SetUp: how the home set-up is paced (home-safety.yaml)
 
     def item(self, item_id: str) -> Item | None:
         """The catalog item with this id, or None."""
