@@ -79,8 +79,9 @@ def test_a_not_sure_household_gets_a_few_tasks_a_day_and_keeps_every_one(catalog
 
 
 def test_a_fall_in_the_past_year_puts_its_tasks_first(catalog):
-    profile = {**f.PROFILE, "home": {**f.PROFILE["home"], "stairs_inside": False,
-                                     "walk_in_shower": False, "loose_rugs": True}}
+    profile = {**f.PROFILE, "lives_alone": False,
+               "home": {**f.PROFILE["home"], "stairs_inside": False, "walk_in_shower": False,
+                        "loose_rugs": True, "bedroom_upstairs": False}}
     plan = build_plan(profile, catalog, DAY)
     home = [i for i in plan["items"] if is_set_up(i)]
     stressed = [i["schedule"]["due"] for i in home if i.get("emphasis")]
