@@ -24,7 +24,7 @@ from planner.htmx import partial, render
 from planner.plan_diff import plan_diff
 from planner.profile import validate
 from planner.security import csrf_token
-from planner.store import plans, ticks
+from planner.store import assignments, plans, ticks
 from planner.views.common import (
     EDITORS, add_filters, catalog, day_view, done_for, household_view, next_plan, now,
     task_entry, tick_error, today,
@@ -65,6 +65,7 @@ def _page(household_id: int) -> str:
         return render("today/no_plan.html")[0]
     return render("today/show.html", block="progress", view=view, groups=view.groups(),
                   oob=partial(), questions=_questions(household_id),
+                  assigned=assignments.of_household(get_db(), household_id),
                   warnings=_warnings(household_id), day_words=clock.day_words(view.day),
                   changes=unseen_changes(household_id), roles=ROLE_WORDS)[0]
 
@@ -102,7 +103,9 @@ def set_state(household_id: int, item_id: str):
     if not current_app.htmx:
         anchor = entry.key if entry else None
         return redirect(url_for("today.show", household_id=household_id, _anchor=anchor), 303)
-    html = render_template("today/_task.html", entry=entry) if entry else ""
+    assigned = assignments.of_household(db, household_id) \
+        if item["domain"] == "home-safety" else {}
+    html = render_template("today/_task.html", entry=entry, assigned=assigned) if entry else ""
     return make_response(html, 200, trigger=CHANGED)
 
 
