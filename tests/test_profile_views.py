@@ -197,3 +197,16 @@ def test_back_from_the_preview_keeps_the_answers_just_given(client, db, h):
     broken = client.post(edit(h), data={"back": "1", "profile_json": "{", **CSRF})
     assert broken.status_code == 200 and 'value="walker" checked' not in broken.text
     assert plans.get_profile(db, h["id"]) is None
+
+
+def test_preview_starts_with_the_plan_in_short(client, db, h):
+    """A new household answering "Not sure" everywhere: the summary comes first, the list of
+    every task after it (folded parts), and it says how the home set-up is paced."""
+    login(client, h["patient"])
+    text = client.post(edit(h), data={**CSRF}).text
+    summary = text[text.index('id="summary"'):text.index("Everything in the new plan")]
+    assert "This is the first plan." in summary and 'id="apply-top"' in summary
+    assert "2 a day at most, the most important first (14 in the first week" in summary
+    assert ("First: Put a lamp or switch within reach of the bed; Put night lights on the way"
+            " from bed to toilet; Fit a grab bar next to the toilet.") in summary
+    assert '8 "Not sure" answers will be asked again on Today' in summary
