@@ -100,7 +100,12 @@ def show(household_id: int):
     return render("walkthrough/show.html", sections=sections, has_plan=has_plan,
                   checked=sum(1 for r in once if r["state"] in CHECKED), total=len(once),
                   people=accounts.members(get_db(), household_id), today=today(),
-                  per_day=(catalog().set_up or SetUp()).per_day)
+                  per_day=(catalog().set_up or SetUp()).per_day, week_keys=_week_keys(today()))
+
+
+def _week_keys(day: dt.date) -> list[str]:
+    """The sections shown open: now and the next six days; later days are folded."""
+    return ["now"] + [(day + dt.timedelta(days=n)).isoformat() for n in range(1, 7)]
 
 
 @bp.post("/h/<int:household_id>/home/<item_id>/state")
