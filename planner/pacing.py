@@ -28,7 +28,8 @@ class SetUp:
     ask: tuple[str, ...] = ()
 
 
-def read_set_up(raw: Any, known_ids: Iterable[str], rooms: Iterable[str]) -> tuple[SetUp, list[str]]:
+def read_set_up(raw: Any, known_ids: Iterable[str],
+                rooms: Iterable[str]) -> tuple[SetUp, list[str]]:
     """The pacing rule from its YAML, and every problem with it in words (empty: valid)."""
     if raw is None:
         return SetUp(), []

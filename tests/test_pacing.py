@@ -28,7 +28,8 @@ def task(ident, room="floors", emphasis=False, kind="once"):
 
 def test_risk_first_then_walking_order_a_few_a_day():
     items = [task("rugs"), task("stairs-rail", "stairs"), task("night-light", "bedroom"),
-             task("cords"), task("bars", "bathroom", emphasis=True), task("habit", kind="as-needed")]
+             task("cords"), task("bars", "bathroom", emphasis=True),
+             task("habit", kind="as-needed")]
     due = pace(items, set(), RULE, DAY)
     assert list(due) == ["bars", "night-light", "stairs-rail", "rugs", "cords"]
     assert [(d - DAY).days for d in due.values()] == [0, 0, 1, 1, 2]
@@ -73,7 +74,8 @@ def test_a_not_sure_household_gets_a_few_tasks_a_day_and_keeps_every_one(catalog
     assert len(first_week) == 7 * catalog.set_up.per_day
     # The bath tasks wait behind their question; the night route comes first.
     bath = next(i for i in home if i["id"] == "bath-grab-bars")
-    assert bath["schedule"]["due"] >= (DAY + dt.timedelta(days=catalog.set_up.wait_days)).isoformat()
+    wait = DAY + dt.timedelta(days=catalog.set_up.wait_days)
+    assert bath["schedule"]["due"] >= wait.isoformat()
     night = next(i for i in home if i["id"] == "bedroom-night-light-to-toilet")
     assert night["schedule"]["due"] == DAY.isoformat()
 
