@@ -133,13 +133,14 @@ def _entry(item: Item, facts: list[Fact], emphasis: bool, catalog: Catalog, ctx:
     return entry
 
 
-def exercise_library(profile: dict[str, Any], catalog: Catalog,
-                     today: dt.date) -> list[dict[str, Any]]:
+def exercise_library(profile: dict[str, Any], catalog: Catalog, today: dt.date,
+                     ctx: Context | None = None) -> list[dict[str, Any]]:
     """Every exercise of the catalog as a plan entry for this profile, in catalog order; one the
     profile rules out carries `reason` ("No twisting: ...") and `rules` (["No twisting"]) and is
     not safe to add as it is.
-    A physiotherapist's library: items whose `when` does not match are offered too."""
-    ctx = build_context(profile, catalog, today)
+    A physiotherapist's library: items whose `when` does not match are offered too.
+    `ctx`: the profile's context if the caller has worked it out already."""
+    ctx = ctx or build_context(profile, catalog, today)
     avoid, _ = movements_to_avoid(catalog, ctx)
     out = []
     for item in catalog.items:
@@ -156,10 +157,10 @@ def exercise_library(profile: dict[str, Any], catalog: Catalog,
 
 
 def ruled_out(movements: list[str], profile: dict[str, Any], catalog: Catalog,
-              today: dt.date) -> str | None:
+              today: dt.date, ctx: Context | None = None) -> str | None:
     """Why an exercise needing these movements is unsafe for this profile, or None: the same
     filter the catalog's exercises go through, for a physiotherapist's own exercise."""
-    ctx = build_context(profile, catalog, today)
+    ctx = ctx or build_context(profile, catalog, today)
     avoid, _ = movements_to_avoid(catalog, ctx)
     probe = Item(id="custom", domain="exercise", title="", detail="", why="", sources=(),
                  audience="patient", schedule=Schedule("as-needed"), movements=tuple(movements))
@@ -211,9 +212,11 @@ def _paced(items: list[dict], catalog: Catalog, ctx: Context) -> None:
             item["schedule"]["due"] = due[item["id"]].isoformat()
 
 
-def build_plan(profile: dict[str, Any], catalog: Catalog, today: dt.date) -> dict[str, Any]:
-    """The personalised plan for a valid profile on a given day (see plan.schema.json)."""
-    ctx = build_context(profile, catalog, today)
+def build_plan(profile: dict[str, Any], catalog: Catalog, today: dt.date,
+               ctx: Context | None = None) -> dict[str, Any]:
+    """The personalised plan for a valid profile on a given day (see plan.schema.json).
+    `ctx`: the profile's context if the caller has worked it out already."""
+    ctx = ctx or build_context(profile, catalog, today)
     avoid, daily_life = movements_to_avoid(catalog, ctx)
     chosen: list[tuple[int, int, int, dict]] = []
     excluded: list[dict] = []
@@ -233,9 +236,12 @@ def build_plan(profile: dict[str, Any], catalog: Catalog, today: dt.date) -> dic
     chosen.sort(key=lambda c: c[:3])
     items = [c[3] for c in chosen]
     _paced(items, catalog, ctx)
+    present = {c[3]["domain"] for c in chosen}
     return {
         "generated_on": today.isoformat(),
         "items": items,
+        # The why a whole domain shares, said once (checklists/README.md, `about`).
+        "about": {d: about for d, about in catalog.about.items() if d in present},
         "excluded": excluded,
         "warnings": _warnings(catalog, ctx),
         "avoid_in_daily_life": daily_life,

@@ -26,13 +26,12 @@ from planner.profile import validate
 from planner.security import csrf_token
 from planner.store import assignments, plans, ticks
 from planner.views.common import (
-    EDITORS, add_filters, catalog, day_view, done_for, household_view, next_plan, now,
-    task_entry, tick_error, today,
+    EDITORS, catalog, day_view, done_for, household_view, now, proposal, replan, task_entry,
+    tick_error, today,
 )
 from planner.views.versions import ROLE_WORDS, unseen_changes
 
 bp = Blueprint("today", __name__)
-add_filters(bp)
 CHANGED = "tasks-changed"
 
 
@@ -67,7 +66,8 @@ def _page(household_id: int) -> str:
                   oob=partial(), questions=_questions(household_id),
                   assigned=assignments.of_household(get_db(), household_id),
                   warnings=_warnings(household_id), day_words=clock.day_words(view.day),
-                  changes=unseen_changes(household_id), roles=ROLE_WORDS)[0]
+                  changes=unseen_changes(household_id), roles=ROLE_WORDS,
+                  about=catalog().about)[0]
 
 
 @bp.get("/h/<int:household_id>/today")
@@ -105,7 +105,8 @@ def set_state(household_id: int, item_id: str):
         return redirect(url_for("today.show", household_id=household_id, _anchor=anchor), 303)
     assigned = assignments.of_household(db, household_id) \
         if item["domain"] == "home-safety" else {}
-    html = render_template("today/_task.html", entry=entry, assigned=assigned) if entry else ""
+    html = render_template("today/_task.html", entry=entry, assigned=assigned,
+                           about=catalog().about) if entry else ""
     return make_response(html, 200, trigger=CHANGED)
 
 
@@ -113,7 +114,7 @@ def set_state(household_id: int, item_id: str):
 @household_view(roles=EDITORS)
 def answer(household_id: int, field: str):
     """Answer one of Today's questions: the profile's answer is set and the plan made again
-    through the profile's own path (tailoring and deadlines kept). An answer that takes nothing
+    through the one planning pipeline (planner/planning.py: tailoring and deadlines kept). An answer that takes nothing
     off (towards caution) applies at once; one that takes tasks off is shown as the plan's
     preview first, to apply from there."""
     from planner.views.profile import preview  # the profile page's preview and apply
@@ -132,11 +133,11 @@ def answer(household_id: int, field: str):
         answered[field] = choice == "yes"
     if validate(answered):  # the stored profile is valid, so this cannot happen; never a 500
         abort(422, "That answer could not be saved. Open the questions and answer it there.")
-    plan, current, tailoring = next_plan(household_id, answered)
-    if plan_diff(current["plan"] if current else None, plan)["removed"]:
+    proposed = proposal(household_id, answered)
+    current = proposed.current["plan"] if proposed.current else None
+    if plan_diff(current, proposed.plan)["removed"]:
         return preview(household_id, answered)
-    version = plans.apply_plan(db, household_id, plan, answered, g.user["id"], tailoring,
-                               at=now())
+    version = replan(household_id, answered)
     words = profile_form.answer(profile_form.QUESTIONS[field], answered)
     flash(f"Saved: {profile_form.QUESTIONS[field].short}: {words}. The plan is up to date "
           f"(version {version}); its tasks stay on it.")

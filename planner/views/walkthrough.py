@@ -15,12 +15,9 @@ from planner.db import get_db
 from planner.htmx import render
 from planner.pacing import SetUp, group_of
 from planner.store import accounts, assignments, plans, ticks
-from planner.views.common import (
-    add_filters, catalog, done_for, here, household_view, now, tick_error, today,
-)
+from planner.views.common import catalog, done_for, here, household_view, now, tick_error, today
 
 bp = Blueprint("walkthrough", __name__)
-add_filters(bp)
 ROOM_LABELS = {"entrance": "Entrance and outside", "floors": "Floors", "stairs": "Stairs",
                "kitchen": "Kitchen", "bathroom": "Bathroom", "bedroom": "Bedroom",
                "other": "Everywhere"}

@@ -47,8 +47,8 @@ def test_handout_prints_one_page_per_part_with_the_code(tailored, page_factory):
     expect(page.get_by_role("heading", name="The code to join is on page 1")).to_be_visible()
     expect(page.locator(".handout .handout-join svg.qr")).to_be_visible()
     promised = page.locator(".handout-parts li").all_inner_texts()  # the code's page is loaded
-    assert promised == ["Your exercises", "Movements to avoid in daily life",
-                        "Urgent symptoms: what to do"]
+    assert promised == ["Urgent symptoms: what to do", "Symptoms to tell your team about soon",
+                        "Your exercises", "Movements to avoid in daily life"]
     for paper in PAPERS:
         pdf = page.pdf(format=paper, print_background=True)
         assert pdf_pages(pdf) == len(promised), paper
@@ -72,9 +72,9 @@ def test_handout_of_other_plans_keeps_its_promise(live_app, page_factory, catalo
         plans.apply_plan(get_db(), h["id"], plan, profile, h["patient"], at=f.NOW)
     page = page_factory(1280, 900)
     sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/handout")
-    expect(page.locator(".handout-parts li")).to_have_count(3)
+    expect(page.locator(".handout-parts li")).to_have_count(4)
     for paper in PAPERS:
-        assert pdf_pages(page.pdf(format=paper)) == 3, paper
+        assert pdf_pages(page.pdf(format=paper)) == 4, paper
 
 
 def test_red_flags_page_prints_on_two_sheets(tailored, page_factory):
