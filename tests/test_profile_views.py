@@ -207,5 +207,5 @@ def test_preview_starts_with_the_plan_in_short(client, db, h):
     text = client.post(edit(h), data={**CSRF}).text
     summary = text[text.index('id="summary"'):text.index("Everything in the new plan")]
     assert "this is the first plan." in summary and 'id="apply-top"' in summary
-    assert "2 a day at most, the most important first: 14 in the first week" in summary
-    assert '8 "Not sure" answers</strong> will be asked on Today' in summary
+    assert "2 a day at most, most important first; 14 this week" in summary
+    assert '8 "Not sure" answers</strong> asked again on Today' in summary
