@@ -100,3 +100,28 @@ def pace(items: list[Mapping[str, Any]], waiting: set[str], set_up: SetUp,
     for n, (_, _, ident) in enumerate(later):
         due[ident] = today + dt.timedelta(days=start + n // set_up.per_day)
     return due
+
+
+def keep_pace(previous: Mapping[str, Any] | None, plan: dict[str, Any], set_up: SetUp,
+              today: dt.date) -> dict[str, Any]:
+    """A re-plan's set-up, in place: a task already scheduled keeps its day (never later, and
+    not earlier either, so that no day fills beyond `per_day`); a task new to the set-up takes
+    the first day from today that has room, the new ones in the order the plan paced them.
+    Returns `plan`."""
+    if not previous:
+        return plan
+    before = {i["id"]: i["schedule"].get("due") for i in previous["items"] if is_set_up(i)}
+    tasks = [i for i in plan["items"] if is_set_up(i)]
+    booked: dict[str, int] = {}
+    for item in tasks:
+        if before.get(item["id"]):
+            item["schedule"]["due"] = before[item["id"]]
+            booked[before[item["id"]]] = booked.get(before[item["id"]], 0) + 1
+    for item in sorted((i for i in tasks if not before.get(i["id"])),
+                       key=lambda i: i["schedule"]["due"]):
+        day = today
+        while booked.get(day.isoformat(), 0) >= set_up.per_day:
+            day += dt.timedelta(days=1)
+        item["schedule"]["due"] = day.isoformat()
+        booked[day.isoformat()] = booked.get(day.isoformat(), 0) + 1
+    return plan

@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from planner.engine import build_plan, open_questions
 from planner.pacing import SetUp, is_set_up, pace, read_set_up
+from planner.planning import plan_for
 from tests import factories as f
 
 DAY = f.DAY
@@ -99,3 +101,31 @@ def test_questions_name_the_tasks_a_no_would_drop(catalog):
     assert "home.bathtub" not in answered
     plan = build_plan({"lesion_sites": [], "home": {"bathtub": False}}, catalog, DAY)
     assert not {i["id"] for i in plan["items"]} & set(asked["home.bathtub"])
+
+
+NO = {"lesion_sites": [], "lives_alone": False,
+      "home": {name: False for name in ("stairs_inside", "entrance_steps", "bedroom_upstairs",
+                                        "bathtub", "walk_in_shower", "loose_rugs", "pets",
+                                        "night_toilet_trips")}}
+
+
+@pytest.mark.parametrize("before,after,days_later", [
+    ({"lesion_sites": []}, {"lesion_sites": [], "home": {"bathtub": True}}, 0),
+    ({"lesion_sites": []}, {"lesion_sites": [], "home": {"stairs_inside": True,
+                                                         "entrance_steps": True}}, 3),
+    ({"lesion_sites": []}, {"lesion_sites": [], "home": {"pets": False}}, 2),
+    (NO, {"lesion_sites": []}, 2),  # every answer back to "Not sure": tasks are added
+])
+def test_a_replan_keeps_each_day_to_its_share(catalog, before, after, days_later):
+    old = plan_for(before, catalog, DAY)
+    day = DAY + dt.timedelta(days=days_later)
+    new = plan_for(after, catalog, day, None, old)
+    days = Counter(i["schedule"]["due"] for i in new["items"] if is_set_up(i))
+    assert max(days.values()) <= catalog.set_up.per_day
+    kept = {i["id"]: i["schedule"]["due"] for i in old["items"] if is_set_up(i)}
+    for item in new["items"]:
+        if is_set_up(item):
+            if item["id"] in kept:
+                assert item["schedule"]["due"] == kept[item["id"]]  # its day, never moved
+            else:
+                assert item["schedule"]["due"] >= day.isoformat()
