@@ -200,7 +200,8 @@ def _rows(conn: sqlite3.Connection, sql: str, args: list) -> list[dict]:
 
 def export(path: str | Path, household_id: int) -> dict:
     """One household's data: the household, its members (never a password hash), the profile,
-    every plan version, the tasks, the ticks and the full history of changes.
+    every plan version, the tasks, the ticks, the full history of changes and who is to do
+    which home task.
 
     Raises BackupError if there is no such household.
     """
@@ -231,6 +232,8 @@ def export(path: str | Path, household_id: int) -> dict:
                                  " order by occurrence, item_id, slot", [household_id]),
             "events": _rows(conn, f"select * from tick_events {where} order by id",
                             [household_id]),
+            "assignments": _rows(conn, f"select * from assignments {where} order by item_id",
+                                 [household_id]),
         }
     finally:
         conn.close()

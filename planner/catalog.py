@@ -35,6 +35,7 @@ from planner.catalog_model import (  # noqa: F401  (re-exported: the catalog's p
     WarningRule,
 )
 from planner.conditions import FIELDS, ConditionError, Node, compile_condition
+from planner.pacing import read_set_up
 
 
 class _Problems:
@@ -391,11 +392,16 @@ def load_catalog(folder: str | Path) -> Catalog:
             if item is not None:
                 items.append(item)
         warnings.extend(_warnings(raw.get("warnings"), fname, problems))
+        if domain == "home-safety":
+            extra["set_up_raw"] = raw.get("set_up")
     seen: set[str] = set()
     for ident in [i.id for i in items] + [w.id for w in warnings]:
         if ident in seen:
             problems.add("catalog", f"id '{ident}' is used more than once")
         seen.add(ident)
+    set_up, wrong = read_set_up(extra.get("set_up_raw"), seen, ROOMS)
+    for problem in wrong:
+        problems.add("home-safety.yaml", problem)
     if problems.list:
         raise CatalogError(problems.list)
     return Catalog(
@@ -405,6 +411,7 @@ def load_catalog(folder: str | Path) -> Catalog:
         target_sources=extra.get("target_sources", ()),
         fall_screen=tuple(extra.get("fall_screen", ())),
         at_risk_points=extra.get("at_risk_points", 0), about=extra.get("about", {}),
+        set_up=set_up,
     )
 
 

@@ -178,7 +178,14 @@ ROUTES: dict[tuple[str, str], Route] = {
         member(), ok=303, values=lambda w, db: {"household_id": w["id"],
                                                 "item_id": "belly-breathing"},
         form=lambda w, db: {"occurrence": DAY, "slot": "0", "state": "done"}),
+    ("today.answer", "POST"): Route(
+        member(), ok=303, values=lambda w, db: {"household_id": w["id"],
+                                                "field": "home.stairs_inside"},
+        form=lambda w, db: {"answer": "yes"}),
     ("walkthrough.show", "GET"): Route(member(), values=_household),
+    ("walkthrough.assign", "POST"): Route(
+        member(), ok=303, values=lambda w, db: {"household_id": w["id"], "item_id": "bath-seat"},
+        form=lambda w, db: {"user_id": str(w["caregiver"])}),
     ("walkthrough.set_state", "POST"): Route(
         member(), ok=303, values=lambda w, db: {"household_id": w["id"], "item_id": "bath-seat"},
         form=lambda w, db: {"state": "done"}),

@@ -239,6 +239,26 @@ def test_tick(world, item, occurrence, slot, state, htmx):
 
 
 @EXAMPLES
+@given(item=field(["bath-seat", "belly-breathing"]), who=field(["1", "2", ""]),
+       htmx=st.booleans())
+def test_home_task_given_to_someone(world, item, who, htmx):
+    w = world
+    check(w, "walkthrough.assign", lambda: (form_post(
+        w["member"], f"/h/{w['id']}/home/{quote(item, safe='')}/who", {"user_id": who}, htmx),
+        [item, who]), refused=(404, 405, 422))
+
+
+@EXAMPLES
+@given(name=field(["home.stairs_inside", "lives_alone", "fracture_risk"]),
+       answer=field(["yes", "no"]), htmx=st.booleans())
+def test_today_question(world, name, answer, htmx):
+    w = world
+    check(w, "today.answer", lambda: (form_post(
+        w["member"], f"/h/{w['id']}/questions/{quote(name, safe='')}", {"answer": answer}, htmx),
+        [name, answer]), refused=(404, 405, 422))
+
+
+@EXAMPLES
 @example(item="0/", state="done", htmx=False)
 @given(item=field(["bath-seat", "floors-loose-rugs"]),
        state=field(["done", "open", "not-applicable", "needs-help"]), htmx=st.booleans())
