@@ -173,6 +173,9 @@ def export(path: str | Path, household_id: int) -> dict:
                                  " order by occurrence, item_id, slot", [household_id]),
             "events": _rows(conn, f"select * from tick_events {where} order by id",
                             [household_id]),
+            "contacts": _rows(conn, f"select kind, name, phone, updated_at, updated_by"
+                                    f" from care_contacts {where} order by kind",
+                              [household_id]),
         }
     finally:
         conn.close()

@@ -115,11 +115,16 @@ def m005_household_revision(db: Database) -> None:
     data: a new write path cannot forget it, and a second server process sees it too."""
     db["households"].add_column("revision", int, not_null_default=0)
     for table in REVISED_TABLES:
-        for event, row in (("insert", "new"), ("update", "new"), ("delete", "old")):
-            db.execute(
-                f"create trigger {table}_{event}_revision after {event} on {table} begin"
-                f" update households set revision = revision + 1"
-                f" where id = {row}.household_id; end")
+        _revision_triggers(db, table)
+
+
+def _revision_triggers(db: Database, table: str) -> None:
+    """Triggers that move the household's revision on at every write to `table`."""
+    for event, row in (("insert", "new"), ("update", "new"), ("delete", "old")):
+        db.execute(
+            f"create trigger {table}_{event}_revision after {event} on {table} begin"
+            f" update households set revision = revision + 1"
+            f" where id = {row}.household_id; end")
 
 
 @migrations()
@@ -127,3 +132,16 @@ def m006_household_timezone(db: Database) -> None:
     """The time zone each household lives in (IANA name), so that its days are its own, not the
     server's. Households made before this live in UTC until someone sets their zone."""
     db["households"].add_column("timezone", str, not_null_default="UTC")
+
+
+@migrations()
+def m010_care_contacts(db: Database) -> None:
+    """The care team's phone numbers per household (emergency, cancer team, physiotherapist,
+    dentist, GP), one row per kind. Today shows them, so a change moves the revision on."""
+    db["care_contacts"].create({"household_id": int, "kind": str, "name": str, "phone": str,
+                                "updated_at": str, "updated_by": int},
+                               pk=("household_id", "kind"), not_null={"phone"},
+                               foreign_keys=[("household_id", "households", "id"),
+                                             ("updated_by", "users", "id")], strict=True)
+    db.index_foreign_keys()
+    _revision_triggers(db, "care_contacts")

@@ -184,6 +184,10 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("exercise_templates.check", "GET"): Route(member("physio"), values=_template),
     # Without the confirmation the preview comes back (422): the role got through.
     ("exercise_templates.apply", "POST"): Route(member("physio"), ok=422, values=_template),
+    # The care team's numbers: practical, not clinical; every member reads and changes them.
+    ("contacts.edit", "GET"): Route(member(), values=_household),
+    ("contacts.save", "POST"): Route(member(), ok=303, values=_household, form=lambda w, db: {
+        "emergency-phone": "999", "cancer-team-phone": "+44 (0)1632 960-111"}),
     ("share.handout_link", "POST"): Route(member(), ok=303, values=_household,
                                           form=lambda w, db: {"role": "caregiver",
                                                               "expires": "7"}),

@@ -6,6 +6,7 @@ from flask import Flask
 
 from planner.views import (
     auth,
+    contacts,
     exercise_templates,
     health,
     history,
@@ -23,5 +24,5 @@ from planner.views import (
 def register(app: Flask) -> None:
     """Register every blueprint of the app."""
     for module in (auth, households, profile, today, walkthrough, history, redflags, physio,
-                   exercise_templates, versions, share, health):
+                   exercise_templates, versions, share, contacts, health):
         app.register_blueprint(module.bp)
