@@ -15,6 +15,7 @@ from planner.context import readable
 from planner.db import get_db
 from planner.htmx import render
 from planner.security import link_page, login_required
+from planner.views import caseload
 from planner.views.common import household_view, local, now
 from planner.store import accounts, links
 
@@ -47,7 +48,10 @@ def _index_page(form=None, errors=None, status=200):
 
 @bp.get("/")
 def index():
-    """Anonymous: a short welcome. Signed in: their households and a form to add one."""
+    """Anonymous: a short welcome. Signed in: their households and a form to add one; a
+    physiotherapist: their caseload (?list=all: the plain list and the form)."""
+    if g.user is not None and request.args.get("list") != "all" and caseload.wanted():
+        return caseload.page()
     return _index_page()
 
 
