@@ -5,7 +5,8 @@ every-n-weeks); one-off and as-needed tasks are not (a one-off task is either ov
 Asked = for each recurring task, its taps over the window (daily: times a day x days; weekly:
 times a week x days / 7, rounded; every-n-weeks: the dose days in the window). Done = the taps
 marked done on those days, never more than asked. The window is the N days before `today`
-(today is not over yet) and starts no earlier than the day the household's first plan was made.
+(today is not over yet) and starts no earlier than the day the household started (its first plan
+or its first tick).
 """
 
 from __future__ import annotations

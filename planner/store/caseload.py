@@ -53,10 +53,13 @@ def last_activity(db: Database, household_id: int) -> str | None:
                            [household_id]).fetchone()[0]
 
 
-def first_plan(db: Database, household_id: int) -> str | None:
-    """When the household's first plan was made (UTC stamp), or None."""
-    return db.conn.execute("select min(created_at) from plans where household_id = ?",
-                           [household_id]).fetchone()[0]
+def started(db: Database, household_id: int) -> str | None:
+    """When the household started: its first plan or its first tick, whichever came first
+    (UTC stamp; ticks may be entered late, for days before the plan), or None."""
+    return db.conn.execute(
+        "select min(at) from (select min(created_at) as at from plans where household_id = ?"
+        " union all select min(at) from tick_events where household_id = ?)",
+        [household_id, household_id]).fetchone()[0]
 
 
 def draft_since(db: Database, household_id: int) -> str | None:

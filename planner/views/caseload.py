@@ -33,7 +33,7 @@ def _row(household: dict) -> dict:
     where = clock.zone(household["timezone"])
     today = app_clock().today(where)
     items = plans.tasks(db, household["id"])
-    first = store.first_plan(db, household["id"])
+    first = store.started(db, household["id"])
     start = clock.local(first, where).date() if first else None
     longest = adherence.window(today, max(WINDOWS), start)
     done = store.done_taps(db, household["id"], longest[0], longest[-1]) if longest else {}
