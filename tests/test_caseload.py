@@ -86,7 +86,7 @@ def test_the_physiotherapists_start_page_is_the_caseload(client, caseload):
     assert "Your caseload" in page and "The 2 households you look after" in page
     anna = _row(page, caseload["id"])
     # Drinks: 4 of 8 a day on each of the 7 days before today; the plan is 10 days old.
-    assert 'data-label="Drinks, 7 d · 28 d"><span class="rate">50%</span>' in anna
+    assert 'data-label="Drinks, 7 d · 28 d"><span><span class="rate">50%</span>' in anna
     assert "Today" in anna  # a tick today (the needs-help mark)
     assert "1<span class=\"visually-hidden\"> tasks need help" in anna
     carla = _row(page, caseload["carla_home"])
