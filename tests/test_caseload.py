@@ -131,3 +131,11 @@ def test_the_plain_list_is_one_link_away(client, caseload):
     login(client, caseload["physio"])
     page = client.get("/?list=all").text
     assert "Your households" in page and "Add another household" in page
+
+
+def test_htmx_search_gets_the_list_alone(client, caseload, hx):
+    login(client, caseload["physio"])
+    response = client.get("/?q=anna&sort=name", headers=hx)
+    assert response.status_code == 200
+    assert '<div id="caseload">' in response.text and "<html" not in response.text
+    assert f'id="household-{caseload["id"]}"' in response.text
