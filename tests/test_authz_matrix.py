@@ -25,6 +25,7 @@ from flask import url_for
 from planner.engine import exercise_library
 from planner.store import accounts, links, plans
 from planner.store import tailoring as tailoring_store
+from planner.tailoring import takes_dose
 from tests import factories as f
 from tests.conftest import CSRF, login
 from tests.dbstate import dump
@@ -85,6 +86,13 @@ def _exercise(w, db, n=0):
 
 def _exercise_values(w, db):
     return {"household_id": w["id"], "item_id": _exercise(w, db)}
+
+
+def _dosable_values(w, db):
+    """An exercise that takes a dose (advice items do not)."""
+    items = plans.current_plan(db, w["id"])["plan"]["items"]
+    return {"household_id": w["id"], "item_id": next(
+        i["id"] for i in items if i["domain"] == "exercise" and takes_dose(i))}
 
 
 def _to_add(w, db):
@@ -164,7 +172,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("physio.facts", "GET"): Route(member(), values=_household),
     ("physio.facts", "POST"): Route(member("physio"), values=_household,
                                     form=lambda w, db: FULL_FORM),
-    ("physio.dose", "POST"): Route(member("physio"), ok=303, values=_exercise_values,
+    ("physio.dose", "POST"): Route(member("physio"), ok=303, values=_dosable_values,
                                    form=lambda w, db: {"sets": "2", "reps": "10"}),
     ("physio.move", "POST"): Route(member("physio"), ok=303, values=_exercise_values,
                                    form=lambda w, db: {"direction": "down"}),
