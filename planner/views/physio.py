@@ -69,6 +69,8 @@ def _page(household_id: int, status: int = 200, failed: str = "", errors: dict |
     return render("physio/exercises.html", status=status, rows=_rows(plan, shown), saved=saved,
                   library=library, is_draft=is_draft, current=current,
                   diff=plan_diff(current["plan"], plan) if is_draft else None,
+                  published_order=[i["id"] for i in current["plan"]["items"]
+                                   if i["domain"] == "exercise"],
                   can_edit=g.member["role"] in PHYSIO, movements=catalog().movements,
                   failed=failed, errors=errors or {}, values=values or {},
                   limits=tailoring.LIMITS)
