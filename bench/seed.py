@@ -23,11 +23,9 @@ from pathlib import Path
 
 from werkzeug.security import generate_password_hash
 
-from planner import recurrence
-from planner import clock
+from planner import clock, planning, recurrence
 from planner.catalog import default_folder, load_catalog
 from planner.db import migrate
-from planner.engine import build_plan
 from planner.profile import parse
 from planner.sqlite import connect, transaction
 from planner.store import accounts, plans, ticks
@@ -134,8 +132,7 @@ def seed(path: str | Path, households: int = 1000, days: int = 365,
             accounts.add_member(db, household["id"], carer, "caregiver", at=at)
             accounts.add_member(db, household["id"], physios[n // PER_PHYSIO], "physio", at=at)
             profile = parse(random_profile(rng))
-            plans.apply_plan(db, household["id"], build_plan(profile, catalog, today), profile,
-                             carer, at=at)
+            planning.replan(db, household["id"], profile, catalog, today, carer, at=at)
             items = plans.tasks(db, household["id"])
             people = {"patient": patient, "caregiver": carer}
             marks += ticks.import_history(db, household["id"],

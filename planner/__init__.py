@@ -1,74 +1,17 @@
-"""The planner web app: `create_app` builds it (flaskr's factory, adapted to our layout)."""
+"""The planner: personalised home checklists for people living with bone metastases.
+
+The pure planning part (clock, profile, catalog, conditions, context, engine, recurrence,
+tailoring, planning) imports without Flask; the web app is built by `planner.app.create_app`,
+also reachable as `planner.create_app` without importing Flask until it is asked for.
+"""
 
 from __future__ import annotations
 
-import os
-import secrets
-from pathlib import Path
 
-from flask import Flask
-from flask_htmx import HTMX
+def __getattr__(name: str):
+    # PEP 562: `from planner import create_app` loads the web app only when it is used.
+    if name == "create_app":
+        from planner.app import create_app
 
-from planner.clock import DEFAULT_ZONE, is_zone
-from planner.catalog import default_folder, load_catalog
-from planner.page_cache import PageCache
-
-HERE = Path(__file__).resolve().parent
-
-
-def _templates_folder() -> Path:
-    """templates/ beside the package in a checkout, or the copy carried inside the wheel."""
-    for candidate in (HERE.parent / "templates", HERE / "_data" / "templates"):
-        if (candidate / "base.html").exists():
-            return candidate
-    return HERE.parent / "templates"
-
-
-def _secret_key(instance: Path) -> str:
-    """A secret kept in the instance folder, so that sessions survive a restart."""
-    path = instance / "secret_key"
-    if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-    return path.read_text().strip()
-
-
-def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app: config layers, catalog (refusing an invalid one), database, blueprints."""
-    app = Flask(__name__, instance_relative_config=True,
-                template_folder=str(_templates_folder()))
-    instance = Path(app.instance_path)
-    app.config.from_mapping(
-        DATABASE=str(instance / "planner.db"),
-        CHECKLISTS_DIR=str(default_folder()),
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        PERMANENT_SESSION_LIFETIME=60 * 60 * 24 * 30,
-        MAX_CONTENT_LENGTH=64 * 1024,
-        TIMEZONE=DEFAULT_ZONE,  # where new households live, until they say otherwise
-    )
-    if test_config is None:
-        app.config.from_pyfile("config.py", silent=True)
-        app.config.from_prefixed_env("PLANNER")
-    else:
-        app.config.from_mapping(test_config)
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(instance)
-
-    if not is_zone(app.config["TIMEZONE"]):
-        raise ValueError(f"TIMEZONE {app.config['TIMEZONE']!r} is not a time zone name such as "
-                         "Europe/London")
-    # An invalid catalog raises CatalogError here: the app refuses to start.
-    app.extensions["planner_catalog"] = load_catalog(app.config["CHECKLISTS_DIR"])
-    app.extensions["planner_pages"] = PageCache()
-
-    from planner import db, errors, security, views
-
-    db.migrate(app.config["DATABASE"])
-    HTMX(app)
-    security.init_app(app)
-    errors.init_app(app)
-    views.register(app)
-    return app
+        return create_app
+    raise AttributeError(f"module 'planner' has no attribute {name!r}")

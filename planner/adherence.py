@@ -1,12 +1,10 @@
-"""How much of what a plan asked was done: per part of the plan, over the last N days.
+"""How well the routine was kept up over some weeks: per part of the plan, and per person.
 
-Pure: no Flask, no database, no clock. Counted: the recurring tasks (daily, weekly and
-every-n-weeks); one-off and as-needed tasks are not (a one-off task is either overdue or not).
-Asked = for each recurring task, its taps over the window (daily: times a day x days; weekly:
-times a week x days / 7, rounded; every-n-weeks: the dose days in the window). Done = the taps
-marked done on those days, never more than asked. The window is the N days before `today`
-(today is not over yet) and starts no earlier than the day the household started (its first plan
-or its first tick).
+Pure: the view passes the household's tasks, its tick rows and the days. Only repeating tasks
+count (daily, weekly, dose days); one-off jobs have their own progress on the Home check.
+Kind by design: a task set to "not today" or "not needed here" is taken out of what was
+planned, never counted as missed; and a weekly task done more often than planned counts as
+fully done, never more than that.
 """
 
 from __future__ import annotations
@@ -15,71 +13,83 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from planner.recurrence import FINISHED, ONCE, is_dose_day
+from planner import recurrence
+from planner.domains import LABELS as DOMAIN_LABELS
 
-RECURRING = ("daily", "weekly", "every-n-weeks")
-
-
-def window(today: dt.date, days: int, start: dt.date | None) -> list[dt.date]:
-    """The days counted: the `days` days before today, none before `start`."""
-    first = today - dt.timedelta(days=days)
-    if start is not None:
-        first = max(first, start)
-    return [first + dt.timedelta(days=n) for n in range((today - first).days)]
+SPANS = (4, 12)  # weeks one may look back over
+SET_ASIDE = ("not-today", "not-applicable")
 
 
-def asked(item: Mapping[str, Any], days: list[dt.date]) -> int:
-    """How many taps the task asked for over `days`."""
-    schedule = item["schedule"]
-    kind = schedule["kind"]
-    if kind == "daily":
-        return schedule.get("times_per_day", 1) * len(days)
-    if kind == "weekly":
-        return round(schedule["times_per_week"] * len(days) / 7)
-    if kind == "every-n-weeks":
-        return sum(1 for day in days if is_dose_day(schedule, day))
+def window(today: dt.date, weeks: int, plan_start: dt.date | None) -> list[dt.date]:
+    """The days of the last `weeks` weeks up to `today`, from the first plan on (none before)."""
+    first = today - dt.timedelta(weeks=weeks) + dt.timedelta(days=1)
+    if plan_start is not None:
+        first = max(first, plan_start)
+    return [first + dt.timedelta(days=n) for n in range((today - first).days + 1)]
+
+
+def _expected(item: Mapping[str, Any], days: list[dt.date]) -> float:
+    schedule = item.get("schedule") or {}
+    kind = schedule.get("kind")
+    try:
+        if kind == "daily":
+            return schedule["times_per_day"] * len(days)
+        if kind == "weekly":
+            return schedule["times_per_week"] * len(days) / 7
+        if kind == "every-n-weeks":
+            return sum(1 for d in days if recurrence.is_dose_day(schedule, d))
+    except (KeyError, TypeError, ValueError):
+        pass  # a task with a bad schedule is not counted
     return 0
 
 
-def by_domain(items: Iterable[Mapping[str, Any]], done: Mapping[tuple[str, str], int],
-              days: list[dt.date]) -> dict[str, tuple[int, int]]:
-    """{domain: (done, asked)} over `days`; `done` counts the done taps by (item id, day iso)."""
-    isos = {day.isoformat() for day in days}
-    out: dict[str, tuple[int, int]] = {}
+def by_domain(items: Iterable[Mapping[str, Any]], rows: Iterable[Mapping[str, Any]],
+              days: list[dt.date]) -> list[dict]:
+    """Per part of the plan with repeating tasks, in the plan's order: {key, label, done,
+    planned, set_aside, percent} (percent None when nothing was planned in these days)."""
+    on = {d.isoformat() for d in days}
+    states: dict[str, list[str]] = {}
+    for row in rows:
+        if row["occurrence"] in on:
+            states.setdefault(row["item_id"], []).append(row["state"])
+    totals: dict[str, dict] = {}
     for item in items:
-        if item["schedule"]["kind"] not in RECURRING:
+        expected = _expected(item, days)
+        if not expected:
             continue
-        want = asked(item, days)
-        if not want:
+        mine = states.get(item["id"], [])
+        aside = sum(1 for s in mine if s in SET_ASIDE)
+        planned = max(expected - aside, 0)
+        done = min(sum(1 for s in mine if s == "done"), planned)
+        domain = item["domain"]
+        total = totals.setdefault(domain, {"key": domain,
+                                           "label": DOMAIN_LABELS.get(domain, "Other"),
+                                           "done": 0, "planned": 0.0, "set_aside": 0})
+        total["done"] += done
+        total["planned"] += planned
+        total["set_aside"] += aside
+    order = list(DOMAIN_LABELS)
+    result = sorted(totals.values(), key=lambda t: order.index(t["key"])
+                    if t["key"] in order else len(order))
+    for total in result:
+        total["done"], total["planned"] = round(total["done"]), round(total["planned"])
+        total["percent"] = (round(100 * total["done"] / total["planned"])
+                            if total["planned"] else None)
+    return result
+
+
+def by_person(members: Iterable[Mapping[str, Any]], rows: Iterable[Mapping[str, Any]],
+              days: list[dt.date]) -> list[dict]:
+    """Per member, in the household's order: {name, role, done, for_others}: what they marked
+    done on these days, and how much of that for someone else."""
+    on = {d.isoformat() for d in days}
+    people = {m["user_id"]: {"name": m["name"], "role": m["role"], "done": 0, "for_others": 0}
+              for m in members}
+    for row in rows:
+        person = people.get(row["by_user"])
+        if person is None or row["occurrence"] not in on or row["state"] != "done":
             continue
-        got = sum(n for (item_id, day), n in done.items() if item_id == item["id"] and day in isos)
-        d, a = out.get(item["domain"], (0, 0))
-        out[item["domain"]] = (d + min(got, want), a + want)
-    return out
-
-
-def percent(pair: tuple[int, int] | None) -> int | None:
-    """Done as a whole percentage of asked, or None when nothing was asked."""
-    if not pair or not pair[1]:
-        return None
-    return round(100 * pair[0] / pair[1])
-
-
-def overdue(items: Iterable[Mapping[str, Any]], once_states: Mapping[str, str],
-            today: dt.date) -> list[Mapping[str, Any]]:
-    """One-off tasks past their due date and not finished (`once_states`: item id -> state)."""
-    out = []
-    for item in items:
-        schedule = item["schedule"]
-        if schedule["kind"] != ONCE or not schedule.get("due"):
-            continue
-        if dt.date.fromisoformat(schedule["due"]) < today and \
-                once_states.get(item["id"]) not in FINISHED:
-            out.append(item)
-    return out
-
-
-def is_key(item: Mapping[str, Any]) -> bool:
-    """A task that matters most: marked so for this person, or any one-off task outside the
-    home check (the dental check before a bone medicine, for example)."""
-    return bool(item.get("emphasis")) or item["domain"] != "home-safety"
+        person["done"] += 1
+        if row["done_for"] and row["done_for"] != row["by_user"]:
+            person["for_others"] += 1
+    return list(people.values())

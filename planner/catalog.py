@@ -318,6 +318,23 @@ def _registry(folder: Path, problems: _Problems) -> dict:
     }
 
 
+def _about(raw: Any, fname: str, reg: dict[str, Any], problems: _Problems) -> dict | None:
+    """A domain's shared why: {text, sources}, the text plain (no placeholders), the sources
+    known."""
+    if not (isinstance(raw, dict) and set(raw) == {"text", "sources"}
+            and isinstance(raw["text"], str) and raw["text"].strip()
+            and isinstance(raw["sources"], list) and raw["sources"]):
+        problems.add(f"{fname}: about", "must have a text and a list of sources, nothing else")
+        return None
+    if "{" in raw["text"]:
+        problems.add(f"{fname}: about", "the text may not use placeholders")
+    unknown = [s for s in raw["sources"] if s not in reg["sources"]]
+    for source in unknown:
+        problems.add(f"{fname}: about", f"source '{source}' is not in sources.yaml")
+    return {"text": raw["text"].strip(), "sources": [reg["sources"][s] for s in raw["sources"]
+                                                     if s in reg["sources"]]}
+
+
 def load_catalog(folder: str | Path) -> Catalog:
     """Read and validate every file of checklists/; raise CatalogError listing all problems."""
     folder = Path(folder)
@@ -350,6 +367,10 @@ def load_catalog(folder: str | Path) -> Catalog:
         if domain == "home-safety":
             extra["at_risk_points"], extra["fall_screen"] = _fall_screen(
                 raw.get("fall_screen"), fname, problems)
+        if "about" in raw:
+            about = _about(raw["about"], fname, reg, problems)
+            if about:
+                extra.setdefault("about", {})[domain] = about
         for entry in raw.get("items") or []:
             item = _item(entry, domain, fname, reg, problems)
             if item is not None:
@@ -368,7 +389,7 @@ def load_catalog(folder: str | Path) -> Catalog:
         avoid_rules=tuple(extra.get("avoid_rules", ())), targets=extra.get("targets", {}),
         target_sources=extra.get("target_sources", ()),
         fall_screen=tuple(extra.get("fall_screen", ())),
-        at_risk_points=extra.get("at_risk_points", 0),
+        at_risk_points=extra.get("at_risk_points", 0), about=extra.get("about", {}),
     )
 
 

@@ -7,27 +7,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.conditions import Node
+from planner.domains import DOMAINS, FILE_KEYS  # noqa: F401  (the catalog's vocabulary)
 
-DOMAINS = ("home-safety", "exercise", "dental", "hydration", "red-flags")
 AUDIENCES = ("patient", "caregiver", "physio", "household")
 ROOMS = ("entrance", "floors", "stairs", "kitchen", "bathroom", "bedroom", "other")
 EXERCISE_KINDS = ("aerobic", "strength", "balance", "flexibility", "breathing", "daily-activity")
 ANCHORS = ("today", "agent_start", "next_dose", "dental_recall")
 PLACEHOLDERS = (
-    "agent", "start", "days_to_start", "weeks_to_start", "next_dose", "interval_weeks",
+    "agent", "start", "days_to_start", "weeks_to_start", "next_dose", "how_often", "stopped",
     "last_exam", "limit_ml", "target_ml", "drinks", "drink_ml",
 )
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ITEM_KEYS = {
     "required": {"id", "title", "detail", "why", "sources", "audience", "schedule"},
     "optional": {"when", "emphasis", "room", "kind", "movements", "clearance"},
-}
-FILE_KEYS = {
-    "home-safety": {"domain", "items", "warnings", "fall_screen"},
-    "exercise": {"domain", "items", "warnings", "movements", "avoid_rules"},
-    "dental": {"domain", "items", "warnings"},
-    "hydration": {"domain", "items", "warnings", "targets"},
-    "red-flags": {"domain", "items", "warnings"},
 }
 
 
@@ -129,6 +122,7 @@ class Catalog:
     target_sources: tuple[str, ...] = ()
     fall_screen: tuple[ScreenQuestion, ...] = ()
     at_risk_points: int = 0
+    about: dict[str, dict[str, Any]] = field(default_factory=dict)  # domain -> {text, sources}
 
     def item(self, item_id: str) -> Item | None:
         """The catalog item with this id, or None."""

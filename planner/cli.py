@@ -11,9 +11,8 @@ from pathlib import Path
 
 import click
 
-from planner import clock
+from planner import clock, planning
 from planner.catalog import CatalogError, default_folder, load_catalog
-from planner.engine import build_plan
 from planner.printout import render_text
 from planner.profile import ProfileError, parse
 
@@ -78,7 +77,7 @@ def plan(source: str, today: str | None, fmt: str, checklists: str | None) -> No
         profile = parse(raw)
     except ProfileError as exc:
         _fail([str(p) for p in exc.problems])
-    result = build_plan(profile, _catalog(checklists), day)
+    result = planning.plan_for(profile, _catalog(checklists), day)
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:
@@ -115,7 +114,9 @@ def _database(path: str | None) -> str:
         return str(Path(path).resolve())
     from flask import Flask
 
-    probe = Flask("planner", instance_relative_config=True)
+    from planner.app import instance_folder
+
+    probe = Flask("planner", instance_path=str(instance_folder()), instance_relative_config=True)
     probe.config["DATABASE"] = str(Path(probe.instance_path) / "planner.db")
     probe.config.from_pyfile("config.py", silent=True)
     probe.config.from_prefixed_env("PLANNER")
@@ -185,16 +186,71 @@ def restore(path: str, target: str | None, yes: bool) -> None:
 @cli.command()
 @click.option("--household", "household_id", required=True, type=int, metavar="ID",
               help="The household's number (as in its page addresses, /h/ID/...).")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "fhir"]), default="json",
+              show_default=True, help="json: everything; csv: the ticks, one row per change; "
+                                      "fhir: a FHIR R4 Bundle (CarePlan, Goals, Tasks, people).")
 @click.option("--db", "source", metavar="PATH", help="Database file (default: the app's).")
 @click.option("--output", type=click.File("w", encoding="utf-8"), default="-",
               help="Write to this file (default: standard output).")
-def export(household_id: int, source: str | None, output) -> None:
-    """Print one household's data as JSON: members (no password hashes), profile, every plan
-    version, tasks, ticks and the history of every change."""
+def export(household_id: int, fmt: str, source: str | None, output) -> None:
+    """Print one household's data. JSON: members (no password hashes), profile, every plan
+    version, tasks, ticks and the history of every change. CSV and FHIR are read from it."""
     from planner import backup as data
+    from planner.exports import render
 
     result = _safely(lambda: data.export(_database(source), household_id))
-    output.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    output.write(render(result, fmt, clock.Clock()))
+
+
+def _app(path: str | None):
+    """The web app on the database --db names (else the app's own), or exit with the catalog's
+    problems."""
+    import os
+
+    from planner import create_app
+
+    target = _database(path)
+    previous = os.environ.get("PLANNER_DATABASE")
+    os.environ["PLANNER_DATABASE"] = target  # create_app reads it (from_prefixed_env)
+    try:
+        return create_app()
+    except CatalogError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException("the checklists have problems (above): not started") \
+            from None
+    finally:
+        if previous is None:
+            os.environ.pop("PLANNER_DATABASE")
+        else:
+            os.environ["PLANNER_DATABASE"] = previous
+
+
+@cli.command()
+@click.option("--db", "path", metavar="PATH", help="Database file (default: the app's).")
+@click.option("--at", "moment", metavar="ISO-DATETIME",
+              help="The moment to act as if it were (default: now), e.g. 2026-11-24T08:00Z.")
+def remind(path: str | None, moment: str | None) -> None:
+    """Send the reminders due at this moment, once, and exit (for cron or a systemd timer).
+
+    Running it again for the same moment sends nothing more.
+    """
+    from planner.reminders import push, scheduler
+
+    if moment is None:
+        at = clock.system_now()
+    else:
+        try:
+            at = dt.datetime.fromisoformat(moment)
+        except ValueError:
+            _fail([f"--at: '{moment}' is not a date and time like 2026-11-24T08:00+00:00"])
+        if at.tzinfo is None:
+            _fail([f"--at: '{moment}' names no time zone; add Z or +HH:MM"])
+    app = _app(path)
+    if push.enabled(app):
+        push.vapid(app)  # made at first start (cron may start before the server ever has)
+    counts = scheduler.run(app, at.astimezone(clock.UTC))
+    click.echo(", ".join(f"{n} {what}" for what, n in counts.items()))
 
 
 @cli.command()
@@ -206,29 +262,17 @@ def export(household_id: int, source: str | None, output) -> None:
 @click.option("--db", "path", metavar="PATH", help="Database file (default: the app's).")
 def serve(demo: bool, host: str, port: int, path: str | None) -> None:
     """Run the web app with waitress (8 threads); Ctrl-C stops it."""
-    import os
-
     import waitress
 
-    from planner import create_app
     from planner import demo as demo_data
+    from planner import mail
     from planner.db import get_db
+    from planner.reminders import push, scheduler
 
-    target = _database(path)
-    previous = os.environ.get("PLANNER_DATABASE")
-    os.environ["PLANNER_DATABASE"] = target  # create_app reads it (from_prefixed_env)
-    try:
-        app = create_app()
-    except CatalogError as exc:
-        for problem in exc.problems:
-            click.echo(problem, err=True)
-        raise click.ClickException("the checklists have problems (above): not started") \
-            from None
-    finally:
-        if previous is None:
-            os.environ.pop("PLANNER_DATABASE")
-        else:
-            os.environ["PLANNER_DATABASE"] = previous
+    app = _app(path)
+    target = app.config["DATABASE"]
+    if push.enabled(app):
+        push.vapid(app)  # the push key pair is made at first start, beside the secret key
     if demo:
         with app.app_context():
             outcome = demo_data.seed(get_db(), app.extensions["planner_catalog"],
@@ -243,6 +287,12 @@ def serve(demo: bool, host: str, port: int, path: str | None) -> None:
             for email, name, role in demo_data.ACCOUNTS:
                 click.echo(f"  {email:<24} {name} ({role})")
     click.echo(f"Database: {target}")
+    if mail.mailer(app.config) is not None or push.enabled(app):
+        scheduler.start_thread(app)
+        click.echo("Reminders: sent every minute ("
+                   + ("email and " if mail.mailer(app.config) else "no email: set "
+                      "PLANNER_SMTP_URL; ") + ("web push" if push.enabled(app) else "no push")
+                   + ")")
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl-C to stop)")
     try:
         waitress.serve(app, host=host, port=port, threads=8)

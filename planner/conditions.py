@@ -18,6 +18,7 @@ DERIVED_FIELDS: dict[str, tuple[Any, ...] | None] = {
     "agent_route": ("none", "injection", "infusion", "unknown"),
     "days_to_start": None,
     "dental_exam_recent": (True, False),
+    "fluid_caution": (True, False),  # kidney problems, heart failure or dialysis
     "fall_screen_points": None,
 }
 FIELDS: dict[str, tuple[Any, ...] | None] = {**CONDITION_FIELDS, **DERIVED_FIELDS}

@@ -25,7 +25,7 @@ class Context:
     values: dict[str, Any]  # condition fields, profile and derived
     anchors: dict[str, dt.date | None]
     words: dict[str, str]  # placeholder -> text
-    interval_weeks: int | None
+    interval_weeks: int | None  # from the profile; None: not known, no dose date is invented
     target_ml: int
     drinks: int
     drink_ml: int
@@ -36,17 +36,18 @@ def readable(day: dt.date) -> str:
     return day_words(day, weekday=False, year=True)
 
 
-def _agent_status(profile: dict[str, Any], start: dt.date | None, today: dt.date) -> str:
+def _agent_status(profile: dict[str, Any]) -> str:
     agent = profile.get("bone_agent")
     if agent is None:
         return "unknown"
     if agent in ("none", "undecided"):
         return agent
-    started = profile.get("bone_agent_started")
-    if started is None:
-        # Not said: a first dose dated today or earlier has most likely been given.
-        started = start is not None and start <= today
-    return "started" if started else "planned"
+    # Not said whether it started: read as not yet given, even when the date has come, so that
+    # the checks before a first dose are never dropped on a guess.
+    return "started" if profile.get("bone_agent_started") is True else "planned"
+
+
+INTERVALS = {"4-weekly": 4, "12-weekly": 12}
 
 
 def _next_dose(start: dt.date | None, weeks: int | None, today: dt.date) -> dt.date | None:
@@ -83,17 +84,24 @@ def build_context(profile: dict[str, Any], catalog: Catalog, today: dt.date) -> 
     values = field_values(profile)
     start = date_of(profile, "bone_agent_start")
     last_exam = date_of(profile, "last_dental_exam")
+    stopped = date_of(profile, "bone_agent_stopped")
     agent = catalog.agents.get(profile.get("bone_agent", ""))
-    status = _agent_status(profile, start, today)
+    status = _agent_status(profile)
     route = agent.route if agent and status in ("planned", "started") else (
         "none" if status == "none" else "unknown")
-    interval = agent.interval_weeks if agent else None
+    interval = INTERVALS.get(profile.get("bone_agent_interval", "")) if agent else None
     values["agent_status"] = status
     values["agent_route"] = route
     days_to_start = (start - today).days if status == "planned" and start else None
     values["days_to_start"] = "unknown" if days_to_start is None else days_to_start
     recent = catalog.settings["dental_recent_days"]
-    values["dental_exam_recent"] = bool(last_exam and 0 <= (today - last_exam).days <= recent)
+    # Before a first dose, an exam counts only if it will still be recent on the day of that dose
+    # (MASCC/ISOO/ASCO: assessment before the first dose); otherwise it is judged today.
+    judged_on = start if status == "planned" and start and start > today else today
+    values["dental_exam_recent"] = bool(
+        last_exam and last_exam <= today and (judged_on - last_exam).days <= recent)
+    values["fluid_caution"] = any(
+        values[name] is True for name in ("kidney_problems", "heart_failure", "dialysis"))
     values["fall_screen_points"] = _screen_points(catalog, values)
 
     recall = last_exam + dt.timedelta(weeks=catalog.settings["dental_recall_weeks"]) \
@@ -114,7 +122,8 @@ def build_context(profile: dict[str, Any], catalog: Catalog, today: dt.date) -> 
         "days_to_start": str(days_to_start) if days_to_start is not None else UNKNOWN_WORDS,
         "weeks_to_start": str(days_to_start // 7) if days_to_start is not None else UNKNOWN_WORDS,
         "next_dose": readable(anchors["next_dose"]) if anchors["next_dose"] else UNKNOWN_WORDS,
-        "interval_weeks": str(interval) if interval else UNKNOWN_WORDS,
+        "how_often": f"every {interval} weeks" if interval else "on the days your team sets",
+        "stopped": f"on {readable(stopped)}" if stopped else "at a date not on record",
         "last_exam": readable(last_exam) if last_exam else UNKNOWN_WORDS,
         "limit_ml": str(limit) if isinstance(limit, int) else "no limit set",
         "target_ml": str(target),

@@ -1,4 +1,5 @@
-"""Demo data for `planner serve --demo`: one household, three accounts, a plan and a week of ticks.
+"""Demo data for `planner serve --demo`: one household, three accounts, a plan, a week of ticks
+and a daily plan email at 08:00 for each account.
 
 Only ever written to an empty database, so a real one never gains accounts with a published
 password. Uses the same store functions as the pages, so the demo shows what the app does.
@@ -11,11 +12,11 @@ import random
 
 from sqlite_utils import Database
 
-from planner import recurrence, tailoring
+from planner import planning, recurrence, tailoring
 from planner.catalog import Catalog
 from planner.clock import DEFAULT_ZONE, Clock, zone
-from planner.engine import build_plan
 from planner.profile import parse
+from planner.reminders import settings as reminder_settings
 from planner.sqlite import transaction
 from planner.store import accounts, contacts, plans, ticks
 
@@ -62,6 +63,7 @@ def profile(today: dt.date) -> dict:
         "bone_agent": "denosumab",
         "bone_agent_start": (today + dt.timedelta(days=21)).isoformat(),
         "bone_agent_started": False,
+        "bone_agent_interval": "4-weekly",  # Xgeva for bone metastases (label)
         "last_dental_exam": None,
         "mobility_aid": "none",
         "lives_alone": False,
@@ -133,9 +135,8 @@ def _tailor(db: Database, household_id: int, physio: int, answers: dict, catalog
         shown = tailoring.set_dose(shown, item_id, dict(dose)) or shown
     for item_id in REMOVED:
         shown = tailoring.remove(shown, item_id) or shown
-    plan = tailoring.apply_tailoring(build_plan(answers, catalog, today), shown, answers,
-                                     catalog, today)
-    plans.apply_plan(db, household_id, plan, answers, physio, tailoring=shown, at=moment)
+    planning.replan(db, household_id, answers, catalog, today, physio, at=moment,
+                    tailoring=shown)
 
 
 def seed(db: Database, catalog: Catalog, clock: Clock, timezone: str = DEFAULT_ZONE) -> str:
@@ -159,9 +160,11 @@ def seed(db: Database, catalog: Catalog, clock: Clock, timezone: str = DEFAULT_Z
         for role in ("caregiver", "physio"):
             accounts.add_member(db, household["id"], people[role], role, at=moment)
         answers = profile(today)
-        plan = build_plan(answers, catalog, today)
-        plans.apply_plan(db, household["id"], plan, answers, people["caregiver"], at=moment)
+        planning.replan(db, household["id"], answers, catalog, today, people["caregiver"],
+                        at=moment)
         _history(db, household["id"], people, today, moment)
         _tailor(db, household["id"], people["physio"], answers, catalog, today, moment)
         contacts.set_contacts(db, household["id"], CONTACTS, people["patient"], at=moment)
+        for person in people.values():  # with PLANNER_SMTP_URL set, a newcomer sees mail come
+            reminder_settings.opt_in_digest(db, household["id"], person, at=moment)
     return "created"

@@ -132,13 +132,14 @@ def _entry(item: Item, facts: list[Fact], emphasis: bool, catalog: Catalog, ctx:
     return entry
 
 
-def exercise_library(profile: dict[str, Any], catalog: Catalog,
-                     today: dt.date) -> list[dict[str, Any]]:
+def exercise_library(profile: dict[str, Any], catalog: Catalog, today: dt.date,
+                     ctx: Context | None = None) -> list[dict[str, Any]]:
     """Every exercise of the catalog as a plan entry for this profile, in catalog order; one the
     profile rules out carries `reason` ("No twisting: ...") and `rules` (["No twisting"]) and is
     not safe to add as it is.
-    A physiotherapist's library: items whose `when` does not match are offered too."""
-    ctx = build_context(profile, catalog, today)
+    A physiotherapist's library: items whose `when` does not match are offered too.
+    `ctx`: the profile's context if the caller has worked it out already."""
+    ctx = ctx or build_context(profile, catalog, today)
     avoid, _ = movements_to_avoid(catalog, ctx)
     out = []
     for item in catalog.items:
@@ -155,10 +156,10 @@ def exercise_library(profile: dict[str, Any], catalog: Catalog,
 
 
 def ruled_out(movements: list[str], profile: dict[str, Any], catalog: Catalog,
-              today: dt.date) -> str | None:
+              today: dt.date, ctx: Context | None = None) -> str | None:
     """Why an exercise needing these movements is unsafe for this profile, or None: the same
     filter the catalog's exercises go through, for a physiotherapist's own exercise."""
-    ctx = build_context(profile, catalog, today)
+    ctx = ctx or build_context(profile, catalog, today)
     avoid, _ = movements_to_avoid(catalog, ctx)
     probe = Item(id="custom", domain="exercise", title="", detail="", why="", sources=(),
                  audience="patient", schedule=Schedule("as-needed"), movements=tuple(movements))
@@ -175,9 +176,11 @@ def warnings(profile: dict[str, Any], catalog: Catalog, today: dt.date) -> list[
     return _warnings(catalog, build_context(profile, catalog, today))
 
 
-def build_plan(profile: dict[str, Any], catalog: Catalog, today: dt.date) -> dict[str, Any]:
-    """The personalised plan for a valid profile on a given day (see plan.schema.json)."""
-    ctx = build_context(profile, catalog, today)
+def build_plan(profile: dict[str, Any], catalog: Catalog, today: dt.date,
+               ctx: Context | None = None) -> dict[str, Any]:
+    """The personalised plan for a valid profile on a given day (see plan.schema.json).
+    `ctx`: the profile's context if the caller has worked it out already."""
+    ctx = ctx or build_context(profile, catalog, today)
     avoid, daily_life = movements_to_avoid(catalog, ctx)
     chosen: list[tuple[int, int, int, dict]] = []
     excluded: list[dict] = []
@@ -195,9 +198,12 @@ def build_plan(profile: dict[str, Any], catalog: Catalog, today: dt.date) -> dic
         entry = _entry(item, facts + (more if stressed else []), stressed, catalog, ctx)
         chosen.append((DOMAINS.index(item.domain), 0 if stressed else 1, position, entry))
     chosen.sort(key=lambda c: c[:3])
+    present = {c[3]["domain"] for c in chosen}
     return {
         "generated_on": today.isoformat(),
         "items": [c[3] for c in chosen],
+        # The why a whole domain shares, said once (checklists/README.md, `about`).
+        "about": {d: about for d, about in catalog.about.items() if d in present},
         "excluded": excluded,
         "warnings": _warnings(catalog, ctx),
         "avoid_in_daily_life": daily_life,

@@ -135,6 +135,76 @@ def m006_household_timezone(db: Database) -> None:
 
 
 @migrations()
+def m011_reminders(db: Database) -> None:
+    """Reminders: each person's choices per household, the outbox of what is due to be sent
+    (one row per person, kind, task, day and channel, so nothing is sent twice), the devices
+    that take web push, and the hashes of one-click unsubscribe links."""
+    db["reminder_settings"].create({
+        "household_id": int, "user_id": int, "digest": int, "digest_time": str,
+        "key_dates": int, "caregiver_alerts": int, "tell_caregivers": int,
+        "quiet_start": str, "quiet_end": str, "timezone": str, "email": int, "push": int,
+        "updated_at": str}, pk=("household_id", "user_id"),
+        not_null={"digest", "digest_time", "key_dates", "caregiver_alerts", "tell_caregivers",
+                  "email", "push"},
+        defaults={"digest": 0, "digest_time": "08:00", "key_dates": 0, "caregiver_alerts": 0,
+                  "tell_caregivers": 0, "email": 0, "push": 0},
+        foreign_keys=[("household_id", "households", "id"), ("user_id", "users", "id")],
+        strict=True)
+    # state: queued, sending, sent, failed, cancelled. `ref` is the task an alert is about
+    # ("" for a digest); `day` the recipient's local day it belongs to.
+    db["outbox"].create({
+        "id": int, "household_id": int, "user_id": int, "kind": str, "ref": str, "day": str,
+        "channel": str, "state": str, "due_at": str, "next_try_at": str, "attempts": int,
+        "last_error": str, "created_at": str, "claimed_at": str, "sent_at": str}, pk="id",
+        not_null={"household_id", "user_id", "kind", "ref", "day", "channel", "state",
+                  "due_at", "next_try_at", "attempts", "created_at"},
+        foreign_keys=[("household_id", "households", "id"), ("user_id", "users", "id")],
+        strict=True)
+    db["outbox"].create_index(["user_id", "household_id", "kind", "ref", "day", "channel"],
+                              unique=True)
+    db["outbox"].create_index(["state", "next_try_at"])
+    db["push_subscriptions"].create({
+        "id": int, "user_id": int, "endpoint": str, "p256dh": str, "auth": str,
+        "created_at": str}, pk="id", not_null={"user_id", "endpoint", "p256dh", "auth"},
+        foreign_keys=[("user_id", "users", "id")], strict=True)
+    db["push_subscriptions"].create_index(["endpoint"], unique=True)
+    db["unsubscribe_tokens"].create({
+        "token_hash": str, "household_id": int, "user_id": int, "created_at": str,
+        "expires_at": str}, pk="token_hash",
+        foreign_keys=[("household_id", "households", "id"), ("user_id", "users", "id")],
+        strict=True)
+    db.index_foreign_keys()
+
+
+@migrations()
+def m012_calendar_feeds_and_visits(db: Database) -> None:
+    """Calendar subscriptions, one person's each: only a hash of the secret in the address is
+    stored; each says whether it shows full titles and a daily summary, when it was last read,
+    until when it works and whether it was cancelled. And for the visit summary: the questions a
+    household wants to ask at the next clinic visit, and the days of the last and next visits."""
+    db["calendar_feeds"].create({"id": int, "household_id": int, "user_id": int,
+                                 "token_hash": str, "full_titles": int, "daily_summary": int,
+                                 "created_at": str, "expires_at": str, "last_read_at": str,
+                                 "revoked_at": str}, pk="id",
+                                not_null={"household_id", "user_id", "token_hash",
+                                          "created_at", "expires_at"},
+                                foreign_keys=[("household_id", "households", "id"),
+                                              ("user_id", "users", "id")], strict=True)
+    db["calendar_feeds"].create_index(["token_hash"], unique=True)
+    db["calendar_feeds"].create_index(["household_id", "user_id"])
+    db["visit_questions"].create({"id": int, "household_id": int, "text": str,
+                                  "created_by": int, "created_at": str}, pk="id",
+                                 not_null={"household_id", "text", "created_at"},
+                                 foreign_keys=[("household_id", "households", "id"),
+                                               ("created_by", "users", "id")], strict=True)
+    db["visit_questions"].create_index(["household_id"])
+    db["visit_dates"].create({"household_id": int, "last_visit": str, "next_visit": str,
+                              "updated_by": int, "updated_at": str}, pk="household_id",
+                             foreign_keys=[("household_id", "households", "id"),
+                                           ("updated_by", "users", "id")], strict=True)
+
+
+@migrations()
 def m010_care_contacts(db: Database) -> None:
     """The care team's phone numbers per household (emergency, cancer team, physiotherapist,
     dentist, GP), one row per kind. Today shows them, so a change moves the revision on."""

@@ -7,21 +7,15 @@ import textwrap
 from typing import Any
 
 from planner.context import readable
+from planner.domains import LABELS
 
-DOMAIN_LABELS = {
-    "home-safety": "Home safety",
-    "exercise": "Exercise",
-    "dental": "Teeth and bone medicine",
-    "hydration": "Drinks",
-    "red-flags": "Get help now: red flags",
-}
 
 
 def by_domain(items: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
     """Plan items grouped by domain, in the domains' order, as (label, items); empty ones left
     out."""
     groups = [(label, [i for i in items if i["domain"] == domain])
-              for domain, label in DOMAIN_LABELS.items()]
+              for domain, label in LABELS.items()]
     return [(label, found) for label, found in groups if found]
 
 
@@ -70,28 +64,53 @@ def _wrap(text: str, indent: str) -> str:
     return textwrap.fill(text, width=96, initial_indent=indent, subsequent_indent=indent)
 
 
-def render_text(plan: dict[str, Any]) -> str:
-    """The whole plan as text: warnings first, then each domain, then what was left out."""
-    lines = [f"Your plan for {plan['generated_on']}", ""]
+def _item_lines(items: list[dict[str, Any]]) -> list[str]:
+    """A domain's items; a sentence about the profile ("You use a walking frame.") that an
+    earlier item of the same domain already gave is not repeated (issue 12: said once)."""
+    lines = []
+    said: set[str] = set()
+    for item in items:
+        where = f"; {item['room']}" if item.get("room") else ""
+        mark = "(!)" if item.get("emphasis") else "[ ]"
+        lines.append(f"  {mark} {item['title']} ({describe_schedule(item['schedule'])}; "
+                     f"for the {item['audience']}{where})")
+        dose = describe_dose(item.get("prescription"))
+        if dose:
+            lines.append(_wrap(f"Your physiotherapist's dose: {dose}.", "      "))
+        lines.append(_wrap(item["detail"], "      "))
+        own, facts = item["why"][0], [w for w in item["why"][1:] if w not in said]
+        said.update(facts)
+        lines.append(_wrap("Why: " + " ".join([own, *facts]), "      "))
+    return lines
+
+
+# Where the care team's emergency number goes; the caller passes it once it is on record.
+EMERGENCY_BLANK = "________________ (ask your cancer team for it and write it here)"
+
+
+def render_text(plan: dict[str, Any], emergency_number: str | None = None) -> str:
+    """The whole plan as text: the red flags and the team's emergency number first, then the
+    warnings, each other domain, and what was left out."""
+    lines = [f"Your plan for {plan['generated_on']}", "",
+             f"YOUR CANCER TEAM'S EMERGENCY NUMBER: {emergency_number or EMERGENCY_BLANK}", ""]
+    flags = [i for i in plan["items"] if i["domain"] == "red-flags"]
+    if flags:
+        lines.append(LABELS["red-flags"].upper())
+        lines.extend(_item_lines(flags))
+        lines.append("")
     if plan["warnings"]:
         lines.append("ACT NOW")
         lines.extend(_wrap(f"! {w}", "  ") for w in plan["warnings"])
         lines.append("")
-    for domain, label in DOMAIN_LABELS.items():
+    for domain, label in LABELS.items():
         items = [i for i in plan["items"] if i["domain"] == domain]
-        if not items:
+        if not items or domain == "red-flags":
             continue
         lines.append(label.upper())
-        for item in items:
-            where = f"; {item['room']}" if item.get("room") else ""
-            mark = "(!)" if item.get("emphasis") else "[ ]"
-            lines.append(f"  {mark} {item['title']} ({describe_schedule(item['schedule'])}; "
-                         f"for the {item['audience']}{where})")
-            dose = describe_dose(item.get("prescription"))
-            if dose:
-                lines.append(_wrap(f"Your physiotherapist's dose: {dose}.", "      "))
-            lines.append(_wrap(item["detail"], "      "))
-            lines.append(_wrap("Why: " + " ".join(item["why"]), "      "))
+        about = plan.get("about", {}).get(domain)
+        if about:
+            lines.append(_wrap("Why this matters: " + about["text"], "  "))
+        lines.extend(_item_lines(items))
         lines.append("")
     if any(i.get("emphasis") for i in plan["items"]):
         lines.append("(!) marks what matters most for you.")

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from planner.catalog import DOMAINS, Catalog
+from planner.context import Context
 from planner.engine import exercise_library, ruled_out
 
 # Bounds of what a form may say; not advice (the catalog gives no numbers), only sanity.
@@ -132,12 +133,13 @@ def custom_item(entry: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _resolve(entry: Mapping[str, Any], library: dict[str, dict], profile: dict[str, Any],
-             catalog: Catalog, today: dt.date) -> tuple[dict | None, str | None]:
+             catalog: Catalog, today: dt.date,
+             ctx: Context | None = None) -> tuple[dict | None, str | None]:
     """An entry's plan item (from the library or its own text) and why the profile rules it
     out (None if it does not); (None, None) for an id the catalog no longer has."""
     if entry.get("custom"):
         return custom_item(entry), ruled_out(entry["custom"]["movements"], profile, catalog,
-                                             today)
+                                             today, ctx)
     found = library.get(entry["id"])
     if found is None:
         return None, None
@@ -146,22 +148,24 @@ def _resolve(entry: Mapping[str, Any], library: dict[str, dict], profile: dict[s
 
 
 def apply_tailoring(plan: dict[str, Any], tailoring: Mapping[str, Any] | None,
-                    profile: dict[str, Any], catalog: Catalog, today: dt.date) -> dict[str, Any]:
+                    profile: dict[str, Any], catalog: Catalog, today: dt.date,
+                    ctx: Context | None = None) -> dict[str, Any]:
     """The engine's plan with the tailoring applied: the tailored exercises in their order with
     their prescriptions, then any exercise the engine adds that the tailoring neither lists nor
     removed. A ruled-out exercise stays on the plan only with a written override, and is marked
     with the rule (`ruled_out`) and the reason (`override_reason`); otherwise it is in
-    `excluded`, marked `tailored`. Ids the catalog no longer has are left out."""
+    `excluded`, marked `tailored`. Ids the catalog no longer has are left out.
+    `ctx`: the profile's context if the caller has worked it out already."""
     plan = copy.deepcopy(plan)
     if not tailoring or not (tailoring.get("exercises") or tailoring.get("removed")):
         return plan
-    library = {e["id"]: e for e in exercise_library(profile, catalog, today)}
+    library = {e["id"]: e for e in exercise_library(profile, catalog, today, ctx)}
     engine = {i["id"]: i for i in plan["items"] if i["domain"] == "exercise"}
     excluded = {e["id"]: e for e in plan["excluded"]}
     listed = {e["id"] for e in tailoring.get("exercises", [])}
     chosen: list[dict] = []
     for entry in tailoring.get("exercises", []):
-        item, reason = _resolve(entry, library, profile, catalog, today)
+        item, reason = _resolve(entry, library, profile, catalog, today, ctx)
         if item is None:
             continue
         if reason and not entry.get("override_reason"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -28,11 +29,11 @@ def catalog():
 
 
 @pytest.fixture
-def app(tmp_path):
+def app(tmp_path, catalog):
     # Every app's clock is pinned to factories.DAY: the suite passes whatever the machine's
     # date and time zone (tests of other days set TODAY themselves).
     app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "planner.db"),
-                      "SECRET_KEY": "test-secret", "TODAY": DAY.isoformat()})
+                      "SECRET_KEY": "test-secret", "TODAY": DAY.isoformat()}, catalog)
     yield app
     close_thread_dbs()
 
@@ -68,3 +69,33 @@ def login(client, user_id: int) -> None:
 
 
 CSRF = {"csrf_token": "test-csrf"}
+
+
+class _Sink:
+    """What the SMTP sink received: parsed messages, in order."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's handler hook
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp_sink():
+    """A real SMTP server (aiosmtpd) on a free loopback port; `.url` for PLANNER_SMTP_URL and
+    `.messages` for what arrived."""
+    from aiosmtpd.controller import Controller
+
+    from tests.server import free_port
+
+    handler = _Sink()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    handler.url = f"smtp://127.0.0.1:{port}"
+    try:
+        yield handler
+    finally:
+        controller.stop()

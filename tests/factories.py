@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from planner import clock
+from werkzeug.security import generate_password_hash
+
+from planner import clock, planning
 from planner.engine import build_plan
 from planner.store import accounts, plans
 
@@ -15,14 +17,23 @@ NOW = clock.pinned(DAY).now()  # the app's moment on DAY (noon, UTC households)
 PROFILE = {
     "lesion_sites": ["femur-left", "pelvis"], "fracture_risk": "high", "weight_bearing": "partial",
     "mobility_aid": "walker", "bone_agent": "zoledronic-acid", "bone_agent_started": True,
-    "bone_agent_start": "2026-08-01", "kidney_problems": False, "falls_past_year": 1,
+    "bone_agent_start": "2026-08-01", "bone_agent_interval": "4-weekly",
+    "kidney_problems": False, "falls_past_year": 1,
     "home": {"entrance_steps": True, "pets": True, "night_toilet_trips": True, "bathtub": True},
 }
 
 
+PASSWORD = "pw-123456789"
+# Hashed once with the app's own scrypt, not once per user: each hash takes ~0.1 s by design,
+# and the suite makes thousands of users. Signing in still checks a real scrypt hash.
+PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt")
+
+
 def user(db, name: str = "Anna") -> dict:
-    """A new user with a unique email."""
-    return accounts.create_user(db, f"{name.lower()}{next(_n)}@example.org", name, "pw-123456789", at=NOW)
+    """A new user with a unique email and the password PASSWORD."""
+    [user_id] = accounts.import_users(db, [(f"{name.lower()}{next(_n)}@example.org", name)],
+                                      PASSWORD_HASH, at=NOW)
+    return accounts.get_user(db, user_id)
 
 
 def household(db, role: str = "patient", name: str = "Anna") -> tuple[dict, dict]:
@@ -40,11 +51,12 @@ def member(db, household_id: int, role: str = "caregiver", name: str = "Ben") ->
 
 def with_plan(db, catalog, household_id: int, user_id: int, profile: dict | None = None,
               day: dt.date = DAY) -> dict:
-    """Apply the plan for `profile` (default PROFILE) on `day`; return the plan."""
+    """Apply the plan for `profile` (default PROFILE) on `day`, through the planning pipeline
+    as the pages do; return the plan."""
     profile = profile or PROFILE
-    plan = build_plan(profile, catalog, day)
-    plans.apply_plan(db, household_id, plan, profile, user_id, at=NOW)
-    return plan
+    planning.replan(db, household_id, profile, catalog, day, user_id,
+                    at=clock.pinned(day).now())
+    return plans.current_plan(db, household_id)["plan"]
 
 
 def home(app, db, catalog, plan: bool = True) -> dict:

@@ -19,7 +19,7 @@ from planner.db import migrate
 from planner.sqlite import connect
 from tests import factories as f
 
-PASSWORD = "pw-123456789"  # tests.factories.user's
+PASSWORD = f.PASSWORD
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

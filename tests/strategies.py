@@ -6,7 +6,7 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from planner.profile import BOOLEANS, ENUMS, HOME_FIELDS, LESION_SITES
+from planner.profile import BOOLEANS, DATES, ENUMS, HOME_FIELDS, LESION_SITES
 
 dates = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31))
 
@@ -21,7 +21,7 @@ def profiles(draw) -> dict:
     for name in BOOLEANS:
         if draw(st.booleans()):
             profile[name] = draw(st.booleans())
-    for name in ("bone_agent_start", "last_dental_exam"):
+    for name in DATES:
         if draw(st.booleans()):
             profile[name] = draw(st.none() | dates.map(dt.date.isoformat))
     if draw(st.booleans()):

@@ -23,7 +23,7 @@ import pytest
 from flask import url_for
 
 from planner.engine import exercise_library
-from planner.store import accounts, links, plans
+from planner.store import accounts, calendar_feeds, links, plans, visits
 from planner.store import tailoring as tailoring_store
 from planner.tailoring import takes_dose
 from tests import factories as f
@@ -35,7 +35,7 @@ ROLES = ("patient", "caregiver", "physio")
 SUBJECTS = ("anonymous", *ROLES, "outsider")
 PUBLIC, SIGNED_IN = "public", "signed-in"
 DAY = f.DAY.isoformat()
-PASSWORD = "pw-123456789"  # tests.factories.user's
+PASSWORD = f.PASSWORD
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,30 @@ def _template(w, db):
     template_id = tailoring_store.save_template(db, w["physio"], f"Plan {f._n.__next__()}",
                                                 {"entries": []}, at=f.NOW)
     return {"household_id": w["id"], "template_id": template_id}
+
+
+def _unsubscribe(w, db):
+    from planner.reminders import settings as reminder_settings
+    return {"token": reminder_settings.unsubscribe_token(db, w["id"], w["patient"], at=f.NOW)}
+
+
+SUBSCRIPTION = json.dumps({"endpoint": "https://push.example/send/abc",
+                           "keys": {"p256dh": "BCdE", "auth": "xyz"}})
+def _feed_token(w, db, user="patient"):
+    return calendar_feeds.create_feed(db, w["id"], w[user], False, True, at=f.NOW)
+
+
+def _feed(w, db):
+    """A feed of the household: revoking someone else's is refused (a flash), not an error."""
+    _feed_token(w, db)
+    latest = db.execute("select max(id) from calendar_feeds").fetchone()[0]
+    return {"household_id": w["id"], "feed_id": latest}
+
+
+def _question(w, db):
+    question_id = visits.add_question(db, w["id"], "When is the next scan?", w["patient"],
+                                      at=f.NOW)
+    return {"household_id": w["id"], "question_id": question_id}
 
 
 def _email(w, db):
@@ -196,9 +220,41 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("contacts.edit", "GET"): Route(member(), values=_household),
     ("contacts.save", "POST"): Route(member(), ok=303, values=_household, form=lambda w, db: {
         "emergency-phone": "999", "cancer-team-phone": "+44 (0)1632 960-111"}),
+    # Downloads of the household's data: every member (each sees all of it in the app).
+    ("exports.index", "GET"): Route(member(), values=_household),
+    ("exports.download", "GET"): Route(member(), values=lambda w, db: {"household_id": w["id"],
+                                                                       "fmt": "fhir"}),
+    # Calendar feeds: each member manages their own; the feed's address is its permission.
+    ("calendar.show", "GET"): Route(member(), values=_household),
+    ("calendar.create", "POST"): Route(member(), ok=303, values=_household,
+                                       form=lambda w, db: {"daily_summary": "1"}),
+    ("calendar.revoke", "POST"): Route(member(), ok=303, values=_feed),
+    ("calendar.feed", "GET"): Route(PUBLIC, values=lambda w, db: {"token": _feed_token(w, db)}),
+    # The visit summary and the household's questions for it: every member.
+    ("visit.show", "GET"): Route(member(), values=_household),
+    ("visit.add_question", "POST"): Route(member(), ok=303, values=_household,
+                                          form=lambda w, db: {"text": "Can I swim yet?"}),
+    ("visit.remove_question", "POST"): Route(member(), ok=303, values=_question),
+    ("visit.set_dates", "POST"): Route(member(), ok=303, values=_household,
+                                       form=lambda w, db: {"last_visit": "2026-11-02",
+                                                           "next_visit": "2026-12-14"}),
     ("share.handout_link", "POST"): Route(member(), ok=303, values=_household,
                                           form=lambda w, db: {"role": "caregiver",
                                                               "expires": "7"}),
+    # Reminders: everyone sets their own; the unsubscribe link in a mail is its own permission.
+    ("reminders.settings", "GET"): Route(member(), values=_household),
+    ("reminders.settings", "POST"): Route(member(), ok=303, values=_household,
+                                          form=lambda w, db: {"digest": "on",
+                                                              "digest_time": "08:00"}),
+    ("reminders.push_subscribe", "POST"): Route(member(), ok=303, values=_household,
+                                                form=lambda w, db: {
+                                                    "subscription": SUBSCRIPTION}),
+    ("reminders.push_remove", "POST"): Route(member(), ok=303, values=_household,
+                                             form=lambda w, db: {
+                                                 "endpoint": "https://push.example/send/abc"}),
+    ("reminders.unsubscribe", "GET"): Route(PUBLIC, values=_unsubscribe),
+    ("reminders.unsubscribe", "POST"): Route(PUBLIC, values=_unsubscribe),
+    ("reminders.service_worker", "GET"): Route(PUBLIC),
 }
 
 

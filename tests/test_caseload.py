@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from planner import adherence
+from planner.views import caseload as caseload_view
 from planner.store import accounts, ticks
 from planner.store import tailoring as drafts
 from tests import factories as f
@@ -16,37 +16,15 @@ from tests.conftest import login
 
 D = dt.date(2026, 11, 23)
 DAILY = {"id": "walk", "domain": "exercise", "schedule": {"kind": "daily", "times_per_day": 1}}
-WEEKLY = {"id": "grip", "domain": "exercise", "schedule": {"kind": "weekly", "times_per_week": 2}}
-DRINKS = {"id": "drinks", "domain": "hydration",
-          "schedule": {"kind": "daily", "times_per_day": 8}}
 ONCE = {"id": "rail", "domain": "home-safety", "schedule": {"kind": "once", "due": "2026-11-20"}}
 
 
-def test_window_is_the_days_before_today_from_the_first_plan_on():
-    days = adherence.window(D, 7, None)
-    assert days[0] == dt.date(2026, 11, 16) and days[-1] == dt.date(2026, 11, 22)
-    assert adherence.window(D, 28, dt.date(2026, 11, 20)) == [
-        dt.date(2026, 11, 20), dt.date(2026, 11, 21), dt.date(2026, 11, 22)]
-    assert adherence.window(D, 7, D) == []  # a plan made today: nothing to count yet
-
-
-def test_adherence_per_domain_counts_what_was_asked_and_never_more():
-    days = adherence.window(D, 7, None)
-    done = {("walk", "2026-11-20"): 1, ("walk", "2026-11-21"): 1, ("walk", "2026-11-10"): 1,
-            ("grip", "2026-11-18"): 5,  # more than asked: counts as asked
-            ("drinks", "2026-11-22"): 8, ("drinks", "2026-11-21"): 4}
-    rates = adherence.by_domain([DAILY, WEEKLY, DRINKS, ONCE], done, days)
-    assert rates == {"exercise": (2 + 2, 7 + 2), "hydration": (12, 56)}
-    assert adherence.percent(rates["exercise"]) == 44
-    assert adherence.percent(None) is None and adherence.percent((0, 0)) is None
-
-
 def test_overdue_one_off_tasks_and_which_are_key():
-    late = adherence.overdue([ONCE, DAILY], {}, D)
+    late = caseload_view.overdue([ONCE, DAILY], {}, D)
     assert [i["id"] for i in late] == ["rail"]
-    assert adherence.overdue([ONCE], {"rail": "done"}, D) == []
-    assert adherence.overdue([ONCE], {"rail": "needs-help"}, D) == late
-    assert not adherence.is_key(ONCE) and adherence.is_key({**ONCE, "emphasis": True})
+    assert caseload_view.overdue([ONCE], {"rail": "done"}, D) == []
+    assert caseload_view.overdue([ONCE], {"rail": "needs-help"}, D) == late
+    assert not caseload_view.is_key(ONCE) and caseload_view.is_key({**ONCE, "emphasis": True})
 
 
 @pytest.fixture
@@ -85,8 +63,9 @@ def test_the_physiotherapists_start_page_is_the_caseload(client, caseload):
     page = client.get("/").text
     assert "Your caseload" in page and "The 2 households you look after" in page
     anna = _row(page, caseload["id"])
-    # Drinks: 4 of 8 a day on each of the 7 days before today; the plan is 10 days old.
-    assert 'data-label="Drinks, 7 d · 28 d"><span><span class="rate">50%</span>' in anna
+    # Drinks: 4 of 8 a day on each of the 7 days before today, none yet today; the plan is
+    # 10 days old: over the last 7 days (today included) 24 of 56 done.
+    assert 'data-label="Drinks, 7 d · 28 d"><span><span class="rate rate-low">43%</span>' in anna
     assert "Today" in anna  # a tick today (the needs-help mark)
     assert "1<span class=\"visually-hidden\"> tasks need help" in anna
     carla = _row(page, caseload["carla_home"])

@@ -45,8 +45,10 @@ def test_plan_text_is_grouped_by_domain(spine_profile):
                   "--format", "text"])
     assert result.exit_code == 0
     out = result.stdout
-    positions = [out.index(h) for h in ("ACT NOW", "HOME SAFETY", "EXERCISE",
-                                        "TEETH AND BONE MEDICINE", "DRINKS", "RED FLAGS",
+    # The emergency number and the red flags first (issue 12), then what to act on now.
+    positions = [out.index(h) for h in ("EMERGENCY NUMBER", "RED FLAGS", "ACT NOW",
+                                        "HOME SAFETY", "EXERCISE", "TEETH AND BONE MEDICINE",
+                                        "DRINKS", "PAIN, TIREDNESS AND SUPPORT",
                                         "LEFT OUT, AND WHY")]
     assert positions == sorted(positions)
     assert "Sit-ups" in out or "sit-ups" in out.lower()

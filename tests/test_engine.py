@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from planner.engine import warnings
 from tests.plans import CATALOG, TODAY, excluded, ids, item, plan_for, texts
 
@@ -69,12 +71,30 @@ def test_injection_has_no_infusion_advice():
                 and e["domain"] == "hydration"]
 
 
-def test_dose_days_follow_the_agent_interval_from_the_start():
-    plan = plan_for({"lesion_sites": [], "bone_agent": "zoledronic-acid",
-                     "bone_agent_started": True, "bone_agent_start": "2026-08-01"})
+def test_dose_days_follow_the_interval_in_the_profile_from_the_start():
+    on_drip = {"lesion_sites": [], "bone_agent": "zoledronic-acid",
+               "bone_agent_started": True, "bone_agent_start": "2026-08-01"}
+    plan = plan_for({**on_drip, "bone_agent_interval": "4-weekly"})
     schedule = item(plan, "infusion-day")["schedule"]
     assert schedule == {"kind": "every-n-weeks", "weeks": 4, "from": "2026-12-19"}
     assert (dt.date(2026, 12, 19) - dt.date(2026, 8, 1)).days % 28 == 0
+    plan = plan_for({**on_drip, "bone_agent_interval": "12-weekly"})
+    for name in ("infusion-day", "kidney-test-before-infusion", "infusion-day-drinks"):
+        # 1 Aug + 12 weeks = 24 Oct, + 12 weeks = 16 Jan: the first on or after 22 Nov.
+        assert item(plan, name)["schedule"] == {"kind": "every-n-weeks", "weeks": 12,
+                                                "from": "2027-01-16"}, name
+
+
+@pytest.mark.parametrize("interval", [None, "unknown"])
+def test_unknown_interval_invents_no_dose_date(interval):
+    profile = {"lesion_sites": [], "bone_agent": "denosumab", "bone_agent_started": True,
+               "bone_agent_start": "2026-08-01"}
+    if interval:
+        profile["bone_agent_interval"] = interval
+    entry = item(plan_for(profile), "injection-day")
+    assert entry["schedule"] == {"kind": "as-needed"}
+    assert "on the days your team sets" in entry["detail"]
+    assert "weeks" not in entry["detail"]
 
 
 def test_agent_starting_in_ten_days_makes_the_dental_check_urgent():
@@ -82,8 +102,8 @@ def test_agent_starting_in_ten_days_makes_the_dental_check_urgent():
     profile = {"lesion_sites": [], "bone_agent": "denosumab", "bone_agent_started": False,
                "bone_agent_start": start.isoformat()}
     plan = plan_for(profile)
-    due = dt.date.fromisoformat(item(plan, "dental-exam-before-first-dose")["schedule"]["due"])
-    assert TODAY <= due < start
+    # Due now, not the day before the dose: any needed work must be done before it.
+    assert item(plan, "dental-exam-before-first-dose")["schedule"]["due"] == TODAY.isoformat()
     assert any("10 day" in w and "denosumab" in w for w in plan["warnings"])
     # Today shows the warnings alone, worked out without the rest of the plan.
     assert warnings(profile, CATALOG, TODAY) == plan["warnings"]
@@ -98,7 +118,7 @@ def test_recent_exam_and_far_start_gives_no_warning():
 
 def test_start_date_passed_without_a_dose_is_due_now():
     plan = plan_for({"lesion_sites": [], "bone_agent": "denosumab", "bone_agent_started": False,
-                     "bone_agent_start": "2026-11-01"})
+                     "bone_agent_start": "2026-11-01", "bone_agent_interval": "4-weekly"})
     exam = item(plan, "dental-exam-before-first-dose")
     assert exam["schedule"]["due"] == TODAY.isoformat()
     assert item(plan, "injection-day")["schedule"]["from"] is None
@@ -141,3 +161,63 @@ def test_why_names_the_fact_that_triggered_the_item():
     assert "You have pets at home." in item(plan, "floors-pets-things-out-of-path")["why"]
     unsure = plan_for({"lesion_sites": []})
     assert any("to be safe" in w for w in item(unsure, "floors-pets-things-out-of-path")["why"])
+
+
+# ---- Clinical safety v2 (issue 12): dental dates, past use, fluids ----------------------------
+
+def test_an_exam_that_will_be_old_at_the_first_dose_does_not_count():
+    # 170 days old today, 200 on the day of the dose a month away: book an exam now, and say when.
+    plan = plan_for({"lesion_sites": [], "bone_agent": "denosumab", "bone_agent_started": False,
+                     "bone_agent_start": (TODAY + dt.timedelta(days=30)).isoformat(),
+                     "last_dental_exam": (TODAY - dt.timedelta(days=170)).isoformat()})
+    assert item(plan, "dental-exam-before-first-dose")["schedule"]["due"] == TODAY.isoformat()
+    assert "dental-clearance-before-first-dose" not in ids(plan)
+    assert any("in 30 days" in w for w in plan["warnings"])
+
+
+def test_a_first_dose_ninety_days_away_still_warns_now():
+    plan = plan_for({"lesion_sites": [], "bone_agent": "zoledronic-acid",
+                     "bone_agent_start": (TODAY + dt.timedelta(days=90)).isoformat()})
+    assert item(plan, "dental-exam-before-first-dose")["schedule"]["due"] == TODAY.isoformat()
+    assert any("in 90 days" in w for w in plan["warnings"])
+
+
+def test_a_first_dose_dated_today_is_not_assumed_given():
+    plan = plan_for({"lesion_sites": [], "bone_agent": "denosumab",
+                     "bone_agent_start": TODAY.isoformat()})
+    assert "dental-exam-before-first-dose" in ids(plan)
+    assert any("If it has not been given yet" in w for w in plan["warnings"])
+
+
+@pytest.mark.parametrize("past", [True, None])
+def test_past_bone_medicine_keeps_the_jaw_items(past):
+    profile = {"lesion_sites": [], "bone_agent": "none", "bone_agent_stopped": "2025-03-01"}
+    if past is not None:
+        profile["bone_agent_past"] = past
+    plan = plan_for(profile)
+    assert {"clean-teeth-fluoride", "mouth-healthy-habits", "jaw-problems"} <= ids(plan)
+    if past:
+        assert "dental-checkup-every-six-months" in ids(plan)
+        assert any("stopped on 1 March 2025" in why
+                   for why in item(plan, "tell-every-dentist")["why"])
+
+
+def test_no_bone_medicine_ever_has_no_jaw_items():
+    plan = plan_for({"lesion_sites": [], "bone_agent": "none", "bone_agent_past": False})
+    assert not {"clean-teeth-fluoride", "jaw-problems", "tell-every-dentist"} & ids(plan)
+
+
+@pytest.mark.parametrize("fact", ["kidney_problems", "heart_failure", "dialysis"])
+@pytest.mark.parametrize("limit", [None, "absent"])
+def test_kidneys_or_heart_without_a_limit_get_no_amount_only_a_question(fact, limit):
+    profile = {"lesion_sites": [], fact: True, "bone_agent": "zoledronic-acid",
+               "bone_agent_started": True, "bone_agent_interval": "4-weekly"}
+    if limit != "absent":
+        profile["fluid_restriction_ml"] = limit
+    plan = plan_for(profile)
+    hydration = [e for e in plan["items"] if e["domain"] == "hydration"]
+    assert "ask-team-for-fluid-limit" in ids(plan)
+    assert not {"daily-drinks", "infusion-day-drinks", "drink-more-when-hot-or-ill",
+                "drink-more-when-hot-or-ill-unknown-limit", "dehydration-signs"} & ids(plan)
+    assert not [e for e in hydration if "target_ml" in e or " ml" in texts(e)]
+    assert "infusion-day-drinks-within-limit" in ids(plan)

@@ -20,19 +20,21 @@ def h(app, db, catalog):
 
 
 @pytest.mark.parametrize("role", ["patient", "caregiver", "physio"])
-def test_handout_has_its_three_pages(client, h, role):
+def test_handout_has_its_four_pages_red_flags_first(client, h, role):
     login(client, h[role])
     page = client.get(f"/h/{h['id']}/handout").text
-    assert "The handout prints on 3 pages:" in page
-    for n, title in enumerate(("Your exercises", "Movements to avoid in daily life",
-                               "Urgent symptoms: what to do"), 1):
-        assert f"Page {n} of 3" in page
+    assert "The handout prints on 4 pages:" in page
+    # The red flags come first, as in every output of a plan.
+    for n, title in enumerate(("Urgent symptoms: what to do",
+                               "Symptoms to tell your team about soon", "Your exercises",
+                               "Movements to avoid in daily life"), 1):
+        assert f"Page {n} of 4" in page
         assert f">{title}</h2>" in page
     assert "3 sessions a week" in page and "2 sets of 10" in page
     assert (f"Added by your physiotherapist despite:</strong> {f.RULED_OUT} "
             f"<strong>Their reason:</strong> {f.OVERRIDE}") in page
     assert "There is a lesion in your pelvis." in page  # why a movement is avoided
-    assert "What to do now: phone your cancer team" in page
+    assert "What to do now: call your cancer team" in page
     assert "Your cancer team’s emergency number" in page
     assert 'class="qr"' not in page  # no code until asked for
 
@@ -80,7 +82,7 @@ def test_handout_gives_each_exercises_how_to(client, db, h):
                  if i["domain"] == "exercise"]
     for item in exercises:
         assert item["detail"].replace("'", "&#39;") in handout, item["id"]
-    assert "the movements to avoid in daily life are on page 2" in handout
+    assert "the movements to avoid in daily life are on page 4" in handout
     assert "How to do each one, and why, is in the Planner" not in handout
 
 

@@ -20,7 +20,8 @@ def wheel(tmp_path_factory):
 
 def test_wheel_carries_catalog_templates_and_htmx(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for domain in ("home-safety", "exercise", "dental", "hydration", "red-flags", "sources"):
+    for domain in ("home-safety", "exercise", "dental", "hydration", "red-flags", "comfort",
+                   "sources"):
         assert f"planner/_data/checklists/{domain}.yaml" in names
     assert "planner/_data/templates/base.html" in names
     assert "planner/static/htmx.min.js" in names

@@ -27,11 +27,12 @@ FULL_FORM = {
     "lesion_sites": ["femur-left", "pelvis"], "fracture_risk": "high", "weight_bearing": "partial",
     "spinal_instability": "no", "mobility_aid": "walker", "falls_past_year": "1",
     "bone_agent": "zoledronic-acid", "bone_agent_started": "yes", "bone_agent_start": "2026-08-01",
+    "bone_agent_interval": "4-weekly", "bone_agent_past": "", "bone_agent_stopped": "",
     "last_dental_exam": "", "dentures": "", "home.stairs_inside": "", "home.entrance_steps": "yes",
     "home.bedroom_upstairs": "no", "home.bathtub": "yes", "home.walk_in_shower": "",
     "home.loose_rugs": "", "home.pets": "yes", "home.night_toilet_trips": "yes",
     "fluid_limit": "", "fluid_restriction_ml": "", "kidney_problems": "no",
-    "hypercalcaemia_history": "", "lives_alone": "",
+    "dialysis": "", "heart_failure": "", "hypercalcaemia_history": "", "lives_alone": "",
 }
 
 
@@ -102,8 +103,8 @@ def test_form_asks_every_field_in_five_parts_with_not_sure(client, h):
             assert f'name="{name}"' in text
     assert 'name="fluid_limit"' in text and 'name="fluid_restriction_ml"' in text
     choices = [q for q in QUESTIONS.values() if q.kind in ("choice", "yesno", "fluid")]
-    assert text.count("> Not sure</label>") == len(choices) == 19
-    assert text.count("Leave it empty if you") == 3  # the dates and the number of falls
+    assert text.count("> Not sure</label>") == len(choices) == 23
+    assert text.count("Leave it empty if you") == 4  # the dates and the number of falls
     assert 'value="spine-thoracic"' in text and "Left thigh bone" in text
 
 

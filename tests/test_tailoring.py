@@ -41,8 +41,8 @@ def test_order_dose_and_weekly_schedule():
     assert grip["prescription"] == DOSE
     assert grip["schedule"] == {"kind": "weekly", "times_per_week": 3}
     domains = [i["domain"] for i in plan["items"]]
-    assert domains == sorted(domains, key=["home-safety", "exercise", "dental", "hydration",
-                                           "red-flags"].index)
+    assert domains == sorted(domains, key=["red-flags", "home-safety", "exercise", "dental",
+                                           "hydration", "comfort"].index)
     jsonschema.validate(plan, PLAN_SCHEMA)
 
 

@@ -22,14 +22,11 @@ def households(db: Database, user_id: int) -> list[dict]:
         [user_id])
 
 
-def done_taps(db: Database, household_id: int, first: dt.date, last: dt.date
-              ) -> dict[tuple[str, str], int]:
-    """Taps marked done per (item id, day) for the days first..last."""
-    rows = db.conn.execute(
-        "select item_id, occurrence, count(*) from ticks where household_id = ? and"
-        " state = 'done' and occurrence between ? and ? group by item_id, occurrence",
-        [household_id, first.isoformat(), last.isoformat()]).fetchall()
-    return {(item_id, day): n for item_id, day, n in rows}
+def tick_rows(db: Database, household_id: int, first: dt.date, last: dt.date) -> list[dict]:
+    """The tick rows (item_id, occurrence, state) of the days first..last (adherence.py)."""
+    return fetch(db, "select item_id, occurrence, state from ticks where household_id = ?"
+                     " and occurrence between ? and ?",
+                 [household_id, first.isoformat(), last.isoformat()])
 
 
 def once_states(db: Database, household_id: int) -> dict[str, str]:

@@ -6,17 +6,21 @@ from flask import Flask
 
 from planner.views import (
     auth,
+    calendar,
     contacts,
     exercise_templates,
+    exports,
     health,
     history,
     households,
     physio,
     profile,
     redflags,
+    reminders,
     share,
     today,
     versions,
+    visit,
     walkthrough,
 )
 
@@ -24,5 +28,6 @@ from planner.views import (
 def register(app: Flask) -> None:
     """Register every blueprint of the app."""
     for module in (auth, households, profile, today, walkthrough, history, redflags, physio,
-                   exercise_templates, versions, share, contacts, health):
+                   exercise_templates, versions, share, health, reminders, exports,
+                   calendar, visit, contacts):
         app.register_blueprint(module.bp)

@@ -16,15 +16,35 @@ from flask import g, request
 
 from planner import adherence, clock
 from planner.db import get_db
+from planner.domains import LABELS as DOMAIN_LABELS
 from planner.htmx import render
-from planner.printout import DOMAIN_LABELS
+from planner.recurrence import FINISHED, ONCE
 from planner.store import accounts, plans
 from planner.store import caseload as store
 from planner.views.common import app_clock
 
-WINDOWS = (7, 28)
+WINDOWS = (7, 28)  # days, today included (adherence.window counts in weeks)
 SORTS = {"attention": "Needs attention first", "name": "Name", "activity": "Quiet longest first"}
 MAX_QUERY = 100
+
+
+def overdue(items: list[dict], once_states: dict[str, str], today: dt.date) -> list[dict]:
+    """One-off tasks past their due date and not finished (`once_states`: item id -> state)."""
+    out = []
+    for item in items:
+        schedule = item["schedule"]
+        if schedule["kind"] != ONCE or not schedule.get("due"):
+            continue
+        if dt.date.fromisoformat(schedule["due"]) < today and \
+                once_states.get(item["id"]) not in FINISHED:
+            out.append(item)
+    return out
+
+
+def is_key(item: dict) -> bool:
+    """A task that matters most: marked so for this person, or any one-off task outside the
+    home check (the dental check before a bone medicine, for example)."""
+    return bool(item.get("emphasis")) or item["domain"] != "home-safety"
 
 
 def _row(household: dict) -> dict:
@@ -35,19 +55,19 @@ def _row(household: dict) -> dict:
     items = plans.tasks(db, household["id"])
     first = store.started(db, household["id"])
     start = clock.local(first, where).date() if first else None
-    longest = adherence.window(today, max(WINDOWS), start)
-    done = store.done_taps(db, household["id"], longest[0], longest[-1]) if longest else {}
+    longest = adherence.window(today, max(WINDOWS) // 7, start)
+    rows = store.tick_rows(db, household["id"], longest[0], longest[-1]) if longest else []
     rates = {}
     for days in WINDOWS:
-        counted = adherence.window(today, days, start)
-        rates[days] = {domain: adherence.percent(pair) for domain, pair
-                       in adherence.by_domain(items, done, counted).items()}
-    late = adherence.overdue(items, store.once_states(db, household["id"]), today)
+        counted = adherence.window(today, days // 7, start)
+        rates[days] = {d["key"]: d["percent"]
+                       for d in adherence.by_domain(items, rows, counted)}
+    late = overdue(items, store.once_states(db, household["id"]), today)
     last = store.last_activity(db, household["id"])
     draft = store.draft_since(db, household["id"])
     return {"household": household, "rates": rates, "has_plan": bool(items),
             "help": store.needs_help(db, household["id"]),
-            "overdue_key": [i for i in late if adherence.is_key(i)], "overdue": late,
+            "overdue_key": [i for i in late if is_key(i)], "overdue": late,
             "last": clock.local(last, where) if last else None,
             "quiet_days": (today - clock.local(last, where).date()).days if last else None,
             "draft": clock.local(draft, where) if draft else None}

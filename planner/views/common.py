@@ -10,14 +10,10 @@ from flask import Blueprint, abort, current_app, g, session
 from flask_htmx import make_response
 from markupsafe import escape
 
-from planner import clock, recurrence
+from planner import clock, planning, recurrence
 from planner.db import get_db
-from planner.engine import build_plan
-from planner.plan_diff import keep_earlier_deadlines
-from planner.printout import describe_dose, describe_schedule
 from planner.security import login_required, membership
 from planner.store import accounts, plans, ticks
-from planner.tailoring import apply_tailoring
 
 ROLES = ("patient", "caregiver", "physio")
 EDITORS = ("patient", "caregiver", "physio")  # who may answer the profile questions
@@ -75,37 +71,22 @@ def local(stamp: str) -> dt.datetime:
     return clock.local(stamp, here())
 
 
-def add_filters(bp: Blueprint) -> None:
-    """Template filters for dates and schedules in plain words (shared by the pages here)."""
-    bp.add_app_template_filter(clock.day_words, "day")
-    bp.add_app_template_filter(lambda d: clock.day_words(d, weekday=False), "short_day")
-    bp.add_app_template_filter(lambda s: local(s).strftime("%H:%M"), "clock_time")
-    bp.add_app_template_filter(lambda s: clock.day_words(local(s).date(), year=True),
-                               "clock_date")
-    bp.add_app_template_filter(lambda s: clock.day_words(local(s).date(), weekday=False),
-                               "clock_day")
-    bp.add_app_template_filter(describe_schedule, "schedule_words")
-    bp.add_app_template_filter(describe_dose, "dose_words")
-    bp.add_app_template_filter(clock.parse_day, "as_date")
-
-
 def catalog():
     return current_app.extensions["planner_catalog"]
 
 
-def next_plan(household_id: int, profile: dict, tailoring: dict | None = None
-              ) -> tuple[dict, dict | None, dict | None]:
-    """The plan the household gets from `profile` today: the engine's plan with the
-    physiotherapist's tailoring applied (`tailoring`, else the one the current plan was made
-    with), keeping deadlines already set. Every path that makes a household's plan uses this.
-    Returns (plan, current plan version or None, the tailoring applied)."""
-    current = plans.current_plan(get_db(), household_id)
-    if tailoring is None and current:
-        tailoring = current["tailoring"]
-    day = today()
-    plan = apply_tailoring(build_plan(profile, catalog(), day), tailoring, profile, catalog(),
-                           day)
-    return keep_earlier_deadlines(current["plan"] if current else None, plan), current, tailoring
+def proposal(household_id: int, profile: dict, tailoring: dict | None = None
+             ) -> planning.Proposal:
+    """The plan the household would get from `profile` today (planning.propose)."""
+    return planning.propose(get_db(), household_id, profile, catalog(), today(), tailoring)
+
+
+def replan(household_id: int, profile: dict, tailoring: dict | None = None,
+           publish_draft: bool = False) -> int:
+    """Make and store the household's plan for `profile`, by the signed-in member, now
+    (planning.replan); return its version."""
+    return planning.replan(get_db(), household_id, profile, catalog(), today(), g.user["id"],
+                           at=now(), tailoring=tailoring, publish_draft=publish_draft)
 
 
 def clinical_locked(household_id: int) -> bool:

@@ -17,11 +17,10 @@ from planner.htmx import render
 
 from planner.store import plans
 from planner.store import tailoring as store
-from planner.views.common import household_view, PHYSIO, add_filters, catalog, next_plan, now, today
+from planner.views.common import household_view, PHYSIO, catalog, now, proposal, today
 from planner.views.physio import editing
 
 bp = Blueprint("exercise_templates", __name__)
-add_filters(bp)
 NAME_MAX = 80
 
 
@@ -77,7 +76,7 @@ def _check(household_id: int, template_id: int) -> tuple[dict, dict, list[dict],
 def _preview(household_id: int, template_id: int, problem: str = ""):
     template, current, conflicts, seen = _check(household_id, template_id)
     result = tailoring.from_template(template["tailoring"], catalog())
-    plan = next_plan(household_id, current["profile"], result)[0]
+    plan = proposal(household_id, current["profile"], result).plan
     exercises = [i for i in plan["items"] if i["domain"] == "exercise"]
     return render("physio/template_check.html", status=422 if problem else 200,
                   chosen=template, conflicts=conflicts, seen=seen, exercises=exercises,

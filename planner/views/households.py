@@ -11,31 +11,19 @@ import datetime as dt
 from flask import Blueprint, current_app, abort, flash, g, redirect, request, url_for
 
 from planner import clock
-from planner.context import readable
 from planner.db import get_db
 from planner.htmx import render
+from planner.reminders import settings as reminder_settings
 from planner.security import link_page, login_required
 from planner.views import caseload
-from planner.views.common import household_view, local, now
+from planner.views.common import household_view, now
+from planner.views.filters import ROLE_NAMES
 from planner.store import accounts, links
 
 bp = Blueprint("households", __name__)
 
-ROLE_NAMES = {"patient": "Patient", "caregiver": "Caregiver", "physio": "Physiotherapist"}
 MAX_NAME = 80
 ZONE_ERROR = "Choose a time zone from the list, for example Europe/London."
-
-
-@bp.app_template_filter("role_name")
-def role_name(role: str) -> str:
-    """A role as people say it."""
-    return ROLE_NAMES.get(role, role)
-
-
-@bp.app_template_filter("stamp_day")
-def stamp_day(stamp: str | None) -> str:
-    """A stored UTC time as the local date people read, e.g. "3 March 2026"."""
-    return readable(local(stamp).date()) if stamp else ""
 
 
 def _index_page(form=None, errors=None, status=200):
@@ -137,6 +125,9 @@ def join(token: str):
             if g.user is None:
                 return redirect(url_for("auth.login", next=request.path), code=303)
             member = links.redeem_invite(db, token, g.user["id"], at=now())
+            if request.form.get("daily_email") == "on":  # the one reminder asked for at joining
+                reminder_settings.opt_in_digest(db, member["household_id"], g.user["id"],
+                                                at=now())
             flash(f"Welcome to {invite['household_name']}.")
             return redirect(url_for("today.show", household_id=member["household_id"]),
                             code=303)

@@ -12,14 +12,12 @@ from planner.engine import exercise_library, ruled_out
 from planner.htmx import render
 from planner.plan_diff import plan_diff
 from planner.profile import validate
-from planner.sqlite import transaction
 from planner.store import plans
 from planner.store import tailoring as drafts
-from planner.views.common import household_view, PHYSIO, add_filters, catalog, next_plan, now, today
+from planner.views.common import household_view, PHYSIO, catalog, now, proposal, replan, today
 from planner.views.profile import preview
 
 bp = Blueprint("physio", __name__)
-add_filters(bp)
 SAVED = "physio_saved"  # session key: what the last change was, shown once in the publish bar
 
 
@@ -59,7 +57,7 @@ def _page(household_id: int, status: int = 200, failed: str = "", errors: dict |
     if current is None:
         return render("physio/no_plan.html", status=status)
     profile = current["profile"]
-    plan = next_plan(household_id, profile, shown)[0] if is_draft else current["plan"]
+    plan = proposal(household_id, profile, shown).plan if is_draft else current["plan"]
     listed = {e["id"] for e in shown["exercises"]}
     library = [e for e in exercise_library(profile, catalog(), today())
                if e["id"] not in listed]
@@ -92,7 +90,7 @@ def _save(household_id: int, changed: dict | None, anchor: str | None = None,
 def _plan_item(household_id: int, shown: dict, item_id: str) -> dict | None:
     """The plan item of an exercise of the editor's list, as the draft would make it."""
     current = plans.current_plan(get_db(), household_id)
-    plan = next_plan(household_id, current["profile"], shown)[0]
+    plan = proposal(household_id, current["profile"], shown).plan
     return next((i for i in plan["items"] if i["id"] == item_id), None)
 
 
@@ -208,10 +206,7 @@ def publish(household_id: int):
         flash("There are no changes to publish.")
         return redirect(url_for("physio.exercises", household_id=household_id), 303)
     profile = plans.get_profile(db, household_id)
-    plan, _, _ = next_plan(household_id, profile, draft)
-    with transaction(db):
-        version = plans.apply_plan(db, household_id, plan, profile, g.user["id"], draft, at=now())
-        drafts.drop_draft(db, household_id)
+    version = replan(household_id, profile, draft, publish_draft=True)
     flash(f"Published as version {version}. The household sees what changed on Today.")
     return redirect(url_for("physio.exercises", household_id=household_id), 303)
 

@@ -20,10 +20,9 @@ from planner.printout import by_domain
 from planner.profile import Problem, validate
 
 from planner.store import plans
-from planner.views.common import household_view, EDITORS, add_filters, catalog, clinical_locked, next_plan, now, today
+from planner.views.common import household_view, EDITORS, catalog, clinical_locked, proposal, replan, today
 
 bp = Blueprint("profile", __name__)
-add_filters(bp)
 
 
 def _form(household_id: int, values: dict, problems: list[Problem] | None = None):
@@ -48,7 +47,8 @@ def _owned(household_id: int, profile: dict) -> dict:
 def preview(household_id: int, profile: dict):
     """The preview of the plan a (valid) profile gives, with what changes; its "Apply" button
     posts the profile to `apply`. Shared by the questions and the clinical facts page."""
-    plan, current, _ = next_plan(household_id, profile)
+    proposed = proposal(household_id, profile)
+    plan, current = proposed.plan, proposed.current
     diff = plan_diff(current["plan"] if current else None, plan)
     added = {i["id"] for i in diff["added"]}
     return render("profile/preview.html", profile=profile, plan=plan, diff=diff,
@@ -110,7 +110,6 @@ def apply(household_id: int):
         values = profile_form.form_values(profile if isinstance(profile, dict) else None)
         return _form(household_id, values, problems)
     profile = _owned(household_id, profile)
-    plan, _, tailoring = next_plan(household_id, profile)
-    version = plans.apply_plan(get_db(), household_id, plan, profile, g.user["id"], tailoring, at=now())
+    version = replan(household_id, profile)
     flash(f"The new plan is in place (version {version}). Here is what is due today.")
     return redirect(url_for("today.show", household_id=household_id), 303)

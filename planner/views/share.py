@@ -10,27 +10,27 @@ from __future__ import annotations
 
 import datetime as dt
 
-import segno
 from flask import Blueprint, flash, g, redirect, request, session, url_for
-from markupsafe import Markup
 
 from planner.db import get_db
 from planner.htmx import render
 from planner.security import link_page
 from planner.store import accounts, links, plans
-from planner.views.common import household_view, add_filters, now
-from planner.views.households import ROLE_NAMES
+from planner.views.common import household_view, now
+from planner.views.filters import ROLE_NAMES
 from planner.views.redflags import split_detail
 
 bp = Blueprint("share", __name__)
-add_filters(bp)
 
 EXPIRY_DAYS = {"1": "1 day", "7": "7 days", "30": "30 days"}
 NEW_LINK = "new_link"  # session key: the link just made on the Share page
 HANDOUT_LINK = "handout_link"  # session key: the join link just made for the handout
-# The handout's sections, in print order; each prints on a page of its own.
-SECTIONS = (("exercises", "Your exercises"), ("avoid", "Movements to avoid in daily life"),
-            ("red_flags", "Urgent symptoms: what to do"))
+# The red flags first, as in every output of a plan (issue 12): those to act on at once, then
+# those to tell the team about soon, each part on a page of its own.
+SECTIONS = (("red_flags", "Urgent symptoms: what to do"),
+            ("report_soon", "Symptoms to tell your team about soon"),
+            ("exercises", "Your exercises"), ("avoid", "Movements to avoid in daily life"))
+NOW = "What to do now:"  # how a red flag to act on at once begins (red-flags.yaml)
 # The page budget of the handout: every page fits 186 x 255 mm (A4 and Letter, 12 mm margins),
 # one page for each part, except the exercises with their how-to, which run onto as many pages
 # as they need, each holding at most EXERCISE_PAGE characters of exercise text (title, how-to,
@@ -39,18 +39,6 @@ SECTIONS = (("exercises", "Your exercises"), ("avoid", "Movements to avoid in da
 # columns. tests/browser/test_print_browser.py checks the pages printed are the pages promised.
 EXERCISE_PAGE = 3500
 ITEM_COST = 100
-
-
-@bp.app_template_filter("qr_svg")
-def qr_svg(url: str) -> Markup:
-    """A link as a QR code, inline SVG (no file, no script; sized by the stylesheet).
-
-    Error correction M survives a crease or a smudge on paper; the 4-module light border is
-    the quiet zone that scanners need.
-    """
-    qr = segno.make(url, error="m")
-    return Markup(qr.svg_inline(scale=1, border=4, light="#fff", omitsize=True,
-                                svgclass="qr", title="QR code of the link"))
 
 
 def _link_form(household_id: int, kind: str, form) -> tuple[dict | None, dict]:
@@ -121,7 +109,9 @@ def plan_sections(plan: dict) -> dict:
              if i["domain"] == "red-flags"]
     flags.sort(key=lambda i: not i.get("emphasis"))
     return {"exercises": [i for i in plan["items"] if i["domain"] == "exercise"],
-            "avoid": plan.get("avoid_in_daily_life") or [], "red_flags": flags}
+            "avoid": plan.get("avoid_in_daily_life") or [], "red_flags": flags,
+            "urgent": [i for i in flags if i["detail"].startswith(NOW)],
+            "report_soon": [i for i in flags if not i["detail"].startswith(NOW)]}
 
 
 @bp.get("/view/<token>")

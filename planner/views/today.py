@@ -18,16 +18,15 @@ from planner import clock, recurrence
 from planner.db import get_db
 from planner.engine import warnings
 from planner.htmx import partial, render
-from planner.printout import DOMAIN_LABELS
+from planner.domains import LABELS as DOMAIN_LABELS
 from planner.security import csrf_token
 from planner.store import plans, ticks
 from planner.views.common import (
-    household_view, add_filters, catalog, day_view, done_for, now, task_entry, tick_error, today,
+    household_view, catalog, day_view, done_for, now, task_entry, tick_error, today,
 )
 from planner.views.versions import ROLE_WORDS, unseen_changes
 
 bp = Blueprint("today", __name__)
-add_filters(bp)
 CHANGED = "tasks-changed"
 
 
@@ -55,7 +54,8 @@ def _page(household_id: int) -> str:
     return render("today/show.html", block="progress", view=view, groups=_groups(view.daily),
                   week_groups=_groups(view.weekly),
                   warnings=_warnings(household_id), day_words=clock.day_words(view.day),
-                  changes=unseen_changes(household_id), roles=ROLE_WORDS)[0]
+                  changes=unseen_changes(household_id), roles=ROLE_WORDS,
+                  about=catalog().about)[0]
 
 
 @bp.get("/h/<int:household_id>/today")

@@ -12,10 +12,9 @@ from planner.printout import by_domain
 
 from planner.store import plans
 from planner.store import tailoring as store
-from planner.views.common import household_view, add_filters, now
+from planner.views.common import household_view, now
 
 bp = Blueprint("versions", __name__)
-add_filters(bp)
 ROLE_WORDS = {"physio": "physiotherapist", "caregiver": "caregiver", "patient": "patient"}
 
 

@@ -12,10 +12,9 @@ from planner.db import get_db
 from planner.htmx import render
 
 from planner.store import plans, ticks
-from planner.views.common import household_view, add_filters, done_for, here, now, tick_error, today
+from planner.views.common import household_view, done_for, here, now, tick_error, today
 
 bp = Blueprint("walkthrough", __name__)
-add_filters(bp)
 ROOM_LABELS = {"entrance": "Entrance and outside", "floors": "Floors", "stairs": "Stairs",
                "kitchen": "Kitchen", "bathroom": "Bathroom", "bedroom": "Bedroom",
                "other": "Everywhere else"}

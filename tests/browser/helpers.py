@@ -5,7 +5,7 @@ from __future__ import annotations
 from planner.db import get_db
 from tests import factories as f
 
-PASSWORD = "pw-123456789"  # what tests.factories gives every user
+from tests.factories import PASSWORD
 
 
 def live_home(app, catalog) -> dict:

@@ -1,0 +1,25 @@
+"""The README's two commands stay true: CI runs exactly its test command, and both make and
+enter a virtual environment with python3 (Debian's Python refuses a system-wide install)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _commands() -> list[str]:
+    return re.findall(r"```sh\n(python3 -m venv[^\n]*)\n```", (ROOT / "README.md").read_text())
+
+
+def test_the_readme_starts_the_app_and_runs_the_tests_in_a_venv():
+    start, tests = _commands()[:2]
+    assert start.endswith("planner serve --demo") and tests.endswith("python -m pytest")
+    for command in (start, tests):
+        assert command.startswith("python3 -m venv .venv && . .venv/bin/activate && ")
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    run = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert _commands()[1] in run
