@@ -60,7 +60,8 @@ def read_form(form) -> tuple[dict[str, dict | None], dict[str, str]]:
             continue
         digits = sum(c.isdigit() for c in phone)
         if len(phone) > MAX_PHONE or not PHONE.fullmatch(phone):
-            errors[f"{kind}-phone"] = f"{label}: “{phone[:40]}” is not a phone number. {PHONE_RULE}"
+            errors[f"{kind}-phone"] = (f"{label}: “{phone[:40]}” is not a phone number. "
+                                       f"{PHONE_RULE}")
         elif digits < 3 or digits > 20:
             errors[f"{kind}-phone"] = f"{label}: a phone number has 3 to 20 digits."
         entries[kind] = {"name": name, "phone": phone}

@@ -43,7 +43,8 @@ def wide_elements(page) -> list[str]:
     """The elements sticking out past the right edge (to say what makes a page scroll)."""
     return page.evaluate("""() => [...document.querySelectorAll('body *')]
       .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
-                   || (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible'
+                   || (e.scrollWidth > e.clientWidth + 1
+                       && getComputedStyle(e).overflowX === 'visible'
                        && e.clientWidth > 0))
       .slice(0, 8).map(e => `${e.tagName.toLowerCase()}.${e.className} ${
         Math.round(e.getBoundingClientRect().right)}`)""")

@@ -93,7 +93,8 @@ def test_care_team_numbers_are_checked_then_one_tap_away(live_app, page_factory,
     page.get_by_role("button", name="Save the numbers").click()
     summary = page.locator(".error-summary")
     expect(summary).to_be_focused()  # focus moves to what went wrong
-    expect(summary).to_contain_text("Cancer team's line: “call the ward” is not a phone number.")
+    expect(summary).to_contain_text(
+        "Cancer team's line: “call the ward” is not a phone number.")
     with app.app_context():
         assert contacts.contacts(get_db(), h["id"]) == []  # nothing stored
     page.get_by_label("Phone number: Cancer team's line").fill("+44 (0)1632 960-111")
