@@ -234,6 +234,9 @@ def export(path: str | Path, household_id: int) -> dict:
                             [household_id]),
             "assignments": _rows(conn, f"select * from assignments {where} order by item_id",
                                  [household_id]),
+            "contacts": _rows(conn, f"select kind, name, phone, updated_at, updated_by"
+                                    f" from care_contacts {where} order by kind",
+                              [household_id]),
         }
     finally:
         conn.close()

@@ -18,7 +18,7 @@ from planner.clock import DEFAULT_ZONE, Clock, zone
 from planner.profile import parse
 from planner.reminders import settings as reminder_settings
 from planner.sqlite import transaction
-from planner.store import accounts, assignments, plans, ticks
+from planner.store import accounts, assignments, contacts, plans, ticks
 
 PASSWORD = "demo-password"
 HOUSEHOLD = "Maria's home"
@@ -29,6 +29,16 @@ ACCOUNTS = (
     ("physio@example.org", "Priya Shah", "physio"),
 )
 HISTORY_DAYS = 7
+# The care team's numbers, all from the UK ranges kept for drama (Ofcom: 01632 960000-960999,
+# 020 7946 0000-0999): no real line rings, not even the emergency one, so that trying the demo
+# never calls an ambulance.
+CONTACTS = {
+    "emergency": {"name": "Demo number; the real one in the UK is 999", "phone": "01632 960 999"},
+    "cancer-team": {"name": "Acute oncology line, day and night", "phone": "01632 960 111"},
+    "physio": {"name": "Priya Shah", "phone": "01632 960 222"},
+    "dentist": {"name": "Riverside Dental", "phone": "020 7946 0333"},
+    "gp": {"name": "Dr Okafor, Park Lane Surgery", "phone": "020 7946 0444"},
+}
 # What Priya, the physiotherapist, changed after seeing Maria: doses on two strength exercises,
 # and lunges taken off for now. A demo of the editor, not advice (the catalog gives no doses).
 DOSES = {
@@ -161,6 +171,7 @@ def seed(db: Database, catalog: Catalog, clock: Clock, timezone: str = DEFAULT_Z
                         at=moment)
         _history(db, household["id"], people, today, moment)
         _tailor(db, household["id"], people["physio"], answers, catalog, today, moment)
+        contacts.set_contacts(db, household["id"], CONTACTS, people["patient"], at=moment)
         for person in people.values():  # with PLANNER_SMTP_URL set, a newcomer sees mail come
             reminder_settings.opt_in_digest(db, household["id"], person, at=moment)
     return "created"

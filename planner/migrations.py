@@ -115,11 +115,16 @@ def m005_household_revision(db: Database) -> None:
     data: a new write path cannot forget it, and a second server process sees it too."""
     db["households"].add_column("revision", int, not_null_default=0)
     for table in REVISED_TABLES:
-        for event, row in (("insert", "new"), ("update", "new"), ("delete", "old")):
-            db.execute(
-                f"create trigger {table}_{event}_revision after {event} on {table} begin"
-                f" update households set revision = revision + 1"
-                f" where id = {row}.household_id; end")
+        _revision_triggers(db, table)
+
+
+def _revision_triggers(db: Database, table: str) -> None:
+    """Triggers that move the household's revision on at every write to `table`."""
+    for event, row in (("insert", "new"), ("update", "new"), ("delete", "old")):
+        db.execute(
+            f"create trigger {table}_{event}_revision after {event} on {table} begin"
+            f" update households set revision = revision + 1"
+            f" where id = {row}.household_id; end")
 
 
 @migrations()
@@ -221,10 +226,7 @@ def m007_trust(db: Database) -> None:
     db["proposals"].create_index(["household_id", "status"])
     db["invites"].add_column("show_details", int, not_null_default=0)
     # A proposal shows on the household's pages: its writes move the revision on (see m005).
-    for event, row in (("insert", "new"), ("update", "new"), ("delete", "old")):
-        db.execute(f"create trigger proposals_{event}_revision after {event} on proposals begin"
-                   f" update households set revision = revision + 1"
-                   f" where id = {row}.household_id; end")
+    _revision_triggers(db, "proposals")
 
 
 @migrations()
@@ -250,7 +252,7 @@ def m008_sessions_and_accounts(db: Database) -> None:
 
 
 # Tables added after m005 whose rows Today shows: their triggers are made by their own migration.
-REVISED_LATER = ("assignments",)
+REVISED_LATER = ("proposals", "assignments", "care_contacts")
 
 
 @migrations()
@@ -264,7 +266,17 @@ def m009_assignments(db: Database) -> None:
                                            ("user_id", "users", "id"),
                                            ("assigned_by", "users", "id")], strict=True)
     db["assignments"].create_index(["user_id"])
-    for event, row in (("insert", "new"), ("update", "new"), ("delete", "old")):
-        db.execute(f"create trigger assignments_{event}_revision after {event} on assignments"
-                   f" begin update households set revision = revision + 1"
-                   f" where id = {row}.household_id; end")
+    _revision_triggers(db, "assignments")
+
+
+@migrations()
+def m010_care_contacts(db: Database) -> None:
+    """The care team's phone numbers per household (emergency, cancer team, physiotherapist,
+    dentist, GP), one row per kind. Today shows them, so a change moves the revision on."""
+    db["care_contacts"].create({"household_id": int, "kind": str, "name": str, "phone": str,
+                                "updated_at": str, "updated_by": int},
+                               pk=("household_id", "kind"), not_null={"phone"},
+                               foreign_keys=[("household_id", "households", "id"),
+                                             ("updated_by", "users", "id")], strict=True)
+    db.index_foreign_keys()
+    _revision_triggers(db, "care_contacts")

@@ -30,6 +30,17 @@ TITLE_RANGE = (3, 100)
 DETAIL_MAX = 1000
 CUSTOM_WHY = "Your physiotherapist chose this exercise for you."
 CUSTOM_SOURCE = "Your physiotherapist"
+# Exercise items of this kind are advice on how to go about exercise ("use a lighter weight, or
+# stop, when an exercise hurts"), not exercises: they take no dose and no sessions a week.
+ADVICE_KIND = "daily-activity"
+# Items that ask for what a physiotherapist's published tailoring is ("have a physiotherapist
+# check this plan"): gone from every plan a physiotherapist has tailored.
+DONE_BY_PHYSIO = ("exercise-plan-physio-check",)
+
+
+def takes_dose(item: Mapping[str, Any]) -> bool:
+    """Whether a plan item is an exercise that a dose applies to (not advice)."""
+    return item.get("kind") != ADVICE_KIND
 
 
 def empty() -> dict[str, Any]:
@@ -103,7 +114,7 @@ def has_dose(prescription: Mapping[str, Any] | None) -> bool:
 
 def _dosed(item: dict[str, Any], entry: Mapping[str, Any]) -> dict[str, Any]:
     prescription = entry.get("prescription")
-    if has_dose(prescription):
+    if has_dose(prescription) and takes_dose(item):
         item["prescription"] = {k: prescription.get(k) for k in NUMBERS} | {
             "note": prescription.get("note") or ""}
         sessions = prescription.get("sessions_per_week")
@@ -171,6 +182,7 @@ def apply_tailoring(plan: dict[str, Any], tailoring: Mapping[str, Any] | None,
         chosen.append(_dosed(item, entry))
     removed = set(tailoring.get("removed", []))
     chosen += [i for i in engine.values() if i["id"] not in listed | removed]
+    chosen = [i for i in chosen if i["id"] not in DONE_BY_PHYSIO]
     rank = DOMAINS.index("exercise")
     plan["items"] = ([i for i in plan["items"] if DOMAINS.index(i["domain"]) < rank] + chosen
                      + [i for i in plan["items"] if DOMAINS.index(i["domain"]) > rank])
@@ -185,9 +197,10 @@ def materialize(plan: dict[str, Any], tailoring: Mapping[str, Any] | None) -> di
     tailoring = tailoring or empty()
     entries = {e["id"]: e for e in tailoring.get("exercises", [])}
     on_plan = [i["id"] for i in plan["items"] if i["domain"] == "exercise"]
-    exercises = [copy.deepcopy(entries.get(i, {"id": i})) for i in on_plan]
+    exercises = [copy.deepcopy(entries.get(i, {"id": i})) for i in on_plan
+                 if i not in DONE_BY_PHYSIO]
     exercises += [copy.deepcopy(e) for e in tailoring.get("exercises", [])
-                  if e["id"] not in on_plan]
+                  if e["id"] not in on_plan and e["id"] not in DONE_BY_PHYSIO]
     return {"exercises": exercises, "removed": list(tailoring.get("removed", []))}
 
 

@@ -26,6 +26,7 @@ from flask import url_for
 from planner.engine import exercise_library
 from planner.store import accounts, calendar_feeds, links, plans, proposals, resets, visits
 from planner.store import tailoring as tailoring_store
+from planner.tailoring import takes_dose
 from tests import factories as f
 from tests.conftest import CSRF, login
 from tests.dbstate import dump
@@ -86,6 +87,13 @@ def _exercise(w, db, n=0):
 
 def _exercise_values(w, db):
     return {"household_id": w["id"], "item_id": _exercise(w, db)}
+
+
+def _dosable_values(w, db):
+    """An exercise that takes a dose (advice items do not)."""
+    items = plans.current_plan(db, w["id"])["plan"]["items"]
+    return {"household_id": w["id"], "item_id": next(
+        i["id"] for i in items if i["domain"] == "exercise" and takes_dose(i))}
 
 
 def _to_add(w, db):
@@ -211,7 +219,7 @@ ROUTES: dict[tuple[str, str], Route] = {
                                     form=lambda w, db: FULL_FORM),
     ("physio.confirm", "POST"): Route(member("physio"), ok=303, values=_proposal),
     ("physio.decline", "POST"): Route(member("physio"), ok=303, values=_proposal),
-    ("physio.dose", "POST"): Route(member("physio"), ok=303, values=_exercise_values,
+    ("physio.dose", "POST"): Route(member("physio"), ok=303, values=_dosable_values,
                                    form=lambda w, db: {"sets": "2", "reps": "10"}),
     ("physio.move", "POST"): Route(member("physio"), ok=303, values=_exercise_values,
                                    form=lambda w, db: {"direction": "down"}),
@@ -231,6 +239,10 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("exercise_templates.check", "GET"): Route(member("physio"), values=_template),
     # Without the confirmation the preview comes back (422): the role got through.
     ("exercise_templates.apply", "POST"): Route(member("physio"), ok=422, values=_template),
+    # The care team's numbers: practical, not clinical; every member reads and changes them.
+    ("contacts.edit", "GET"): Route(member(), values=_household),
+    ("contacts.save", "POST"): Route(member(), ok=303, values=_household, form=lambda w, db: {
+        "emergency-phone": "999", "cancer-team-phone": "+44 (0)1632 960-111"}),
     # Downloads of the household's data: every member (each sees all of it in the app).
     ("exports.index", "GET"): Route(member(), values=_household),
     ("exports.download", "GET"): Route(member(), values=lambda w, db: {"household_id": w["id"],

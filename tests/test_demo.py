@@ -62,7 +62,8 @@ def test_demo_on_an_empty_database_makes_three_accounts_that_sign_in(tmp_path, s
         assert response.status_code == 303
         page = client.get("/").text
         assert "Maria&#39;s home" in page
-        assert f"{role if role != 'physio' else 'physiotherapist'} here" in page
+        # The physiotherapist starts on their caseload; the others on their households.
+        assert ("Your caseload" if role == "physio" else f"{role} here") in page
     # The first plan, then the physiotherapist's tailoring, which Today announces.
     assert _count(path, "plans") == 2
     assert _count(path, "tick_events") > 20  # a week of history

@@ -23,7 +23,7 @@ def h(app, db, catalog):
 def test_handout_has_its_four_pages_red_flags_first(client, h, role):
     login(client, h[role])
     page = client.get(f"/h/{h['id']}/handout").text
-    assert "The handout prints on 4 pages, one for each part:" in page
+    assert "The handout prints on 4 pages:" in page
     # The red flags come first, as in every output of a plan.
     for n, title in enumerate(("Urgent symptoms: what to do",
                                "Symptoms to tell your team about soon", "Your exercises",
@@ -71,3 +71,26 @@ def test_handout_without_a_plan(client, h):
     page = client.get(f"/h/{h['other']}/handout").text
     assert "There is no plan to print yet." in page
     assert "Page 1 of" not in page
+
+
+def test_handout_gives_each_exercises_how_to(client, db, h):
+    login(client, h["patient"])
+    page = client.get(f"/h/{h['id']}/handout").text
+    handout = page[page.index('class="handout"'):]
+    from planner.store import plans
+    exercises = [i for i in plans.current_plan(db, h["id"])["plan"]["items"]
+                 if i["domain"] == "exercise"]
+    for item in exercises:
+        assert item["detail"].replace("'", "&#39;") in handout, item["id"]
+    assert "the movements to avoid in daily life are on page 4" in handout
+    assert "How to do each one, and why, is in the Planner" not in handout
+
+
+def test_a_long_exercise_list_runs_onto_pages_within_the_budget():
+    from planner.views.share import EXERCISE_PAGE, exercise_pages, _weight
+    items = [{"title": f"Exercise {n}", "detail": "x" * 400} for n in range(17)]
+    pages = exercise_pages(items)
+    assert [i for page in pages for i in page] == items  # all, in order
+    assert len(pages) == 3
+    assert all(sum(_weight(i) for i in page) <= EXERCISE_PAGE for page in pages)
+    assert exercise_pages([]) == []

@@ -8,7 +8,7 @@ from flask import template_rendered
 
 from planner.migrations import REVISED_LATER, REVISED_TABLES
 from planner.page_cache import PageCache
-from planner.store import accounts, assignments, ticks
+from planner.store import contacts, proposals, accounts, assignments, ticks
 from planner.store import tailoring as seen
 from tests import factories as f
 from tests.conftest import CSRF, login
@@ -85,6 +85,11 @@ def test_every_write_to_what_today_shows_moves_only_that_household_on(db, h, tab
         "plan_seen": lambda: seen.mark_seen(db, h["id"], 1, h["patient"], at=f.NOW),
         "assignments": lambda: assignments.assign(db, h["id"], "bath-seat", h["caregiver"],
                                                   h["patient"], at=f.NOW),
+        "proposals": lambda: proposals.propose(db, h["id"], [{"field": "fracture_risk"}],
+                                               h["patient"], at=f.NOW),
+        "care_contacts": lambda: contacts.set_contacts(
+            db, h["id"], {"emergency": {"name": "", "phone": "01632 960000"}}, h["patient"],
+            at=f.NOW),
     }
     changes[table]()
     assert revision(db, h["id"]) > start

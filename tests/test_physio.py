@@ -7,6 +7,7 @@ import pytest
 
 from planner.store import plans
 from planner.store import tailoring as store
+from planner.tailoring import DONE_BY_PHYSIO
 from tests import factories as f
 from tests.conftest import CSRF, login
 
@@ -180,8 +181,11 @@ def test_custom_exercise_passes_the_same_safety_filter(client, db, h):
     refused = client.post(url(h, "exercises/custom"), data={**CSRF, **risky})
     assert refused.status_code == 422
     assert "The profile rules this out. No load on the left hip" in refused.text
+    # The draft lists every exercise of the plan (but the "have a physiotherapist check this
+    # plan" item, which a physiotherapist's plan no longer needs) and the one safe custom one.
     assert len(store.get_draft(db, h["id"])["exercises"]) == len(
-        [i for i in items(db, h).values() if i["domain"] == "exercise"]) + 1
+        [i for i in items(db, h).values() if i["domain"] == "exercise"
+         and i["id"] not in DONE_BY_PHYSIO]) + 1
     kept = client.post(url(h, "exercises/custom"),
                        data={**CSRF, **risky, "override_reason": "With the frame in front"})
     assert kept.status_code == 303
@@ -228,3 +232,42 @@ def test_no_plan_yet(client, app, db, catalog):
     assert "No plan yet" in client.get(url(h, "exercises")).text
     assert client.post(url(h, f"exercises/{SAFE}/dose"), data={**CSRF, "sets": "2"}
                        ).status_code == 404
+
+
+def test_advice_items_take_no_dose(client, db, h):
+    """The bug of issue 14: a dose given to "use a lighter weight, or stop, when an exercise
+    hurts" turned it into a task three times a week."""
+    login(client, h["physio"])
+    page = client.get(url(h, "exercises")).text
+    row = page[page.index('id="x-ease-off-with-pain"'):]
+    row = row[:row.index("</li>")]
+    assert "Set the dose" not in row and "Advice, not an exercise" in row
+    refused = client.post(url(h, "exercises/ease-off-with-pain/dose"),
+                          data={**CSRF, "sets": "2", "sessions_per_week": "3"})
+    assert refused.status_code == 422
+    assert "is advice, not an exercise: it takes no dose." in refused.text
+    assert store.get_draft(db, h["id"]) is None
+
+
+def test_each_save_is_confirmed_in_the_publish_bar_at_the_row(client, h):
+    login(client, h["physio"])
+    page = client.get(url(h, "exercises")).text
+    assert "No changes to publish: version 1 is what the household sees." in page
+    saved = client.post(url(h, f"exercises/{SAFE}/dose"), data={**CSRF, "sets": "2"})
+    assert saved.headers["Location"].endswith(f"#x-{SAFE}")
+    page = client.get(url(h, "exercises")).text
+    bar = page[page.index('id="publish-bar"'):page.index('aria-labelledby="on-plan"')]
+    assert "is saved." in bar and "Not published yet: " in bar
+    assert "Publish to the household" in bar
+    assert f'is-saved" id="x-{SAFE}"' in page
+    assert "is saved." not in client.get(url(h, "exercises")).text  # said once
+
+
+def test_after_a_physio_publishes_the_plan_stops_asking_for_one(client, db, h):
+    assert "exercise-plan-physio-check" in items(db, h)
+    login(client, h["physio"])
+    client.post(url(h, f"exercises/{SAFE}/dose"), data={**CSRF, "sets": "2"})
+    client.post(url(h, "exercises/publish"), data=CSRF)
+    assert "exercise-plan-physio-check" not in items(db, h)
+    login(client, h["patient"])
+    assert "task-exercise-plan-physio-check" not in client.get(url(h, "today")).text

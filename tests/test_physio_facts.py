@@ -147,7 +147,8 @@ def test_without_a_physiotherapist_the_household_answers_them(client, db, app, c
 def test_the_preview_shows_the_physiotherapists_doses(client, db, catalog, h):
     """A change of facts keeps the tailoring; the preview shows each dose and note with it."""
     current = plans.current_plan(db, h["id"])
-    first = next(i["id"] for i in current["plan"]["items"] if i["domain"] == "exercise")
+    first = next(i["id"] for i in current["plan"]["items"]
+                 if i["domain"] == "exercise" and tailoring.takes_dose(i))  # not advice
     shown = tailoring.set_dose(tailoring.materialize(current["plan"], None), first,
                                dict(f.DOSE))
     plan = tailoring.apply_tailoring(build_plan(f.PROFILE, catalog, f.DAY), shown, f.PROFILE,

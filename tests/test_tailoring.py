@@ -35,7 +35,8 @@ def test_order_dose_and_weekly_schedule():
                                             {"id": "thigh-tighten"}], "removed": []})
     ids = exercise_ids(plan)
     assert ids[:2] == ["grip-squeeze", "thigh-tighten"]
-    assert set(ids) == set(exercise_ids(plan_for(NOTHING)))  # the others follow, none lost
+    # The others follow, none lost but the request for a physiotherapist's check: done.
+    assert set(ids) == set(exercise_ids(plan_for(NOTHING))) - set(t.DONE_BY_PHYSIO)
     grip = plan["items"][[i["id"] for i in plan["items"]].index("grip-squeeze")]
     assert grip["prescription"] == DOSE
     assert grip["schedule"] == {"kind": "weekly", "times_per_week": 3}
@@ -43,6 +44,22 @@ def test_order_dose_and_weekly_schedule():
     assert domains == sorted(domains, key=["red-flags", "home-safety", "exercise", "dental",
                                            "hydration", "comfort"].index)
     jsonschema.validate(plan, PLAN_SCHEMA)
+
+
+def test_a_tailored_plan_no_longer_asks_for_a_physiotherapist():
+    assert "exercise-plan-physio-check" in exercise_ids(plan_for(NOTHING))
+    plan = tailored(NOTHING, {"exercises": [{"id": "grip-squeeze"}], "removed": []})
+    assert "exercise-plan-physio-check" not in exercise_ids(plan)
+    shown = t.materialize(plan_for(NOTHING), None)
+    assert "exercise-plan-physio-check" not in [e["id"] for e in shown["exercises"]]
+
+
+def test_advice_takes_no_dose_even_from_an_old_draft():
+    advice = "ease-off-with-pain"
+    plan = tailored(NOTHING, {"exercises": [{"id": advice, "prescription": DOSE}],
+                              "removed": []})
+    item = next(i for i in plan["items"] if i["id"] == advice)
+    assert "prescription" not in item and item["schedule"] == {"kind": "as-needed"}
 
 
 def test_removed_stays_removed():

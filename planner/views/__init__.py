@@ -8,6 +8,7 @@ from planner.views import (
     account,
     auth,
     calendar,
+    contacts,
     exercise_templates,
     exports,
     health,
@@ -30,5 +31,5 @@ def register(app: Flask) -> None:
     """Register every blueprint of the app."""
     for module in (auth, households, profile, today, walkthrough, history, redflags, physio,
                    exercise_templates, versions, share, health, reminders, exports,
-                   calendar, visit, account, reset):
+                   calendar, visit, account, reset, contacts):
         app.register_blueprint(module.bp)

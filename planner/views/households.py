@@ -17,6 +17,7 @@ from planner.db import get_db
 from planner.htmx import render
 from planner.reminders import settings as reminder_settings
 from planner.security import link_page, login_required
+from planner.views import caseload
 from planner.views.common import can, household_view, now
 from planner.views.filters import ROLE_NAMES
 from planner.store import accounts, activity, links
@@ -38,7 +39,10 @@ def _index_page(form=None, errors=None, status=200):
 
 @bp.get("/")
 def index():
-    """Anonymous: a short welcome. Signed in: their households and a form to add one."""
+    """Anonymous: a short welcome. Signed in: their households and a form to add one; a
+    physiotherapist: their caseload (?list=all: the plain list and the form)."""
+    if g.user is not None and request.args.get("list") != "all" and caseload.wanted():
+        return caseload.page()
     return _index_page()
 
 

@@ -4,7 +4,7 @@ physio role may change anything (403 for the others, 404 for outsiders)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
 
 from planner import caution, profile_form, tailoring
 from planner.db import get_db
@@ -21,6 +21,7 @@ from planner.views.common import (
 from planner.views.profile import preview
 
 bp = Blueprint("physio", __name__)
+SAVED = "physio_saved"  # session key: what the last change was, shown once in the publish bar
 
 
 def editing(household_id: int) -> tuple[dict | None, dict | None, bool]:
@@ -44,9 +45,12 @@ def _rows(plan: dict, shown: dict) -> list[dict]:
     rows = []
     for entry in shown["exercises"]:
         item, out = items.get(entry["id"]), left.get(entry["id"])
+        if entry["id"] in tailoring.DONE_BY_PHYSIO:  # a draft made before it went away
+            continue
         rows.append({"entry": entry, "item": item, "excluded": out,
                      "title": (item or out or {}).get("title", entry["id"]),
-                     "dose": entry.get("prescription") or {}})
+                     "dose": entry.get("prescription") or {},
+                     "dosable": item is not None and tailoring.takes_dose(item)})
     return rows
 
 
@@ -60,21 +64,37 @@ def _page(household_id: int, status: int = 200, failed: str = "", errors: dict |
     listed = {e["id"] for e in shown["exercises"]}
     library = [e for e in exercise_library(profile, catalog(), today())
                if e["id"] not in listed]
-    return render("physio/exercises.html", status=status, rows=_rows(plan, shown),
+    saved = session.pop(SAVED, None)
+    if not saved or saved.get("household_id") != household_id:
+        saved = None
+    return render("physio/exercises.html", status=status, rows=_rows(plan, shown), saved=saved,
                   library=library, is_draft=is_draft, current=current,
                   diff=plan_diff(current["plan"], plan) if is_draft else None,
+                  published_order=[i["id"] for i in current["plan"]["items"]
+                                   if i["domain"] == "exercise"],
                   can_edit=can("tailor"), movements=catalog().movements,
                   failed=failed, errors=errors or {}, values=values or {},
                   limits=tailoring.LIMITS)
 
 
-def _save(household_id: int, changed: dict | None, anchor: str | None = None):
-    """Keep the changed draft and go back to the editor (303); 404 when the exercise named
-    in the URL is not on the list."""
+def _save(household_id: int, changed: dict | None, anchor: str | None = None,
+          words: str = "Saved."):
+    """Keep the changed draft and go back to the editor at the row changed (303), where the
+    publish bar says what was saved (`words`); 404 when the exercise named in the URL is not
+    on the list."""
     if changed is None:
         abort(404, "That exercise is not on this plan.")
     drafts.save_draft(get_db(), household_id, changed, g.user["id"], at=now())
+    session[SAVED] = {"household_id": household_id, "words": words,
+                      "row": anchor if anchor and anchor.startswith("x-") else None}
     return redirect(url_for("physio.exercises", household_id=household_id, _anchor=anchor), 303)
+
+
+def _plan_item(household_id: int, shown: dict, item_id: str) -> dict | None:
+    """The plan item of an exercise of the editor's list, as the draft would make it."""
+    current = plans.current_plan(get_db(), household_id)
+    plan = proposal(household_id, current["profile"], shown).plan
+    return next((i for i in plan["items"] if i["id"] == item_id), None)
 
 
 def _draft(household_id: int) -> dict:
@@ -97,10 +117,16 @@ def dose(household_id: int, item_id: str):
     """Set an exercise's sets, repetitions, hold, sessions a week and note (422 if a number is
     not a whole number in its bounds; nothing stored)."""
     shown = _draft(household_id)
+    item = _plan_item(household_id, shown, item_id)
+    if item is not None and not tailoring.takes_dose(item):
+        return _page(household_id, 422, f"dose-{item_id}", {"form": (
+            f"“{item['title']}” is advice, not an exercise: it takes no dose.")})
     prescription, errors = tailoring.read_prescription(request.form)
     if errors:
         return _page(household_id, 422, f"dose-{item_id}", errors, request.form.to_dict())
-    return _save(household_id, tailoring.set_dose(shown, item_id, prescription), f"x-{item_id}")
+    title = item["title"] if item else "the exercise"
+    return _save(household_id, tailoring.set_dose(shown, item_id, prescription), f"x-{item_id}",
+                 f"The dose of “{title}” is saved.")
 
 
 @bp.post("/h/<int:household_id>/exercises/<item_id>/move")
@@ -111,7 +137,8 @@ def move(household_id: int, item_id: str):
     step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
     if step is None:
         return _page(household_id, 422, f"dose-{item_id}", {"form": "Choose up or down."})
-    return _save(household_id, tailoring.move(shown, item_id, step), f"x-{item_id}")
+    return _save(household_id, tailoring.move(shown, item_id, step), f"x-{item_id}",
+                 f"Moved {request.form['direction']}.")
 
 
 @bp.post("/h/<int:household_id>/exercises/<item_id>/remove")
@@ -119,7 +146,8 @@ def move(household_id: int, item_id: str):
 def remove(household_id: int, item_id: str):
     """Take an exercise off the plan (re-planning will not bring it back)."""
     shown = _draft(household_id)
-    return _save(household_id, tailoring.remove(shown, item_id), "library")
+    return _save(household_id, tailoring.remove(shown, item_id), "library",
+                 "Taken off the list. Publish to take it off the household's plan.")
 
 
 @bp.post("/h/<int:household_id>/exercises/add")
@@ -139,7 +167,8 @@ def add(household_id: int):
         if problem:
             return _page(household_id, 422, f"add-{item_id}", {"override_reason": problem},
                          request.form.to_dict())
-    return _save(household_id, tailoring.add(shown, item_id, reason), f"x-{item_id}")
+    return _save(household_id, tailoring.add(shown, item_id, reason), f"x-{item_id}",
+                 f"“{found['title']}” is added to the list.")
 
 
 @bp.post("/h/<int:household_id>/exercises/custom")
@@ -167,7 +196,7 @@ def custom(household_id: int):
                          values | {"ruled_out": rule})
     item_id = tailoring.new_custom_id()
     return _save(household_id, tailoring.add(shown, item_id, reason, custom_, prescription),
-                 f"x-{item_id}")
+                 f"x-{item_id}", f"“{custom_['title']}” is added to the list.")
 
 
 @bp.post("/h/<int:household_id>/exercises/publish")

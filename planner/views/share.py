@@ -30,13 +30,20 @@ bp = Blueprint("share", __name__)
 EXPIRY_DAYS = {"1": "1 day", "7": "7 days", "30": "30 days"}
 NEW_LINK = "new_link"  # session key: the link just made on the Share page
 HANDOUT_LINK = "handout_link"  # session key: the join link just made for the handout
-# The handout's sections, in print order; each prints on a page of its own.
 # The red flags first, as in every output of a plan (issue 12): those to act on at once, then
 # those to tell the team about soon, each part on a page of its own.
 SECTIONS = (("red_flags", "Urgent symptoms: what to do"),
             ("report_soon", "Symptoms to tell your team about soon"),
             ("exercises", "Your exercises"), ("avoid", "Movements to avoid in daily life"))
 NOW = "What to do now:"  # how a red flag to act on at once begins (red-flags.yaml)
+# The page budget of the handout: every page fits 186 x 255 mm (A4 and Letter, 12 mm margins),
+# one page for each part, except the exercises with their how-to, which run onto as many pages
+# as they need, each holding at most EXERCISE_PAGE characters of exercise text (title, how-to,
+# note, reason) counting ITEM_COST more for each exercise's headings and spacing. Measured in
+# Chromium: 3,500 of them, with the code to join on the same page, fill 249 mm at 9 pt in two
+# columns. tests/browser/test_print_browser.py checks the pages printed are the pages promised.
+EXERCISE_PAGE = 3500
+ITEM_COST = 100
 
 
 def _link_form(household_id: int, kind: str, form) -> tuple[dict | None, dict]:
@@ -141,10 +148,46 @@ def view(token: str):
                   sections=plan_sections(current["plan"]) if current else None)
 
 
+def _weight(item: dict) -> int:
+    """How much of an exercise page an exercise takes (see EXERCISE_PAGE)."""
+    rx = item.get("prescription") or {}
+    return (ITEM_COST + len(item["title"]) + len(item.get("detail", "")) + len(rx.get("note") or "")
+            + len(item.get("override_reason") or "") + len(item.get("ruled_out") or ""))
+
+
+def exercise_pages(items: list[dict]) -> list[list[dict]]:
+    """The exercises in plan order, cut into pages of at most EXERCISE_PAGE."""
+    pages: list[list[dict]] = []
+    used = EXERCISE_PAGE
+    for item in items:
+        if used + _weight(item) > EXERCISE_PAGE:
+            pages.append([])
+            used = 0
+        pages[-1].append(item)
+        used += _weight(item)
+    return pages
+
+
+def handout_pages(sections: dict | None) -> list[tuple[str, str, list]]:
+    """The handout's printed pages: (part, title, what it holds), within the page budget."""
+    if not sections:
+        return []
+    pages = []
+    for key, title in SECTIONS:
+        if not sections[key]:
+            continue
+        if key == "exercises":
+            for n, chunk in enumerate(exercise_pages(sections[key])):
+                pages.append((key, title if n == 0 else f"{title} (continued)", chunk))
+        else:
+            pages.append((key, title, sections[key]))
+    return pages
+
+
 def _handout_page(household_id: int, form=None, errors=None, status=200):
     current = plans.current_plan(get_db(), household_id)
     sections = plan_sections(current["plan"]) if current else None
-    pages = [(key, title) for key, title in SECTIONS if sections and sections[key]]
+    pages = handout_pages(sections)
     return render("share/handout.html", status=status, current=current, sections=sections,
                   pages=pages, join=_popped(HANDOUT_LINK, household_id), roles=_grantable(),
                   expiry=EXPIRY_DAYS, form=form or {}, errors=errors or {})

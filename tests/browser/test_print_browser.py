@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from planner.db import get_db
 from planner.engine import build_plan
 from tests import factories as f
-from planner.store import plans
-from tests import factories as f
+from planner.demo import CONTACTS
+from planner.store import contacts, plans
 from tests.browser.helpers import live_home, sign_in
 from tests.conftest import SCENARIOS
 
@@ -31,10 +31,12 @@ def test_page_counter_counts_pages():
 
 @pytest.fixture
 def tailored(live_app, catalog):
+    """A tailored plan and the care team's five numbers: the fullest pages to print."""
     app, base = live_app
     h = live_home(app, catalog)
     with app.app_context():
         f.with_tailored_plan(get_db(), catalog, h["id"], h["physio"])
+        contacts.set_contacts(get_db(), h["id"], CONTACTS, h["patient"], at=f.NOW)
     return app, base, h
 
 
@@ -49,6 +51,10 @@ def test_handout_prints_one_page_per_part_with_the_code(tailored, page_factory):
     promised = page.locator(".handout-parts li").all_inner_texts()  # the code's page is loaded
     assert promised == ["Urgent symptoms: what to do", "Symptoms to tell your team about soon",
                         "Your exercises", "Movements to avoid in daily life"]
+    # Budget: one page per part, with every exercise's how-to and the care team's numbers.
+    handout = page.locator(".handout")
+    expect(handout.get_by_text("squeeze a soft ball or rolled-up sock")).to_be_visible()  # how-to
+    expect(handout.locator(".handout-emergency a[href^='tel:']")).to_have_count(5)
     for paper in PAPERS:
         pdf = page.pdf(format=paper, print_background=True)
         assert pdf_pages(pdf) == len(promised), paper
@@ -72,9 +78,14 @@ def test_handout_of_other_plans_keeps_its_promise(live_app, page_factory, catalo
         plans.apply_plan(get_db(), h["id"], plan, profile, h["patient"], at=f.NOW)
     page = page_factory(1280, 900)
     sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/handout")
-    expect(page.locator(".handout-parts li")).to_have_count(4)
+    # A long exercise list with every how-to runs onto a second page, and says so.
+    promised = page.locator(".handout-parts li").all_inner_texts()
+    assert promised[:3] == ["Urgent symptoms: what to do",
+                            "Symptoms to tell your team about soon", "Your exercises"]
+    assert promised[-1] == "Movements to avoid in daily life"
+    assert set(promised[3:-1]) <= {"Your exercises (continued)"}
     for paper in PAPERS:
-        assert pdf_pages(page.pdf(format=paper)) == 4, paper
+        assert pdf_pages(page.pdf(format=paper)) == len(promised), paper
 
 
 def test_red_flags_page_prints_on_two_sheets(tailored, page_factory):
