@@ -12,6 +12,7 @@ from flask_htmx import HTMX
 from planner.clock import DEFAULT_ZONE, is_zone
 from planner.catalog import Catalog, default_folder, load_catalog
 from planner.page_cache import PageCache
+from planner.templating import PlannerFlask
 
 HERE = Path(__file__).resolve().parent  # the planner package
 
@@ -46,8 +47,9 @@ def create_app(test_config: dict | None = None, catalog: Catalog | None = None) 
 
     `catalog`: one already loaded from CHECKLISTS_DIR (tests share one: loading and checking
     the YAML takes a quarter of a second)."""
-    app = Flask("planner", instance_path=str(instance_folder()), instance_relative_config=True,
-                template_folder=str(_templates_folder()))
+    app = PlannerFlask("planner", instance_path=str(instance_folder()),
+                       instance_relative_config=True,
+                       template_folder=str(_templates_folder()))
     instance = Path(app.instance_path)
     app.config.from_mapping(
         DATABASE=str(instance / "planner.db"),

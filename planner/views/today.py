@@ -7,7 +7,6 @@ from flask import (
     current_app,
     g,
     redirect,
-    render_template,
     request,
     session,
     url_for,
@@ -17,7 +16,7 @@ from flask_htmx import make_response
 from planner import clock, recurrence
 from planner.db import get_db
 from planner.engine import warnings
-from planner.htmx import partial, render
+from planner.htmx import fragment, partial, render
 from planner.domains import LABELS as DOMAIN_LABELS
 from planner.security import csrf_token
 from planner.store import plans, ticks
@@ -91,5 +90,5 @@ def set_state(household_id: int, item_id: str):
     if not current_app.htmx:
         anchor = entry.key if entry else None
         return redirect(url_for("today.show", household_id=household_id, _anchor=anchor), 303)
-    html = render_template("today/_task.html", entry=entry) if entry else ""
+    html = fragment("today/_task.html", entry=entry) if entry else ""
     return make_response(html, 200, trigger=CHANGED)
