@@ -205,13 +205,17 @@ def export(household_id: int, source: str | None, output) -> None:
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
               help="Port to listen on.")
 @click.option("--db", "path", metavar="PATH", help="Database file (default: the app's).")
-def serve(demo: bool, host: str, port: int, path: str | None) -> None:
-    """Run the web app with waitress (8 threads); Ctrl-C stops it."""
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Processes serving the port (one per core; each uses about one core).")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Threads of each process.")
+def serve(demo: bool, host: str, port: int, path: str | None, workers: int,
+          threads: int) -> None:
+    """Run the web app with waitress (8 threads in each of --workers processes); Ctrl-C stops
+    it."""
     import os
 
-    import waitress
-
-    from planner import create_app
+    from planner import create_app, serving
     from planner import demo as demo_data
     from planner.db import get_db
 
@@ -244,9 +248,10 @@ def serve(demo: bool, host: str, port: int, path: str | None) -> None:
             for email, name, role in demo_data.ACCOUNTS:
                 click.echo(f"  {email:<24} {name} ({role})")
     click.echo(f"Database: {target}")
-    click.echo(f"Serving on http://{host}:{port}/  (Ctrl-C to stop)")
+    processes = f", {workers} processes" if workers > 1 else ""
+    click.echo(f"Serving on http://{host}:{port}/{processes}  (Ctrl-C to stop)")
     try:
-        waitress.serve(app, host=host, port=port, threads=8)
+        serving.serve(app, host, port, workers, threads)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}; "
                                    "is something else using that port? Try --port.") from None
