@@ -75,13 +75,14 @@ def create_app(test_config: dict | None = None, catalog: Catalog | None = None) 
     app.extensions["planner_catalog"] = catalog or load_catalog(app.config["CHECKLISTS_DIR"])
     app.extensions["planner_pages"] = PageCache()
 
-    from planner import db, errors, security, views
+    from planner import db, errors, security, static_files, views
     from planner.views import filters
 
     db.migrate(app.config["DATABASE"])
     HTMX(app)
     security.init_app(app)
     errors.init_app(app)
+    static_files.init_app(app)
     filters.init_app(app)
     views.register(app)
     return app
