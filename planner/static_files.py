@@ -1,4 +1,4 @@
-"""Static files under fingerprinted URLs, cached by browsers for a year.
+"""Static files under fingerprinted URLs, cached by browsers for a year, sent gzipped.
 
 `url_for('static', filename='app.css')` (templates keep writing exactly that) gives
 `/static/app.css?v=<hash of the file's content>`. A browser may keep what it fetched under that
@@ -14,6 +14,8 @@ import os
 import threading
 
 from flask import Flask, Response, current_app, request
+
+from planner import compression
 
 FOREVER = "public, max-age=31536000, immutable"
 AGAIN = "no-cache"
@@ -55,7 +57,7 @@ def _cache_headers(response: Response) -> Response:
     current = fingerprint(current_app.static_folder, filename)
     sent = request.args.get("v")
     response.headers["Cache-Control"] = FOREVER if sent and sent == current else AGAIN
-    return response
+    return compression.static(response, (current_app.static_folder, filename, current))
 
 
 def init_app(app: Flask) -> None:

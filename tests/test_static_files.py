@@ -1,8 +1,9 @@
-"""Static files: fingerprinted URLs that browsers keep for a year, and a new URL when a file
-changes."""
+"""What a phone downloads: static files under fingerprinted URLs that browsers keep for a year
+(a new URL when a file changes), and Today and the static files gzipped."""
 
 from __future__ import annotations
 
+import gzip
 import re
 
 from planner.static_files import FOREVER
@@ -54,3 +55,26 @@ def test_a_changed_file_gets_a_new_url(app, tmp_path):
     with client.get(before) as answer:  # an old page's URL: today's file, checked again
         assert "immutable" not in answer.headers["Cache-Control"]
         assert answer.text == "body { color: navy; }"
+
+
+def test_today_and_the_static_files_travel_gzipped_to_a_browser_that_takes_it(app, client, db,
+                                                                            catalog):
+    h = f.home(app, db, catalog)
+    login(client, h["patient"])
+    url = f"/h/{h['id']}/today"
+    plain = client.get(url)
+    assert "Content-Encoding" not in plain.headers and "Accept-Encoding" in plain.headers["Vary"]
+    for _ in range(2):  # rendered, then kept: the same page either way
+        packed = client.get(url, headers={"Accept-Encoding": "gzip, br"})
+        assert packed.headers["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in packed.headers["Vary"]
+        assert gzip.decompress(packed.data).decode() == plain.text
+        assert len(packed.data) < len(plain.data) / 3
+    refused = client.get(url, headers={"Accept-Encoding": "gzip;q=0"})
+    assert "Content-Encoding" not in refused.headers and refused.text == plain.text
+    for asset in _asset_urls(plain.text):
+        with client.get(asset) as unpacked, \
+                client.get(asset, headers={"Accept-Encoding": "gzip"}) as answer:
+            assert answer.headers["Content-Encoding"] == "gzip"
+            assert gzip.decompress(answer.data) == unpacked.data
+            assert answer.headers["ETag"] != unpacked.headers["ETag"]
