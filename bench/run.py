@@ -8,9 +8,10 @@ year of history; on each it starts the real server (`planner serve`: waitress, 8
 loopback and measures, for --duration seconds each, a trivial route of the same app (/healthz,
 the baseline), the Today page and the tick POST of signed-in patients, with wrk (or a Python
 load generator where wrk is missing), in rounds that alternate the two servers so that other
-work on the machine weighs on both alike. Then `planner plan` throughput. Prints
-requests per second and p50/p95/p99 latency, ratios to the baseline, server start time and peak
-memory, and whether the targets of issue 6 are met. Exits 1 if any request failed.
+work on the machine weighs on both alike, with 1 and then 2 server processes (--workers).
+Then `planner plan` throughput, and Today's weight and time to first byte (page_weight.py).
+Prints requests per second and p50/p95/p99 latency, ratios to the baseline, server start time
+and peak memory, and whether the targets of issue 17 are met. Exits 1 if any request failed.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import load  # bench/ is a folder of scripts, not a package
+import page_weight
 import plan_bench
 import seed
 from server import HOST, Server
@@ -228,7 +230,8 @@ def report(figures: dict) -> str:
     p = figures["plan"]
     lines += [(f"planner plan: {p['plan_ms']:.2f} ms a plan, {p['plans_per_s']:,.0f} plans/s "
                f"(engine, catalog loaded once, {p['ratio']:.0f}x validating the profile); the "
-               f"command, start to exit: {p['command_s']:.2f} s")]
+               f"command, start to exit: {p['command_s']:.2f} s"), ""]
+    lines += page_weight.report(figures["page_weight"])
     for workers, run_figures in figures["runs"].items():
         lines += ["", f"targets with {workers} worker process(es):"]
         for t in run_figures["targets"]:
@@ -297,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     first = figures["runs"][str(args.workers[0])]
     figures["sizes"], figures["targets"] = first["sizes"], first["targets"]
     figures["plan"] = plan_figures(args.quick)
+    figures["page_weight"] = page_weight.measure(5 if args.quick else 21)
     print("\n" + report(figures))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
