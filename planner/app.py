@@ -59,6 +59,7 @@ def create_app(test_config: dict | None = None, catalog: Catalog | None = None) 
         PERMANENT_SESSION_LIFETIME=60 * 60 * 24 * 30,
         MAX_CONTENT_LENGTH=64 * 1024,
         TIMEZONE=DEFAULT_ZONE,  # where new households live, until they say otherwise
+        BASE_URL="http://127.0.0.1:5000",  # where links in reminder emails point
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

@@ -198,6 +198,57 @@ def export(household_id: int, source: str | None, output) -> None:
     output.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
 
 
+def _app(path: str | None):
+    """The web app on the database --db names (else the app's own), or exit with the catalog's
+    problems."""
+    import os
+
+    from planner import create_app
+
+    target = _database(path)
+    previous = os.environ.get("PLANNER_DATABASE")
+    os.environ["PLANNER_DATABASE"] = target  # create_app reads it (from_prefixed_env)
+    try:
+        return create_app()
+    except CatalogError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException("the checklists have problems (above): not started") \
+            from None
+    finally:
+        if previous is None:
+            os.environ.pop("PLANNER_DATABASE")
+        else:
+            os.environ["PLANNER_DATABASE"] = previous
+
+
+@cli.command()
+@click.option("--db", "path", metavar="PATH", help="Database file (default: the app's).")
+@click.option("--at", "moment", metavar="ISO-DATETIME",
+              help="The moment to act as if it were (default: now), e.g. 2026-11-24T08:00Z.")
+def remind(path: str | None, moment: str | None) -> None:
+    """Send the reminders due at this moment, once, and exit (for cron or a systemd timer).
+
+    Running it again for the same moment sends nothing more.
+    """
+    from planner.reminders import push, scheduler
+
+    if moment is None:
+        at = clock.system_now()
+    else:
+        try:
+            at = dt.datetime.fromisoformat(moment)
+        except ValueError:
+            _fail([f"--at: '{moment}' is not a date and time like 2026-11-24T08:00+00:00"])
+        if at.tzinfo is None:
+            _fail([f"--at: '{moment}' names no time zone; add Z or +HH:MM"])
+    app = _app(path)
+    if push.enabled(app):
+        push.vapid(app)  # made at first start (cron may start before the server ever has)
+    counts = scheduler.run(app, at.astimezone(clock.UTC))
+    click.echo(", ".join(f"{n} {what}" for what, n in counts.items()))
+
+
 @cli.command()
 @click.option("--demo", is_flag=True,
               help="On an empty database, add a demo household and three demo accounts.")
@@ -213,27 +264,15 @@ def serve(demo: bool, host: str, port: int, path: str | None, workers: int,
           threads: int) -> None:
     """Run the web app with waitress (8 threads in each of --workers processes); Ctrl-C stops
     it."""
-    import os
-
-    from planner import create_app, serving
     from planner import demo as demo_data
+    from planner import mail, serving
     from planner.db import get_db
+    from planner.reminders import push, scheduler
 
-    target = _database(path)
-    previous = os.environ.get("PLANNER_DATABASE")
-    os.environ["PLANNER_DATABASE"] = target  # create_app reads it (from_prefixed_env)
-    try:
-        app = create_app()
-    except CatalogError as exc:
-        for problem in exc.problems:
-            click.echo(problem, err=True)
-        raise click.ClickException("the checklists have problems (above): not started") \
-            from None
-    finally:
-        if previous is None:
-            os.environ.pop("PLANNER_DATABASE")
-        else:
-            os.environ["PLANNER_DATABASE"] = previous
+    app = _app(path)
+    target = app.config["DATABASE"]
+    if push.enabled(app):
+        push.vapid(app)  # the push key pair is made at first start, beside the secret key
     if demo:
         with app.app_context():
             outcome = demo_data.seed(get_db(), app.extensions["planner_catalog"],
@@ -248,10 +287,21 @@ def serve(demo: bool, host: str, port: int, path: str | None, workers: int,
             for email, name, role in demo_data.ACCOUNTS:
                 click.echo(f"  {email:<24} {name} ({role})")
     click.echo(f"Database: {target}")
+    reminders = None
+    if mail.mailer(app.config) is not None or push.enabled(app):
+        # One scheduler however many workers, started once they are forked (a thread running
+        # during a fork could leave a lock held in the children).
+        def reminders() -> None:
+            scheduler.start_thread(app)
+
+        click.echo("Reminders: sent every minute ("
+                   + ("email and " if mail.mailer(app.config) else "no email: set "
+                      "PLANNER_SMTP_URL; ") + ("web push" if push.enabled(app) else "no push")
+                   + ")")
     processes = f", {workers} processes" if workers > 1 else ""
     click.echo(f"Serving on http://{host}:{port}/{processes}  (Ctrl-C to stop)")
     try:
-        serving.serve(app, host, port, workers, threads)
+        serving.serve(app, host, port, workers, threads, background=reminders)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}; "
                                    "is something else using that port? Try --port.") from None

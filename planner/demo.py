@@ -1,4 +1,5 @@
-"""Demo data for `planner serve --demo`: one household, three accounts, a plan and a week of ticks.
+"""Demo data for `planner serve --demo`: one household, three accounts, a plan, a week of ticks
+and a daily plan email at 08:00 for each account.
 
 Only ever written to an empty database, so a real one never gains accounts with a published
 password. Uses the same store functions as the pages, so the demo shows what the app does.
@@ -15,6 +16,7 @@ from planner import planning, recurrence, tailoring
 from planner.catalog import Catalog
 from planner.clock import DEFAULT_ZONE, Clock, zone
 from planner.profile import parse
+from planner.reminders import settings as reminder_settings
 from planner.sqlite import transaction
 from planner.store import accounts, plans, ticks
 
@@ -152,4 +154,6 @@ def seed(db: Database, catalog: Catalog, clock: Clock, timezone: str = DEFAULT_Z
                         at=moment)
         _history(db, household["id"], people, today, moment)
         _tailor(db, household["id"], people["physio"], answers, catalog, today, moment)
+        for person in people.values():  # with PLANNER_SMTP_URL set, a newcomer sees mail come
+            reminder_settings.opt_in_digest(db, household["id"], person, at=moment)
     return "created"

@@ -127,3 +127,45 @@ def m006_household_timezone(db: Database) -> None:
     """The time zone each household lives in (IANA name), so that its days are its own, not the
     server's. Households made before this live in UTC until someone sets their zone."""
     db["households"].add_column("timezone", str, not_null_default="UTC")
+
+
+@migrations()
+def m011_reminders(db: Database) -> None:
+    """Reminders: each person's choices per household, the outbox of what is due to be sent
+    (one row per person, kind, task, day and channel, so nothing is sent twice), the devices
+    that take web push, and the hashes of one-click unsubscribe links."""
+    db["reminder_settings"].create({
+        "household_id": int, "user_id": int, "digest": int, "digest_time": str,
+        "key_dates": int, "caregiver_alerts": int, "tell_caregivers": int,
+        "quiet_start": str, "quiet_end": str, "timezone": str, "email": int, "push": int,
+        "updated_at": str}, pk=("household_id", "user_id"),
+        not_null={"digest", "digest_time", "key_dates", "caregiver_alerts", "tell_caregivers",
+                  "email", "push"},
+        defaults={"digest": 0, "digest_time": "08:00", "key_dates": 0, "caregiver_alerts": 0,
+                  "tell_caregivers": 0, "email": 0, "push": 0},
+        foreign_keys=[("household_id", "households", "id"), ("user_id", "users", "id")],
+        strict=True)
+    # state: queued, sending, sent, failed, cancelled. `ref` is the task an alert is about
+    # ("" for a digest); `day` the recipient's local day it belongs to.
+    db["outbox"].create({
+        "id": int, "household_id": int, "user_id": int, "kind": str, "ref": str, "day": str,
+        "channel": str, "state": str, "due_at": str, "next_try_at": str, "attempts": int,
+        "last_error": str, "created_at": str, "claimed_at": str, "sent_at": str}, pk="id",
+        not_null={"household_id", "user_id", "kind", "ref", "day", "channel", "state",
+                  "due_at", "next_try_at", "attempts", "created_at"},
+        foreign_keys=[("household_id", "households", "id"), ("user_id", "users", "id")],
+        strict=True)
+    db["outbox"].create_index(["user_id", "household_id", "kind", "ref", "day", "channel"],
+                              unique=True)
+    db["outbox"].create_index(["state", "next_try_at"])
+    db["push_subscriptions"].create({
+        "id": int, "user_id": int, "endpoint": str, "p256dh": str, "auth": str,
+        "created_at": str}, pk="id", not_null={"user_id", "endpoint", "p256dh", "auth"},
+        foreign_keys=[("user_id", "users", "id")], strict=True)
+    db["push_subscriptions"].create_index(["endpoint"], unique=True)
+    db["unsubscribe_tokens"].create({
+        "token_hash": str, "household_id": int, "user_id": int, "created_at": str,
+        "expires_at": str}, pk="token_hash",
+        foreign_keys=[("household_id", "households", "id"), ("user_id", "users", "id")],
+        strict=True)
+    db.index_foreign_keys()

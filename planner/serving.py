@@ -19,6 +19,7 @@ import os
 import signal
 import socket
 import sys
+from collections.abc import Callable
 
 import waitress
 from flask import Flask
@@ -28,10 +29,14 @@ from planner.sqlite import close_thread_dbs
 THREADS = 8
 
 
-def serve(app: Flask, host: str, port: int, workers: int = 1, threads: int = THREADS) -> None:
+def serve(app: Flask, host: str, port: int, workers: int = 1, threads: int = THREADS,
+          background: Callable[[], None] | None = None) -> None:
     """Serve `app` on host:port until stopped (Ctrl-C, SIGTERM). Raises OSError if the port
-    cannot be bound."""
+    cannot be bound. `background` (the reminder scheduler) is started once: in the server
+    process, or with workers in the supervising process once they are forked."""
     if workers <= 1:
+        if background:
+            background()
         waitress.serve(app, host=host, port=port, threads=threads)
         return
     if not hasattr(os, "fork"):
@@ -40,6 +45,8 @@ def serve(app: Flask, host: str, port: int, workers: int = 1, threads: int = THR
     close_thread_dbs()  # no SQLite connection may cross a fork
     children = [_fork(app, listener, threads) for _ in range(workers)]
     listener.close()  # the workers hold it now
+    if background:
+        background()
     _supervise(children)
 
 

@@ -104,6 +104,15 @@ def _template(w, db):
     return {"household_id": w["id"], "template_id": template_id}
 
 
+def _unsubscribe(w, db):
+    from planner.reminders import settings as reminder_settings
+    return {"token": reminder_settings.unsubscribe_token(db, w["id"], w["patient"], at=f.NOW)}
+
+
+SUBSCRIPTION = json.dumps({"endpoint": "https://push.example/send/abc",
+                           "keys": {"p256dh": "BCdE", "auth": "xyz"}})
+
+
 def _email(w, db):
     return accounts.get_user(db, w["patient"])["email"]
 
@@ -187,6 +196,20 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("share.handout_link", "POST"): Route(member(), ok=303, values=_household,
                                           form=lambda w, db: {"role": "caregiver",
                                                               "expires": "7"}),
+    # Reminders: everyone sets their own; the unsubscribe link in a mail is its own permission.
+    ("reminders.settings", "GET"): Route(member(), values=_household),
+    ("reminders.settings", "POST"): Route(member(), ok=303, values=_household,
+                                          form=lambda w, db: {"digest": "on",
+                                                              "digest_time": "08:00"}),
+    ("reminders.push_subscribe", "POST"): Route(member(), ok=303, values=_household,
+                                                form=lambda w, db: {
+                                                    "subscription": SUBSCRIPTION}),
+    ("reminders.push_remove", "POST"): Route(member(), ok=303, values=_household,
+                                             form=lambda w, db: {
+                                                 "endpoint": "https://push.example/send/abc"}),
+    ("reminders.unsubscribe", "GET"): Route(PUBLIC, values=_unsubscribe),
+    ("reminders.unsubscribe", "POST"): Route(PUBLIC, values=_unsubscribe),
+    ("reminders.service_worker", "GET"): Route(PUBLIC),
 }
 
 

@@ -13,6 +13,7 @@ from planner.views import (
     physio,
     profile,
     redflags,
+    reminders,
     share,
     today,
     versions,
@@ -23,5 +24,5 @@ from planner.views import (
 def register(app: Flask) -> None:
     """Register every blueprint of the app."""
     for module in (auth, households, profile, today, walkthrough, history, redflags, physio,
-                   exercise_templates, versions, share, health):
+                   exercise_templates, versions, share, health, reminders):
         app.register_blueprint(module.bp)

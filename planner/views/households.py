@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, abort, flash, g, redirect, request, ur
 from planner import clock
 from planner.db import get_db
 from planner.htmx import render
+from planner.reminders import settings as reminder_settings
 from planner.security import link_page, login_required
 from planner.views.common import household_view, now
 from planner.views.filters import ROLE_NAMES
@@ -120,6 +121,9 @@ def join(token: str):
             if g.user is None:
                 return redirect(url_for("auth.login", next=request.path), code=303)
             member = links.redeem_invite(db, token, g.user["id"], at=now())
+            if request.form.get("daily_email") == "on":  # the one reminder asked for at joining
+                reminder_settings.opt_in_digest(db, member["household_id"], g.user["id"],
+                                                at=now())
             flash(f"Welcome to {invite['household_name']}.")
             return redirect(url_for("today.show", household_id=member["household_id"]),
                             code=303)

@@ -1,0 +1,78 @@
+// Turning web push on and off for this device, on the Reminders page. Progressive: where the
+// browser has no push (or the page is not served over HTTPS or from localhost) the buttons
+// stay hidden and the page says why; the rest of the form works without this script.
+(function () {
+  const box = document.getElementById("push-devices");
+  if (!box || !box.dataset.key) return;
+  const on = document.getElementById("push-on");
+  const off = document.getElementById("push-off");
+  const status = document.getElementById("push-status");
+  const csrf = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRF-Token"];
+
+  function say(text) { status.textContent = text; }
+
+  if (!("serviceWorker" in navigator) || !("PushManager" in window) || !window.isSecureContext) {
+    say("This browser cannot take notifications here. Email still works.");
+    return;
+  }
+
+  function keyBytes(base64) {
+    const padded = (base64 + "===".slice((base64.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/");
+    return Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
+  }
+
+  async function post(url, fields) {
+    const body = new FormData();
+    for (const [name, value] of Object.entries(fields)) body.append(name, value);
+    const response = await fetch(url, {
+      method: "POST", body, credentials: "same-origin",
+      headers: { "X-CSRF-Token": csrf, "X-Requested-With": "fetch" },
+    });
+    if (!response.ok) throw new Error("The planner answered " + response.status);
+  }
+
+  async function show() {
+    const registration = await navigator.serviceWorker.register("/sw.js", { scope: "/" });
+    const current = await registration.pushManager.getSubscription();
+    on.hidden = Boolean(current);
+    off.hidden = !current;
+    return registration;
+  }
+
+  on.addEventListener("click", async () => {
+    try {
+      const permission = await Notification.requestPermission();
+      if (permission !== "granted") {
+        say("Notifications were not allowed. You can allow them in the browser's site settings.");
+        return;
+      }
+      const registration = await navigator.serviceWorker.ready;
+      const subscription = await registration.pushManager.subscribe({
+        userVisibleOnly: true, applicationServerKey: keyBytes(box.dataset.key),
+      });
+      await post(box.dataset.subscribe, { subscription: JSON.stringify(subscription) });
+      say("Notifications are on for this device.");
+      document.querySelector("input[name=push]").checked = true;
+      await show();
+    } catch (e) {
+      say("Notifications could not be turned on: " + e.message);
+    }
+  });
+
+  off.addEventListener("click", async () => {
+    try {
+      const registration = await navigator.serviceWorker.ready;
+      const subscription = await registration.pushManager.getSubscription();
+      if (subscription) {
+        await post(box.dataset.remove, { endpoint: subscription.endpoint });
+        await subscription.unsubscribe();
+      }
+      say("Notifications are off for this device.");
+      await show();
+    } catch (e) {
+      say("Notifications could not be turned off: " + e.message);
+    }
+  });
+
+  show().catch(() => say("This browser cannot take notifications here. Email still works."));
+})();
