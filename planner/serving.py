@@ -30,27 +30,28 @@ THREADS = 8
 
 
 def serve(app: Flask, host: str, port: int, workers: int = 1, threads: int = THREADS,
-          background: Callable[[], None] | None = None) -> None:
+          background: Callable[[], None] | None = None, **options) -> None:
     """Serve `app` on host:port until stopped (Ctrl-C, SIGTERM). Raises OSError if the port
     cannot be bound. `background` (the reminder scheduler) is started once: in the server
-    process, or with workers in the supervising process once they are forked."""
+    process, or with workers in the supervising process once they are forked. `options` go to
+    waitress (each worker's own limits)."""
     if workers <= 1:
         if background:
             background()
-        waitress.serve(app, host=host, port=port, threads=threads)
+        waitress.serve(app, host=host, port=port, threads=threads, **options)
         return
     if not hasattr(os, "fork"):
         raise OSError(0, "several workers need os.fork (Linux, macOS); use --workers 1")
     listener = socket.create_server((host, port), backlog=1024)
     close_thread_dbs()  # no SQLite connection may cross a fork
-    children = [_fork(app, listener, threads) for _ in range(workers)]
+    children = [_fork(app, listener, threads, options) for _ in range(workers)]
     listener.close()  # the workers hold it now
     if background:
         background()
     _supervise(children)
 
 
-def _fork(app: Flask, listener: socket.socket, threads: int) -> int:
+def _fork(app: Flask, listener: socket.socket, threads: int, options: dict) -> int:
     pid = os.fork()
     if pid:
         return pid
@@ -58,7 +59,7 @@ def _fork(app: Flask, listener: socket.socket, threads: int) -> int:
     try:  # a worker: the default signal handling, and waitress on the shared socket
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        waitress.serve(app, sockets=[listener], threads=threads)
+        waitress.serve(app, sockets=[listener], threads=threads, **options)
     except KeyboardInterrupt:
         pass
     except BaseException:  # noqa: BLE001  shown, then the worker ends and the parent stops all
