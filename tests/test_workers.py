@@ -86,3 +86,31 @@ def test_workers_serve_one_port_write_and_stop_together(tmp_path):
                 "zombie" in Path(f"/proc/{pid}/status").read_text()
     finally:
         server.stop()
+
+
+def test_a_write_holds_the_lock_every_process_of_the_database_waits_on(tmp_path):
+    """Writers of other processes queue on an flock() beside the database (woken as soon as it
+    is free) rather than in SQLite's busy handler, which sleeps in steps of milliseconds."""
+    import fcntl
+    import os
+
+    import pytest
+
+    from planner.db import migrate
+    from planner.sqlite import connect, transaction
+
+    path = tmp_path / "planner.db"
+    migrate(path)
+    db = connect(path)
+    other = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT)  # as another process opens it
+    try:
+        with transaction(db):
+            db.execute("insert into users (email, name, password_hash, created_at) "
+                       "values ('a@example.org', 'A', 'x', '2026-11-23T12:00:00+00:00')")
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free once committed
+        fcntl.flock(other, fcntl.LOCK_UN)
+    finally:
+        os.close(other)
+        db.close()
