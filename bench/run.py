@@ -112,12 +112,15 @@ def _scratch(path: Path, households: int, copy: bool) -> Path:
     return scratch
 
 
-def _combine(rounds: list[load.Result]) -> dict:
-    """One figure from several rounds: counts add up, each percentile is the rounds' median."""
+def _combine(measured: list[tuple[load.Result, float]]) -> dict:
+    """One figure from several rounds: counts add up, each percentile is the rounds' median,
+    and the server's CPU time per request is the total's share."""
+    rounds = [result for result, _ in measured]
     seconds = sum(r.seconds for r in rounds)
-    figure = {"rps": sum(r.requests for r in rounds) / seconds,
-              "requests": sum(r.requests for r in rounds),
-              "errors": sum(r.errors for r in rounds)}
+    requests = sum(r.requests for r in rounds)
+    figure = {"rps": requests / seconds, "requests": requests,
+              "errors": sum(r.errors for r in rounds),
+              "cpu_ms": sum(cpu for _, cpu in measured) / max(requests, 1) * 1000}
     for name in ("p50", "p95", "p99"):
         figure[name] = statistics.median(getattr(r, name) for r in rounds)
     return figure
@@ -144,9 +147,10 @@ def measure(databases: dict[int, tuple[Path, dict]], args: argparse.Namespace,
         for number in range(1, args.rounds + 1):
             for size, server in servers.items():
                 for route in ROUTES:
+                    cpu = server.cpu_seconds()
                     result = load.run(args.loadgen, HOST, server.port, lanes[size][route],
                                       args.duration / args.rounds, args.connections)
-                    results[size][route].append(result)
+                    results[size][route].append((result, server.cpu_seconds() - cpu))
                     print(f"  round {number}  {workers} worker(s)  {size:>5} households  "
                           f"{route:<8} "
                           f"{result.rps:8,.0f} req/s  p95 {result.p95:7.1f} ms  "
@@ -214,14 +218,16 @@ def report(figures: dict) -> str:
     for workers, run_figures in figures["runs"].items():
         lines += ["", f"{workers} worker process(es), {s['server_threads']} threads each:",
                   (f"{'households':>10}  {'route':<22}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}"
-                   f"{'p99 ms':>9}{'req/s x base':>14}{'p95 x base':>12}")]
+                   f"{'p99 ms':>9}{'req/s x base':>14}{'p95 x base':>12}{'CPU ms':>8}"
+                   f"{'CPU x base':>12}")]
         for size, run in run_figures["sizes"].items():
             base = run["routes"]["baseline"]
             for route in ROUTES:
                 r = run["routes"][route]
                 lines.append(f"{size:>10}  {LABELS[route]:<22}{r['rps']:8,.0f}{r['p50']:9.2f}"
                              f"{r['p95']:9.2f}{r['p99']:9.2f}{r['rps'] / base['rps']:14.2f}"
-                             f"{r['p95'] / base['p95']:12.2f}")
+                             f"{r['p95'] / base['p95']:12.2f}{r['cpu_ms']:8.3f}"
+                             f"{base['cpu_ms'] / r['cpu_ms']:12.2f}")
         for size, run in run_figures["sizes"].items():
             lines.append(f"server with {size} households: start {run['start_s']:.2f} s "
                          f"(launch to first answer), peak memory {run['peak_mb']:.0f} MB "

@@ -128,6 +128,16 @@ class Server:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in children.read_text().split()]
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user and system) the serving processes have used so far, from /proc: what
+        a request costs the server, whatever else the machine is doing meanwhile."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self._pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+        return total / ticks
+
     def peak_memory_mb(self) -> list[float]:
         """The peak resident memory (VmHWM) of each serving process, in MB."""
         peaks = []
