@@ -186,16 +186,20 @@ def restore(path: str, target: str | None, yes: bool) -> None:
 @cli.command()
 @click.option("--household", "household_id", required=True, type=int, metavar="ID",
               help="The household's number (as in its page addresses, /h/ID/...).")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "fhir"]), default="json",
+              show_default=True, help="json: everything; csv: the ticks, one row per change; "
+                                      "fhir: a FHIR R4 Bundle (CarePlan, Goals, Tasks, people).")
 @click.option("--db", "source", metavar="PATH", help="Database file (default: the app's).")
 @click.option("--output", type=click.File("w", encoding="utf-8"), default="-",
               help="Write to this file (default: standard output).")
-def export(household_id: int, source: str | None, output) -> None:
-    """Print one household's data as JSON: members (no password hashes), profile, every plan
-    version, tasks, ticks and the history of every change."""
+def export(household_id: int, fmt: str, source: str | None, output) -> None:
+    """Print one household's data. JSON: members (no password hashes), profile, every plan
+    version, tasks, ticks and the history of every change. CSV and FHIR are read from it."""
     from planner import backup as data
+    from planner.exports import render
 
     result = _safely(lambda: data.export(_database(source), household_id))
-    output.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    output.write(render(result, fmt, clock.Clock()))
 
 
 def _app(path: str | None):

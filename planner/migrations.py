@@ -169,3 +169,31 @@ def m011_reminders(db: Database) -> None:
         foreign_keys=[("household_id", "households", "id"), ("user_id", "users", "id")],
         strict=True)
     db.index_foreign_keys()
+
+
+@migrations()
+def m012_calendar_feeds_and_visits(db: Database) -> None:
+    """Calendar subscriptions, one person's each: only a hash of the secret in the address is
+    stored; each says whether it shows full titles and a daily summary, when it was last read,
+    until when it works and whether it was cancelled. And for the visit summary: the questions a
+    household wants to ask at the next clinic visit, and the days of the last and next visits."""
+    db["calendar_feeds"].create({"id": int, "household_id": int, "user_id": int,
+                                 "token_hash": str, "full_titles": int, "daily_summary": int,
+                                 "created_at": str, "expires_at": str, "last_read_at": str,
+                                 "revoked_at": str}, pk="id",
+                                not_null={"household_id", "user_id", "token_hash",
+                                          "created_at", "expires_at"},
+                                foreign_keys=[("household_id", "households", "id"),
+                                              ("user_id", "users", "id")], strict=True)
+    db["calendar_feeds"].create_index(["token_hash"], unique=True)
+    db["calendar_feeds"].create_index(["household_id", "user_id"])
+    db["visit_questions"].create({"id": int, "household_id": int, "text": str,
+                                  "created_by": int, "created_at": str}, pk="id",
+                                 not_null={"household_id", "text", "created_at"},
+                                 foreign_keys=[("household_id", "households", "id"),
+                                               ("created_by", "users", "id")], strict=True)
+    db["visit_questions"].create_index(["household_id"])
+    db["visit_dates"].create({"household_id": int, "last_visit": str, "next_visit": str,
+                              "updated_by": int, "updated_at": str}, pk="household_id",
+                             foreign_keys=[("household_id", "households", "id"),
+                                           ("updated_by", "users", "id")], strict=True)

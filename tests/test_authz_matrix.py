@@ -23,7 +23,7 @@ import pytest
 from flask import url_for
 
 from planner.engine import exercise_library
-from planner.store import accounts, links, plans
+from planner.store import accounts, calendar_feeds, links, plans, visits
 from planner.store import tailoring as tailoring_store
 from tests import factories as f
 from tests.conftest import CSRF, login
@@ -111,6 +111,21 @@ def _unsubscribe(w, db):
 
 SUBSCRIPTION = json.dumps({"endpoint": "https://push.example/send/abc",
                            "keys": {"p256dh": "BCdE", "auth": "xyz"}})
+def _feed_token(w, db, user="patient"):
+    return calendar_feeds.create_feed(db, w["id"], w[user], False, True, at=f.NOW)
+
+
+def _feed(w, db):
+    """A feed of the household: revoking someone else's is refused (a flash), not an error."""
+    _feed_token(w, db)
+    latest = db.execute("select max(id) from calendar_feeds").fetchone()[0]
+    return {"household_id": w["id"], "feed_id": latest}
+
+
+def _question(w, db):
+    question_id = visits.add_question(db, w["id"], "When is the next scan?", w["patient"],
+                                      at=f.NOW)
+    return {"household_id": w["id"], "question_id": question_id}
 
 
 def _email(w, db):
@@ -193,6 +208,24 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("exercise_templates.check", "GET"): Route(member("physio"), values=_template),
     # Without the confirmation the preview comes back (422): the role got through.
     ("exercise_templates.apply", "POST"): Route(member("physio"), ok=422, values=_template),
+    # Downloads of the household's data: every member (each sees all of it in the app).
+    ("exports.index", "GET"): Route(member(), values=_household),
+    ("exports.download", "GET"): Route(member(), values=lambda w, db: {"household_id": w["id"],
+                                                                       "fmt": "fhir"}),
+    # Calendar feeds: each member manages their own; the feed's address is its permission.
+    ("calendar.show", "GET"): Route(member(), values=_household),
+    ("calendar.create", "POST"): Route(member(), ok=303, values=_household,
+                                       form=lambda w, db: {"daily_summary": "1"}),
+    ("calendar.revoke", "POST"): Route(member(), ok=303, values=_feed),
+    ("calendar.feed", "GET"): Route(PUBLIC, values=lambda w, db: {"token": _feed_token(w, db)}),
+    # The visit summary and the household's questions for it: every member.
+    ("visit.show", "GET"): Route(member(), values=_household),
+    ("visit.add_question", "POST"): Route(member(), ok=303, values=_household,
+                                          form=lambda w, db: {"text": "Can I swim yet?"}),
+    ("visit.remove_question", "POST"): Route(member(), ok=303, values=_question),
+    ("visit.set_dates", "POST"): Route(member(), ok=303, values=_household,
+                                       form=lambda w, db: {"last_visit": "2026-11-02",
+                                                           "next_visit": "2026-12-14"}),
     ("share.handout_link", "POST"): Route(member(), ok=303, values=_household,
                                           form=lambda w, db: {"role": "caregiver",
                                                               "expires": "7"}),

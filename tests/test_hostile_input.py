@@ -298,3 +298,28 @@ def test_bodies_over_the_limit_are_refused_with_413(world, url):
                                             "password": "long enough pw"})
     assert response.status_code == 413 and "That was too much to send" in response.text
     assert dump(w["path"], ("login_failures",)) == before
+
+
+@EXAMPLES
+@given(text=hostile, last=field(["2026-11-02", ""]), next_=field(["2026-12-14", ""]),
+       span=field(["4", "12"]), fmt=field(["json", "csv", "fhir"]), token=hostile,
+       options=st.fixed_dictionaries({"full_titles": field(["1"]),
+                                      "daily_summary": field(["1"])}))
+def test_take_away_forms(world, text, last, next_, span, fmt, token, options):
+    """The visit summary's questions and visit days, History's ?span=, the downloads' format,
+    a calendar address's options and feed tokens (issue 16)."""
+    w = world
+    home = f"/h/{w['id']}"
+    check(w, "visit question", lambda: (form_post(w["member"], f"{home}/visit/questions",
+                                                  {"text": text}), [text]))
+    check(w, "visit days", lambda: (form_post(w["member"], f"{home}/visit/dates",
+                                              {"last_visit": last, "next_visit": next_}),
+                                    [last, next_]))
+    check(w, "history ?span", lambda: (w["member"].get(f"{home}/history?span={quote(span)}"),
+                                       [span]), accepted=(200,), refused=())
+    check(w, "export format", lambda: (w["member"].get(f"{home}/export/{quote(fmt, safe='')}"),
+                                       [fmt]), accepted=(200,), refused=(404,), writes=False)
+    check(w, "calendar options", lambda: (form_post(w["member"], f"{home}/calendar", options),
+                                          list(options.values())), accepted=(303,))
+    check(w, "calendar feed", lambda: (anonymous(w).get(f"/calendar/{quote(token, safe='')}.ics"),
+                                       [token]), accepted=(), refused=(404,))

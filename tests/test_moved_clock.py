@@ -37,6 +37,6 @@ def test_tick_and_week_modules_pass_on_a_moved_clock(moment, zone):
     env = {**os.environ, "TZ": zone, "FAKETIME_DONT_FAKE_MONOTONIC": "1"}
     result = subprocess.run(
         [faketime, moment, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         "-x", *MODULES], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+         "-o", "addopts=", "-x", *MODULES], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert " passed" in result.stdout and "failed" not in result.stdout

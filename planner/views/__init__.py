@@ -6,7 +6,9 @@ from flask import Flask
 
 from planner.views import (
     auth,
+    calendar,
     exercise_templates,
+    exports,
     health,
     history,
     households,
@@ -17,6 +19,7 @@ from planner.views import (
     share,
     today,
     versions,
+    visit,
     walkthrough,
 )
 
@@ -24,5 +27,6 @@ from planner.views import (
 def register(app: Flask) -> None:
     """Register every blueprint of the app."""
     for module in (auth, households, profile, today, walkthrough, history, redflags, physio,
-                   exercise_templates, versions, share, health, reminders):
+                   exercise_templates, versions, share, health, reminders, exports,
+                   calendar, visit):
         app.register_blueprint(module.bp)

@@ -6,12 +6,12 @@ import datetime as dt
 
 from flask import Blueprint, request
 
-from planner import clock, recurrence
+from planner import adherence, clock, recurrence
 from planner.db import get_db
 from planner.htmx import render
 from planner.domains import LABELS as DOMAIN_LABELS
 
-from planner.store import ticks
+from planner.store import accounts, plans, ticks
 from planner.views.common import household_view, here, local, today
 
 bp = Blueprint("history", __name__)
@@ -67,10 +67,35 @@ def _group(events: list[dict], days: list[dt.date]) -> list[dict]:
     return domains
 
 
+def progress(household_id: int, weeks: int) -> dict:
+    """How the routine was kept up over the last `weeks` weeks: per part of the plan and per
+    person (planner.adherence), with the days it covers (none before the first plan)."""
+    db = get_db()
+    versions = plans.versions(db, household_id)
+    start = local(versions[-1]["created_at"]).date() if versions else None
+    days = adherence.window(today(), weeks, start) if versions else []
+    rows = ticks.states(db, household_id, [d.isoformat() for d in days]) if days else []
+    domains = adherence.by_domain(plans.tasks(db, household_id), rows, days)
+    people = adherence.by_person(accounts.members(db, household_id), rows, days)
+    return {"weeks": weeks, "days": days, "domains": domains, "people": people,
+            # The charts' bars: a share of 100 for the parts of the plan, a count for people.
+            "domain_bars": [{"label": d["label"], "value": d["percent"] or 0,
+                             "text": "–" if d["percent"] is None else f"{d['percent']}%"}
+                            for d in domains],
+            "people_bars": [{"label": p["name"], "value": p["done"], "text": str(p["done"])}
+                            for p in people]}
+
+
+def _span(raw: str | None) -> int:
+    """The weeks asked for (?span=4 or 12); anything else is 4."""
+    return int(raw) if raw in {str(n) for n in adherence.SPANS} else adherence.SPANS[0]
+
+
 @bp.get("/h/<int:household_id>/history")
 @household_view()
 def show(household_id: int):
-    """The week of ?week=YYYY-MM-DD (any day of it; default this week)."""
+    """The week of ?week=YYYY-MM-DD (any day of it; default this week), and how the routine
+    went over the last ?span=4 or 12 weeks."""
     this_day = today()
     days, note = _week(request.args.get("week"), this_day)
     events = _final(ticks.history(get_db(), household_id, days[0], days[-1], here()))
@@ -79,4 +104,6 @@ def show(household_id: int):
                   done=sum(1 for e in events if e["state"] == "done"),
                   previous=(days[0] - dt.timedelta(days=7)).isoformat(),
                   next=later.isoformat() if later <= this_day else None,
-                  this_week=days[0] <= this_day <= days[-1], states=STATE_WORDS)
+                  this_week=days[0] <= this_day <= days[-1], states=STATE_WORDS,
+                  progress=progress(household_id, _span(request.args.get("span"))),
+                  spans=adherence.SPANS, week=request.args.get("week"))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import DAY
 from planner import create_app
 from planner.sqlite import close_thread_dbs
 
@@ -38,11 +39,13 @@ def browser():
 
 
 @pytest.fixture
-def live_app(tmp_path):
-    """The app on a fresh database, served by waitress in a thread; yields (app, base_url)."""
+def live_app(tmp_path, catalog):
+    """The app on a fresh database, served by waitress in a thread, its day pinned to
+    factories.DAY like every test app; yields (app, base_url)."""
     from waitress.server import create_server
 
-    app = create_app({"DATABASE": str(tmp_path / "planner.db"), "SECRET_KEY": "browser-test"})
+    app = create_app({"DATABASE": str(tmp_path / "planner.db"), "SECRET_KEY": "browser-test",
+                      "TODAY": DAY.isoformat()}, catalog)
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
