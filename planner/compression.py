@@ -24,6 +24,8 @@ MAX_KEPT = 64  # static files: a handful, one entry per version of each
 
 
 def accepts_gzip() -> bool:
+    if "gzip" not in request.headers.get("Accept-Encoding", ""):
+        return False  # most often the whole answer, without parsing the header
     return request.accept_encodings.quality("gzip") > 0
 
 
