@@ -14,8 +14,10 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from planner import clock
 
 TIMEOUT = 10  # seconds: a stuck mail server must not hold a request (or a reminder run) long
 
@@ -41,7 +43,7 @@ class Mailer:
         message["From"] = self.sender
         message["To"] = to
         message["Subject"] = subject
-        message["Date"] = formatdate(localtime=False)
+        message["Date"] = format_datetime(clock.system_now())
         message["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2] or None)
         for name, value in (headers or {}).items():
             message[name] = value

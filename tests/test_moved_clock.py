@@ -40,3 +40,21 @@ def test_tick_and_week_modules_pass_on_a_moved_clock(moment, zone):
          "-o", "addopts=", "-x", *MODULES], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert " passed" in result.stdout and "failed" not in result.stdout
+
+
+CLOCK_READS = ("datetime.now(", "date.today(", "time.time(", "datetime.utcnow(", "dt.datetime.now(",
+               "dt.date.today(", "localtime(", "astimezone()", "formatdate(")
+
+
+def test_only_planner_clock_reads_the_system_time():
+    """The static half of the guard: no other module of the planner or the benchmark asks the
+    system for the time or the machine's zone (time.monotonic for durations is fine)."""
+    readers = []
+    for path in sorted([*(ROOT / "planner").rglob("*.py"), *(ROOT / "bench").glob("*.py")]):
+        if path == ROOT / "planner" / "clock.py":
+            continue
+        for n, line in enumerate(path.read_text().splitlines(), 1):
+            code = line.split("#")[0]
+            if any(call in code for call in CLOCK_READS):
+                readers.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
+    assert not readers, "\n".join(readers)
