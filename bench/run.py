@@ -136,7 +136,7 @@ def measure(databases: dict[int, tuple[Path, dict]], args: argparse.Namespace,
     try:
         for size, (path, made) in databases.items():
             servers[size] = server = Server(_scratch(path, size, True), made["today"],
-                                            workers)
+                                            workers, threads=args.server_threads)
             sessions = [server.sign_in(seed.patient_email(n), seed.PASSWORD)
                         for n in spread(size, args.users)]
             lanes[size] = plans_for(sessions, server, made["today"], args.threads)
@@ -261,6 +261,8 @@ def options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2, help="load generator threads")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--users", type=int, default=8, help="households signed in per size")
+    parser.add_argument("--server-threads", type=int, default=8,
+                        help="threads of each server process (planner serve --threads)")
     parser.add_argument("--workers", default="1,2",
                         help="server processes (planner serve --workers), each count in turn")
     parser.add_argument("--loadgen", choices=("auto", "wrk", "python"), default="auto")
@@ -290,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
                      "settings": {k: v for k, v in vars(args).items()
                                   if k in ("loadgen", "threads", "connections", "duration",
                                            "rounds", "users", "days", "workers")}}
-    figures["settings"]["server_threads"] = 8  # planner serve's default, in each process
+    figures["settings"]["server_threads"] = args.server_threads
     databases = {size: seeded(args.data, size, args.days, args.reseed)
                  for size in (args.small, args.households)}
     figures["seeding"] = {str(size): made for size, (_, made) in databases.items()}

@@ -58,7 +58,8 @@ def _cookie(headers: dict, previous: str = "") -> str:
 class Server:
     """`python -m planner serve --db PATH` on a free loopback port, with the day pinned."""
 
-    def __init__(self, db_path: Path, today: str, workers: int = 1, demo: bool = False):
+    def __init__(self, db_path: Path, today: str, workers: int = 1, demo: bool = False,
+                 threads: int = 8):
         self.db_path = db_path
         # A file, not a pipe: waitress's warnings under load would fill a pipe and stall it.
         self.log_path = db_path.with_suffix(".log")
@@ -71,6 +72,7 @@ class Server:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "planner", "serve", "--db", str(db_path),
              "--host", HOST, "--port", str(self.port), "--workers", str(workers),
+             "--threads", str(threads),
              *(["--demo"] if demo else [])],
             env=env, stdout=subprocess.DEVNULL, stderr=self._log)
         self.start_seconds = self._wait_until_up(started)
