@@ -43,9 +43,9 @@ def seed(path: Path) -> dict:
 
 
 class Server:
-    """`planner serve --db PATH` as its own process; `url` once it answers."""
+    """`planner serve --db PATH [args]` as its own process; `url` once it answers."""
 
-    def __init__(self, path: Path, tmp: Path, workers: int = 1):
+    def __init__(self, path: Path, tmp: Path, *args: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PLANNER_SECRET_KEY": "server-test-secret",
@@ -53,7 +53,7 @@ class Server:
         self.log = (tmp / f"server-{self.port}.log").open("w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "planner", "serve", "--db", str(path), "--port",
-             str(self.port), "--workers", str(workers)], env=env, stdout=self.log, stderr=subprocess.STDOUT,
+             str(self.port), *args], env=env, stdout=self.log, stderr=subprocess.STDOUT,
             cwd=tmp)
         self._wait_until_up()
 

@@ -70,7 +70,7 @@ def _children(pid: int) -> list[int]:
 def test_workers_serve_one_port_write_and_stop_together(tmp_path):
     path = tmp_path / "planner.db"
     h = seed(path)
-    server = Server(path, tmp_path, workers=2)
+    server = Server(path, tmp_path, "--workers", "2")
     try:
         workers = _children(server.process.pid)
         assert len(workers) == 2
