@@ -25,13 +25,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from server import HOST, Server  # noqa: E402  bench/ is a folder of scripts
+from server import HOST, Server
 
-from planner import clock, demo, planning, profile_form  # noqa: E402
-from planner.catalog import default_folder, load_catalog  # noqa: E402
-from planner.db import migrate  # noqa: E402
-from planner.sqlite import connect  # noqa: E402
-from planner.store import accounts  # noqa: E402
+from planner import clock, demo, planning, profile_form
+from planner.catalog import default_folder, load_catalog
+from planner.db import migrate
+from planner.sqlite import connect
+from planner.store import accounts
 
 DAY = "2026-11-23"
 NOT_SURE = ("not-sure@example.org", "Sam", "not-sure-password")

@@ -25,10 +25,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import seed  # noqa: E402  bench/ is a folder of scripts
+import seed
 
-from planner.sqlite import close_thread_dbs, connect  # noqa: E402
-from planner.store import accounts, plans  # noqa: E402
+from planner.sqlite import close_thread_dbs, connect
+from planner.store import accounts, plans
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -95,7 +95,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / "profile.db"
         shutil.copyfile(args.db, copy)
-        app, client, household_id, csrf, daily = client_for(copy, today)
+        _, client, household_id, csrf, daily = client_for(copy, today)
         kinds = [args.profile] if args.profile else ["healthz", "today", "today-fresh", "tick"]
         for kind in kinds:
             one = requests_of(kind, client, household_id, csrf, daily, today)

@@ -7,7 +7,6 @@ import gzip
 import re
 
 from planner.static_files import FOREVER
-
 from tests import factories as f
 from tests.conftest import login
 

@@ -1,9 +1,8 @@
 """The app's Jinja environment reads dicts the quick way and still as Jinja would."""
 
+import pytest
 from jinja2 import Environment as JinjaEnvironment
 from jinja2 import StrictUndefined, UndefinedError
-
-import pytest
 
 from planner.templating import Environment, PlannerFlask
 
