@@ -197,3 +197,31 @@ def m012_calendar_feeds_and_visits(db: Database) -> None:
                               "updated_by": int, "updated_at": str}, pk="household_id",
                              foreign_keys=[("household_id", "households", "id"),
                                            ("updated_by", "users", "id")], strict=True)
+
+
+@migrations()
+def m007_trust(db: Database) -> None:
+    """Issue 13: the caregiver the patient names to help manage the household; the activity
+    log the patient reads; proposals that make a plan less careful, waiting for the
+    physiotherapist; and whether a view link shows the reasons that name the diagnosis.
+
+    Activity rows keep user ids without a foreign key: the log outlives the people in it (an
+    entry about someone who has gone reads "a former member")."""
+    db["households"].add_column("manager_id", int)
+    db["activity"].create({"id": int, "household_id": int, "kind": str, "actor_id": int,
+                           "subject_id": int, "detail_json": str, "at": str}, pk="id",
+                          not_null={"household_id", "kind", "at"},
+                          foreign_keys=[("household_id", "households", "id")], strict=True)
+    db["activity"].create_index(["household_id", "at"])
+    db["proposals"].create({"id": int, "household_id": int, "changes_json": str,
+                            "proposed_by": int, "proposed_at": str, "status": str,
+                            "decided_by": int, "decided_at": str}, pk="id",
+                           not_null={"household_id", "changes_json", "status", "proposed_at"},
+                           foreign_keys=[("household_id", "households", "id")], strict=True)
+    db["proposals"].create_index(["household_id", "status"])
+    db["invites"].add_column("show_details", int, not_null_default=0)
+    # A proposal shows on the household's pages: its writes move the revision on (see m005).
+    for event, row in (("insert", "new"), ("update", "new"), ("delete", "old")):
+        db.execute(f"create trigger proposals_{event}_revision after {event} on proposals begin"
+                   f" update households set revision = revision + 1"
+                   f" where id = {row}.household_id; end")

@@ -156,13 +156,14 @@ assert set(QUESTIONS) == ({"lesion_sites", "falls_past_year", "fluid_restriction
                           | {f"home.{h}" for h in HOME_FIELDS})
 
 
-# The facts a physiotherapist owns once the household has one (see views.common.clinical_locked).
+# The facts on the physiotherapist's own page (views/physio.py). Who may change which facts in
+# which direction: planner/caution.py.
 CLINICAL = ("fracture_risk", "weight_bearing", "spinal_instability", "mobility_aid")
 
 
 def keep_clinical(profile: dict[str, Any], stored: Mapping[str, Any] | None) -> dict[str, Any]:
     """A copy of `profile` whose clinical facts are those of `stored` (absent where `stored` has
-    none): what a member who does not own them sends for them is never used."""
+    none): the physiotherapist's page sends only these."""
     out = {k: v for k, v in profile.items() if k not in CLINICAL}
     out.update({k: v for k, v in (stored or {}).items() if k in CLINICAL})
     return out

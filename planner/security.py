@@ -71,7 +71,7 @@ def _check_csrf() -> None:
 def _load_user() -> None:
     # A request starts with no household: tests that keep an app context open across
     # requests would otherwise carry the last request's household (and its nav) over.
-    g.household = g.member = None
+    g.household = g.member = g.standing = g.roles_present = None
     user_id = session.get("user_id")
     g.user = accounts.get_user(get_db(), user_id) if user_id else None
     if user_id and g.user is None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -23,7 +24,7 @@ import pytest
 from flask import url_for
 
 from planner.engine import exercise_library
-from planner.store import accounts, calendar_feeds, links, plans, visits
+from planner.store import accounts, calendar_feeds, links, plans, proposals, visits
 from planner.store import tailoring as tailoring_store
 from tests import factories as f
 from tests.conftest import CSRF, login
@@ -104,6 +105,14 @@ def _template(w, db):
     return {"household_id": w["id"], "template_id": template_id}
 
 
+def _proposal(w, db):
+    """A change waiting for the physiotherapist: the caregiver's lower fracture risk."""
+    change = {"field": "fracture_risk", "from": "high", "to": "low",
+              "words": "risk of a bone breaking from high to low"}
+    return {"household_id": w["id"],
+            "proposal_id": proposals.propose(db, w["id"], [change], w["caregiver"], at=f.NOW)}
+
+
 def _unsubscribe(w, db):
     from planner.reminders import settings as reminder_settings
     return {"token": reminder_settings.unsubscribe_token(db, w["id"], w["patient"], at=f.NOW)}
@@ -150,8 +159,12 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("households.create", "POST"): Route(SIGNED_IN, ok=303, form=lambda w, db: {
         "name": "Another home", "role": "caregiver"}),
     ("households.members", "GET"): Route(member(), values=_household),
-    ("households.remove", "POST"): Route(member(*accounts.MANAGERS), ok=303,
+    # The patient removes people (or the caregiver they name: see the escalation tests).
+    ("households.remove", "POST"): Route(member("patient"), ok=303,
                                          values=_someone_to_remove),
+    ("households.name_manager", "POST"): Route(member("patient"), ok=303, values=_household,
+                                               form=lambda w, db: {"user_id": w["caregiver"]}),
+    ("households.activity_log", "GET"): Route(member("patient"), values=_household),
     ("households.set_timezone", "POST"): Route(member(*accounts.MANAGERS), ok=303,
                                                values=_household,
                                                form=lambda w, db: {"timezone": "Europe/Paris"}),
@@ -171,8 +184,9 @@ ROUTES: dict[tuple[str, str], Route] = {
         form=lambda w, db: {"state": "done"}),
     ("history.show", "GET"): Route(member(), values=_household),
     ("share.show", "GET"): Route(member(), values=_household),
+    # Invites into each role: test_a_member_invites_only_into_roles_they_may_grant.
     ("share.create", "POST"): Route(member(), ok=303, values=_household, form=lambda w, db: {
-        "kind": "member", "role": "caregiver", "expires": "7"}),
+        "kind": "view", "expires": "7"}),
     ("share.revoke", "POST"): Route(member(), ok=303, values=_link),
     # Anyone holding an active view link sees the plan: the link is the permission.
     ("share.view", "GET"): Route(PUBLIC, values=lambda w, db: {"token": _view_token(w, db)}),
@@ -188,6 +202,8 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("physio.facts", "GET"): Route(member(), values=_household),
     ("physio.facts", "POST"): Route(member("physio"), values=_household,
                                     form=lambda w, db: FULL_FORM),
+    ("physio.confirm", "POST"): Route(member("physio"), ok=303, values=_proposal),
+    ("physio.decline", "POST"): Route(member("physio"), ok=303, values=_proposal),
     ("physio.dose", "POST"): Route(member("physio"), ok=303, values=_exercise_values,
                                    form=lambda w, db: {"sets": "2", "reps": "10"}),
     ("physio.move", "POST"): Route(member("physio"), ok=303, values=_exercise_values,
@@ -226,7 +242,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("visit.set_dates", "POST"): Route(member(), ok=303, values=_household,
                                        form=lambda w, db: {"last_visit": "2026-11-02",
                                                            "next_visit": "2026-12-14"}),
-    ("share.handout_link", "POST"): Route(member(), ok=303, values=_household,
+    ("share.handout_link", "POST"): Route(member(*accounts.MANAGERS), ok=303, values=_household,
                                           form=lambda w, db: {"role": "caregiver",
                                                               "expires": "7"}),
     # Reminders: everyone sets their own; the unsubscribe link in a mail is its own permission.
@@ -329,3 +345,125 @@ def test_a_household_that_does_not_exist_is_404(app, db, catalog, key):
     response = _request(app, _client(app, w, "patient"), key, values, route.form(w, db))
     assert response.status_code == 404
     assert dump(app.config["DATABASE"]) == before
+
+
+# Escalation paths (issue 13) ---------------------------------------------------------------------
+# Written out here, not read from planner/permissions.py, so that a change of the table there
+# has to be made here too, on purpose.
+
+# The roles each member may invite someone into, in a household with a patient.
+GRANTS = {"patient": {"caregiver", "physio"}, "caregiver": {"caregiver"}, "physio": set()}
+
+
+@pytest.mark.parametrize("maker", ROLES)
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", ["share.create", "share.handout_link"])
+def test_a_member_invites_only_into_roles_they_may_grant(app, db, catalog, maker, role,
+                                                         endpoint):
+    w = f.home(app, db, catalog)
+    before = dump(app.config["DATABASE"])
+    response = _request(app, _client(app, w, maker), (endpoint, "POST"), _household(w, db),
+                        {"kind": "member", "role": role, "expires": "7"})
+    if role in GRANTS[maker]:
+        assert response.status_code == 303
+    else:
+        assert response.status_code == 403, f"a {maker} made a {role} invite"
+        assert dump(app.config["DATABASE"]) == before
+
+
+def test_a_caregiver_cannot_become_a_physiotherapist_through_an_invite(app, db, catalog):
+    """High finding 1: the caregiver's physio invite, redeemed by a second account of theirs,
+    must not open the physiotherapist's pages nor change the clinical facts."""
+    w = f.home(app, db, catalog)
+    ben = _client(app, w, "caregiver")
+    ben.post(f"/h/{w['id']}/share/links", data={"kind": "member", "role": "physio",
+                                                "expires": "7", **CSRF})
+    # Even a physio invite made by a caregiver some other way (an old link) grants nothing.
+    token = links.create_link(db, w["id"], links.MEMBER, w["caregiver"],
+                              f.NOW + dt.timedelta(days=7), "physio", at=f.NOW)
+    second = f.user(db, "Bens-second")
+    client = app.test_client()
+    login(client, second["id"])
+    response = client.post(f"/join/{token}", data=CSRF)
+    assert response.status_code in (403, 410)
+    assert accounts.get_membership(db, w["id"], second["id"]) is None
+    response = client.post(f"/h/{w['id']}/facts", data={**CSRF, "fracture_risk": "low"})
+    assert response.status_code == 404
+    assert plans.get_profile(db, w["id"])["fracture_risk"] == "high"
+
+
+def test_a_physios_invite_cannot_bring_in_someone_who_removes_the_patient(app, db, catalog):
+    w = f.home(app, db, catalog)
+    token = links.create_link(db, w["id"], links.MEMBER, w["physio"],
+                              f.NOW + dt.timedelta(days=7), "caregiver", at=f.NOW)
+    stranger = f.user(db, "Stranger")
+    client = app.test_client()
+    login(client, stranger["id"])
+    client.post(f"/join/{token}", data=CSRF)
+    assert accounts.get_membership(db, w["id"], stranger["id"]) is None
+
+
+@pytest.mark.parametrize("remover", ["caregiver", "physio"])
+def test_nobody_removes_the_patient(app, db, catalog, remover):
+    """Medium finding 5: the patient keeps their own record."""
+    w = f.home(app, db, catalog)
+    response = _client(app, w, remover).post(
+        f"/h/{w['id']}/members/{w['patient']}/remove", data=CSRF)
+    assert response.status_code == 403
+    assert accounts.get_membership(db, w["id"], w["patient"]) is not None
+
+
+def test_a_caregiver_cannot_remove_the_physio_to_unlock_the_facts(app, db, catalog):
+    w = f.home(app, db, catalog)
+    response = _client(app, w, "caregiver").post(
+        f"/h/{w['id']}/members/{w['physio']}/remove", data=CSRF)
+    assert response.status_code == 403
+    assert accounts.get_membership(db, w["id"], w["physio"]) is not None
+
+
+def test_a_removed_members_links_die_with_their_membership(app, db, catalog):
+    """High finding 2: the view link Ben made stops showing the plan, and his own invite does
+    not bring him back."""
+    w = f.home(app, db, catalog)
+    view = links.create_link(db, w["id"], links.VIEW, w["caregiver"],
+                             f.NOW + dt.timedelta(days=7), at=f.NOW)
+    invite = links.create_link(db, w["id"], links.MEMBER, w["caregiver"],
+                               f.NOW + dt.timedelta(days=7), "caregiver", at=f.NOW)
+    anonymous = app.test_client()
+    assert anonymous.get(f"/view/{view}").status_code == 200
+    assert _client(app, w, "patient").post(
+        f"/h/{w['id']}/members/{w['caregiver']}/remove", data=CSRF).status_code == 303
+    page = anonymous.get(f"/view/{view}")
+    assert page.status_code == 410 and "Exercises" not in page.text
+    ben = _client(app, w, "caregiver")
+    assert ben.get(f"/join/{invite}").status_code == 410
+    ben.post(f"/join/{invite}", data=CSRF)
+    assert accounts.get_membership(db, w["id"], w["caregiver"]) is None
+
+
+def test_the_caregiver_the_patient_names_invites_the_physio_until_unnamed(app, db, catalog):
+    """Standing is checked when a link is used, not only when it is made: an invite made
+    while Ben helped manage stops working once the patient takes that back."""
+    w = f.home(app, db, catalog)
+    ben, anna = _client(app, w, "caregiver"), _client(app, w, "patient")
+    assert anna.post(f"/h/{w['id']}/manager",
+                     data={**CSRF, "user_id": w["caregiver"]}).status_code == 303
+    response = ben.post(f"/h/{w['id']}/share/links",
+                        data={"kind": "member", "role": "physio", "expires": "7", **CSRF})
+    assert response.status_code == 303
+    token = re.search(r'id="new-link-url">[^<]+/join/([^<]+)</p>',
+                      ben.get(response.headers["Location"]).text).group(1)
+    assert ben.get(f"/h/{w['id']}/activity").status_code == 200
+    assert anna.post(f"/h/{w['id']}/manager", data={**CSRF, "user_id": ""}).status_code == 303
+    assert ben.get(f"/h/{w['id']}/activity").status_code == 403
+    newcomer = f.user(db, "Sam")
+    client = app.test_client()
+    login(client, newcomer["id"])
+    assert client.get(f"/join/{token}").status_code == 410
+    client.post(f"/join/{token}", data=CSRF)
+    assert accounts.get_membership(db, w["id"], newcomer["id"]) is None
+    assert ("Stopped working: the person who made it can no longer invite into this role."
+            in anna.get(f"/h/{w['id']}/share").text)
+    changes = _client(app, w, "physio").get(f"/h/{w['id']}/members").text
+    assert "Anna named Ben to help manage the household." in changes
+    assert "Anna now manages the household alone." in changes

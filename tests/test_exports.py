@@ -14,7 +14,7 @@ from fhir.resources.R4B.bundle import Bundle
 from planner import backup
 from planner.cli import cli
 from planner.exports import fhir, ticks_csv
-from planner.store import accounts, links, plans, ticks
+from planner.store import accounts, activity, links, plans, ticks
 from tests import factories as f
 from tests.conftest import login
 
@@ -210,6 +210,10 @@ def test_every_member_downloads_each_format_without_a_secret(app, db, h, role):
             assert len(list(csv.DictReader(io.StringIO(text)))) == 3
         else:
             _parse_fhir(text)
+    # Each download is in the patient's activity log: who, which, when.
+    logged = activity.entries(db, h["id"], ("exported",))
+    assert [(e["detail"]["format"], e["actor_id"]) for e in logged] == [
+        ("fhir", h[role]), ("csv", h[role]), ("json", h[role])]
 
 
 def test_an_unknown_format_is_not_found(app, h):

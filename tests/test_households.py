@@ -95,13 +95,35 @@ def test_members_page_lists_people_with_roles_and_marks_its_nav_link(client, peo
     assert 'href="/">Switch household</a>' in page
 
 
-def test_caregiver_removes_the_physio(client, db, people):
+def test_the_caregiver_the_patient_names_removes_the_physio(client, db, people):
+    login(client, people["caregiver"])
+    page = client.get(f"/h/{people['home']}/members").text
+    assert "Remove<span" not in page and "Who helps you manage" not in page
+    login(client, people["patient"])
+    assert client.post(f"/h/{people['home']}/manager",
+                       data={**CSRF, "user_id": people["caregiver"]}).status_code == 303
+    page = client.get(f"/h/{people['home']}/members").text
+    assert "Patient named Caregiver to help manage the household." in page
     login(client, people["caregiver"])
     response = client.post(f"/h/{people['home']}/members/{people['physio']}/remove", data=CSRF)
     assert response.status_code == 303
     assert accounts.get_membership(db, people["home"], people["physio"]) is None
     page = client.get(response.headers["Location"]).text
     assert "Physio was removed from Maria&#39;s home." in page
+    # Everyone in the household sees it.
+    login(client, people["patient"])
+    page = client.get(f"/h/{people['home']}/members").text
+    assert "Caregiver removed Physio (physiotherapist)." in page
+
+
+def test_the_patient_names_only_a_caregiver_of_the_household(client, db, people):
+    login(client, people["patient"])
+    for chosen in (people["physio"], people["outsider"], "x"):
+        response = client.post(f"/h/{people['home']}/manager",
+                               data={**CSRF, "user_id": chosen})
+        assert response.status_code == 422
+        assert "Choose one of the caregivers listed, or nobody." in response.text
+    assert accounts.get_household(db, people["home"])["manager_id"] is None
 
 
 def test_physio_cannot_remove_others(client, db, people):

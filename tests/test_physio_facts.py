@@ -12,6 +12,7 @@ from planner.engine import build_plan
 from planner.store import accounts, plans
 from tests import factories as f
 from tests.conftest import CSRF, login
+from tests.test_profile_views import FULL_FORM
 
 
 @pytest.fixture
@@ -54,21 +55,79 @@ def test_others_read_the_facts_and_cannot_post(client, h, role):
     assert client.post(f"/h/{h['id']}/facts", data={**CSRF, **FACTS}).status_code == 403
 
 
-def test_profile_form_shows_clinical_facts_read_only_and_keeps_them(client, db, h):
+def _apply(client, h, profile):
+    return client.post(f"/h/{h['id']}/profile/apply",
+                       data={**CSRF, "profile_json": json.dumps(profile)})
+
+
+def test_a_less_careful_change_waits_for_the_physiotherapist(client, db, h):
+    """Point 2 of issue 13: the caregiver's lower fracture risk, better weight bearing and
+    removed lesion site wait as a proposal everybody sees; Priya confirms it."""
     login(client, h["caregiver"])
     form = client.get(f"/h/{h['id']}/profile/edit").text
-    assert form.count("Set by your physiotherapist. Only they can change it.") == 4
-    assert 'name="fracture_risk"' not in form and 'name="mobility_aid"' not in form
-    # A forged form, and a forged apply, cannot change them.
+    assert form.count("Priya looks after this answer.") == 5 and "Priya looks after these." in form
+    wanted = {**f.PROFILE, "lesion_sites": ["pelvis"], "fracture_risk": "low",
+              "weight_bearing": "full"}
     preview = client.post(f"/h/{h['id']}/profile/edit", data={
-        **CSRF, "lesion_sites": ["pelvis"], "fracture_risk": "low", "weight_bearing": "full"})
-    assert preview.status_code == 200
-    client.post(f"/h/{h['id']}/profile/apply", data={**CSRF, "profile_json": json.dumps(
-        {"lesion_sites": ["pelvis"], "fracture_risk": "low", "weight_bearing": "full"})})
+        **CSRF, **FULL_FORM, "lesion_sites": ["pelvis"], "fracture_risk": "low",
+        "weight_bearing": "full"})
+    assert "These changes wait for Priya" in preview.text
+    response = _apply(client, h, wanted)
+    assert response.headers["Location"] == f"/h/{h['id']}/profile"
     stored = plans.get_profile(db, h["id"])
-    assert stored["lesion_sites"] == ["pelvis"]
+    assert stored["lesion_sites"] == ["femur-left", "pelvis"]
     assert stored["fracture_risk"] == "high" and stored["weight_bearing"] == "partial"
-    assert stored["mobility_aid"] == "walker"
+    for who in ("patient", "caregiver", "physio"):
+        login(client, h[who])
+        page = client.get(f"/h/{h['id']}/profile").text
+        assert ("Waiting for you to confirm" if who == "physio"
+                else "Waiting for Priya to confirm") in page
+        assert "Risk of a bone breaking from high to low" in page
+        assert "Remove bone metastases: left thigh bone" in page
+        assert "Weight on the legs from only some weight to full weight" in page
+        assert ("Confirm and update the plan" in page) == (who == "physio")
+    proposal_id = db.execute("select id from proposals").fetchone()[0]
+    response = client.post(f"/h/{h['id']}/proposals/{proposal_id}/confirm", data=CSRF)
+    assert response.status_code == 303
+    stored = plans.get_profile(db, h["id"])
+    assert stored["lesion_sites"] == ["pelvis"] and stored["fracture_risk"] == "low"
+    assert stored["weight_bearing"] == "full"
+    assert "Waiting for Priya" not in client.get(f"/h/{h['id']}/profile").text
+    login(client, h["patient"])
+    log = client.get(f"/h/{h['id']}/activity").text
+    asked = log.split("Ben asked the physiotherapist to confirm: ")[1].split("</span>")[0]
+    assert "remove bone metastases: left thigh bone" in asked
+    assert "risk of a bone breaking from high to low" in asked
+    confirmed = log.split("Priya confirmed: ")[1].split("</span>")[0]
+    assert "risk of a bone breaking from high to low" in confirmed
+
+
+def test_a_change_towards_caution_applies_at_once(client, db, h):
+    login(client, h["caregiver"])
+    wanted = {**f.PROFILE, "lesion_sites": ["femur-left", "pelvis", "ribs"],
+              "weight_bearing": "none", "spinal_instability": True}
+    assert _apply(client, h, wanted).headers["Location"] == f"/h/{h['id']}/today"
+    stored = plans.get_profile(db, h["id"])
+    assert stored == wanted
+    assert db.execute("select count(*) from proposals").fetchone()[0] == 0
+    login(client, h["patient"])
+    assert "Ben changed: add bone metastases: ribs" in client.get(f"/h/{h['id']}/activity").text
+
+
+def test_the_physiotherapist_declines_and_the_plan_stays(client, db, h):
+    login(client, h["patient"])
+    _apply(client, h, {**f.PROFILE, "bone_agent": "none"})
+    assert plans.get_profile(db, h["id"])["bone_agent"] == "zoledronic-acid"
+    proposal_id = db.execute("select id from proposals").fetchone()[0]
+    login(client, h["physio"])
+    assert "Bone medicine from zoledronic acid (Zometa) to none" in client.get(
+        f"/h/{h['id']}/facts").text
+    client.post(f"/h/{h['id']}/proposals/{proposal_id}/decline", data=CSRF)
+    assert plans.get_profile(db, h["id"])["bone_agent"] == "zoledronic-acid"
+    response = client.post(f"/h/{h['id']}/proposals/{proposal_id}/confirm", data=CSRF,
+                           follow_redirects=True)
+    assert "already decided" in response.text
+    assert plans.get_profile(db, h["id"])["bone_agent"] == "zoledronic-acid"
 
 
 def test_without_a_physiotherapist_the_household_answers_them(client, db, app, catalog):
@@ -76,10 +135,13 @@ def test_without_a_physiotherapist_the_household_answers_them(client, db, app, c
     f.with_plan(db, catalog, household["id"], anna["id"])
     login(client, anna["id"])
     form = client.get(f"/h/{household['id']}/profile/edit").text
-    assert 'name="fracture_risk"' in form and "Set by your physiotherapist" not in form
+    assert 'name="fracture_risk"' in form and "looks after this answer" not in form
+    client.post(f"/h/{household['id']}/profile/apply", data={
+        **CSRF, "profile_json": json.dumps({**f.PROFILE, "fracture_risk": "low"})})
+    assert plans.get_profile(db, household["id"])["fracture_risk"] == "low"
     accounts.add_member(db, household["id"], f.user(db, "Priya")["id"], "physio", at=f.NOW)
     form = client.get(f"/h/{household['id']}/profile/edit").text
-    assert 'name="fracture_risk"' not in form
+    assert 'name="fracture_risk"' in form and "Priya looks after this answer" in form
 
 
 def test_the_preview_shows_the_physiotherapists_doses(client, db, catalog, h):
@@ -98,3 +160,15 @@ def test_the_preview_shows_the_physiotherapists_doses(client, db, catalog, h):
     assert "<strong>Dose:</strong> 2 sets of 10, hold each for 5 seconds, 3 sessions a week" \
         in preview
     assert f.DOSE["note"] in preview
+
+
+def test_a_waiting_change_lapses_when_the_last_physiotherapist_leaves(client, db, h):
+    login(client, h["caregiver"])
+    _apply(client, h, {**f.PROFILE, "fracture_risk": "low"})
+    assert "Waiting for Priya" in client.get(f"/h/{h['id']}/today").text
+    login(client, h["physio"])
+    client.post(f"/h/{h['id']}/members/{h['physio']}/remove", data=CSRF)
+    login(client, h["caregiver"])
+    assert "Waiting for" not in client.get(f"/h/{h['id']}/today").text
+    _apply(client, h, {**f.PROFILE, "fracture_risk": "low"})
+    assert plans.get_profile(db, h["id"])["fracture_risk"] == "low"

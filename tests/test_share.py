@@ -35,29 +35,42 @@ def _make(client, h, kind="view", role="caregiver", expires="7") -> str:
     return url.removeprefix("http://localhost")
 
 
-@pytest.mark.parametrize("role", ["patient", "caregiver", "physio"])
-def test_every_member_makes_lists_and_revokes_links(client, db, h, role):
+@pytest.mark.parametrize(("role", "invites"), [("patient", "physio"),
+                                               ("caregiver", "caregiver"), ("physio", None)])
+def test_every_member_makes_lists_and_revokes_links(client, db, h, role, invites):
+    """Every member makes view links; each invites only into the roles they may grant (the
+    physiotherapist into none: the form is not there)."""
     login(client, h[role])
     share = f"/h/{h['id']}/share"
     page = client.get(share).text
     assert f'<a href="/h/{h["id"]}/share" aria-current="page">Share</a>' in page
-    join = _make(client, h, "member", "physio", "30")
+    made = 1
+    if invites:
+        join = _make(client, h, "member", invites, "30")
+        assert join.startswith("/join/")
+        made = 2
+    else:
+        assert "Make an invite link" not in page and "ask them for an invite link" in page
     view = _make(client, h, "view", expires="1")
-    assert join.startswith("/join/") and view.startswith("/view/")
+    assert view.startswith("/view/")
     page = client.get(share).text
     assert "Your invite link is ready" not in page  # shown once only
-    assert join.rsplit("/", 1)[1] not in page and view.rsplit("/", 1)[1] not in page
-    assert "Invite to join as physiotherapist" in page
+    assert view.rsplit("/", 1)[1] not in page
+    if invites:
+        assert f"Invite to join as {ROLE_WORDS[invites]}" in page
     assert "See the plan (read-only)" in page
     name = accounts.get_user(db, h[role])["name"]
-    assert page.count(f"by {name}.") == 2
-    assert page.count("Cancel this link") == 2
+    assert page.count(f"by {name}.") == made
+    assert page.count("Cancel this link") == made
     view_id = db.execute("select id from invites where kind = 'view'").fetchone()[0]
     response = client.post(f"{share}/links/{view_id}/revoke", data=CSRF)
     assert response.status_code == 303
     page = client.get(share).text
     assert "The link was cancelled. It no longer works." in page
-    assert "Cancelled on" in page and page.count("Cancel this link") == 1
+    assert "Cancelled on" in page and page.count("Cancel this link") == made - 1
+
+
+ROLE_WORDS = {"physio": "physiotherapist", "caregiver": "caregiver"}
 
 
 def test_only_the_hash_of_a_token_is_stored(client, db, h):
@@ -128,11 +141,11 @@ def test_view_link_shows_the_plan_read_only_without_names(app, client, db, h):
     assert "Exercise and safety plan" in page
     assert "2 sets of 10, hold each for 5 seconds, 3 sessions a week" in page
     assert "Keep the movement slow; rest a minute between sets." in page
-    assert (f"Added by your physiotherapist despite:</strong> {f.RULED_OUT} "
-            f"<strong>Their reason:</strong> {f.OVERRIDE}") in page
     assert "Movements to avoid in daily life" in page
     assert "standing on your left leg alone (lunges, step-ups)" in page
-    assert "There is a lesion in your left thigh bone (femur)." in page
+    # What would name the diagnosis is left out: the reasons and the physio's override.
+    assert "lesion" not in page and f.OVERRIDE not in page and "Why:" not in page
+    assert "It shows what to do, not why" in page
     assert "Urgent symptoms: what to do" in page
     assert "Signs of spinal cord compression" in page
     for name in ("Anna", "Ben", "Priya", "example.org"):  # no household or member names
@@ -142,6 +155,35 @@ def test_view_link_shows_the_plan_read_only_without_names(app, client, db, h):
     assert response.headers["X-Robots-Tag"] == "noindex, nofollow"
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_patient_may_choose_to_show_the_reasons(app, client, db, h):
+    login(client, h["caregiver"])
+    assert 'name="details"' not in client.get(f"/h/{h['id']}/share").text
+    login(client, h["patient"])
+    assert 'name="details"' in client.get(f"/h/{h['id']}/share").text
+    response = client.post(f"/h/{h['id']}/share/links",
+                           data={"kind": "view", "expires": "7", "details": "yes", **CSRF})
+    page = client.get(response.headers["Location"]).text
+    path = re.search(r'id="new-link-url">([^<]+)</p>', page).group(1).removeprefix(
+        "http://localhost")
+    page = app.test_client().get(path).text
+    assert (f"Added by your physiotherapist despite:</strong> {f.RULED_OUT} "
+            f"<strong>Their reason:</strong> {f.OVERRIDE}") in page
+    assert "There is a lesion in your left thigh bone (femur)." in page
+    assert "See the plan (read-only, with the reasons)" in client.get(f"/h/{h['id']}/share").text
+
+
+def test_each_opening_of_a_view_link_is_logged_when_not_who(app, client, db, h):
+    token = links.create_link(db, h["id"], links.VIEW, h["caregiver"],
+                              f.NOW + dt.timedelta(days=1), at=f.NOW)
+    visitor = app.test_client()
+    visitor.get(f"/view/{token}")
+    visitor.get(f"/view/{token}")
+    login(client, h["patient"])
+    page = client.get(f"/h/{h['id']}/activity").text
+    assert page.count("A read-only link to the plan was opened.") == 2
+    assert "Ben made a read-only link to the plan." in page
 
 
 def test_view_link_follows_the_current_plan(app, client, db, catalog, h):

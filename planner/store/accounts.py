@@ -7,12 +7,13 @@ import datetime as dt
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from planner import permissions
 from planner.clock import DEFAULT_ZONE, iso
 from planner.sqlite import fetch, transaction
+from planner.store import activity
 
 ROLES = ("patient", "caregiver", "physio")
-# Every member may invite and cancel links and may leave; only these roles remove others, and
-# a household always keeps one of them.
+# A household always keeps one of these roles (who may do what: planner/permissions.py).
 MANAGERS = ("patient", "caregiver")
 # Checked when the email is unknown, so that the answer takes as long as for a real account.
 _DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
@@ -175,6 +176,8 @@ def create_household(db: Database, name: str, user_id: int, role: str, *, at: dt
                                                 "created_at": iso(at),
                                                 "timezone": timezone}).last_pk
         add_member(db, household_id, user_id, role, at=at)
+        activity.record(db, household_id, "joined", at=at, actor_id=user_id,
+                        detail={"role": role})
     return get_household(db, household_id)
 
 
@@ -202,9 +205,39 @@ def members(db: Database, household_id: int) -> list[dict]:
         " where members.household_id = ? order by members.joined_at, users.id", [household_id])
 
 
-def remove_member(db: Database, household_id: int, user_id: int) -> None:
+def standing_of(db: Database, household_id: int, user_id: int) -> tuple[set[str], set[str]]:
+    """(the user's standing in the household, the roles present there); the standing is empty
+    for someone who is not a member. See planner/permissions.py."""
+    household = get_household(db, household_id) or {}
+    rows = fetch(db, "select user_id, role from members where household_id = ?", [household_id])
+    present = {row["role"] for row in rows}
+    role = next((row["role"] for row in rows if row["user_id"] == user_id), None)
+    if role is None:
+        return set(), present
+    return permissions.standing(role, user_id, household, present), present
+
+
+def set_manager(db: Database, household_id: int, user_id: int | None, *, by: int,
+                at: dt.datetime) -> None:
+    """Name the caregiver who helps the patient manage the household (None: nobody); logged.
+    Refuses (NotMember) anyone who is not a caregiver of the household."""
+    with transaction(db):
+        if user_id is not None:
+            member = get_membership(db, household_id, user_id)
+            if member is None or member["role"] != "caregiver":
+                raise NotMember("Only a caregiver of this household can help manage it.")
+        db.execute("update households set manager_id = ?, revision = revision + 1 where id = ?",
+                   [user_id, household_id])
+        activity.record(db, household_id, "manager_named", at=at, actor_id=by,
+                        subject_id=user_id)
+
+
+def remove_member(db: Database, household_id: int, user_id: int, *, by: int | None = None,
+                  at: dt.datetime | None = None) -> None:
     """Remove a member; refuse (LastManager) if that would leave the household empty, or
-    take away its last patient or caregiver (the roles that can remove people).
+    take away its last patient or caregiver. With `at`, the removal (or leaving, when `by` is
+    the member) is logged in the same transaction. Who may remove whom is the views' to
+    check (planner/permissions.py).
 
     A physiotherapist can always be removed while someone else remains.
     """
@@ -222,3 +255,15 @@ def remove_member(db: Database, household_id: int, user_id: int) -> None:
                               "so this person cannot be removed yet.")
         db.execute("delete from members where household_id = ? and user_id = ?",
                    [household_id, user_id])
+        db.execute("update households set manager_id = null where id = ? and manager_id = ?",
+                   [household_id, user_id])
+        if member["role"] == "physio" and "physio" not in others:
+            # Nobody is left to confirm: a waiting proposal lapses (see store/proposals.py),
+            # and without a physiotherapist the household answers for itself again.
+            db.execute("update proposals set status = 'lapsed' where household_id = ?"
+                       " and status = 'waiting'", [household_id])
+        if at is not None:
+            leaving = by == user_id
+            activity.record(db, household_id, "left" if leaving else "removed", at=at,
+                            actor_id=by, subject_id=None if leaving else user_id,
+                            detail={"role": member["role"]})

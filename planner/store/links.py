@@ -3,7 +3,9 @@ with a role (kind "member", single use) or a read-only view of the plan (kind "v
 
 Each link's secret is 256 random bits from `secrets`; only its SHA-256 is stored, so a copy of
 the database opens nothing, and the raw token exists in the link alone. Every link expires,
-can be revoked, and has a status: active, used (invites only), expired or revoked.
+can be revoked, and has a status: active, used (invites only), expired, revoked, or ended: a
+link is only as strong as the member who made it, so it stops working when they are no longer
+a member, and an invite they could not make today (planner/permissions.py) grants nothing.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ import secrets
 
 from sqlite_utils import Database
 
+from planner import permissions
 from planner.clock import iso
 from planner.sqlite import fetch, transaction
-from planner.store.accounts import add_member, check_role, get_membership
+from planner.store import activity
+from planner.store.accounts import add_member, check_role, get_membership, standing_of
 
 MEMBER = "member"
 VIEW = "view"
@@ -38,8 +42,10 @@ def hash_token(token: str) -> str:
 
 
 def create_link(db: Database, household_id: int, kind: str, created_by: int,
-                expires_at: dt.datetime, role: str | None = None, *, at: dt.datetime) -> str:
+                expires_at: dt.datetime, role: str | None = None, *, at: dt.datetime,
+                show_details: bool = False) -> str:
     """Make a link of `kind` (an invite needs the `role` it grants); return the raw token.
+    `show_details`: a view link that also shows the reasons naming the diagnosis.
 
     The raw token is returned once and never stored: only its hash is.
     """
@@ -51,10 +57,19 @@ def create_link(db: Database, household_id: int, kind: str, created_by: int,
         role = None
     token = secrets.token_urlsafe(32)  # 256 bits
     with transaction(db):
-        db["invites"].insert({"household_id": household_id, "token_hash": hash_token(token),
-                              "role": role, "kind": kind, "created_by": created_by,
-                              "created_at": iso(at), "expires_at": iso(expires_at)})
+        link_id = db["invites"].insert({
+            "household_id": household_id, "token_hash": hash_token(token), "role": role,
+            "kind": kind, "created_by": created_by, "created_at": iso(at),
+            "expires_at": iso(expires_at),
+            "show_details": int(bool(show_details) and kind == VIEW)}).last_pk
+        activity.record(db, household_id, "link_made", at=at, actor_id=created_by,
+                        detail={"link_id": link_id, "kind": kind, "role": role})
     return token
+
+
+# The maker's current role in the link's household (NULL once they are no longer a member).
+_MAKER_ROLE = ("(select role from members where members.household_id = invites.household_id"
+               " and members.user_id = invites.created_by) as maker_role")
 
 
 def _status(link: dict, at: dt.datetime) -> str:
@@ -62,6 +77,8 @@ def _status(link: dict, at: dt.datetime) -> str:
         return "revoked"
     if link["used_at"]:
         return "used"
+    if link["maker_role"] is None:
+        return "ended"
     if dt.datetime.fromisoformat(link["expires_at"]) <= at:
         return "expired"
     return "active"
@@ -72,8 +89,8 @@ def link_for_token(db: Database, token: str, kind: str, *, at: dt.datetime) -> d
     `created_by_name`, whatever its status; LinkInvalid("unknown") if there is none."""
     wanted = hash_token(token)
     rows = fetch(db,
-        "select invites.*, households.name as household_name, users.name as created_by_name"
-        " from invites join households on households.id = invites.household_id"
+        "select invites.*, households.name as household_name, users.name as created_by_name, "
+        + _MAKER_ROLE + " from invites join households on households.id = invites.household_id"
         " left join users on users.id = invites.created_by"
         " where token_hash = ? and kind = ?", [wanted, kind])
     # The index finds the row; the comparison that decides is made in constant time.
@@ -83,10 +100,15 @@ def link_for_token(db: Database, token: str, kind: str, *, at: dt.datetime) -> d
 
 
 def active_link(db: Database, token: str, kind: str, *, at: dt.datetime) -> dict:
-    """The link for a raw token if it still works; LinkInvalid(reason) if it does not."""
+    """The link for a raw token if it still works; LinkInvalid(reason) if it does not. An
+    invite into a role its maker may not grant today is "ended" (planner/permissions.py)."""
     link = link_for_token(db, token, kind, at=at)
     if link["status"] != "active":
         raise LinkInvalid(link["status"])
+    if kind == MEMBER:
+        have, present = standing_of(db, link["household_id"], link["created_by"])
+        if not permissions.may_grant(link["role"], have, present):
+            raise LinkInvalid("ended")
     return link
 
 
@@ -96,7 +118,9 @@ def redeem_invite(db: Database, token: str, user_id: int, *, at: dt.datetime) ->
     Single use: the check and the marking as used happen in one write transaction, so two
     people opening the same link at once cannot both join. An expired, used or revoked link
     raises LinkInvalid(reason) and changes nothing. A user who is already a member keeps
-    their role, and the link stays unused for the person it was meant for.
+    their role, and the link stays unused for the person it was meant for. An invite into a
+    role its maker may not grant today raises LinkInvalid("ended") (active_link): a link
+    never carries more power than its maker has.
     """
     with transaction(db):
         invite = active_link(db, token, MEMBER, at=at)
@@ -106,17 +130,32 @@ def redeem_invite(db: Database, token: str, user_id: int, *, at: dt.datetime) ->
         db.execute("update invites set used_at = ?, used_by = ? where id = ?",
                    [iso(at), user_id, invite["id"]])
         add_member(db, invite["household_id"], user_id, invite["role"], at=at)
+        activity.record(db, invite["household_id"], "joined", at=at, actor_id=user_id,
+                        detail={"role": invite["role"], "link_id": invite["id"]})
         return get_membership(db, invite["household_id"], user_id)
 
 
-def revoke_link(db: Database, household_id: int, link_id: int, *, at: dt.datetime) -> bool:
-    """Cancel an unused link of this household; False if there was none to cancel."""
+def revoke_link(db: Database, household_id: int, link_id: int, *, at: dt.datetime,
+                by: int | None = None) -> bool:
+    """Cancel an unused link of this household (logged as cancelled `by` them); False if there
+    was none to cancel."""
     with transaction(db):
         cursor = db.execute(
             "update invites set revoked_at = ? where id = ? and household_id = ?"
             " and used_at is null and revoked_at is null",
             [iso(at), link_id, household_id])
-        return cursor.rowcount == 1
+        if cursor.rowcount != 1:
+            return False
+        row = fetch(db, "select kind, role from invites where id = ?", [link_id])[0]
+        activity.record(db, household_id, "link_cancelled", at=at, actor_id=by,
+                        detail={"link_id": link_id, **row})
+        return True
+
+
+def opened(db: Database, link: dict, *, at: dt.datetime) -> None:
+    """Log that a view link was opened: when, never who (its holder has no account)."""
+    activity.record(db, link["household_id"], "link_opened", at=at,
+                    detail={"link_id": link["id"]})
 
 
 def links(db: Database, household_id: int, *, at: dt.datetime) -> list[dict]:
@@ -124,10 +163,17 @@ def links(db: Database, household_id: int, *, at: dt.datetime) -> list[dict]:
     the names of who made it and (for an invite) who used it."""
     rows = fetch(db,
         "select invites.id, invites.kind, invites.role, invites.created_at, invites.expires_at,"
-        " invites.used_at, invites.revoked_at, maker.name as created_by_name,"
+        " invites.used_at, invites.revoked_at, invites.created_by, invites.show_details,"
+        " maker.name as created_by_name, " + _MAKER_ROLE + ","
         " joiner.name as used_by_name from invites"
         " left join users maker on maker.id = invites.created_by"
         " left join users joiner on joiner.id = invites.used_by where invites.household_id = ?"
         " order by invites.created_at desc, invites.id desc", [household_id])
-    return [{**row, "status": _status(row, at)} for row in rows]
+    out = [{**row, "status": _status(row, at)} for row in rows]
+    for link in out:  # an invite its maker could no longer make is as dead as its maker
+        if link["kind"] == MEMBER and link["status"] == "active":
+            have, present = standing_of(db, household_id, link["created_by"])
+            if not permissions.may_grant(link["role"], have, present):
+                link["status"] = "ended"
+    return out
 

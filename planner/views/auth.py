@@ -9,7 +9,7 @@ from flask import Blueprint, flash, g, redirect, request, session, url_for
 from planner.db import get_db
 from planner.htmx import render
 from planner.views.common import now
-from planner.store import accounts
+from planner.store import accounts, activity
 
 bp = Blueprint("auth", __name__)
 
@@ -106,6 +106,7 @@ def login():
             return render("auth/login.html", status=429, form=form, errors=errors, next=next_url)
         user = accounts.authenticate(get_db(), email, password, address, at=now())
         if user is not None:
+            activity.record_for_user(get_db(), user["id"], "signed_in", at=now())
             return _start(user, next_url)
         errors["form"] = "That email and password do not match. Please try again."
     return render("auth/login.html", status=422, form=form, errors=errors, next=next_url)

@@ -10,34 +10,47 @@ from flask import Blueprint, abort, current_app, g, session
 from flask_htmx import make_response
 from markupsafe import escape
 
-from planner import clock, planning, recurrence
+from planner import clock, permissions, planning, recurrence
 from planner.db import get_db
 from planner.security import login_required, membership
 from planner.store import accounts, plans, ticks
 
 ROLES = ("patient", "caregiver", "physio")
-EDITORS = ("patient", "caregiver", "physio")  # who may answer the profile questions
-PHYSIO = ("physio",)  # who tailors the exercise plan and owns the clinical facts
+PHYSIO = ("physio",)  # the role that tailors and decides (who may do what: planner/permissions.py)
 CURRENT = "household_id"  # session key: the household last opened (red flags emphasis)
 
 
-def enter(household_id: int, roles: tuple[str, ...] | None = None) -> dict:
-    """Check the signed-in user belongs to the household (404/403) and remember it as current."""
+def enter(household_id: int, roles: tuple[str, ...] | None = None,
+          action: str | None = None) -> dict:
+    """Check the signed-in user belongs to the household (404/403), may do `action` there
+    (403; planner/permissions.py), and remember it as current. Sets g.standing."""
     member = membership(household_id, roles)
+    g.standing, g.roles_present = accounts.standing_of(get_db(), household_id, g.user["id"])
+    if action is not None and not can(action):
+        abort(403, "Your role in this household cannot do this.")
     if session.get(CURRENT) != household_id:
         session[CURRENT] = household_id
     return member
 
 
-def household_view(roles: tuple[str, ...] | None = None) -> Callable:
+def can(action: str) -> bool:
+    """Whether the signed-in member may do `action` in the household being shown (the one
+    table of planner/permissions.py). Templates call it too."""
+    standing = g.get("standing")
+    return bool(standing) and permissions.allowed(action, standing)
+
+
+def household_view(roles: tuple[str, ...] | None = None, action: str | None = None
+                   ) -> Callable:
     """A page of one household (`household_id` in its URL): anonymous visitors go to sign in,
-    outsiders get 404, members in other roles 403 (`roles`: who may use it; None: every
-    member); g.household and g.member are set before the view runs."""
+    outsiders get 404, members in other roles, or who may not do `action`
+    (planner/permissions.py), 403 (`roles`: who may use it; None: every member);
+    g.household, g.member and g.standing are set before the view runs."""
 
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapped(*args, **kwargs):
-            enter(kwargs["household_id"], roles)
+            enter(kwargs["household_id"], roles, action)
             return view(*args, **kwargs)
 
         return login_required(wrapped)
@@ -89,12 +102,18 @@ def replan(household_id: int, profile: dict, tailoring: dict | None = None,
                            at=now(), tailoring=tailoring, publish_draft=publish_draft)
 
 
-def clinical_locked(household_id: int) -> bool:
-    """Whether the clinical facts are the physiotherapist's alone for this user: the household
-    has a physiotherapist, and the user is not one."""
-    if g.member["role"] in PHYSIO:
+def needs_physio(household_id: int) -> bool:
+    """Whether this member's changes that make the plan less careful wait for the
+    physiotherapist (planner/caution.py): the household has one, and the member is not one."""
+    if permissions.allowed("decide_clinical", g.standing):
         return False
     return any(m["role"] in PHYSIO for m in accounts.members(get_db(), household_id))
+
+
+def physio_names(household_id: int) -> str:
+    """The household's physiotherapists by name ("Priya", "Priya or Sam")."""
+    names = [m["name"] for m in accounts.members(get_db(), household_id) if m["role"] in PHYSIO]
+    return " or ".join(names) or "the physiotherapist"
 
 
 def day_view(household_id: int) -> recurrence.DayView | None:

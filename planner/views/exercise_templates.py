@@ -17,7 +17,7 @@ from planner.htmx import render
 
 from planner.store import plans
 from planner.store import tailoring as store
-from planner.views.common import household_view, PHYSIO, catalog, now, proposal, today
+from planner.views.common import household_view, catalog, now, proposal, today
 from planner.views.physio import editing
 
 bp = Blueprint("exercise_templates", __name__)
@@ -32,14 +32,14 @@ def _index(household_id: int, errors: dict | None = None, name: str = ""):
 
 
 @bp.get("/h/<int:household_id>/templates")
-@household_view(roles=PHYSIO)
+@household_view(action="tailor")
 def index(household_id: int):
     """The physiotherapist's templates, and a form to save this household's exercise plan."""
     return _index(household_id)
 
 
 @bp.post("/h/<int:household_id>/templates")
-@household_view(roles=PHYSIO)
+@household_view(action="tailor")
 def save(household_id: int):
     """Save the exercise plan shown in the editor (draft or published) under a new name."""
     name = re.sub(r"\s+", " ", request.form.get("name", "")).strip()
@@ -84,14 +84,14 @@ def _preview(household_id: int, template_id: int, problem: str = ""):
 
 
 @bp.get("/h/<int:household_id>/templates/<int:template_id>")
-@household_view(roles=PHYSIO)
+@household_view(action="tailor")
 def check(household_id: int, template_id: int):
     """What the template would give this household, and its conflicts, before applying."""
     return _preview(household_id, template_id)
 
 
 @bp.post("/h/<int:household_id>/templates/<int:template_id>/apply")
-@household_view(roles=PHYSIO)
+@household_view(action="tailor")
 def apply(household_id: int, template_id: int):
     """Apply the confirmed template as this household's draft, whole. Refused (422, nothing
     changed) without the confirmation, or when the conflicts are no longer those confirmed."""

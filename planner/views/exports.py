@@ -1,18 +1,21 @@
 """Downloads of a household's data: everything as JSON, the ticks as CSV, the plan as FHIR R4.
 
 Every member may download: each sees all of this in the app already. A download reads one
-snapshot (planner.backup.export) and changes nothing.
+snapshot (planner.backup.export) and changes nothing but the activity log, where the patient
+sees who downloaded what and when.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app
+from flask import Blueprint, Response, abort, current_app, g
 
 from planner import backup
 from planner.exports import FORMATS, MEDIA_TYPES, SUFFIXES
 from planner.exports import render as as_text
 from planner.htmx import render
-from planner.views.common import app_clock, household_view, today
+from planner.db import get_db
+from planner.store import activity
+from planner.views.common import app_clock, household_view, now, today
 
 bp = Blueprint("exports", __name__)
 
@@ -31,7 +34,8 @@ def download(household_id: int, fmt: str):
     if fmt not in FORMATS:
         abort(404)
     data = backup.export(current_app.config["DATABASE"], household_id)
-    # TODO(lead, issue 13): log the export in the activity log (planner/store/activity.py).
+    activity.record(get_db(), household_id, "exported", at=now(), actor_id=g.user["id"],
+                    detail={"format": fmt})
     response = Response(as_text(data, fmt, app_clock()), mimetype=MEDIA_TYPES[fmt])
     name = f"planner-household-{household_id}-{today().isoformat()}.{SUFFIXES[fmt]}"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

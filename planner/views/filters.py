@@ -10,7 +10,7 @@ from markupsafe import Markup
 from planner import clock
 from planner.context import readable
 from planner.printout import describe_dose, describe_schedule
-from planner.views.common import local
+from planner.views.common import can, local
 
 ROLE_NAMES = {"patient": "Patient", "caregiver": "Caregiver", "physio": "Physiotherapist"}
 
@@ -52,5 +52,7 @@ FILTERS = {
 
 
 def init_app(app: Flask) -> None:
-    """Register every filter on the app's Jinja environment."""
+    """Register every filter on the app's Jinja environment, and `can(action)` (who may do
+    what: planner/permissions.py) for templates."""
     app.jinja_env.filters.update(FILTERS)
+    app.jinja_env.globals["can"] = can

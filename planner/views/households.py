@@ -1,7 +1,9 @@
 """The start page, households, their members, and joining through an invite link.
 
-Who may do what: every member sees the people page and may leave; only patients and caregivers
-remove other people (accounts.MANAGERS). Invite links are made on the Share page (share.py).
+Who may do what (planner/permissions.py): every member sees the people page, with every change
+of who is in the household, and may leave; the patient, and the caregiver they name to help
+manage the household, remove other people, but nobody removes the patient; the patient and
+that caregiver read the activity log. Invite links are made on the Share page (share.py).
 """
 
 from __future__ import annotations
@@ -10,18 +12,19 @@ import datetime as dt
 
 from flask import Blueprint, current_app, abort, flash, g, redirect, request, url_for
 
-from planner import clock
+from planner import clock, permissions
 from planner.db import get_db
 from planner.htmx import render
 from planner.reminders import settings as reminder_settings
 from planner.security import link_page, login_required
-from planner.views.common import household_view, now
+from planner.views.common import can, household_view, now
 from planner.views.filters import ROLE_NAMES
-from planner.store import accounts, links
+from planner.store import accounts, activity, links
 
 bp = Blueprint("households", __name__)
 
 MAX_NAME = 80
+LOG_LIMIT = 200  # entries on the activity page
 ZONE_ERROR = "Choose a time zone from the list, for example Europe/London."
 
 
@@ -64,9 +67,14 @@ def create():
 
 
 def _members_page(errors: dict | None = None, status: int = 200):
+    db = get_db()
+    people = accounts.members(db, g.household["id"])
     return render("households/members.html", status=status, errors=errors or {},
-                  members=accounts.members(get_db(), g.household["id"]),
-                  can_remove=g.member["role"] in accounts.MANAGERS)
+                  members=people, manager_id=g.household.get("manager_id"),
+                  removable={p["user_id"] for p in people if p["user_id"] != g.user["id"]
+                             and permissions.may_remove(p["role"], g.standing)},
+                  caregivers=[p for p in people if p["role"] == "caregiver"],
+                  changes=activity.entries(db, g.household["id"], activity.MEMBERSHIP, 20))
 
 
 @bp.get("/h/<int:household_id>/members")
@@ -77,7 +85,7 @@ def members(household_id: int):
 
 
 @bp.post("/h/<int:household_id>/timezone")
-@household_view(roles=accounts.MANAGERS)
+@household_view(action="set_timezone")
 def set_timezone(household_id: int):
     """Move the household to another time zone (patients and caregivers)."""
     timezone = request.form.get("timezone", "")
@@ -91,13 +99,17 @@ def set_timezone(household_id: int):
 @bp.post("/h/<int:household_id>/members/<int:user_id>/remove")
 @household_view()
 def remove(household_id: int, user_id: int):
-    """Remove someone (patients and caregivers), or leave (anyone)."""
+    """Remove someone (the patient, or the caregiver they named; never the patient), or leave
+    (anyone). Their links stop working with their membership (store/links.py)."""
     leaving = user_id == g.user["id"]
-    if not leaving and g.member["role"] not in accounts.MANAGERS:
-        abort(403, "Your role in this household cannot do this.")
+    target = accounts.get_membership(get_db(), household_id, user_id)
+    if not leaving and not permissions.may_remove(target["role"] if target else "", g.standing):
+        abort(403, "The patient stays in their own household; only they can leave it."
+              if target and target["role"] == "patient"
+              else "Your role in this household cannot do this.")
     person = accounts.get_user(get_db(), user_id)
     try:
-        accounts.remove_member(get_db(), household_id, user_id)
+        accounts.remove_member(get_db(), household_id, user_id, by=g.user["id"], at=now())
     except accounts.NotMember:
         abort(404)
     except accounts.LastManager as exc:
@@ -108,6 +120,31 @@ def remove(household_id: int, user_id: int):
         return redirect(url_for("households.index"), code=303)
     flash(f"{person['name']} was removed from {g.household['name']}.")
     return redirect(url_for("households.members", household_id=household_id), code=303)
+
+
+@bp.post("/h/<int:household_id>/manager")
+@household_view(action="name_manager")
+def name_manager(household_id: int):
+    """The patient names the caregiver who helps manage the household (or nobody)."""
+    chosen = request.form.get("user_id", "")
+    try:
+        user_id = int(chosen) if chosen else None
+        accounts.set_manager(get_db(), household_id, user_id, by=g.user["id"], at=now())
+    except (ValueError, accounts.NotMember):
+        return _members_page({"manager": "Choose one of the caregivers listed, or nobody."}, 422)
+    person = accounts.get_user(get_db(), user_id) if user_id else None
+    flash(f"{person['name']} now helps you manage {g.household['name']}." if person
+          else f"Nobody else manages {g.household['name']} now: only you.")
+    return redirect(url_for("households.members", household_id=household_id), code=303)
+
+
+@bp.get("/h/<int:household_id>/activity")
+@household_view(action="read_activity")
+def activity_log(household_id: int):
+    """Everything that happened around the household's access and its clinical facts, newest
+    first: for the patient and the caregiver they named."""
+    return render("households/activity.html", limit=LOG_LIMIT,
+                  entries=activity.entries(get_db(), household_id, limit=LOG_LIMIT))
 
 
 @bp.route("/join/<token>", methods=("GET", "POST"))

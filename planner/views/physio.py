@@ -6,15 +6,18 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 
-from planner import profile_form, tailoring
+from planner import caution, profile_form, tailoring
 from planner.db import get_db
 from planner.engine import exercise_library, ruled_out
 from planner.htmx import render
 from planner.plan_diff import plan_diff
 from planner.profile import validate
-from planner.store import plans
+from planner.sqlite import transaction
+from planner.store import plans, proposals
 from planner.store import tailoring as drafts
-from planner.views.common import household_view, PHYSIO, catalog, now, proposal, replan, today
+from planner.views.common import (
+    can, catalog, household_view, now, physio_names, proposal, replan, today,
+)
 from planner.views.profile import preview
 
 bp = Blueprint("physio", __name__)
@@ -28,7 +31,7 @@ def editing(household_id: int) -> tuple[dict | None, dict | None, bool]:
     current = plans.current_plan(db, household_id)
     if current is None:
         return None, None, False
-    draft = drafts.get_draft(db, household_id) if g.member["role"] in PHYSIO else None
+    draft = drafts.get_draft(db, household_id) if can("tailor") else None
     if draft is not None:
         return current, draft, True
     return current, tailoring.materialize(current["plan"], current["tailoring"]), False
@@ -60,7 +63,7 @@ def _page(household_id: int, status: int = 200, failed: str = "", errors: dict |
     return render("physio/exercises.html", status=status, rows=_rows(plan, shown),
                   library=library, is_draft=is_draft, current=current,
                   diff=plan_diff(current["plan"], plan) if is_draft else None,
-                  can_edit=g.member["role"] in PHYSIO, movements=catalog().movements,
+                  can_edit=can("tailor"), movements=catalog().movements,
                   failed=failed, errors=errors or {}, values=values or {},
                   limits=tailoring.LIMITS)
 
@@ -89,7 +92,7 @@ def exercises(household_id: int):
 
 
 @bp.post("/h/<int:household_id>/exercises/<item_id>/dose")
-@household_view(roles=PHYSIO)
+@household_view(action="tailor")
 def dose(household_id: int, item_id: str):
     """Set an exercise's sets, repetitions, hold, sessions a week and note (422 if a number is
     not a whole number in its bounds; nothing stored)."""
@@ -101,7 +104,7 @@ def dose(household_id: int, item_id: str):
 
 
 @bp.post("/h/<int:household_id>/exercises/<item_id>/move")
-@household_view(roles=PHYSIO)
+@household_view(action="tailor")
 def move(household_id: int, item_id: str):
     """Move an exercise one place up or down the list."""
     shown = _draft(household_id)
@@ -112,7 +115,7 @@ def move(household_id: int, item_id: str):
 
 
 @bp.post("/h/<int:household_id>/exercises/<item_id>/remove")
-@household_view(roles=PHYSIO)
+@household_view(action="tailor")
 def remove(household_id: int, item_id: str):
     """Take an exercise off the plan (re-planning will not bring it back)."""
     shown = _draft(household_id)
@@ -120,7 +123,7 @@ def remove(household_id: int, item_id: str):
 
 
 @bp.post("/h/<int:household_id>/exercises/add")
-@household_view(roles=PHYSIO)
+@household_view(action="tailor")
 def add(household_id: int):
     """Add an exercise from the library; one the profile rules out needs a written reason."""
     shown = _draft(household_id)
@@ -140,7 +143,7 @@ def add(household_id: int):
 
 
 @bp.post("/h/<int:household_id>/exercises/custom")
-@household_view(roles=PHYSIO)
+@household_view(action="tailor")
 def custom(household_id: int):
     """Add the physiotherapist's own exercise: its movements go through the same safety filter
     as the library's, so one the profile rules out needs a written reason too."""
@@ -168,7 +171,7 @@ def custom(household_id: int):
 
 
 @bp.post("/h/<int:household_id>/exercises/publish")
-@household_view(roles=PHYSIO)
+@household_view(action="tailor")
 def publish(household_id: int):
     """Publish the draft: a new plan version (who and when), the household's tasks in line."""
     db = get_db()
@@ -183,7 +186,7 @@ def publish(household_id: int):
 
 
 @bp.post("/h/<int:household_id>/exercises/discard")
-@household_view(roles=PHYSIO)
+@household_view(action="tailor")
 def discard(household_id: int):
     """Forget the changes not yet published."""
     drafts.drop_draft(get_db(), household_id)
@@ -195,7 +198,9 @@ def _facts_page(household_id: int, values: dict | None = None, errors: dict | No
     profile = plans.get_profile(get_db(), household_id)
     questions = [profile_form.QUESTIONS[name] for name in profile_form.CLINICAL]
     return render("physio/facts.html", status=422 if errors else 200, profile=profile,
-                  questions=questions, can_edit=g.member["role"] in PHYSIO,
+                  proposal=proposals.waiting(get_db(), household_id),
+                  physio=physio_names(household_id),
+                  questions=questions, can_edit=can("decide_clinical"),
                   values=values if values is not None else profile_form.form_values(profile),
                   errors=errors or {},
                   answers=[(q, profile_form.answer(q, profile)) for q in questions]
@@ -209,7 +214,7 @@ def facts(household_id: int):
     they give, through the profile's own preview and apply."""
     if request.method == "GET":
         return _facts_page(household_id)
-    if g.member["role"] not in PHYSIO:
+    if not can("decide_clinical"):
         abort(403, "Your role in this household cannot do this.")
     stored = plans.get_profile(get_db(), household_id)
     if stored is None:
@@ -222,3 +227,40 @@ def facts(household_id: int):
         return _facts_page(household_id, request.form.to_dict(),
                            errors | {f"other-{n}": message for n, message in enumerate(other)})
     return preview(household_id, profile)
+
+
+def _decide(household_id: int, proposal_id: int, confirm: bool):
+    """Confirm (the changes applied to the profile as it is now, a new plan version) or
+    decline a waiting proposal, in one transaction with its log entry."""
+    db = get_db()
+    try:
+        with transaction(db):
+            proposal = proposals.decide(db, household_id, proposal_id, confirm, g.user["id"],
+                                        at=now())
+            if confirm:
+                stored = plans.get_profile(db, household_id) or {}
+                profile = caution.apply_changes(stored, proposal["changes"])
+                if validate(profile):  # never: each change was checked when proposed
+                    raise proposals.ProposalGone("This change no longer fits the profile.")
+                replan(household_id, profile)
+    except proposals.ProposalGone as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("physio.facts", household_id=household_id), 303)
+    said = "; ".join(c["words"] for c in proposal["changes"])
+    flash(f"Confirmed: {said}. The household sees what changed on Today." if confirm
+          else f"Declined: {said}. The plan stays as it was.")
+    return redirect(url_for("physio.facts", household_id=household_id), 303)
+
+
+@bp.post("/h/<int:household_id>/proposals/<int:proposal_id>/confirm")
+@household_view(action="decide_clinical")
+def confirm(household_id: int, proposal_id: int):
+    """Confirm a change that makes the plan less careful (the physiotherapist)."""
+    return _decide(household_id, proposal_id, True)
+
+
+@bp.post("/h/<int:household_id>/proposals/<int:proposal_id>/decline")
+@household_view(action="decide_clinical")
+def decline(household_id: int, proposal_id: int):
+    """Decline it: the plan stays as careful as it is."""
+    return _decide(household_id, proposal_id, False)

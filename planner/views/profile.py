@@ -3,6 +3,11 @@
 The form is one page whose sections are the steps (a tired reader can scroll and stop, and
 nothing is lost between steps). Posting it shows a preview of the plan it gives; "Apply this
 plan" posts the same answers again as JSON, checked again here, never trusted.
+
+When the household has a physiotherapist, the answers of the other members that would make the
+plan less careful (planner/caution.py) do not apply: they wait as a proposal the
+physiotherapist confirms or declines (store/proposals.py), and every page says so. Answers
+towards caution apply at once.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import json
 
 from flask import Blueprint, flash, g, redirect, request, url_for
 
-from planner import profile_form
+from planner import caution, profile_form
 from planner.db import get_db
 from planner.engine import warnings as plan_warnings
 from planner.htmx import render
@@ -19,40 +24,45 @@ from planner.plan_diff import plan_diff
 from planner.printout import by_domain
 from planner.profile import Problem, validate
 
-from planner.store import plans
-from planner.views.common import household_view, EDITORS, catalog, clinical_locked, proposal, replan, today
+from planner.sqlite import transaction
+from planner.store import activity, plans, proposals
+from planner.views.common import (
+    can, catalog, household_view, needs_physio, now, physio_names, proposal, replan, today,
+)
 
 bp = Blueprint("profile", __name__)
 
 
 def _form(household_id: int, values: dict, problems: list[Problem] | None = None):
     errors, other = profile_form.errors_by_input(problems or [])
-    locked = profile_form.CLINICAL if clinical_locked(household_id) else ()
-    stored = plans.get_profile(get_db(), household_id) or {"lesion_sites": []}
+    guarded = caution.GUARDED if needs_physio(household_id) else ()
     return render("profile/edit.html", status=422 if problems else 200, steps=profile_form.STEPS,
                   site_groups=profile_form.SITE_GROUPS, questions=profile_form.QUESTIONS,
-                  values=values, errors=errors, other_errors=other, locked=locked,
-                  locked_answers={q: profile_form.answer(profile_form.QUESTIONS[q], stored)
-                                  for q in locked})
+                  values=values, errors=errors, other_errors=other, guarded=guarded,
+                  physio=physio_names(household_id) if guarded else "")
 
 
-def _owned(household_id: int, profile: dict) -> dict:
-    """The answers with the clinical facts the physiotherapist owns put back as stored, when
-    this user does not own them (whatever the form sent for them)."""
-    if not clinical_locked(household_id):
-        return profile
-    return profile_form.keep_clinical(profile, plans.get_profile(get_db(), household_id))
+def _split(household_id: int, wanted: dict) -> tuple[dict | None, dict, list[dict]]:
+    """(the stored profile, what of `wanted` applies now, the changes that wait for the
+    physiotherapist): everything applies now when this member needs nobody's confirmation."""
+    stored = plans.get_profile(get_db(), household_id)
+    if not needs_physio(household_id):
+        return stored, wanted, []
+    return stored, *caution.split(stored, wanted)
 
 
-def preview(household_id: int, profile: dict):
-    """The preview of the plan a (valid) profile gives, with what changes; its "Apply" button
-    posts the profile to `apply`. Shared by the questions and the clinical facts page."""
+def preview(household_id: int, wanted: dict):
+    """The preview of the plan a (valid) profile gives, with what changes and what would wait
+    for the physiotherapist; its "Apply" button posts the wanted profile to `apply`. Shared by
+    the questions and the clinical facts page."""
+    _, profile, waiting = _split(household_id, wanted)
     proposed = proposal(household_id, profile)
     plan, current = proposed.plan, proposed.current
     diff = plan_diff(current["plan"] if current else None, plan)
     added = {i["id"] for i in diff["added"]}
-    return render("profile/preview.html", profile=profile, plan=plan, diff=diff,
-                  added=added, domains=by_domain(plan["items"]), current=current)
+    return render("profile/preview.html", profile=wanted, plan=plan, diff=diff,
+                  added=added, domains=by_domain(plan["items"]), current=current,
+                  waiting=waiting, physio=physio_names(household_id) if waiting else "")
 
 
 def _json(text: str):
@@ -73,12 +83,14 @@ def show(household_id: int):
     warnings = plan_warnings(profile, catalog(), today()) if profile else []
     counts = [(label, len(items)) for label, items in by_domain(plan["items"])] if plan else []
     return render("profile/show.html", current=current, plan=plan, counts=counts,
+                  proposal=proposals.waiting(db, household_id),
+                  physio=physio_names(household_id),
                   answers=profile_form.describe(profile) if profile else None,
-                  warnings=warnings, can_edit=g.member["role"] in EDITORS)
+                  warnings=warnings, can_edit=can("answer_profile"))
 
 
 @bp.route("/h/<int:household_id>/profile/edit", methods=("GET", "POST"))
-@household_view(roles=EDITORS)
+@household_view(action="answer_profile")
 def edit(household_id: int):
     """GET: the questions, filled in with the stored answers. POST: the preview of the plan the
     answers give, or the questions again with each problem beside its answer (422)."""
@@ -90,7 +102,6 @@ def edit(household_id: int):
         return _form(household_id, profile_form.form_values(
             profile if isinstance(profile, dict) and not validate(profile) else None))
     profile, problems = profile_form.read_form(request.form)
-    profile = _owned(household_id, profile)
     problems += validate(profile)
     if problems:
         return _form(household_id, request.form.to_dict(flat=True) | {
@@ -99,17 +110,33 @@ def edit(household_id: int):
 
 
 @bp.post("/h/<int:household_id>/profile/apply")
-@household_view(roles=EDITORS)
+@household_view(action="answer_profile")
 def apply(household_id: int):
-    """Apply the previewed answers: checked again (clinical facts kept as the physiotherapist
-    set them, unless a physiotherapist applies), then plan with the physiotherapist's tailoring,
-    profile and tasks in one go."""
-    profile = _json(request.form.get("profile_json", ""))
-    problems = validate(profile)
+    """Apply the previewed answers: checked again, split into what applies now and what waits
+    for the physiotherapist; then plan with the physiotherapist's tailoring, profile, tasks,
+    the proposal and the activity log in one transaction."""
+    wanted = _json(request.form.get("profile_json", ""))
+    problems = validate(wanted)
     if problems:
-        values = profile_form.form_values(profile if isinstance(profile, dict) else None)
+        values = profile_form.form_values(wanted if isinstance(wanted, dict) else None)
         return _form(household_id, values, problems)
-    profile = _owned(household_id, profile)
-    version = replan(household_id, profile)
+    stored, profile, waiting = _split(household_id, wanted)
+    db = get_db()
+    version = None
+    with transaction(db):
+        # Applying the same answers again re-plans (a new day, a changed catalog); only a
+        # change that waits entirely for the physiotherapist makes no new version.
+        if not waiting or profile != stored or plans.current_plan(db, household_id) is None:
+            version = replan(household_id, profile)
+            if stored is not None and (facts := caution.changed(stored, profile)):
+                activity.record(db, household_id, "facts_changed", at=now(),
+                                actor_id=g.user["id"], detail={"changes": facts})
+        if waiting:
+            proposals.propose(db, household_id, waiting, g.user["id"], at=now())
+    if waiting:
+        flash(f"Waiting for {physio_names(household_id)} to confirm: "
+              + "; ".join(c["words"] for c in waiting) + "."
+              + (f" The rest is in place (version {version})." if version else ""))
+        return redirect(url_for("profile.show", household_id=household_id), 303)
     flash(f"The new plan is in place (version {version}). Here is what is due today.")
     return redirect(url_for("today.show", household_id=household_id), 303)

@@ -1,21 +1,26 @@
 """Sharing a household: invite links to join with a role, read-only links to the plan, each
 with a QR code, and the printable handout.
 
-Who may do what: every member makes links, sees them listed and cancels them; anyone holding an
-active view link sees the plan (no account, no names, no ticks). A new link's raw token is shown
-once, on the page the form redirects to: it is kept in the signed session only until then.
+Who may do what (planner/permissions.py): every member makes view links, sees the links listed
+and cancels them; a member invites only into the roles they may grant (a caregiver: caregivers;
+the patient, or the caregiver they named: caregivers and the physiotherapist; a physiotherapist:
+nobody). Anyone holding an active view link sees the plan (no account, no names, no ticks, and
+the reasons that name the diagnosis only if the patient chose to show them); each opening is
+logged, when but not who. A new link's raw token is shown once, on the page the form redirects
+to: it is kept in the signed session only until then.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, flash, g, redirect, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
 
 from planner.db import get_db
 from planner.htmx import render
 from planner.security import link_page
 from planner.store import accounts, links, plans
+from planner import permissions
 from planner.views.common import household_view, now
 from planner.views.filters import ROLE_NAMES
 from planner.views.redflags import split_detail
@@ -42,17 +47,28 @@ def _link_form(household_id: int, kind: str, form) -> tuple[dict | None, dict]:
         errors["kind"] = "Choose what the link is for: joining, or seeing the plan."
     if kind == links.MEMBER and role not in ROLE_NAMES:
         errors["role"] = "Choose the role of the person you are inviting."
+    elif kind == links.MEMBER and role not in _grantable():
+        abort(403, f"Your role in this household cannot invite a {ROLE_NAMES[role].lower()}. "
+                   "Ask the patient.")
     if days not in EXPIRY_DAYS:
         errors["expires"] = "Choose how long the link works."
     if errors:
         return None, errors
     expires = now() + dt.timedelta(days=int(days))
+    details = kind == links.VIEW and form.get("details") == "yes" and g.member["role"] == "patient"
     token = links.create_link(get_db(), household_id, kind, g.user["id"], expires,
-                              role if kind == links.MEMBER else None, at=now())
+                              role if kind == links.MEMBER else None, at=now(),
+                              show_details=details)
     endpoint = "households.join" if kind == links.MEMBER else "share.view"
     return {"household_id": household_id, "kind": kind, "role": role, "days": days,
-            "until": expires.isoformat(),
+            "until": expires.isoformat(), "details": details,
             "url": url_for(endpoint, token=token, _external=True)}, {}
+
+
+def _grantable() -> dict[str, str]:
+    """The roles the signed-in member may invite someone into, with their names."""
+    return {role: ROLE_NAMES[role]
+            for role in permissions.grantable(g.standing, g.roles_present, ROLE_NAMES)}
 
 
 def _popped(key: str, household_id: int) -> dict | None:
@@ -62,7 +78,7 @@ def _popped(key: str, household_id: int) -> dict | None:
 
 def _share_page(household_id: int, form=None, errors=None, status=200):
     return render("share/show.html", status=status, new_link=_popped(NEW_LINK, household_id),
-                  links=links.links(get_db(), household_id, at=now()), roles=ROLE_NAMES,
+                  links=links.links(get_db(), household_id, at=now()), roles=_grantable(),
                   expiry=EXPIRY_DAYS, form=form or {}, errors=errors or {})
 
 
@@ -88,7 +104,7 @@ def create(household_id: int):
 @household_view()
 def revoke(household_id: int, link_id: int):
     """Cancel a link that still works (an invite that was used can no longer be cancelled)."""
-    if links.revoke_link(get_db(), household_id, link_id, at=now()):
+    if links.revoke_link(get_db(), household_id, link_id, at=now(), by=g.user["id"]):
         flash("The link was cancelled. It no longer works.")
     else:
         flash("That link was already used, cancelled or never existed.", "error")
@@ -97,7 +113,9 @@ def revoke(household_id: int, link_id: int):
 
 def plan_sections(plan: dict) -> dict:
     """What a shared plan shows: its exercises, the movements to avoid, and the red flags
-    (those that matter most for this plan first), each red flag's text split for scanning."""
+    (those that matter most for this plan first), each red flag's text split for scanning.
+    The read-only link leaves out the reasons (why, physio's notes) unless the patient chose
+    to show them: they name where the metastases are."""
     flags = [{**i, "parts": split_detail(i["detail"])} for i in plan["items"]
              if i["domain"] == "red-flags"]
     flags.sort(key=lambda i: not i.get("emphasis"))
@@ -117,8 +135,9 @@ def view(token: str):
     except links.LinkInvalid as exc:
         return render("share/view_gone.html", status=404 if exc.reason == "unknown" else 410,
                       reason=exc.reason)
+    links.opened(db, link, at=now())
     current = plans.current_plan(db, link["household_id"])
-    return render("share/view.html", current=current, link=link,
+    return render("share/view.html", current=current, link=link, details=link["show_details"],
                   sections=plan_sections(current["plan"]) if current else None)
 
 
@@ -127,7 +146,7 @@ def _handout_page(household_id: int, form=None, errors=None, status=200):
     sections = plan_sections(current["plan"]) if current else None
     pages = [(key, title) for key, title in SECTIONS if sections and sections[key]]
     return render("share/handout.html", status=status, current=current, sections=sections,
-                  pages=pages, join=_popped(HANDOUT_LINK, household_id), roles=ROLE_NAMES,
+                  pages=pages, join=_popped(HANDOUT_LINK, household_id), roles=_grantable(),
                   expiry=EXPIRY_DAYS, form=form or {}, errors=errors or {})
 
 

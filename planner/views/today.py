@@ -19,9 +19,10 @@ from planner.engine import warnings
 from planner.htmx import fragment, partial, render
 from planner.domains import LABELS as DOMAIN_LABELS
 from planner.security import csrf_token
-from planner.store import plans, ticks
+from planner.store import plans, proposals, ticks
 from planner.views.common import (
-    household_view, catalog, day_view, done_for, now, task_entry, tick_error, today,
+    household_view, catalog, day_view, done_for, now, physio_names, task_entry, tick_error,
+    today,
 )
 from planner.views.versions import ROLE_WORDS, unseen_changes
 
@@ -50,7 +51,9 @@ def _page(household_id: int) -> str:
     view = day_view(household_id)
     if view is None:
         return render("today/no_plan.html")[0]
+    proposal = proposals.waiting(get_db(), household_id)
     return render("today/show.html", block="progress", view=view, groups=_groups(view.daily),
+                  proposal=proposal, physio=physio_names(household_id) if proposal else "",
                   week_groups=_groups(view.weekly),
                   warnings=_warnings(household_id), day_words=clock.day_words(view.day),
                   changes=unseen_changes(household_id), roles=ROLE_WORDS,

@@ -65,3 +65,29 @@ def test_household_pages(live_app, page_factory, catalog, width):
     assert page.get_by_role("heading", name="Please check 1 answer").is_visible()
     violations = axe_violations(page)
     assert not violations, f"questions with errors:\n{_report(violations)}"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_trust_pages(live_app, page_factory, catalog, width):
+    """Issue 13: a less careful change waits for the physiotherapist (the banner on Today, the
+    facts page with its buttons), the People page with its changes, the activity log."""
+    app, base = live_app
+    h = live_home(app, catalog)
+    home = f"/h/{h['id']}"
+    page = page_factory(width, 900, bypass_csp=True)
+    sign_in(page, base, h["emails"]["caregiver"])
+    page.goto(f"{base}{home}/profile/edit")
+    page.get_by_label("Left thigh bone").uncheck()
+    page.get_by_role("button", name="See the plan these answers give").click()
+    page.get_by_role("heading", name="This change waits for Priya").wait_for()
+    page.get_by_role("button", name="Apply this plan").first.click()
+    page.get_by_role("heading", name="Waiting for Priya to confirm").wait_for()
+    for who, paths in (("patient", ("today", "members", "activity")), ("physio", ("facts",))):
+        page.context.clear_cookies()
+        sign_in(page, base, h["emails"][who])
+        for path in paths:
+            page.goto(f"{base}{home}/{path}")
+            page.wait_for_load_state("networkidle")
+            violations = axe_violations(page)
+            assert not violations, f"{path} as {who}:\n{_report(violations)}"
+    page.get_by_role("button", name="Confirm and update the plan").wait_for()
