@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -32,13 +33,22 @@ def instance_folder() -> Path:
 
 
 def _secret_key(instance: Path) -> str:
-    """A secret kept in the instance folder, so that sessions survive a restart."""
+    """A secret kept in the instance folder (0600), so that cookies survive a restart.
+
+    An empty (or whitespace-only) file, as a failed copy or a full disk can leave, is replaced
+    by a new secret: with an empty key no cookie could be signed and every page would fail.
+    The cost is that browsers sign in again; who is signed in lives in the database anyway.
+    """
     path = instance / "secret_key"
-    if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
+    if path.exists():
+        key = path.read_text().strip()
+        if key:
+            return key
+        path.unlink()
+    instance.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_hex(32))
     return path.read_text().strip()
 
 
@@ -56,10 +66,18 @@ def create_app(test_config: dict | None = None, catalog: Catalog | None = None) 
         CHECKLISTS_DIR=str(default_folder()),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        PERMANENT_SESSION_LIFETIME=60 * 60 * 24 * 30,
+        # A session's absolute lifetime, and how long it may stay unused (store/sessions.py).
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(days=30),
+        SESSION_IDLE_TIMEOUT=dt.timedelta(days=7),
+        SESSION_REFRESH_EACH_REQUEST=False,
+        # Per address and hour: new accounts, and password-reset mails asked for.
+        SIGNUP_LIMIT=10,
+        RESET_LIMIT=5,
         MAX_CONTENT_LENGTH=64 * 1024,
         TIMEZONE=DEFAULT_ZONE,  # where new households live, until they say otherwise
-        BASE_URL="http://127.0.0.1:5000",  # where links in reminder emails point
+        # BASE_URL (planner serve --base-url): the address people use. When set, every link the
+        # app builds (pages, invite and view links, QR codes, mails) is on it, whatever Host
+        # header a request names; reminder mails use it too (else http://127.0.0.1:5000).
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -79,6 +97,10 @@ def create_app(test_config: dict | None = None, catalog: Catalog | None = None) 
     from planner import db, errors, security, static_files, views
     from planner.views import filters
 
+    if app.config.get("BASE_URL"):
+        from planner.base_url import CanonicalHost
+
+        app.wsgi_app = CanonicalHost(app.wsgi_app, app.config["BASE_URL"])  # ValueError if bad
     db.migrate(app.config["DATABASE"])
     HTMX(app)
     security.init_app(app)

@@ -55,11 +55,62 @@ def schema_of(path: str | Path) -> list[str]:
         raise BackupError(f"{path}: the database is damaged ({check})")
     if not names or "users" not in tables:
         raise BackupError(f"{path}: not a planner database (it has no planner schema)")
-    known = {m.name for m in migrations._migrations}
+    known = [m.name for m in migrations._migrations]
     newer = [name for name in names if name not in known]
     if newer:
         raise BackupError(f"{path}: made by a newer version of the planner (schema "
                           f"{', '.join(newer)}); install that version to restore it")
+    return names
+
+
+def _shape(conn: sqlite3.Connection) -> dict[str, object]:
+    """The structure of a database, not its text: each table's columns (name, type, not null,
+    primary key), each index's table, columns and uniqueness, each trigger's table. Compared
+    this way, a schema written out by another version of sqlite-utils still matches."""
+    shape: dict[str, object] = {}
+    for kind, name, table in conn.execute(
+            "select type, name, tbl_name from sqlite_master where name not like 'sqlite_%'"
+            " and tbl_name != '_sqlite_migrations'"):
+        if kind == "table":
+            shape[f"table {name}"] = sorted(
+                (row[1], row[2].upper(), row[3], row[5])
+                for row in conn.execute(f"PRAGMA table_info([{name}])"))
+        elif kind == "index":
+            unique = conn.execute("select [unique] from pragma_index_list(?) where name = ?",
+                                  [table, name]).fetchone()
+            shape[f"index {name}"] = (table, unique[0] if unique else None, [
+                row[2] for row in conn.execute(f"PRAGMA index_info([{name}])")])
+        else:
+            shape[f"{kind} {name}"] = table
+    return shape
+
+
+def check_schema(path: str | Path) -> list[str]:
+    """schema_of(path), and then the whole schema compared with what this planner's migrations
+    make at that point: a foreign file that merely has a users table and a migrations table, or
+    a planner database changed by hand, is refused (BackupError naming the differences)."""
+    names = schema_of(path)
+    steps = {m.name: m.fn for m in migrations._migrations}
+    expected = sqlite3.connect(":memory:")
+    conn = _open(path)
+    try:
+        import sqlite_utils
+
+        # The source's own migrations, in the order it applied them (branches may have added
+        # migrations in another order than they are numbered).
+        made = sqlite_utils.Database(expected)
+        for name in names:
+            steps[name](made)
+        want, have = _shape(expected), _shape(conn)
+    finally:
+        expected.close()
+        conn.close()
+    differences = sorted(key for key in want.keys() | have.keys()
+                         if want.get(key) != have.get(key))
+    if differences:
+        raise BackupError(f"{path}: its schema is not the planner's at {names[-1]} (differs in "
+                          f"{', '.join(differences[:5])}"
+                          f"{', ...' if len(differences) > 5 else ''}); not restored")
     return names
 
 
@@ -92,15 +143,17 @@ def restore(source: str | Path, target: str | Path) -> list[str]:
     """Replace the database at `target` with the backup at `source`, then bring it up to date;
     return the migrations that applied.
 
-    Checked first (schema_of): a file that is not a planner database, is damaged, or comes from
-    a newer planner changes nothing. The copy goes through the backup API into `target` in one
-    transaction, so the app's open connections see the old data or the new, never a mix, and a
-    crash part-way leaves the old database. Households' revisions then move past any the
-    running app has seen, so that no page it keeps in memory is shown for the restored data.
+    Checked first (check_schema): a file that is not a planner database, is damaged, comes from
+    a newer planner, or whose schema differs in any table, index or trigger changes nothing.
+    The copy goes through the backup API into `target` in one transaction, so the app's open
+    connections see the old data or the new, never a mix, and a crash part-way leaves the old
+    database. Every session ends (everyone signs in again), and households' revisions then move
+    past any the running app has seen, so that no page it keeps in memory is shown for the
+    restored data.
     """
     from planner.db import migrate
 
-    schema_of(source)
+    check_schema(source)
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     src, dst = _open(source), _open(target)
@@ -113,16 +166,21 @@ def restore(source: str | Path, target: str | Path) -> list[str]:
         src.close()
         dst.close()
     applied = migrate(target)
-    if before:
-        # A running server keeps pages keyed by each household's revision. The backup's
-        # revisions are older numbers that the server may have seen with other data, so move
-        # every household past all of them.
-        conn = _open(target)
-        try:
-            with conn:
+    conn = _open(target)
+    try:
+        with conn:
+            # Every session and reset link ends: a cookie or a mailed link from before the
+            # restore (or kept in the backup) must never open an account, least of all one the
+            # restored data gives to someone else under the same id.
+            conn.execute("delete from sessions")
+            conn.execute("delete from password_resets")
+            if before:
+                # A running server keeps pages keyed by each household's revision. The
+                # backup's revisions are older numbers that the server may have seen with
+                # other data, so move every household past all of them.
                 conn.execute("update households set revision = revision + ?", [before + 1])
-        finally:
-            conn.close()
+    finally:
+        conn.close()
     return applied
 
 
@@ -142,7 +200,8 @@ def _rows(conn: sqlite3.Connection, sql: str, args: list) -> list[dict]:
 
 def export(path: str | Path, household_id: int) -> dict:
     """One household's data: the household, its members (never a password hash), the profile,
-    every plan version, the tasks, the ticks and the full history of changes.
+    every plan version, the tasks, the ticks, the full history of changes and who is to do
+    which home task.
 
     Raises BackupError if there is no such household.
     """
@@ -173,6 +232,8 @@ def export(path: str | Path, household_id: int) -> dict:
                                  " order by occurrence, item_id, slot", [household_id]),
             "events": _rows(conn, f"select * from tick_events {where} order by id",
                             [household_id]),
+            "assignments": _rows(conn, f"select * from assignments {where} order by item_id",
+                                 [household_id]),
         }
     finally:
         conn.close()

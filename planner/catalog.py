@@ -35,6 +35,7 @@ from planner.catalog_model import (  # noqa: F401  (re-exported: the catalog's p
     WarningRule,
 )
 from planner.conditions import FIELDS, ConditionError, Node, compile_condition
+from planner.pacing import read_set_up
 
 
 class _Problems:
@@ -288,11 +289,26 @@ def _fall_screen(raw: Any, fname: str, problems: _Problems) -> tuple[int, list[S
     return raw["at_risk_points"], questions
 
 
+def _registry_file(folder: Path, name: str, key: str, problems: _Problems) -> dict:
+    """One registry file as a mapping; an empty file, or one without its `key:` entries, is a
+    problem (an empty facts.yaml was once accepted, and every clinical fact lost its words)."""
+    raw = _read_yaml(folder / name, problems)
+    if raw is None and (folder / name).exists():
+        problems.add(name, f"is empty: it must hold a '{key}:' mapping")
+        return {}
+    if raw is None:
+        return {}  # unreadable: _read_yaml said why
+    if not isinstance(raw, dict) or not isinstance(raw.get(key), dict) or not raw[key]:
+        problems.add(name, f"must be a mapping with a non-empty '{key}:' mapping")
+        return raw if isinstance(raw, dict) else {}
+    return raw
+
+
 def _registry(folder: Path, problems: _Problems) -> dict:
     """sources.yaml, facts.yaml and agents.yaml: what the domain files refer to."""
-    sources = (_read_yaml(folder / "sources.yaml", problems) or {}).get("sources") or {}
-    facts = (_read_yaml(folder / "facts.yaml", problems) or {}).get("facts") or {}
-    agents_file = _read_yaml(folder / "agents.yaml", problems) or {}
+    sources = _registry_file(folder, "sources.yaml", "sources", problems).get("sources") or {}
+    facts = _registry_file(folder, "facts.yaml", "facts", problems).get("facts") or {}
+    agents_file = _registry_file(folder, "agents.yaml", "agents", problems)
     agents = {}
     for name, spec in (agents_file.get("agents") or {}).items():
         try:
@@ -376,11 +392,16 @@ def load_catalog(folder: str | Path) -> Catalog:
             if item is not None:
                 items.append(item)
         warnings.extend(_warnings(raw.get("warnings"), fname, problems))
+        if domain == "home-safety":
+            extra["set_up_raw"] = raw.get("set_up")
     seen: set[str] = set()
     for ident in [i.id for i in items] + [w.id for w in warnings]:
         if ident in seen:
             problems.add("catalog", f"id '{ident}' is used more than once")
         seen.add(ident)
+    set_up, wrong = read_set_up(extra.get("set_up_raw"), seen, ROOMS)
+    for problem in wrong:
+        problems.add("home-safety.yaml", problem)
     if problems.list:
         raise CatalogError(problems.list)
     return Catalog(
@@ -390,6 +411,7 @@ def load_catalog(folder: str | Path) -> Catalog:
         target_sources=extra.get("target_sources", ()),
         fall_screen=tuple(extra.get("fall_screen", ())),
         at_risk_points=extra.get("at_risk_points", 0), about=extra.get("about", {}),
+        set_up=set_up,
     )
 
 

@@ -122,6 +122,7 @@ class Catalog:
     target_sources: tuple[str, ...] = ()
     fall_screen: tuple[ScreenQuestion, ...] = ()
     at_risk_points: int = 0
+    set_up: Any = None  # planner.pacing.SetUp: how the home set-up is paced (home-safety.yaml)
     about: dict[str, dict[str, Any]] = field(default_factory=dict)  # domain -> {text, sources}
 
     def item(self, item_id: str) -> Item | None:

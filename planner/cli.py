@@ -174,13 +174,14 @@ def restore(path: str, target: str | None, yes: bool) -> None:
     from planner import backup as data
 
     database = _database(target)
-    names = _safely(lambda: data.schema_of(path))
+    names = _safely(lambda: data.check_schema(path))
     if not yes:
         click.confirm(f"Replace everything in {database} with {path} (schema {names[-1]})?",
                       abort=True)
     applied = _safely(lambda: data.restore(path, database))
     click.echo(f"Restored {database} from {Path(path).resolve()}"
-               + (f"; then applied {', '.join(applied)}" if applied else ""))
+               + (f"; then applied {', '.join(applied)}" if applied else "")
+               + ". Every session has ended: everyone signs in again.")
 
 
 @cli.command()
@@ -202,16 +203,16 @@ def export(household_id: int, fmt: str, source: str | None, output) -> None:
     output.write(render(result, fmt, clock.Clock()))
 
 
-def _app(path: str | None):
+def _app(path: str | None, base_url: str | None = None):
     """The web app on the database --db names (else the app's own), or exit with the catalog's
-    problems."""
-    import os
-
+    problems (or a setting's, such as a malformed base URL)."""
     from planner import create_app
 
-    target = _database(path)
-    previous = os.environ.get("PLANNER_DATABASE")
-    os.environ["PLANNER_DATABASE"] = target  # create_app reads it (from_prefixed_env)
+    settings = {"PLANNER_DATABASE": _database(path)}  # create_app reads these
+    if base_url:
+        settings["PLANNER_BASE_URL"] = base_url
+    previous = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
     try:
         return create_app()
     except CatalogError as exc:
@@ -219,11 +220,14 @@ def _app(path: str | None):
             click.echo(problem, err=True)
         raise click.ClickException("the checklists have problems (above): not started") \
             from None
+    except ValueError as exc:  # a setting that is not usable, e.g. a malformed base URL
+        raise click.ClickException(str(exc)) from None
     finally:
-        if previous is None:
-            os.environ.pop("PLANNER_DATABASE")
-        else:
-            os.environ["PLANNER_DATABASE"] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name)
+            else:
+                os.environ[name] = value
 
 
 @cli.command()
@@ -253,6 +257,25 @@ def remind(path: str | None, moment: str | None) -> None:
     click.echo(", ".join(f"{n} {what}" for what, n in counts.items()))
 
 
+# waitress's limits. Its default of 100 connections let about 100 slow or idle clients stop the
+# server answering anyone (issue 13); a connection that sends nothing for channel_timeout
+# seconds is closed. poll() rather than select(), which cannot watch more than 1,024 sockets.
+# Slow clients at scale are a reverse proxy's job (README, "Deploy it").
+LIMITS = {"connection_limit": 1000, "channel_timeout": 30, "cleanup_interval": 10,
+          "asyncore_use_poll": True, "max_request_header_size": 64 * 1024,
+          "max_request_body_size": 1024 * 1024}
+
+
+def _enough_files(wanted: int) -> None:
+    """Let the process hold `wanted` open files (sockets), within the system's hard limit."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        ceiling = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (ceiling, hard))
+
+
 @cli.command()
 @click.option("--demo", is_flag=True,
               help="On an empty database, add a demo household and three demo accounts.")
@@ -260,12 +283,20 @@ def remind(path: str | None, moment: str | None) -> None:
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
               help="Port to listen on.")
 @click.option("--db", "path", metavar="PATH", help="Database file (default: the app's).")
+@click.option("--base-url", metavar="URL",
+              help="The address people use, e.g. https://planner.example.org: links in mails, "
+                   "invite and view links and QR codes are built on it, not on the Host header "
+                   "(default: PLANNER_BASE_URL, else the address each request names).")
+@click.option("--trusted-proxy", metavar="ADDRESS",
+              help="The reverse proxy's address (e.g. 127.0.0.1): only then are its "
+                   "X-Forwarded-For and X-Forwarded-Proto headers believed, for the client's "
+                   "address (sign-in limits) and HTTPS. Never set it without a proxy.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Processes serving the port (one per core; each uses about one core).")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Threads of each process.")
-def serve(demo: bool, host: str, port: int, path: str | None, workers: int,
-          threads: int) -> None:
+def serve(demo: bool, host: str, port: int, path: str | None, base_url: str | None,
+          trusted_proxy: str | None, workers: int, threads: int) -> None:
     """Run the web app with waitress (8 threads in each of --workers processes); Ctrl-C stops
     it."""
     from planner import demo as demo_data
@@ -273,7 +304,7 @@ def serve(demo: bool, host: str, port: int, path: str | None, workers: int,
     from planner.db import get_db
     from planner.reminders import push, scheduler
 
-    app = _app(path)
+    app = _app(path, base_url)
     target = app.config["DATABASE"]
     if push.enabled(app):
         push.vapid(app)  # the push key pair is made at first start, beside the secret key
@@ -304,8 +335,15 @@ def serve(demo: bool, host: str, port: int, path: str | None, workers: int,
                    + ")")
     processes = f", {workers} processes" if workers > 1 else ""
     click.echo(f"Serving on http://{host}:{port}/{processes}  (Ctrl-C to stop)")
+    _enough_files(LIMITS["connection_limit"] + 100)  # each worker's, inherited at the fork
+    proxy = {}
+    if trusted_proxy:
+        proxy = {"trusted_proxy": trusted_proxy, "trusted_proxy_count": 1,
+                 "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+                 "clear_untrusted_proxy_headers": True}
     try:
-        serving.serve(app, host, port, workers, threads, background=reminders)
+        serving.serve(app, host, port, workers, threads, background=reminders, **LIMITS,
+                      **proxy)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}; "
                                    "is something else using that port? Try --port.") from None

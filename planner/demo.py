@@ -18,7 +18,7 @@ from planner.clock import DEFAULT_ZONE, Clock, zone
 from planner.profile import parse
 from planner.reminders import settings as reminder_settings
 from planner.sqlite import transaction
-from planner.store import accounts, plans, ticks
+from planner.store import accounts, assignments, plans, ticks
 
 PASSWORD = "demo-password"
 HOUSEHOLD = "Maria's home"
@@ -39,6 +39,9 @@ DOSES = {
 }
 REMOVED = ("lunges",)
 # Home-check tasks Tom has already seen to: (item id, state, days ago).
+# Home tasks Maria has given to someone: the rails that need help go to Tom by name.
+HOME_GIVEN = (("stairs-rails-both-sides", "caregiver"), ("bedroom-night-light-to-toilet",
+                                                          "caregiver"))
 HOME_DONE = (("floors-loose-rugs", "done", 4), ("stairs-light-top-and-bottom", "done", 3),
              ("stairs-rails-both-sides", "needs-help", 2))
 
@@ -104,6 +107,10 @@ def _history(db: Database, household_id: int, people: dict[str, int], today: dt.
             day = today - dt.timedelta(days=back)
             ticks.set_state(db, household_id, item_id, recurrence.ONCE, 0, state,
                             by_user=people["caregiver"], at=_at(day, 17, 30, latest))
+    for item_id, role in HOME_GIVEN:
+        if plans.get_task(db, household_id, item_id):
+            assignments.assign(db, household_id, item_id, people[role], people["patient"],
+                               at=_at(today - dt.timedelta(days=2), 18, 0, latest))
     if plans.get_task(db, household_id, "exercise-plan-physio-check"):
         ticks.set_state(db, household_id, "exercise-plan-physio-check", recurrence.ONCE, 0,
                         "done", by_user=people["physio"],

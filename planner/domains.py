@@ -29,7 +29,7 @@ class Domain:
 # In the order every output shows them: the red flags first, always within reach.
 REGISTRY = (
     Domain("red-flags", "Get help now: red flags"),
-    Domain("home-safety", "Home safety", frozenset({"fall_screen"})),
+    Domain("home-safety", "Home safety", frozenset({"fall_screen", "set_up"})),
     Domain("exercise", "Exercise", frozenset({"movements", "avoid_rules"})),
     Domain("dental", "Teeth and bone medicine"),
     Domain("hydration", "Drinks", frozenset({"targets"})),

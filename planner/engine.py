@@ -12,6 +12,7 @@ from typing import Any
 from planner.catalog import DOMAINS, Catalog, Item, Schedule
 from planner.conditions import Fact, evaluate
 from planner.context import Context, build_context, fill
+from planner.pacing import SetUp, is_set_up, pace
 
 
 def _phrases(facts: list[Fact], catalog: Catalog, ctx: Context) -> list[str]:
@@ -176,6 +177,41 @@ def warnings(profile: dict[str, Any], catalog: Catalog, today: dt.date) -> list[
     return _warnings(catalog, build_context(profile, catalog, today))
 
 
+def _dropped_by(answers: dict[str, Any], catalog: Catalog, ctx: Context) -> set[str]:
+    """The ids of items the profile's values choose that these answers would leave out."""
+    changed = {**ctx.values, **answers}
+    return {item.id for item in catalog.items
+            if item.when and evaluate(item.when, ctx.values)[0]
+            and not evaluate(item.when, changed)[0]}
+
+
+def _unknown_asks(catalog: Catalog, ctx: Context) -> list[str]:
+    set_up = catalog.set_up or SetUp()
+    return [name for name in set_up.ask if ctx.values.get(name) == "unknown"]
+
+
+def open_questions(profile: dict[str, Any], catalog: Catalog,
+                   today: dt.date) -> list[tuple[str, list[str]]]:
+    """The "Not sure" answers worth asking again, in the catalog's order: (field, the ids of the
+    items a "No" would leave out), only those whose "No" leaves something out."""
+    ctx = build_context(profile, catalog, today)
+    out = []
+    for name in _unknown_asks(catalog, ctx):
+        dropped = _dropped_by({name: False}, catalog, ctx)
+        if dropped:
+            out.append((name, sorted(dropped)))
+    return out
+
+
+def _paced(items: list[dict], catalog: Catalog, ctx: Context) -> None:
+    """Give the home set-up's tasks their paced due dates (planner/pacing.py), in place."""
+    waiting = _dropped_by({name: False for name in _unknown_asks(catalog, ctx)}, catalog, ctx)
+    due = pace(items, waiting, catalog.set_up or SetUp(), ctx.today)
+    for item in items:
+        if is_set_up(item):
+            item["schedule"]["due"] = due[item["id"]].isoformat()
+
+
 def build_plan(profile: dict[str, Any], catalog: Catalog, today: dt.date,
                ctx: Context | None = None) -> dict[str, Any]:
     """The personalised plan for a valid profile on a given day (see plan.schema.json).
@@ -198,10 +234,12 @@ def build_plan(profile: dict[str, Any], catalog: Catalog, today: dt.date,
         entry = _entry(item, facts + (more if stressed else []), stressed, catalog, ctx)
         chosen.append((DOMAINS.index(item.domain), 0 if stressed else 1, position, entry))
     chosen.sort(key=lambda c: c[:3])
+    items = [c[3] for c in chosen]
+    _paced(items, catalog, ctx)
     present = {c[3]["domain"] for c in chosen}
     return {
         "generated_on": today.isoformat(),
-        "items": [c[3] for c in chosen],
+        "items": items,
         # The why a whole domain shares, said once (checklists/README.md, `about`).
         "about": {d: about for d, about in catalog.about.items() if d in present},
         "excluded": excluded,

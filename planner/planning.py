@@ -4,6 +4,7 @@ here: the profile's preview and apply, the clinical facts, publishing a tailorin
 the demo, the benchmark seeder. No Flask: the caller gives the catalog, the day and the moment.
 
     engine.build_plan -> tailoring.apply_tailoring -> plan_diff.keep_earlier_deadlines
+        -> pacing.keep_pace (the home set-up keeps its days; new tasks go where there is room)
 
 The profile's derived facts (its Context) are worked out once per plan and shared by the engine
 and the tailoring.
@@ -20,6 +21,7 @@ from sqlite_utils import Database
 from planner.catalog import Catalog
 from planner.context import build_context
 from planner.engine import build_plan
+from planner.pacing import SetUp, keep_pace
 from planner.plan_diff import keep_earlier_deadlines
 from planner.sqlite import transaction
 from planner.store import plans
@@ -55,7 +57,8 @@ def plan_for(profile: dict[str, Any], catalog: Catalog, today: dt.date,
     ctx = build_context(profile, catalog, today)
     plan = apply_tailoring(build_plan(profile, catalog, today, ctx), tailoring, profile, catalog,
                            today, ctx)
-    return keep_earlier_deadlines(previous, plan)
+    plan = keep_earlier_deadlines(previous, plan)
+    return keep_pace(previous, plan, catalog.set_up or SetUp(), today)
 
 
 def replan(db: Database, household_id: int, profile: dict[str, Any], catalog: Catalog,

@@ -91,6 +91,32 @@ class Entry:
 
 
 @dataclass
+class Group:
+    """A group of Today's rows (now, later today, this week) and what its count says: `done` of
+    `total`, the rows put off ("not today") being left out of the total, not counted as failed."""
+
+    key: str
+    entries: list[Entry]
+
+    @property
+    def put_off(self) -> int:
+        return sum(1 for e in self.entries if e.skipped)
+
+    @property
+    def total(self) -> int:
+        return len(self.entries) - self.put_off
+
+    @property
+    def done(self) -> int:
+        return sum(1 for e in self.entries if e.done)
+
+    @property
+    def finished(self) -> bool:
+        """Nothing left to do in it: it is shown folded."""
+        return self.done == self.total
+
+
+@dataclass
 class DayView:
     """Everything Today shows: due and overdue entries, what comes next, what is for when needed."""
 
@@ -100,6 +126,7 @@ class DayView:
     when_needed: list[dict[str, Any]]
     home: dict[str, int]
     week: dict[str, int] = field(default_factory=lambda: {"done": 0, "goal": 0})
+    set_up: list[Entry] = field(default_factory=list)  # home set-up tasks due, overdue
 
     @property
     def daily(self) -> list[Entry]:
@@ -121,8 +148,35 @@ class DayView:
     def done_count(self) -> int:
         return sum(1 for e in self.counted if e.done)
 
+    @property
+    def now(self) -> list[Entry]:
+        """What is due now: what is overdue, the tasks done once that are due today (the home
+        set-up's share of the day among them)."""
+        return [e for e in self.daily if e.status == "overdue" or e.occurrence == ONCE] \
+            + self.set_up
+
+    @property
+    def later_today(self) -> list[Entry]:
+        """The day's routines: every-day tasks and a dose day's, any time today."""
+        return [e for e in self.daily if not (e.status == "overdue" or e.occurrence == ONCE)]
+
+    @property
+    def this_week(self) -> list[Entry]:
+        """N-times-a-week tasks, then tasks done once that are due within the week."""
+        return self.weekly + [e for e in self.upcoming if e.status == "upcoming"]
+
+    @property
+    def dates(self) -> list[Entry]:
+        """The next dose days: shown as dates, nothing to tick."""
+        return [e for e in self.upcoming if e.status == "scheduled"]
+
+    def groups(self) -> list[Group]:
+        """Today's groups in the order they are shown, each with its own count."""
+        return [Group(key, entries) for key, entries in (
+            ("now", self.now), ("later", self.later_today), ("week", self.this_week))]
+
     def find(self, item_id: str) -> Entry | None:
-        for entry in self.due + self.upcoming:
+        for entry in self.due + self.upcoming + self.set_up:
             if entry.id == item_id:
                 return entry
         return None
@@ -255,9 +309,13 @@ def day_view(items: Iterable[dict], day: dt.date, ticks: Ticks) -> DayView:
     home = {"due": 0, "overdue": 0, "needs_help": 0, "total": 0, "next_due": None}
     week = {"done": 0, "goal": 0}
     horizon = day + dt.timedelta(days=UPCOMING_DAYS)
+    set_up: list[Entry] = []
     for item in items:
         if home_item(item):
             _count_home(home, item, day, ticks)
+            entry = _set_up_entry(item, day, ticks)
+            if entry:
+                set_up.append(entry)
             continue
         if item["schedule"]["kind"] == "as-needed":
             when_needed.append(item)
@@ -273,7 +331,16 @@ def day_view(items: Iterable[dict], day: dt.date, ticks: Ticks) -> DayView:
         elif where == "upcoming":
             upcoming.append(entry)
     upcoming.sort(key=lambda e: (e.due is None, e.due or day))
-    return DayView(day, due, upcoming, when_needed, home, week)
+    set_up.sort(key=lambda e: (e.status != "overdue", e.due or day))
+    return DayView(day, due, upcoming, when_needed, home, week, set_up)
+
+
+def _set_up_entry(item: dict, day: dt.date, ticks: Ticks) -> Entry | None:
+    """A home set-up task as Today lists it: when due or overdue (and on the day it is done)."""
+    if item["schedule"]["kind"] != "once":
+        return None
+    entry = _once(item, day, ticks)
+    return entry if entry and entry.status in ("due", "overdue") else None
 
 
 def _listed(entry: Entry | None, horizon: dt.date) -> str | None:
@@ -290,7 +357,9 @@ def _listed(entry: Entry | None, horizon: dt.date) -> str | None:
 def find_entry(item: dict, day: dt.date, ticks: Ticks) -> Entry | None:
     """The task as day_view(...).find(its id) gives it, worked out for this task alone: the
     answer to a tap needs one row, and the whole day costs a query and a parse of every task."""
-    if home_item(item) or item["schedule"]["kind"] == "as-needed":
+    if home_item(item):
+        return _set_up_entry(item, day, ticks)
+    if item["schedule"]["kind"] == "as-needed":
         return None
     entry = entry_for(item, day, ticks)
     return entry if _listed(entry, day + dt.timedelta(days=UPCOMING_DAYS)) else None

@@ -7,14 +7,17 @@ import hmac
 import secrets
 from collections.abc import Callable
 
-from flask import Flask, abort, current_app, g, make_response, redirect, request, session, url_for
+import datetime as dt
+
+from flask import (Flask, abort, current_app, g, make_response, redirect, request, session,
+                   url_for)
 from flask.sessions import SecureCookieSessionInterface
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 from planner import clock
 from planner.db import get_db
-from planner.store import accounts
+from planner.store import accounts, sessions
 
 # No inline script anywhere: htmx is configured through a <meta> tag, and styles come from
 # app.css (htmx's own indicator style is switched off in that config).
@@ -23,7 +26,15 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 
 class _SessionInterface(SecureCookieSessionInterface):
-    """Signed-cookie sessions whose cookie is Secure whenever the request came over HTTPS."""
+    """The browser's cookie: signed, Secure whenever the request came over HTTPS, and holding
+    only the server-side session's id ("sid", see store/sessions.py), the CSRF token and
+    one-time messages. Who is signed in is decided by the server's sessions table, never by the
+    cookie alone: signing out, a password change or a restore ends a session even if someone
+    kept a copy of the cookie. A signed cookie (rather than an id-only cookie) keeps Flask's
+    flash messages and CSRF token as they were, and a forged cookie is refused before any
+    database read. The cookie is written only when its content changes
+    (SESSION_REFRESH_EACH_REQUEST off): nothing is re-signed per response.
+"""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return request.is_secure or super().get_cookie_secure(app)
@@ -72,10 +83,42 @@ def _load_user() -> None:
     # A request starts with no household: tests that keep an app context open across
     # requests would otherwise carry the last request's household (and its nav) over.
     g.household = g.member = g.standing = g.roles_present = None
-    user_id = session.get("user_id")
-    g.user = accounts.get_user(get_db(), user_id) if user_id else None
-    if user_id and g.user is None:
-        session.clear()
+    session_id = session.get("sid")
+    g.user = None
+    if session_id:
+        config = current_app.config
+        g.user = sessions.user_for(get_db(), session_id, at=request_now(),
+                                   lifetime=current_app.permanent_session_lifetime,
+                                   idle=_duration(config["SESSION_IDLE_TIMEOUT"]))
+        if g.user is None:  # ended, expired, or from before a restore: start afresh
+            session.clear()
+
+
+def _duration(value) -> dt.timedelta:
+    """A setting given as a timedelta or as seconds (from the environment)."""
+    return value if isinstance(value, dt.timedelta) else dt.timedelta(seconds=int(value))
+
+
+def request_now() -> dt.datetime:
+    """This moment on the app's clock (pinned by TODAY in tests and demos), before any
+    household is known (views use views.common.now())."""
+    config = current_app.config
+    return clock.pinned(config.get("TODAY")).now(clock.zone(config["TIMEZONE"]))
+
+
+def sign_in(user_id: int) -> None:
+    """Start a server-side session for the user on a fresh cookie (a new CSRF token too: a
+    session id or token planted before sign-in is never used after it)."""
+    session.clear()
+    session["sid"] = sessions.start(get_db(), user_id, at=request_now())
+    session.permanent = True
+
+
+def sign_out() -> None:
+    """End this browser's session on the server and forget the cookie's content."""
+    if session.get("sid"):
+        sessions.end(get_db(), session["sid"])
+    session.clear()
 
 
 def _headers(response):
@@ -84,6 +127,10 @@ def _headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.vary.add("HX-Request")
+    if request.endpoint != "static":
+        # Pages may show health data, a raw link token or a reset form: no browser or proxy
+        # keeps a copy (the back button reloads). Only the static files are cached.
+        response.headers.setdefault("Cache-Control", "no-store")
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response

@@ -62,10 +62,18 @@ def hx():
 
 
 def login(client, user_id: int) -> None:
-    """Sign a test client in as a user, without going through the form."""
+    """Sign a test client in as a user, without going through the form: a server-side session
+    started as the sign-in form starts one, its id in the client's cookie."""
+    from planner.security import request_now
+    from planner.store import sessions
+
+    app = client.application
+    with app.test_request_context():
+        session_id = sessions.start(get_db(), user_id, at=request_now())
     with client.session_transaction() as session:
-        session["user_id"] = user_id
+        session["sid"] = session_id
         session["csrf"] = "test-csrf"
+        session.permanent = True
 
 
 CSRF = {"csrf_token": "test-csrf"}

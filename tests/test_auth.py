@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories as f
-from planner.store import accounts
+from planner.store import accounts, sessions
 from tests.conftest import CSRF, login
 
 
@@ -88,7 +88,7 @@ def test_login_rotates_the_session(client, db):
     response = _login(client, email="Ann@Example.org")
     assert response.status_code == 303
     with client.session_transaction() as session:
-        assert session["user_id"] == user["id"]
+        assert sessions.user_for(db, session["sid"], at=f.NOW)["id"] == user["id"]
         assert "planted" not in session
         assert "csrf" not in session  # a new token is made for the new session
         assert session.permanent
@@ -105,7 +105,7 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(client, db, email,
     assert "That email and password do not match" in response.text
     assert f'value="{email}"' in response.text
     with client.session_transaction() as session:
-        assert "user_id" not in session
+        assert "sid" not in session
 
 
 def test_empty_login_fields_are_named(client):
@@ -132,7 +132,7 @@ def test_many_wrong_passwords_pause_sign_in_for_that_email(client, db):
     assert response.status_code == 429
     assert "too many tries" in response.text
     with client.session_transaction() as session:
-        assert "user_id" not in session
+        assert "sid" not in session
     accounts.create_user(db, "bob@example.org", "Bob", "right password", at=f.NOW)
     assert _login(client, email="bob@example.org").status_code == 303
 
@@ -167,7 +167,7 @@ def test_logout_forgets_the_session(client, db):
     response = client.post("/logout", data=CSRF)
     assert response.status_code == 303
     with client.session_transaction() as session:
-        assert "user_id" not in session
+        assert "sid" not in session
     assert "You have signed out." in client.get("/").text
 
 
@@ -176,4 +176,4 @@ def test_logout_without_csrf_keeps_the_session(client, db):
     login(client, user["id"])
     assert client.post("/logout").status_code == 400
     with client.session_transaction() as session:
-        assert session["user_id"] == user["id"]
+        assert sessions.user_for(db, session["sid"], at=f.NOW)["id"] == user["id"]

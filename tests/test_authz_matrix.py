@@ -24,7 +24,7 @@ import pytest
 from flask import url_for
 
 from planner.engine import exercise_library
-from planner.store import accounts, calendar_feeds, links, plans, proposals, visits
+from planner.store import accounts, calendar_feeds, links, plans, proposals, resets, visits
 from planner.store import tailoring as tailoring_store
 from tests import factories as f
 from tests.conftest import CSRF, login
@@ -178,7 +178,14 @@ ROUTES: dict[tuple[str, str], Route] = {
         member(), ok=303, values=lambda w, db: {"household_id": w["id"],
                                                 "item_id": "belly-breathing"},
         form=lambda w, db: {"occurrence": DAY, "slot": "0", "state": "done"}),
+    ("today.answer", "POST"): Route(
+        member(), ok=303, values=lambda w, db: {"household_id": w["id"],
+                                                "field": "home.stairs_inside"},
+        form=lambda w, db: {"answer": "yes"}),
     ("walkthrough.show", "GET"): Route(member(), values=_household),
+    ("walkthrough.assign", "POST"): Route(
+        member(), ok=303, values=lambda w, db: {"household_id": w["id"], "item_id": "bath-seat"},
+        form=lambda w, db: {"user_id": str(w["caregiver"])}),
     ("walkthrough.set_state", "POST"): Route(
         member(), ok=303, values=lambda w, db: {"household_id": w["id"], "item_id": "bath-seat"},
         form=lambda w, db: {"state": "done"}),
@@ -259,6 +266,33 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("reminders.unsubscribe", "GET"): Route(PUBLIC, values=_unsubscribe),
     ("reminders.unsubscribe", "POST"): Route(PUBLIC, values=_unsubscribe),
     ("reminders.service_worker", "GET"): Route(PUBLIC),
+    # One's own account: anyone signed in, on their own account only (no ids in the URLs).
+    ("account.settings", "GET"): Route(SIGNED_IN),
+    ("account.change_name", "POST"): Route(SIGNED_IN, ok=303,
+                                           form=lambda w, db: {"name": "Renamed"}),
+    ("account.change_email", "POST"): Route(SIGNED_IN, ok=303, form=lambda w, db: {
+        "email": f"moved{f._n.__next__()}@example.org", "email_password": PASSWORD}),
+    ("account.change_password", "POST"): Route(SIGNED_IN, ok=303, form=lambda w, db: {
+        "current_password": PASSWORD, "new_password": "another long one"}),
+    ("account.sign_out_everywhere", "POST"): Route(SIGNED_IN, ok=303),
+    ("account.download", "GET"): Route(SIGNED_IN),
+    ("account.delete", "GET"): Route(SIGNED_IN),
+    # A wrong password: 422 shows the role got through, and every subject stays to the end.
+    ("account.delete", "POST"): Route(SIGNED_IN, ok=422,
+                                      form=lambda w, db: {"password": "not it"}),
+    # Only the patient deletes the household (a wrong name: 422, so it stays for the others).
+    ("account.delete_household", "GET"): Route(member("patient"), values=_household),
+    ("account.delete_household", "POST"): Route(member("patient"), ok=422, values=_household,
+                                                form=lambda w, db: {"confirm_name": "no"}),
+    # Without mail set up the request page answers 200 to a POST too (how to get help).
+    ("reset.ask", "GET"): Route(PUBLIC),
+    ("reset.ask", "POST"): Route(PUBLIC, form=lambda w, db: {"email": _email(w, db)}),
+    # The mailed link is the permission, for whoever holds it.
+    ("reset.choose", "GET"): Route(PUBLIC, values=lambda w, db: {
+        "token": resets.create(db, w["patient"], at=f.NOW)}),
+    ("reset.choose", "POST"): Route(PUBLIC, ok=303, values=lambda w, db: {
+        "token": resets.create(db, w["patient"], at=f.NOW)},
+        form=lambda w, db: {"password": "a brand new one"}),
 }
 
 
@@ -341,8 +375,9 @@ def test_a_household_that_does_not_exist_is_404(app, db, catalog, key):
     w = f.home(app, db, catalog)
     route = ROUTES[key]
     values = {**route.values(w, db), "household_id": 99999}
+    client = _client(app, w, "patient")  # signing in writes a session: before the snapshot
     before = dump(app.config["DATABASE"])
-    response = _request(app, _client(app, w, "patient"), key, values, route.form(w, db))
+    response = _request(app, client, key, values, route.form(w, db))
     assert response.status_code == 404
     assert dump(app.config["DATABASE"]) == before
 

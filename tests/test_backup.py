@@ -150,7 +150,33 @@ def _missing(tmp_path):
     return tmp_path / "nowhere.db", "no such file"
 
 
-@pytest.mark.parametrize("make", [_not_sqlite, _other_sqlite, _newer, _missing])
+def _look_alike(tmp_path):
+    """A foreign file with a users table and the planner's migration names, nothing else: once
+    accepted, and the live database was left empty (issue 13)."""
+    path = tmp_path / "look-alike.db"
+    conn = sqlite3.connect(path)
+    conn.execute("create table users (id integer primary key, email text)")
+    conn.execute("create table _sqlite_migrations (migration_set text, name text,"
+                 " applied_at text)")
+    conn.execute("insert into _sqlite_migrations values ('planner', 'm001_initial', 'x')")
+    conn.commit()
+    conn.close()
+    return path, "its schema is not the planner's at m001_initial"
+
+
+def _changed_by_hand(tmp_path):
+    path = tmp_path / "changed.db"
+    migrate(path)
+    conn = sqlite3.connect(path)
+    conn.execute("drop index idx_ticks_household_id_occurrence")
+    conn.execute("alter table users add column nickname text")
+    conn.commit()
+    conn.close()
+    return path, "differs in index idx_ticks_household_id_occurrence, table users"
+
+
+@pytest.mark.parametrize("make", [_not_sqlite, _other_sqlite, _newer, _missing, _look_alike,
+                                  _changed_by_hand])
 def test_restore_refuses_what_is_not_a_planner_backup_and_changes_nothing(app, h, tmp_path,
                                                                           make):
     path = app.config["DATABASE"]
@@ -160,7 +186,8 @@ def test_restore_refuses_what_is_not_a_planner_backup_and_changes_nothing(app, h
     assert result.exit_code == 1 and message in result.stderr
     assert result.stderr.startswith("Error: ") and "Traceback" not in result.output
     assert dump(path) == before
-    assert run("backup", str(tmp_path / "x.db"), "--db", str(source)).exit_code == 1
+    if make not in (_look_alike, _changed_by_hand):  # a copy of those is still a copy
+        assert run("backup", str(tmp_path / "x.db"), "--db", str(source)).exit_code == 1
 
 
 def test_export_holds_the_households_data_and_no_secret(app, db, h, tmp_path):

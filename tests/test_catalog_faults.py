@@ -47,6 +47,23 @@ def test_a_broken_file_stops_the_app_naming_file_and_item(tmp_path):
                for p in caught.value.problems), caught.value.problems
 
 
+@pytest.mark.parametrize("name, text, problem", [
+    ("facts.yaml", "", "facts.yaml: is empty"),
+    ("facts.yaml", "# nothing yet\n", "facts.yaml: is empty"),
+    ("facts.yaml", "facts: {}\n", "facts.yaml: must be a mapping with a non-empty 'facts:'"),
+    ("sources.yaml", "", "sources.yaml: is empty"),
+    ("agents.yaml", "- a list\n", "agents.yaml: must be a mapping"),
+])
+def test_an_empty_registry_file_is_refused(tmp_path, name, text, problem):
+    folder = tmp_path / "checklists"
+    shutil.copytree(default_folder(), folder)
+    (folder / name).write_text(text)
+    with pytest.raises(CatalogError) as caught:
+        create_app({"TESTING": True, "DATABASE": str(tmp_path / "x.db"),
+                    "CHECKLISTS_DIR": str(folder), "SECRET_KEY": "x"})
+    assert any(p.startswith(problem) for p in caught.value.problems), caught.value.problems
+
+
 def test_serve_refuses_to_start_on_a_broken_catalog_with_a_clear_message(tmp_path, monkeypatch):
     folder = _copy(tmp_path, "dental.yaml", _break_an_item)
     item = yaml.safe_load((folder / "dental.yaml").read_text())["items"][1]["id"]

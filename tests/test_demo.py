@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from planner import clock, create_app, demo
-from planner.cli import cli
+from planner.cli import LIMITS, cli
 from planner.sqlite import close_thread_dbs, connect
 from tests import factories as f
 from planner.store import accounts
@@ -55,7 +55,7 @@ def test_demo_on_an_empty_database_makes_three_accounts_that_sign_in(tmp_path, s
     assert "password demo-password" in result.stdout
     assert "http://127.0.0.1:5099/" in result.stdout
     [(_, options)] = served
-    assert options == {"host": "127.0.0.1", "port": 5099, "threads": 8}
+    assert options == {"host": "127.0.0.1", "port": 5099, "threads": 8, **LIMITS}
 
     for email, _, role in demo.ACCOUNTS:
         client, response = _sign_in(path, email, "demo-password")
@@ -121,3 +121,21 @@ def test_migrate_creates_then_reports_up_to_date(tmp_path):
     assert _count(path, "users") == 0
     second = CliRunner().invoke(cli, ["migrate", "--db", str(path)], env=ENV)
     assert "up to date" in second.stdout
+
+
+def test_serve_trusts_proxy_headers_only_when_asked(tmp_path, served):
+    path = tmp_path / "planner.db"
+    serve("--db", str(path), "--port", "5099")
+    serve("--db", str(path), "--port", "5099", "--trusted-proxy", "127.0.0.1")
+    (_, plain), (_, proxied) = served
+    assert "trusted_proxy" not in plain
+    assert proxied["trusted_proxy"] == "127.0.0.1"
+    assert proxied["trusted_proxy_headers"] == {"x-forwarded-for", "x-forwarded-proto"}
+    assert proxied["clear_untrusted_proxy_headers"] is True
+
+
+def test_serve_refuses_a_malformed_base_url(tmp_path, served):
+    result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "p.db"), "--base-url",
+                                      "planner.example.org"], env=ENV)
+    assert result.exit_code == 1 and "must be a full address" in result.output
+    assert served == []

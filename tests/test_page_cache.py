@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from flask import template_rendered
 
-from planner.migrations import REVISED_TABLES
+from planner.migrations import REVISED_LATER, REVISED_TABLES
 from planner.page_cache import PageCache
-from planner.store import accounts, ticks
+from planner.store import accounts, assignments, ticks
 from planner.store import tailoring as seen
 from tests import factories as f
 from tests.conftest import CSRF, login
@@ -68,7 +68,7 @@ def test_a_message_shown_once_is_not_kept(app, client, db, h):
     assert "The new plan is in place." not in client.get(f"/h/{h['id']}/today").text
 
 
-@pytest.mark.parametrize("table", REVISED_TABLES)
+@pytest.mark.parametrize("table", REVISED_TABLES + REVISED_LATER)
 def test_every_write_to_what_today_shows_moves_only_that_household_on(db, h, table):
     other, _ = f.household(db, name="Other")
     start, other_start = revision(db, h["id"]), revision(db, other["id"])
@@ -83,6 +83,8 @@ def test_every_write_to_what_today_shows_moves_only_that_household_on(db, h, tab
         "ticks": lambda: ticks.set_state(db, h["id"], "belly-breathing", DAY, 0, "done",
                                          by_user=h["patient"], at=f.NOW),
         "plan_seen": lambda: seen.mark_seen(db, h["id"], 1, h["patient"], at=f.NOW),
+        "assignments": lambda: assignments.assign(db, h["id"], "bath-seat", h["caregiver"],
+                                                  h["patient"], at=f.NOW),
     }
     changes[table]()
     assert revision(db, h["id"]) > start
@@ -95,3 +97,12 @@ def test_the_store_is_bounded_and_keeps_the_most_recent():
     for key in ("a", "b", "a", "c", "a", "b"):
         pages.get_or_render(key, lambda key=key: made.append(key) or key.upper())
     assert made == ["a", "b", "c", "b"]  # "b" fell out when "c" came, "a" stayed in use
+
+
+def test_giving_a_home_task_to_someone_shows_on_the_next_view(client, db, h):
+    login(client, h["patient"])
+    first = client.get(f"/h/{h['id']}/today").text
+    assert "For Ben" not in first
+    assignments.assign(db, h["id"], "entrance-steps-rail", h["caregiver"], h["patient"],
+                       at=f.NOW)
+    assert "For Ben" in client.get(f"/h/{h['id']}/today").text

@@ -129,7 +129,7 @@ def test_preview_then_apply(client, db, h):
     preview = client.post(edit(h), data={**FULL_FORM, **CSRF})
     assert preview.status_code == 200
     text = preview.text
-    assert "Check the new plan" in text and "This is the first plan" in text
+    assert "Check the new plan" in text and "this is the first plan" in text
     assert "Why:" in text and "Left out, and why" in text and "Movements to avoid" in text
     assert "Apply this plan" in text and 'name="profile_json"' in text
     assert plans.current_plan(db, h["id"]) is None  # nothing applied yet
@@ -159,7 +159,7 @@ def test_second_preview_shows_what_is_added_removed_and_changed(client, db, h, c
     preview = client.post(edit(h), data={**FULL_FORM, "home.bathtub": "no", **CSRF}).text
     removed = preview[preview.index("<h3>Removed</h3>"):]
     assert "Use a bath seat or bench" in removed[:removed.index("</ul>")]
-    assert "Adds <strong>0</strong>, removes <strong>3</strong>" in preview
+    assert "adds 0, removes 3, changes" in preview
     new_profile = {**f.PROFILE, "home": {**f.PROFILE["home"], "bathtub": False},
                    "spinal_instability": False}
     client.post(f"/h/{h['id']}/profile/apply",
@@ -198,3 +198,14 @@ def test_back_from_the_preview_keeps_the_answers_just_given(client, db, h):
     broken = client.post(edit(h), data={"back": "1", "profile_json": "{", **CSRF})
     assert broken.status_code == 200 and 'value="walker" checked' not in broken.text
     assert plans.get_profile(db, h["id"]) is None
+
+
+def test_preview_starts_with_the_plan_in_short(client, db, h):
+    """A new household answering "Not sure" everywhere: the summary comes first, the list of
+    every task after it (folded parts), and it says how the home set-up is paced."""
+    login(client, h["patient"])
+    text = client.post(edit(h), data={**CSRF}).text
+    summary = text[text.index('id="summary"'):text.index("Everything in the new plan")]
+    assert "this is the first plan." in summary and 'id="apply-top"' in summary
+    assert "2 a day at most, most important first; 14 this week" in summary
+    assert '8 "Not sure" answers</strong> asked again on Today' in summary

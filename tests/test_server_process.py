@@ -7,6 +7,7 @@ The figures (requests, acknowledged writes, events) are printed; run with -s to 
 from __future__ import annotations
 
 import random
+import socket
 import sqlite3
 import threading
 import time
@@ -158,3 +159,33 @@ def test_a_killed_server_keeps_every_acknowledged_write(world, tmp_path):
     print(f"\ncrash: {sum(map(len, acked.values()))} taps acknowledged before SIGKILL, "
           f"{sum(len(events.get(k, [])) for k in KEYS)} found after restart, {lost} lost, "
           "integrity_check ok")
+
+
+def test_many_idle_connections_do_not_stop_the_server_answering(world, tmp_path):
+    """150 clients that connect and send nothing (waitress's default limit was 100 connections,
+    after which nobody was answered, issue 13); a real request still gets through."""
+    path, w = world
+    server = Server(path, tmp_path)
+    idle = []
+    try:
+        for _ in range(150):
+            idle.append(socket.create_connection(("127.0.0.1", server.port), timeout=10))
+        assert requests.get(server.url + "/healthz", timeout=20).status_code == 200
+    finally:
+        for connection in idle:
+            connection.close()
+        server.stop()
+
+
+def test_links_are_built_on_the_base_url_not_the_host_header(world, tmp_path):
+    path, w = world
+    server = Server(path, tmp_path, "--base-url", "https://planner.example.org/care")
+    try:
+        http = requests.Session()
+        page = http.get(server.url + "/care/login", headers={"Host": "evil.example"}, timeout=30)
+        assert page.status_code == 200
+        assert 'action="/care/login"' in page.text
+        # Served as https://planner.example.org: the cookie is for HTTPS only.
+        assert "Secure" in page.headers["Set-Cookie"]
+    finally:
+        server.stop()

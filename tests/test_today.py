@@ -35,15 +35,16 @@ def test_every_member_sees_today(client, h, role):
     assert page.status_code == 200
     text = page.text
     assert "Monday 23 November" in text
-    # Warnings first, then progress, then the domains in order.
-    assert text.index('class="warning"') < text.index('id="progress"') < text.index(">Exercise<")
-    assert text.index(">Exercise<") < text.index(">Teeth and bone medicine<") < text.index(">Drinks<")
+    # One-line banners first (warnings open in place), then progress, then now, later, week.
+    assert text.index('class="banner banner-warning"') < text.index('id="progress"')
+    assert text.index('id="progress"') < text.index('id="group-now"') \
+        < text.index('id="group-later"') < text.index('id="group-week"')
     assert "0 of " in text and "done today" in text and "<progress" in text
     assert 'aria-pressed="false"' in text
     assert "Breathe slowly into your belly</span>" in text
-    assert "This week, when you feel up to it" in text and "0 of 2 this week" in text
+    assert ">This week</h2>" in text and "0 of 2 this week" in text
     assert 'hx-trigger="tasks-changed from:body"' in text
-    assert "Open the home check" in text and "Coming up" in text and "When needed" in text
+    assert "Open the home check" in text and "Dates ahead" in text and "When needed" in text
 
 
 def test_task_button_names_the_task_and_the_state_to_become(client, h):
@@ -202,7 +203,7 @@ def test_removed_task_is_gone_from_today_but_history_remains(client, db, h, cata
 def test_coming_up_tasks_can_be_done_early(client, db, h, hx):
     login(client, h["patient"])
     text = client.get(f"/h/{h['id']}/today").text
-    soon = text[text.index('id="d-next"'):]
+    soon = text[text.index('id="group-week"'):]
     assert 'id="task-exercise-plan-physio-check-once"' in soon
     assert "By Monday 30 November" in soon and "next on Saturday 19 December" in soon
     row = soon[soon.index('id="task-exercise-plan-physio-check-once"'):]
@@ -210,3 +211,123 @@ def test_coming_up_tasks_can_be_done_early(client, db, h, hx):
     done = tap(client, h, "exercise-plan-physio-check", occurrence="once", headers=hx)
     assert done.status_code == 200 and 'aria-pressed="true"' in done.text
     assert ticks.get_state(db, h["id"], "exercise-plan-physio-check", "once") == "done"
+
+
+def _group(text, key):
+    part = text[text.index(f'id="group-{key}"'):]
+    return part[:part.index("</ul>\n</details>")]
+
+
+def test_counts_match_the_rows_of_each_group(client, h, hx):
+    """Each group says how many of its own rows are done; the day's line adds now and later."""
+    login(client, h["patient"])
+    tap(client, h)  # belly breathing: later today
+    tap(client, h, "grip-squeeze", state="not-today")
+    text = client.get(f"/h/{h['id']}/today").text
+    totals = []
+    for key in ("now", "later", "week"):
+        group = _group(text, key)
+        rows, done = group.count('<li class="task'), group.count('<li class="task is-done')
+        put_off = group.count('<li class="task is-skipped')
+        words = group[group.index('class="group-count">') + 20:].split("<")[0]
+        expect = (f"All {rows - put_off} done" if done == rows - put_off
+                  else f"{done} of {rows - put_off} done")
+        assert words == expect + (f", {put_off} not today" if put_off else ""), key
+        totals.append((done, rows - put_off))
+    (d1, n1), (d2, n2), _ = totals
+    assert f"<strong>{d1 + d2} of {n1 + n2}</strong> done today" in text
+    # The progress region's refresh carries every group's count, swapped in place (htmx oob).
+    block = client.get(f"/h/{h['id']}/today", headers=hx).text
+    assert block.count('hx-swap-oob="true"') == 3 and 'id="count-later"' in block
+
+
+def test_home_set_up_tasks_of_the_day_are_listed_now(client, db, h, hx):
+    login(client, h["caregiver"])
+    text = client.get(f"/h/{h['id']}/today").text
+    now = _group(text, "now")
+    due_today = [i for i in plans.tasks(db, h["id"]) if i["domain"] == "home-safety"
+                 and i["schedule"].get("due") == DAY]
+    assert 0 < len(due_today) <= 3
+    for item in due_today:
+        assert f'id="task-{item["id"]}-once"' in now
+    first = due_today[0]["id"]
+    row = tap(client, h, first, occurrence="once", headers=hx).text
+    assert f'id="task-{first}-once"' in row and 'aria-pressed="true"' in row
+    assert ticks.get_state(db, h["id"], first, "once") == "done"
+
+
+def test_a_group_all_done_is_folded(client, db, h):
+    login(client, h["patient"])
+    text = client.get(f"/h/{h['id']}/today").text
+    assert '<details class="group" id="group-now" open>' in text
+    for row in _group(text, "now").split('id="task-')[1:]:
+        item_id, occurrence = row.split('"')[0].rsplit("-", 1)
+        ticks.set_state(db, h["id"], item_id, occurrence, 0, "done", by_user=h["patient"],
+                        at=f.NOW)
+    text = client.get(f"/h/{h['id']}/today").text
+    assert '<details class="group" id="group-now">' in text and "All " in _group(text, "now")
+
+
+NOT_SURE = {"lesion_sites": []}
+
+
+@pytest.fixture
+def unsure(app, db, catalog):
+    """A household whose every answer is "Not sure"."""
+    h = f.home(app, db, catalog, plan=False)
+    f.with_plan(db, catalog, h["id"], h["patient"], NOT_SURE)
+    return h
+
+
+def test_not_sure_answers_are_asked_on_today(client, unsure):
+    login(client, unsure["patient"])
+    text = client.get(f"/h/{unsure['id']}/today").text
+    assert 'id="questions"' in text
+    assert "Do you use a bath tub to wash?</strong> Answer to drop 3 tasks." in text
+    assert f'action="/h/{unsure["id"]}/questions/home.bathtub"' in text
+
+
+def test_a_no_shows_the_preview_then_applying_drops_the_tasks(client, db, unsure):
+    login(client, unsure["patient"])
+    preview = client.post(f"/h/{unsure['id']}/questions/home.bathtub",
+                          data={"answer": "no", **CSRF})
+    assert preview.status_code == 200 and "Check the new plan" in preview.text
+    assert "Put a non-slip mat or strips in the bath" in preview.text
+    assert plans.get_task(db, unsure["id"], "bath-seat") is not None  # nothing changed yet
+    profile_json = preview.text.split("name=\"profile_json\" value='")[1].split("'")[0]
+    import html
+    applied = client.post(f"/h/{unsure['id']}/profile/apply",
+                          data={"profile_json": html.unescape(profile_json), **CSRF})
+    assert applied.status_code == 303
+    for gone in ("bath-grab-bars", "bath-non-slip-mat", "bath-seat"):
+        assert plans.get_task(db, unsure["id"], gone) is None
+    assert plans.get_profile(db, unsure["id"])["home"] == {"bathtub": False}
+    assert "bath tub" not in client.get(f"/h/{unsure['id']}/today").text
+
+
+def test_a_yes_applies_at_once_and_keeps_every_task(client, db, unsure):
+    login(client, unsure["patient"])
+    before = {t["id"]: t["schedule"] for t in plans.tasks(db, unsure["id"])}
+    response = client.post(f"/h/{unsure['id']}/questions/home.bathtub",
+                           data={"answer": "yes", **CSRF})
+    assert response.status_code == 303
+    assert plans.get_profile(db, unsure["id"])["home"] == {"bathtub": True}
+    after = {t["id"]: t["schedule"] for t in plans.tasks(db, unsure["id"])}
+    assert set(after) == set(before)
+    assert all(after[i].get("due", "") <= (before[i].get("due") or "") or "due" not in before[i]
+               for i in after)  # deadlines kept, never pushed back
+    page = client.get(f"/h/{unsure['id']}/today").text
+    assert "Saved: Bath tub: Yes." in page and "Do you use a bath tub" not in page
+
+
+@pytest.mark.parametrize("field,answer,status", [
+    ("home.bathtub", "maybe", 422), ("fracture_risk", "no", 404), ("nothing", "yes", 404),
+])
+def test_bad_answers_are_refused_and_change_nothing(client, db, unsure, field, answer, status):
+    login(client, unsure["patient"])
+    response = client.post(f"/h/{unsure['id']}/questions/{field}",
+                           data={"answer": answer, **CSRF})
+    assert response.status_code == status
+    assert plans.get_profile(db, unsure["id"]) == NOT_SURE
+    assert db.execute("select count(*) from plans where household_id = ?",
+                      [unsure["id"]]).fetchone()[0] == 1

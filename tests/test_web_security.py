@@ -184,7 +184,7 @@ def test_sign_in_is_paused_per_address_across_accounts(app, db):
     paused = _sign_in(guesser, db)
     assert paused.status_code == 429 and "too many wrong passwords from this network" in paused.text
     with guesser.session_transaction() as session:
-        assert "user_id" not in session
+        assert "sid" not in session
     elsewhere = app.test_client()
     elsewhere.environ_base["REMOTE_ADDR"] = "198.51.100.1"
     assert _sign_in(elsewhere, db).status_code == 303
@@ -230,7 +230,7 @@ def test_passwords_are_never_logged_nor_stored_except_as_a_hash(app, client, db,
             session["csrf"] = CSRF["csrf_token"]
         client.post("/login", data={"email": "ann@example.org", "password": password, **CSRF})
     with client.session_transaction() as session:
-        assert session.get("user_id")  # the right password did sign in
+        assert session.get("sid")  # the right password did sign in
     # A request that fails inside the app logs a traceback: it must not carry the form.
     app.config["PROPAGATE_EXCEPTIONS"] = False
     with pytest.MonkeyPatch.context() as mp:

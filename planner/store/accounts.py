@@ -67,6 +67,10 @@ def create_user(db: Database, email: str, name: str, password: str, *, at: dt.da
     The password is kept only as a salted scrypt hash.
     """
     email = normalise_email(email)
+    # A taken email is refused before the costly hash (asked again below, in the transaction,
+    # in case someone else took it meanwhile).
+    if user_by_email(db, email) is not None:
+        raise EmailTaken("An account with this email already exists.")
     password_hash = generate_password_hash(password, method="scrypt")
     with transaction(db):
         if user_by_email(db, email) is not None:
@@ -114,25 +118,41 @@ def login_blocked(db: Database, email: str, address: str | None = None, *,
     return None
 
 
+class LoginPaused(AccountError):
+    """Too many wrong passwords lately; `reason` is "account" or "address" (login_blocked)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 def authenticate(db: Database, email: str, password: str,
                  address: str | None = None, *, at: dt.datetime) -> dict | None:
     """The user whose email and password these are, or None (and the failure is recorded with
-    the address it came from).
+    the address it came from); LoginPaused, without checking the password, while
+    login_blocked() says so.
 
+    The limit holds under concurrency: each try is counted and noted as a failure in one
+    transaction *before* the password is checked, so sixty simultaneous tries cannot all pass
+    the count; a right password then takes its note back.
     An unknown email still costs one hash check, so the time taken does not reveal accounts.
     A success clears the account's failures but not the address's: otherwise a guesser with
     one account of their own could reset the count for their address at will.
     """
     email = normalise_email(email)
+    with transaction(db):
+        db.execute("delete from login_failures where at <= ?", [iso(at - FAILURE_WINDOW)])
+        blocked = login_blocked(db, email, address, at=at)
+        if blocked:
+            raise LoginPaused(blocked)
+        attempt = db["login_failures"].insert({"email": email, "address": address,
+                                               "at": iso(at)}).last_pk
     rows = fetch(db, "select id, password_hash from users where email = ?", [email])
     stored = rows[0]["password_hash"] if rows else _DUMMY_HASH
     if check_password_hash(stored, password) and rows:
         with transaction(db):
-            db.execute("delete from login_failures where email = ?", [email])
+            db.execute("delete from login_failures where email = ? or id = ?", [email, attempt])
         return get_user(db, rows[0]["id"])
-    with transaction(db):
-        db.execute("delete from login_failures where at <= ?", [iso(at - FAILURE_WINDOW)])
-        db["login_failures"].insert({"email": email, "address": address, "at": iso(at)})
     return None
 
 
@@ -267,3 +287,18 @@ def remove_member(db: Database, household_id: int, user_id: int, *, by: int | No
             activity.record(db, household_id, "left" if leaving else "removed", at=at,
                             actor_id=by, subject_id=None if leaving else user_id,
                             detail={"role": member["role"]})
+
+
+def delete_household(db: Database, household_id: int) -> None:
+    """Delete the household and everything of it: every table with a household_id column (so a
+    table added later is not forgotten), then the household itself. One transaction."""
+    tables = [row["name"] for row in fetch(db,
+        "select m.name from sqlite_master m where m.type = 'table' and m.name != 'households'"
+        " and exists (select 1 from pragma_table_info(m.name) p"
+        "             where p.name = 'household_id')")]
+    with transaction(db):
+        # Children and parents go in one transaction; the foreign keys are checked at COMMIT.
+        db.execute("PRAGMA defer_foreign_keys = ON")
+        for table in tables:
+            db.execute(f"delete from [{table}] where household_id = ?", [household_id])
+        db.execute("delete from households where id = ?", [household_id])

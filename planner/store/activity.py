@@ -33,6 +33,11 @@ KINDS = {
     "proposal_confirmed": ("proposal_id", "changes"),
     "proposal_declined": ("proposal_id", "changes"),
     "exported": ("format",),  # json, csv or fhir
+    "password_changed": (),
+    "password_reset_asked": (),
+    "signed_out_everywhere": (),
+    "account_data_downloaded": (),  # the person's own export (the account page)
+    "account_deleted": ("role",),  # the member left by deleting their account
 }
 # The kinds every member sees on the People page: changes of who is in the household.
 MEMBERSHIP = ("joined", "left", "removed", "manager_named")

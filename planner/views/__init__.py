@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from planner.views import (
+    account,
     auth,
     calendar,
     exercise_templates,
@@ -16,6 +17,7 @@ from planner.views import (
     profile,
     redflags,
     reminders,
+    reset,
     share,
     today,
     versions,
@@ -28,5 +30,5 @@ def register(app: Flask) -> None:
     """Register every blueprint of the app."""
     for module in (auth, households, profile, today, walkthrough, history, redflags, physio,
                    exercise_templates, versions, share, health, reminders, exports,
-                   calendar, visit):
+                   calendar, visit, account, reset):
         app.register_blueprint(module.bp)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, g, redirect, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, request, url_for
 
 from planner.db import get_db
 from planner.htmx import render
+from planner.security import sign_in, sign_out
 from planner.views.common import now
-from planner.store import accounts, activity
+from planner.store import accounts, activity, throttle
+from planner.views import mails
 
 bp = Blueprint("auth", __name__)
 
@@ -37,49 +39,72 @@ def safe_next(target: str | None) -> str | None:
 
 def _start(user: dict, next_url: str | None, message: str | None = None):
     """Sign the user in on a fresh session (a new CSRF token too), then go on."""
-    session.clear()
-    session["user_id"] = user["id"]
-    session.permanent = True
+    sign_in(user["id"])
     if message:
         flash(message)
     return redirect(next_url or url_for("households.index"), code=303)
 
 
+def email_error(email: str) -> str | None:
+    """What is wrong with an email address as typed, or None."""
+    if not email or "@" not in email.strip("@") or len(email) > MAX_EMAIL or " " in email:
+        return "Enter an email address, like name@example.org."
+    return None
+
+
+def password_error(password: str) -> str | None:
+    """What is wrong with a new password, or None."""
+    if len(password) < MIN_PASSWORD:
+        return f"Use at least {MIN_PASSWORD} characters."
+    if len(password) > MAX_PASSWORD:
+        return f"Use at most {MAX_PASSWORD} characters."
+    return None
+
+
 def _signup_errors(form) -> dict[str, str]:
     errors = {}
     name = form.get("name", "").strip()
-    email = form.get("email", "").strip()
-    password = form.get("password", "")
     if not name:
         errors["name"] = "Enter your name, as the others in your household know you."
     elif len(name) > MAX_NAME:
         errors["name"] = f"Use at most {MAX_NAME} characters."
-    if not email or "@" not in email.strip("@") or len(email) > MAX_EMAIL or " " in email:
-        errors["email"] = "Enter an email address, like name@example.org."
-    if len(password) < MIN_PASSWORD:
-        errors["password"] = f"Use at least {MIN_PASSWORD} characters."
-    elif len(password) > MAX_PASSWORD:
-        errors["password"] = f"Use at most {MAX_PASSWORD} characters."
+    for key, problem in (("email", email_error(form.get("email", "").strip())),
+                         ("password", password_error(form.get("password", "")))):
+        if problem:
+            errors[key] = problem
     return errors
 
 
 @bp.route("/signup", methods=("GET", "POST"))
 def signup():
-    """Create an account and sign in; a taken email is not confirmed as an account."""
+    """Create an account and sign in. Checked in order of cost: the form, then how many
+    signups this address made lately (429), then whether the email is taken, and only then the
+    costly password hash. A taken email gets a neutral answer, and its owner a mail."""
     next_url = safe_next(request.values.get("next"))
     if request.method == "GET":
         return render("auth/signup.html", form={}, errors={}, next=next_url)
     form = request.form
     errors = _signup_errors(form)
-    if not errors:
-        try:
-            user = accounts.create_user(get_db(), form["email"], form["name"], form["password"], at=now())
-        except accounts.EmailTaken:
-            errors["email"] = ("We could not create an account with that email. "
-                               "If you already have one, sign in instead.")
-        else:
-            return _start(user, next_url, f"Welcome, {user['name']}. Your account is ready.")
-    return render("auth/signup.html", status=422, form=form, errors=errors, next=next_url)
+    if errors:
+        return render("auth/signup.html", status=422, form=form, errors=errors, next=next_url)
+    db = get_db()
+    if not throttle.allow(db, "signup", request.remote_addr,
+                          current_app.config["SIGNUP_LIMIT"], at=now()):
+        return render("auth/signup.html", status=429, form=form, next=next_url, errors={
+            "form": "Many accounts have been made from this network in the last hour. "
+                    "Please wait an hour and try again, or ask someone who already has an "
+                    "account to invite you."})
+    try:
+        user = accounts.create_user(db, form["email"], form["name"], form["password"],
+                                    at=now())
+    except accounts.EmailTaken:
+        owner = accounts.user_by_email(db, form["email"])
+        if owner is not None:
+            mails.send_taken(owner)
+        errors["email"] = ("We could not create an account with that email. If you already "
+                           "have one, sign in, or choose a new password if you forgot it.")
+        return render("auth/signup.html", status=422, form=form, errors=errors, next=next_url)
+    return _start(user, next_url, f"Welcome, {user['name']}. Your account is ready.")
 
 
 @bp.route("/login", methods=("GET", "POST"))
@@ -99,12 +124,13 @@ def login():
     if not password:
         errors["password"] = "Enter your password."
     if not errors:
-        address = request.remote_addr  # the peer itself: the app runs behind no proxy
-        blocked = accounts.login_blocked(get_db(), email, address, at=now())
-        if blocked:
-            errors["form"] = BLOCKED[blocked]
+        # The peer, or the client a trusted proxy names (planner serve --trusted-proxy).
+        address = request.remote_addr
+        try:
+            user = accounts.authenticate(get_db(), email, password, address, at=now())
+        except accounts.LoginPaused as paused:
+            errors["form"] = BLOCKED[paused.reason]
             return render("auth/login.html", status=429, form=form, errors=errors, next=next_url)
-        user = accounts.authenticate(get_db(), email, password, address, at=now())
         if user is not None:
             activity.record_for_user(get_db(), user["id"], "signed_in", at=now())
             return _start(user, next_url)
@@ -114,7 +140,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Forget the session, and say so."""
-    session.clear()
+    """End the session on the server (a kept copy of the cookie opens nothing), and say so."""
+    sign_out()
     flash("You have signed out.")
     return redirect(url_for("households.index"), code=303)

@@ -12,13 +12,15 @@ towards caution apply at once.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from flask import Blueprint, flash, g, redirect, request, url_for
 
 from planner import caution, profile_form
 from planner.db import get_db
-from planner.engine import warnings as plan_warnings
+from planner.engine import open_questions, warnings as plan_warnings
+from planner.pacing import SetUp, group_of, is_set_up
 from planner.htmx import render
 from planner.plan_diff import plan_diff
 from planner.printout import by_domain
@@ -62,14 +64,58 @@ def preview(household_id: int, wanted: dict):
     added = {i["id"] for i in diff["added"]}
     return render("profile/preview.html", profile=wanted, plan=plan, diff=diff,
                   added=added, domains=by_domain(plan["items"]), current=current,
-                  waiting=waiting, physio=physio_names(household_id) if waiting else "")
+                  waiting=waiting, physio=physio_names(household_id) if waiting else "",
+                  summary=_summary(plan, profile))
+
+
+def _summary(plan: dict, profile: dict) -> dict:
+    """The plan on one screen: tasks by part, how the home set-up is paced and what comes
+    first, and the "Not sure" answers Today will ask (with the tasks a "No" would take off)."""
+    set_up_rule = catalog().set_up or SetUp()
+    order = {i["id"]: n for n, i in enumerate(plan["items"])}
+    set_up = sorted((i for i in plan["items"] if is_set_up(i)),
+                    key=lambda i: (i["schedule"]["due"], group_of(i, set_up_rule), order[i["id"]]))
+    day = today()
+    week = (day + dt.timedelta(days=7)).isoformat()
+    asked = open_questions(profile, catalog(), day)
+    ids = set(order)
+    return {"parts": [(label, len(items)) for label, items in by_domain(plan["items"])],
+            "set_up": len(set_up), "per_day": set_up_rule.per_day,
+            "first_week": sum(1 for i in set_up if i["schedule"]["due"] < week),
+            "last": set_up[-1]["schedule"]["due"] if set_up else None,
+            "first": [i["title"] for i in set_up[:3]],
+            "questions": len(asked),
+            "could_drop": len(ids.intersection(x for _, dropped in asked for x in dropped))}
+
+
+MAX_PROFILE_JSON = 16 * 1024  # characters; a full profile is well under 2,000
+MAX_DEPTH = 8  # a profile nests three levels deep (profile, home, its answers)
+
+
+def _depth(value) -> int:
+    """How deeply a parsed JSON value nests (iteratively: no recursion to exhaust)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item)
+    return deepest
 
 
 def _json(text: str):
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
+    """The profile a form carried back, or None for anything that is not one: not JSON, too
+    large, or nested deeper than a profile ever is (deep nesting once raised RecursionError, a
+    500); None makes the validation answer 422 with its message."""
+    if len(text) > MAX_PROFILE_JSON or text.count("[") + text.count("{") > 1000:
         return None
+    try:
+        value = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return None
+    return value if _depth(value) <= MAX_DEPTH else None
 
 
 @bp.get("/h/<int:household_id>/profile")

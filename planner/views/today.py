@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
+    flash,
     g,
     redirect,
     request,
@@ -15,30 +17,21 @@ from flask_htmx import make_response
 
 from planner import clock, compression, recurrence
 from planner.db import get_db
-from planner.engine import warnings
+from planner import profile_form
+from planner.engine import open_questions, warnings
 from planner.htmx import fragment, partial, render
-from planner.domains import LABELS as DOMAIN_LABELS
+from planner.plan_diff import plan_diff
+from planner.profile import validate
 from planner.security import csrf_token
-from planner.store import plans, proposals, ticks
+from planner.store import assignments, plans, proposals, ticks
 from planner.views.common import (
-    household_view, catalog, day_view, done_for, now, physio_names, task_entry, tick_error,
-    today,
+    can, catalog, day_view, done_for, household_view, now, physio_names, proposal, replan,
+    task_entry, tick_error, today,
 )
 from planner.views.versions import ROLE_WORDS, unseen_changes
 
 bp = Blueprint("today", __name__)
 CHANGED = "tasks-changed"
-
-
-def _groups(all_entries: list[recurrence.Entry]) -> list[tuple[str, str, list]]:
-    """Entries by domain (plan order), overdue ones first within each."""
-    out = []
-    for domain, label in DOMAIN_LABELS.items():
-        entries = [e for e in all_entries if e.item["domain"] == domain]
-        entries.sort(key=lambda e: e.status != "overdue")
-        if entries:
-            out.append((domain, label, entries))
-    return out
 
 
 def _warnings(household_id: int) -> list[str]:
@@ -47,14 +40,32 @@ def _warnings(household_id: int) -> list[str]:
     return warnings(profile, catalog(), today()) if profile else []
 
 
+def _questions(household_id: int) -> list[dict]:
+    """The "Not sure" answers worth asking on Today, each with how many of the plan's tasks a
+    "No" would take off (only those that would take some off)."""
+    db = get_db()
+    profile = plans.get_profile(db, household_id)
+    if not profile or not can("answer_profile"):
+        return []
+    active = {t["id"] for t in plans.tasks(db, household_id)}
+    out = []
+    for name, dropped in open_questions(profile, catalog(), today()):
+        count = len(active.intersection(dropped))
+        if count:
+            out.append({"field": name, "key": name.replace(".", "-").replace("_", "-"),
+                        "label": profile_form.QUESTIONS[name].label, "count": count})
+    return out
+
+
 def _page(household_id: int) -> str:
     view = day_view(household_id)
     if view is None:
         return render("today/no_plan.html")[0]
-    proposal = proposals.waiting(get_db(), household_id)
-    return render("today/show.html", block="progress", view=view, groups=_groups(view.daily),
-                  proposal=proposal, physio=physio_names(household_id) if proposal else "",
-                  week_groups=_groups(view.weekly),
+    waiting = proposals.waiting(get_db(), household_id)
+    return render("today/show.html", block="progress", view=view, groups=view.groups(),
+                  oob=partial(), questions=_questions(household_id),
+                  assigned=assignments.of_household(get_db(), household_id),
+                  proposal=waiting, physio=physio_names(household_id) if waiting else "",
                   warnings=_warnings(household_id), day_words=clock.day_words(view.day),
                   changes=unseen_changes(household_id), roles=ROLE_WORDS,
                   about=catalog().about)[0]
@@ -98,5 +109,42 @@ def set_state(household_id: int, item_id: str):
     if not current_app.htmx:
         anchor = entry.key if entry else None
         return redirect(url_for("today.show", household_id=household_id, _anchor=anchor), 303)
-    html = fragment("today/_task.html", entry=entry) if entry else ""
+    assigned = assignments.of_household(db, household_id) \
+        if item["domain"] == "home-safety" else {}
+    html = fragment("today/_task.html", entry=entry, assigned=assigned,
+                    about=catalog().about) if entry else ""
     return make_response(html, 200, trigger=CHANGED)
+
+
+@bp.post("/h/<int:household_id>/questions/<field>")
+@household_view(action="answer_profile")
+def answer(household_id: int, field: str):
+    """Answer one of Today's questions: the profile's answer is set and the plan made again
+    through the one planning pipeline (planner/planning.py: tailoring and deadlines kept). An answer that takes nothing
+    off (towards caution) applies at once; one that takes tasks off is shown as the plan's
+    preview first, to apply from there."""
+    from planner.views.profile import preview  # the profile page's preview and apply
+
+    db = get_db()
+    profile = plans.get_profile(db, household_id)
+    choice = request.form.get("answer", "")
+    if profile is None or field not in (catalog().set_up.ask if catalog().set_up else ()):
+        abort(404)
+    if choice not in ("yes", "no"):
+        abort(422, "Choose Yes or No.")
+    answered = dict(profile)
+    if field.startswith("home."):
+        answered["home"] = {**profile.get("home", {}), field[5:]: choice == "yes"}
+    else:
+        answered[field] = choice == "yes"
+    if validate(answered):  # the stored profile is valid, so this cannot happen; never a 500
+        abort(422, "That answer could not be saved. Open the questions and answer it there.")
+    proposed = proposal(household_id, answered)
+    current = proposed.current["plan"] if proposed.current else None
+    if plan_diff(current, proposed.plan)["removed"]:
+        return preview(household_id, answered)
+    version = replan(household_id, answered)
+    words = profile_form.answer(profile_form.QUESTIONS[field], answered)
+    flash(f"Saved: {profile_form.QUESTIONS[field].short}: {words}. The plan is up to date "
+          f"(version {version}); its tasks stay on it.")
+    return redirect(url_for("today.show", household_id=household_id), 303)

@@ -17,7 +17,7 @@ def _report(violations: list[dict]) -> str:
 def test_public_pages(live_app, page_factory, width):
     _, base = live_app
     page = page_factory(width, 900, bypass_csp=True)
-    for path in ("/", "/login", "/signup", "/red-flags"):
+    for path in ("/", "/login", "/signup", "/red-flags", "/reset"):
         page.goto(base + path)
         page.wait_for_load_state("networkidle")
         violations = axe_violations(page)
@@ -32,7 +32,8 @@ def test_household_pages(live_app, page_factory, catalog, width):
     sign_in(page, base, h["emails"]["caregiver"])
     home = f"/h/{h['id']}"
     for path in ("/", f"{home}/today", f"{home}/home", f"{home}/history", f"{home}/profile",
-                 f"{home}/profile/edit", "/red-flags", f"{home}/share", f"{home}/handout"):
+                 f"{home}/profile/edit", "/red-flags", f"{home}/share", f"{home}/handout",
+                 "/account", "/account/delete"):
         page.goto(base + path)
         page.wait_for_load_state("networkidle")
         violations = axe_violations(page)

@@ -58,6 +58,7 @@ def test_physio_tailors_and_publishes_and_the_patient_sees_it(live_app, page_fac
     expect(thigh).to_contain_text("2 sets of 10")
     expect(thigh).to_contain_text("Note from your physiotherapist: Breathe out as you squeeze.")
 
+    notice.locator("summary").click()  # a one-line banner that opens in place
     notice.get_by_role("button", name="Got it").click()
     expect(patient.locator(".changes-notice")).to_have_count(0)
     expect(patient.locator(".task", has_text="Seated marching")).to_be_visible()

@@ -83,13 +83,13 @@ def test_drinks_and_home_check_update_in_place(live_app, page_factory, catalog):
 
     page.get_by_role("link", name="Home check").first.click()
     page.wait_for_load_state("networkidle")
-    room = page.locator("#room-bathroom")
+    room = page.locator("#section-now")  # the day's share of the home set-up
     expect(room).to_contain_text("0 of ")
-    seat = page.locator("#check-bath-seat")
+    seat = page.locator("#check-entrance-steps-rail")
     seat.get_by_role("button", name="Needs help").click()
     expect(seat.get_by_role("button", name="Needs help")).to_have_attribute("aria-pressed", "true")
     expect(seat.get_by_role("button", name="Needs help")).to_be_focused()
-    expect(page.locator("#room-bathroom")).to_contain_text("1 needs help")
+    expect(page.locator("#section-now")).to_contain_text("1 needs help")
     assert page.evaluate("window.__stillHere") == "yes"  # boosted navigation, no reload
 
 
