@@ -58,18 +58,22 @@ def _cookie(headers: dict, previous: str = "") -> str:
 class Server:
     """`python -m planner serve --db PATH` on a free loopback port, with the day pinned."""
 
-    def __init__(self, db_path: Path, today: str):
+    def __init__(self, db_path: Path, today: str, workers: int = 1, demo: bool = False,
+                 threads: int = 8):
         self.db_path = db_path
         # A file, not a pipe: waitress's warnings under load would fill a pipe and stall it.
         self.log_path = db_path.with_suffix(".log")
         self._log = self.log_path.open("w")
         self.port = _free_port()
+        self.workers = workers
         env = {**os.environ, "PLANNER_TODAY": today,
                "PLANNER_SECRET_KEY": secrets.token_hex(16)}
         started = time.perf_counter()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "planner", "serve", "--db", str(db_path),
-             "--host", HOST, "--port", str(self.port)],
+             "--host", HOST, "--port", str(self.port), "--workers", str(workers),
+             "--threads", str(threads),
+             *(["--demo"] if demo else [])],
             env=env, stdout=subprocess.DEVNULL, stderr=self._log)
         self.start_seconds = self._wait_until_up(started)
 
@@ -119,10 +123,31 @@ class Server:
         finally:
             db.close()
 
-    def peak_memory_mb(self) -> float:
-        """The server process's peak resident memory (VmHWM), in MB."""
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE).group(1)) / 1024
+    def _pids(self) -> list[int]:
+        """The processes that answer requests: the server, or its workers."""
+        if self.workers == 1:
+            return [self.process.pid]
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user and system) the serving processes have used so far, from /proc: what
+        a request costs the server, whatever else the machine is doing meanwhile."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self._pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+        return total / ticks
+
+    def peak_memory_mb(self) -> list[float]:
+        """The peak resident memory (VmHWM) of each serving process, in MB."""
+        peaks = []
+        for pid in self._pids():
+            status = Path(f"/proc/{pid}/status").read_text()
+            peaks.append(int(re.search(r"^VmHWM:\s+(\d+) kB", status,
+                                       re.MULTILINE).group(1)) / 1024)
+        return peaks
 
     def stop(self) -> None:
         self.process.terminate()

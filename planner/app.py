@@ -13,6 +13,7 @@ from flask_htmx import HTMX
 from planner.clock import DEFAULT_ZONE, is_zone
 from planner.catalog import Catalog, default_folder, load_catalog
 from planner.page_cache import PageCache
+from planner.templating import PlannerFlask
 
 HERE = Path(__file__).resolve().parent  # the planner package
 
@@ -56,8 +57,9 @@ def create_app(test_config: dict | None = None, catalog: Catalog | None = None) 
 
     `catalog`: one already loaded from CHECKLISTS_DIR (tests share one: loading and checking
     the YAML takes a quarter of a second)."""
-    app = Flask("planner", instance_path=str(instance_folder()), instance_relative_config=True,
-                template_folder=str(_templates_folder()))
+    app = PlannerFlask("planner", instance_path=str(instance_folder()),
+                       instance_relative_config=True,
+                       template_folder=str(_templates_folder()))
     instance = Path(app.instance_path)
     app.config.from_mapping(
         DATABASE=str(instance / "planner.db"),
@@ -92,7 +94,7 @@ def create_app(test_config: dict | None = None, catalog: Catalog | None = None) 
     app.extensions["planner_catalog"] = catalog or load_catalog(app.config["CHECKLISTS_DIR"])
     app.extensions["planner_pages"] = PageCache()
 
-    from planner import db, errors, security, views
+    from planner import db, errors, security, static_files, views
     from planner.views import filters
 
     if app.config.get("BASE_URL"):
@@ -103,6 +105,7 @@ def create_app(test_config: dict | None = None, catalog: Catalog | None = None) 
     HTMX(app)
     security.init_app(app)
     errors.init_app(app)
+    static_files.init_app(app)
     filters.init_app(app)
     views.register(app)
     return app

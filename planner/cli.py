@@ -291,13 +291,16 @@ def _enough_files(wanted: int) -> None:
               help="The reverse proxy's address (e.g. 127.0.0.1): only then are its "
                    "X-Forwarded-For and X-Forwarded-Proto headers believed, for the client's "
                    "address (sign-in limits) and HTTPS. Never set it without a proxy.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Processes serving the port (one per core; each uses about one core).")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Threads of each process.")
 def serve(demo: bool, host: str, port: int, path: str | None, base_url: str | None,
-          trusted_proxy: str | None) -> None:
-    """Run the web app with waitress (8 threads); Ctrl-C stops it."""
-    import waitress
-
+          trusted_proxy: str | None, workers: int, threads: int) -> None:
+    """Run the web app with waitress (8 threads in each of --workers processes); Ctrl-C stops
+    it."""
     from planner import demo as demo_data
-    from planner import mail
+    from planner import mail, serving
     from planner.db import get_db
     from planner.reminders import push, scheduler
 
@@ -319,21 +322,28 @@ def serve(demo: bool, host: str, port: int, path: str | None, base_url: str | No
             for email, name, role in demo_data.ACCOUNTS:
                 click.echo(f"  {email:<24} {name} ({role})")
     click.echo(f"Database: {target}")
+    reminders = None
     if mail.mailer(app.config) is not None or push.enabled(app):
-        scheduler.start_thread(app)
+        # One scheduler however many workers, started once they are forked (a thread running
+        # during a fork could leave a lock held in the children).
+        def reminders() -> None:
+            scheduler.start_thread(app)
+
         click.echo("Reminders: sent every minute ("
                    + ("email and " if mail.mailer(app.config) else "no email: set "
                       "PLANNER_SMTP_URL; ") + ("web push" if push.enabled(app) else "no push")
                    + ")")
-    click.echo(f"Serving on http://{host}:{port}/  (Ctrl-C to stop)")
-    _enough_files(LIMITS["connection_limit"] + 100)
+    processes = f", {workers} processes" if workers > 1 else ""
+    click.echo(f"Serving on http://{host}:{port}/{processes}  (Ctrl-C to stop)")
+    _enough_files(LIMITS["connection_limit"] + 100)  # each worker's, inherited at the fork
     proxy = {}
     if trusted_proxy:
         proxy = {"trusted_proxy": trusted_proxy, "trusted_proxy_count": 1,
                  "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
                  "clear_untrusted_proxy_headers": True}
     try:
-        waitress.serve(app, host=host, port=port, threads=8, **LIMITS, **proxy)
+        serving.serve(app, host, port, workers, threads, background=reminders, **LIMITS,
+                      **proxy)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}; "
                                    "is something else using that port? Try --port.") from None

@@ -26,8 +26,10 @@ def test_quick_run_reports_every_figure(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     for words in ("baseline GET /healthz", "Today page GET", "tick POST", "req/s x base",
                   "server with 3 households: start", "server with 12 households: start",
-                  "peak memory", "planner plan:", "plans/s", "targets:",
-                  "Today p95 at 12 vs 3 households", "tick req/s vs baseline"):
+                  "peak memory", "planner plan:", "plans/s", "targets with 1 worker process(es):",
+                  "Today p95 at 12 vs 3 households", "tick req/s vs baseline",
+                  "2 worker process(es)", "targets with 2 worker process(es):",
+                  "Today for the demo patient", 'Today for the "Not sure" household'):
         assert words in done.stdout, words
     figures = json.loads((tmp_path / "figures.json").read_text())
     for size in ("3", "12"):
@@ -39,6 +41,9 @@ def test_quick_run_reports_every_figure(tmp_path):
             assert 0 < r["p50"] <= r["p95"] <= r["p99"], (size, route)
     assert figures["plan"]["plans_per_s"] > 0
     assert len(figures["targets"]) == 5
+    assert figures["runs"]["2"]["sizes"]["12"]["routes"]["tick"]["errors"] == 0
+    for weight in figures["page_weight"].values():
+        assert 0 < weight["html_gzip_bytes"] < weight["html_bytes"]
 
 
 def test_python_load_generator_counts_answers_and_failures(tmp_path):
