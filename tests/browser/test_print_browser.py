@@ -43,7 +43,7 @@ def tailored(live_app, catalog):
 def test_handout_prints_one_page_per_part_with_the_code(tailored, page_factory):
     _, base, h = tailored
     page = page_factory(1280, 900)
-    sign_in(page, base, h["emails"]["caregiver"], f"/h/{h['id']}/handout")
+    sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/handout")
     page.get_by_label("Physiotherapist").check()
     page.get_by_role("button", name="Add the code to the handout").click()
     expect(page.get_by_role("heading", name="The code to join is on page 1")).to_be_visible()
