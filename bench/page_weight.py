@@ -27,10 +27,12 @@ sys.path.insert(0, str(HERE))
 
 from server import HOST, Server
 
-from planner import clock, demo, planning, profile_form
-from planner.catalog import default_folder, load_catalog
-from planner.db import migrate
-from planner.sqlite import connect
+from planner import clock, demo, planning
+
+from planner.plans import profile_form
+from planner.plans.catalog import default_folder, load_catalog
+from planner.store.migrations import migrate
+from planner.store.sqlite import connect
 from planner.store import accounts
 
 DAY = "2026-11-23"

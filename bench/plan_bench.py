@@ -3,7 +3,7 @@
     python bench/plan_bench.py [--profiles 500] [--rounds 5]
 
 Reports the time per plan and, as the baseline measured in the same run, the time to validate
-the same profiles (planner.profile.validate): machines differ, the ratio travels.
+the same profiles (planner.plans.profile.validate): machines differ, the ratio travels.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import random
 import statistics
 import time
 
-from planner.catalog import default_folder, load_catalog
-from planner.engine import build_plan
-from planner.profile import BOOLEANS, ENUMS, HOME_FIELDS, LESION_SITES, validate
+from planner.plans.catalog import default_folder, load_catalog
+from planner.plans.engine import build_plan
+from planner.plans.profile import BOOLEANS, ENUMS, HOME_FIELDS, LESION_SITES, validate
 
 
 def random_profile(rng: random.Random) -> dict:

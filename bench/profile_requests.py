@@ -27,7 +27,7 @@ sys.path.insert(0, str(HERE))
 
 import seed
 
-from planner.sqlite import close_thread_dbs, connect
+from planner.store.sqlite import close_thread_dbs, connect
 from planner.store import accounts, plans
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -36,7 +36,7 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 def client_for(db_path: Path, today: str):
     """A signed-in test client of household 1's patient, its household id, CSRF token and the
     (item id, slots) of its daily tasks."""
-    from planner.app import create_app
+    from planner.web.app import create_app
 
     app = create_app({"DATABASE": str(db_path), "SECRET_KEY": "profile", "TODAY": today,
                       "TESTING": False})

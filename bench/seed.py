@@ -6,7 +6,7 @@ history, written through the project's own store functions.
 
 Quickly: accounts share one password hashed once (accounts.import_users, since scrypt costs
 ~0.1 s a hash by design), each household is one transaction, and its history is worked out in
-memory with planner.recurrence (what Today would have shown each day) and written with
+memory with planner.plans.recurrence (what Today would have shown each day) and written with
 executemany (ticks.import_history). Every account's password is PASSWORD; household n's patient
 signs in as patient_email(n). A JSON note beside the database records how it was made.
 """
@@ -23,11 +23,13 @@ from pathlib import Path
 
 from werkzeug.security import generate_password_hash
 
-from planner import clock, planning, recurrence
-from planner.catalog import default_folder, load_catalog
-from planner.db import migrate
-from planner.profile import parse
-from planner.sqlite import connect, transaction
+from planner import clock, planning
+
+from planner.plans import recurrence
+from planner.plans.catalog import default_folder, load_catalog
+from planner.store.migrations import migrate
+from planner.plans.profile import parse
+from planner.store.sqlite import connect, transaction
 from planner.store import accounts, plans, ticks
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

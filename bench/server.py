@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-from planner.sqlite import connect
+from planner.store.sqlite import connect
 from planner.store import accounts, plans
 
 HOST = "127.0.0.1"

@@ -12,9 +12,9 @@ from pathlib import Path
 import click
 
 from planner import clock, planning
-from planner.catalog import CatalogError, default_folder, load_catalog
-from planner.printout import render_text
-from planner.profile import ProfileError, parse
+from planner.plans.catalog import CatalogError, default_folder, load_catalog
+from planner.plans.printout import render_text
+from planner.plans.profile import ProfileError, parse
 
 
 def _catalog(folder: str | None):
@@ -95,7 +95,7 @@ def check_content(checklists: str | None, matrix_dir: str | None) -> None:
     click.echo(f"ok: {len(catalog.items)} items, {len(catalog.warnings)} warnings, "
                f"{len(catalog.avoid_rules)} movement rules")
     if matrix_dir:
-        from planner import safety_matrix
+        from planner.plans import safety_matrix
 
         folder = Path(matrix_dir)
         if not folder.is_dir():
@@ -109,15 +109,15 @@ def check_content(checklists: str | None, matrix_dir: str | None) -> None:
 
 def _database(path: str | None) -> str:
     """The database file: --db, else what the web app would use (PLANNER_DATABASE, the
-    instance config.py, or planner.db in the instance folder), without starting the app."""
+    instance config.py, or planner.web.db in the instance folder), without starting the app."""
     if path:
         return str(Path(path).resolve())
     from flask import Flask
 
-    from planner.app import instance_folder
+    from planner.web.app import instance_folder
 
     probe = Flask("planner", instance_path=str(instance_folder()), instance_relative_config=True)
-    probe.config["DATABASE"] = str(Path(probe.instance_path) / "planner.db")
+    probe.config["DATABASE"] = str(Path(probe.instance_path) / "planner.web.db")
     probe.config.from_pyfile("config.py", silent=True)
     probe.config.from_prefixed_env("PLANNER")
     return str(probe.config["DATABASE"])
@@ -127,7 +127,7 @@ def _database(path: str | None) -> str:
 @click.option("--db", "path", metavar="PATH", help="Database file (default: the app's).")
 def migrate(path: str | None) -> None:
     """Create or bring the database up to date (safe to run again)."""
-    from planner.db import migrate as apply
+    from planner.store.migrations import migrate as apply
 
     target = _database(path)
     applied = apply(target)
@@ -136,7 +136,7 @@ def migrate(path: str | None) -> None:
 
 def _safely(action):
     """Run a backup action; its refusal is one line on stderr and exit 1."""
-    from planner.backup import BackupError
+    from planner.store.backup import BackupError
 
     try:
         return action()
@@ -153,7 +153,7 @@ def backup(path: str, source: str | None) -> None:
     Uses SQLite's online backup, so the copy is one consistent moment even while people tick
     tasks. PATH is replaced only once the copy is complete.
     """
-    from planner import backup as data
+    from planner.store import backup as data
 
     database = _database(source)
     _safely(lambda: data.backup(database, path))
@@ -171,7 +171,7 @@ def restore(path: str, target: str | None, yes: bool) -> None:
     and then changes nothing. Everything recorded since the backup is lost: make a backup of
     the current database first if you may need it.
     """
-    from planner import backup as data
+    from planner.store import backup as data
 
     database = _database(target)
     names = _safely(lambda: data.check_schema(path))
@@ -196,7 +196,7 @@ def restore(path: str, target: str | None, yes: bool) -> None:
 def export(household_id: int, fmt: str, source: str | None, output) -> None:
     """Print one household's data. JSON: members (no password hashes), profile, every plan
     version, tasks, ticks and the history of every change. CSV and FHIR are read from it."""
-    from planner import backup as data
+    from planner.store import backup as data
     from planner.exports import render
 
     result = _safely(lambda: data.export(_database(source), household_id))
@@ -301,7 +301,7 @@ def serve(demo: bool, host: str, port: int, path: str | None, base_url: str | No
     it."""
     from planner import demo as demo_data
     from planner import mail, serving
-    from planner.db import get_db
+    from planner.web.db import get_db
     from planner.reminders import push, scheduler
 
     app = _app(path, base_url)

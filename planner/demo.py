@@ -12,12 +12,16 @@ import random
 
 from sqlite_utils import Database
 
-from planner import planning, recurrence, tailoring
-from planner.catalog import Catalog
+from planner import planning
+
+from planner.plans import recurrence
+
+from planner.plans import tailoring
+from planner.plans.catalog import Catalog
 from planner.clock import DEFAULT_ZONE, Clock, zone
-from planner.profile import parse
+from planner.plans.profile import parse
 from planner.reminders import settings as reminder_settings
-from planner.sqlite import transaction
+from planner.store.sqlite import transaction
 from planner.store import accounts, assignments, contacts, plans, ticks
 
 PASSWORD = "demo-password"

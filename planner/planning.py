@@ -18,15 +18,15 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from planner.catalog import Catalog
-from planner.context import build_context
-from planner.engine import build_plan
-from planner.pacing import SetUp, keep_pace
-from planner.plan_diff import keep_earlier_deadlines
-from planner.sqlite import transaction
+from planner.plans.catalog import Catalog
+from planner.plans.context import build_context
+from planner.plans.engine import build_plan
+from planner.plans.pacing import SetUp, keep_pace
+from planner.plans.plan_diff import keep_earlier_deadlines
+from planner.store.sqlite import transaction
 from planner.store import plans
 from planner.store import tailoring as drafts
-from planner.tailoring import apply_tailoring
+from planner.plans.tailoring import apply_tailoring
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from collections.abc import Callable
 import waitress
 from flask import Flask
 
-from planner.sqlite import close_thread_dbs
+from planner.store.sqlite import close_thread_dbs
 
 THREADS = 8
 

@@ -8,7 +8,7 @@ import itertools
 from werkzeug.security import generate_password_hash
 
 from planner import clock, planning
-from planner.engine import build_plan
+from planner.plans.engine import build_plan
 from planner.store import accounts, plans
 
 _n = itertools.count(1)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from planner.catalog import default_folder, load_catalog
-from planner.engine import build_plan
+from planner.plans.catalog import default_folder, load_catalog
+from planner.plans.engine import build_plan
 
 CATALOG = load_catalog(default_folder())
 TODAY = dt.date(2026, 11, 22)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import requests
 
-from planner.catalog import default_folder, load_catalog
-from planner.db import migrate
-from planner.sqlite import connect
+from planner.plans.catalog import default_folder, load_catalog
+from planner.store.migrations import migrate
+from planner.store.sqlite import connect
 from tests import factories as f
 
 PASSWORD = f.PASSWORD

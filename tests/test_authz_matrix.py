@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 import pytest
 from flask import url_for
 
-from planner.engine import exercise_library
+from planner.plans.engine import exercise_library
 from planner.store import accounts, calendar_feeds, links, plans, proposals, resets, visits
 from planner.store import tailoring as tailoring_store
-from planner.tailoring import takes_dose
+from planner.plans.tailoring import takes_dose
 from tests import factories as f
 from tests.conftest import CSRF, login
 from tests.dbstate import dump
@@ -99,7 +99,7 @@ def _dosable_values(w, db):
 def _to_add(w, db):
     """An exercise of the library not on the plan, with the written reason one the profile
     rules out needs (every exercise this profile allows is already planned)."""
-    from planner.catalog import default_folder, load_catalog
+    from planner.plans.catalog import default_folder, load_catalog
     planned = {i["id"] for i in plans.current_plan(db, w["id"])["plan"]["items"]}
     library = exercise_library(f.PROFILE, load_catalog(default_folder()), f.DAY)
     return {"item_id": next(e["id"] for e in library if e["id"] not in planned),

@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from planner import backup, create_app
+from planner import create_app
+
+from planner.store import backup
 from planner.cli import cli
-from planner.db import migrate
-from planner.sqlite import close_thread_dbs, connect
+from planner.store.migrations import migrate
+from planner.store.sqlite import close_thread_dbs, connect
 from planner.store import ticks
 from tests import factories as f
 from tests.conftest import CSRF

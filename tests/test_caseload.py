@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from planner.views import caseload as caseload_view
+from planner.web.views import caseload as caseload_view
 from planner.store import accounts, ticks
 from planner.store import tailoring as drafts
 from tests import factories as f

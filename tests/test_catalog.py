@@ -10,7 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from planner import create_app
-from planner.catalog import CatalogError, default_folder, load_catalog
+from planner.plans.catalog import CatalogError, default_folder, load_catalog
 from planner.cli import cli
 
 

@@ -12,11 +12,11 @@ import yaml
 from click.testing import CliRunner
 
 from planner import create_app
-from planner.catalog import CatalogError, default_folder
+from planner.plans.catalog import CatalogError, default_folder
 from planner.cli import cli
-from planner.db import get_db
-from planner.profile_form import form_values
-from planner.sqlite import close_thread_dbs
+from planner.web.db import get_db
+from planner.plans.profile_form import form_values
+from planner.store.sqlite import close_thread_dbs
 from planner.store import plans, ticks
 from tests import factories as f
 from tests.conftest import CSRF, login

@@ -1,4 +1,4 @@
-"""Which way is careful for each guarded fact (planner/caution.py), checked against the engine,
+"""Which way is careful for each guarded fact (planner/plans/caution.py), checked against the engine,
 and the split of a change into what applies now and what waits for the physiotherapist."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import itertools
 
 import pytest
 
-from planner import caution
-from planner.engine import build_plan
+from planner.plans import caution
+from planner.plans.engine import build_plan
 from tests import factories as f
 
 # A profile that restricts nothing, so that each fact alone decides what is excluded.

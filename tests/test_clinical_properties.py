@@ -13,10 +13,10 @@ import datetime as dt
 import random
 import re
 
-from planner.catalog import DOMAINS
-from planner.context import INTERVALS
-from planner.printout import render_text
-from planner.profile import BOOLEANS, DATES, ENUMS, HOME_FIELDS, LESION_SITES, validate
+from planner.plans.catalog import DOMAINS
+from planner.plans.context import INTERVALS
+from planner.plans.printout import render_text
+from planner.plans.profile import BOOLEANS, DATES, ENUMS, HOME_FIELDS, LESION_SITES, validate
 from tests.plans import CATALOG, amounts_ml, dates_in, plan_for, texts
 
 N = 10_000

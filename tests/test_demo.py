@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from planner import clock, create_app, demo
 from planner.cli import LIMITS, cli
-from planner.sqlite import close_thread_dbs, connect
+from planner.store.sqlite import close_thread_dbs, connect
 from tests import factories as f
 from planner.store import accounts
 from tests.conftest import CSRF
@@ -125,7 +125,7 @@ def test_migrate_creates_then_reports_up_to_date(tmp_path):
 
 
 def test_serve_trusts_proxy_headers_only_when_asked(tmp_path, served):
-    path = tmp_path / "planner.db"
+    path = tmp_path / "planner.web.db"
     serve("--db", str(path), "--port", "5099")
     serve("--db", str(path), "--port", "5099", "--trusted-proxy", "127.0.0.1")
     (_, plain), (_, proxied) = served

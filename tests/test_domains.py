@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from planner.catalog import default_folder
-from planner.domains import DOMAINS, LABELS, REGISTRY
+from planner.plans.catalog import default_folder
+from planner.plans.domains import DOMAINS, LABELS, REGISTRY
 
 CONTRACT = Path(__file__).parent / "contract"
 NOT_DOMAINS = {"agents.yaml", "facts.yaml", "sources.yaml"}  # shared vocabularies, no items

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from planner.engine import warnings
+from planner.plans.engine import warnings
 from tests.plans import CATALOG, TODAY, excluded, ids, item, plan_for, texts
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import random
 import re
 
-from planner.catalog_model import NEEDS_CLEARANCE
-from planner.context import build_context
-from planner.engine import build_plan, movements_to_avoid
-from planner.profile import BOOLEANS, ENUMS, HOME_FIELDS, LESION_SITES
+from planner.plans.catalog_model import NEEDS_CLEARANCE
+from planner.plans.context import build_context
+from planner.plans.engine import build_plan, movements_to_avoid
+from planner.plans.profile import BOOLEANS, ENUMS, HOME_FIELDS, LESION_SITES
 from tests.plans import CATALOG, TODAY, excluded, ids, plan_for, texts
 
 SPINE = ("spine-cervical", "spine-thoracic", "spine-lumbar")
@@ -212,7 +212,7 @@ def test_ten_thousand_random_profiles_are_safe_by_construction():
 def test_every_exercise_rule_and_item_cites_a_named_checkable_source():
     import yaml
 
-    from planner.catalog import default_folder
+    from planner.plans.catalog import default_folder
     registry = yaml.safe_load((default_folder() / "sources.yaml").read_text())["sources"]
     cited = {s for i in CATALOG.items if i.domain == "exercise" for s in i.sources}
     cited |= {s for r in CATALOG.avoid_rules for s in r.sources}

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from fhir.resources.R4B.bundle import Bundle
 
-from planner import backup
+from planner.store import backup
 from planner.cli import cli
 from planner.exports import fhir, ticks_csv
 from planner.store import accounts, activity, links, plans, ticks

@@ -87,7 +87,7 @@ def test_handout_gives_each_exercises_how_to(client, db, h):
 
 
 def test_a_long_exercise_list_runs_onto_pages_within_the_budget():
-    from planner.views.share import EXERCISE_PAGE, exercise_pages, _weight
+    from planner.web.views.share import EXERCISE_PAGE, exercise_pages, _weight
     items = [{"title": f"Exercise {n}", "detail": "x" * 400} for n in range(17)]
     pages = exercise_pages(items)
     assert [i for page in pages for i in page] == items  # all, in order

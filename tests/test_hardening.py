@@ -7,7 +7,7 @@ import os
 import stat
 import threading
 
-from planner.sqlite import close_thread_dbs
+from planner.store.sqlite import close_thread_dbs
 from planner.store import accounts
 from tests import factories as f
 from tests.conftest import CSRF, login
@@ -135,7 +135,7 @@ def test_deeply_nested_or_huge_profile_json_is_refused_with_422(app, catalog, db
 
 
 def test_an_empty_secret_key_file_is_replaced(tmp_path):
-    from planner.app import _secret_key
+    from planner.web.app import _secret_key
 
     (tmp_path / "secret_key").write_text("  \n")
     key = _secret_key(tmp_path)
@@ -146,7 +146,7 @@ def test_an_empty_secret_key_file_is_replaced(tmp_path):
 
 
 def test_links_use_the_base_url_whatever_the_host_header(app, catalog, db):
-    from planner.base_url import CanonicalHost
+    from planner.web.base_url import CanonicalHost
 
     h = f.home(app, db, catalog)
     app.wsgi_app = CanonicalHost(app.wsgi_app, "https://planner.example.org")

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from planner import create_app
-from planner.errors import TITLES
-from planner.sqlite import close_thread_dbs, connect
+from planner.web.errors import TITLES
+from planner.store.sqlite import close_thread_dbs, connect
 from tests import factories as f
 from tests.conftest import CSRF, login
 from tests.dbstate import dump
@@ -59,10 +59,10 @@ def field(valid: list[str]):
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    path = tmp_path_factory.mktemp("hostile") / "planner.db"
+    path = tmp_path_factory.mktemp("hostile") / "planner.web.db"
     app = create_app({"TESTING": True, "DATABASE": str(path), "SECRET_KEY": "test-secret",
                       "SIGNUP_LIMIT": 10**6})  # every input reaches the checks after the limit
-    from planner.catalog import default_folder, load_catalog
+    from planner.plans.catalog import default_folder, load_catalog
     db = connect(path)
     w = f.home(app, db, load_catalog(default_folder()))
     db.close()

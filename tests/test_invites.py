@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from planner.sqlite import close_thread_dbs, thread_db
+from planner.store.sqlite import close_thread_dbs, thread_db
 from tests import factories as f
 from planner.store import accounts, links
 from tests.conftest import CSRF, login

@@ -1,5 +1,5 @@
 """The home set-up, paced: a few tasks a day, the biggest risks first, "Not sure" tasks after
-their question, and never a task dropped (planner/pacing.py and the engine's use of it)."""
+their question, and never a task dropped (planner/plans/pacing.py and the engine's use of it)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.engine import build_plan, open_questions
-from planner.pacing import SetUp, is_set_up, pace, read_set_up
+from planner.plans.engine import build_plan, open_questions
+from planner.plans.pacing import SetUp, is_set_up, pace, read_set_up
 from planner.planning import plan_for
 from tests import factories as f
 

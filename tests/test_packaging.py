@@ -32,7 +32,7 @@ def test_installed_wheel_plans_and_serves_from_its_own_files(wheel, tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
                     str(target), str(wheel)], check=True, capture_output=True)
     code = (
-        "import planner, planner.catalog as c;"
+        "import planner, planner.plans.catalog as c;"
         "assert planner.__file__.startswith(%r), planner.__file__;"
         "print(c.default_folder());"
         "app = planner.create_app({'DATABASE': %r, 'SECRET_KEY': 'x'});"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from flask import template_rendered
 
-from planner.migrations import REVISED_LATER, REVISED_TABLES
-from planner.page_cache import PageCache
+from planner.store.migrations import REVISED_LATER, REVISED_TABLES
+from planner.web.page_cache import PageCache
 from planner.store import contacts, proposals, accounts, assignments, ticks
 from planner.store import tailoring as seen
 from tests import factories as f

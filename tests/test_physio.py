@@ -7,7 +7,7 @@ import pytest
 
 from planner.store import plans
 from planner.store import tailoring as store
-from planner.tailoring import DONE_BY_PHYSIO
+from planner.plans.tailoring import DONE_BY_PHYSIO
 from tests import factories as f
 from tests.conftest import CSRF, login
 

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from planner import tailoring
-from planner.engine import build_plan
+from planner.plans import tailoring
+from planner.plans.engine import build_plan
 from planner.store import accounts, plans
 from tests import factories as f
 from tests.conftest import CSRF, login

@@ -8,7 +8,9 @@ import subprocess
 
 import pytest
 
-from planner import engine, planning
+from planner import planning
+
+from planner.plans import engine
 from planner.store import plans
 from planner.store import tailoring as drafts
 from tests import factories as f
@@ -58,7 +60,7 @@ def test_a_publish_that_fails_leaves_the_draft_and_the_plan(monkeypatch, db, cat
 
 
 def test_the_pure_part_imports_without_flask():
-    code = ("import sys, planner.engine, planner.planning, planner.tailoring, planner.recurrence,"
-            " planner.profile, planner.clock; print('flask' in sys.modules)")
+    code = ("import sys, planner.plans.engine, planner.planning, planner.plans.tailoring, planner.plans.recurrence,"
+            " planner.plans.profile, planner.clock; print('flask' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from planner.engine import build_plan
-from planner.plan_diff import keep_earlier_deadlines, plan_diff
-from planner.printout import describe_schedule as schedule_words
+from planner.plans.engine import build_plan
+from planner.plans.plan_diff import keep_earlier_deadlines, plan_diff
+from planner.plans.printout import describe_schedule as schedule_words
 from planner.store import plans, ticks
 from tests import factories as f
 

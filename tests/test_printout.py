@@ -2,7 +2,7 @@
 
 import pytest
 
-from planner.printout import describe_dose
+from planner.plans.printout import describe_dose
 
 
 @pytest.mark.parametrize(("prescription", "words"), [

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.profile import ProfileError, parse, validate
+from planner.plans.profile import ProfileError, parse, validate
 from tests.strategies import profiles
 
 HERE = Path(__file__).parent

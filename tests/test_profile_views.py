@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from planner.profile import validate
-from planner.profile_form import QUESTIONS, describe, form_values, read_form
+from planner.plans.profile import validate
+from planner.plans.profile_form import QUESTIONS, describe, form_values, read_form
 from planner.store import plans, ticks
 from tests import factories as f
 from tests.conftest import CSRF, login

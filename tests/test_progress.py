@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from planner import adherence
+from planner.plans import adherence
 from planner.store import ticks
 from tests import factories as f
 from tests.conftest import login

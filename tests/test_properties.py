@@ -10,8 +10,8 @@ import jsonschema
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.context import build_context
-from planner.engine import build_plan, movements_to_avoid
+from planner.plans.context import build_context
+from planner.plans.engine import build_plan, movements_to_avoid
 from tests.plans import CATALOG, amounts_ml, dates_in, texts
 from tests.strategies import dates, profiles
 

@@ -14,8 +14,8 @@ import pytest
 import textstat
 import yaml
 
-from planner.catalog import DOMAINS, default_folder
-from planner.context import build_context
+from planner.plans.catalog import DOMAINS, default_folder
+from planner.plans.context import build_context
 from tests.plans import CATALOG
 
 GRADE = 8

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from planner import clock
-from planner import recurrence as r
+from planner.plans import recurrence as r
 
 MON = dt.date(2026, 11, 23)  # Monday of ISO week 48
 SUN = dt.date(2026, 11, 29)

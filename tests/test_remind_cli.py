@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from planner.cli import cli
 from planner.reminders import settings
-from planner.sqlite import connect
+from planner.store.sqlite import connect
 from tests import factories as f
 from tests.server import seed
 
@@ -24,7 +24,7 @@ def _env(tmp_path, smtp_url):
 
 
 def test_the_same_moment_twice_sends_once(tmp_path, smtp_sink):
-    path = tmp_path / "planner.db"
+    path = tmp_path / "planner.web.db"
     w = seed(path)
     db = connect(path)
     settings.save(db, w["id"], w["patient"]["id"], {"digest": 1, "email": 1}, at=f.NOW)
@@ -44,7 +44,7 @@ def test_the_same_moment_twice_sends_once(tmp_path, smtp_sink):
 
 
 def test_a_moment_without_a_zone_or_not_a_moment_is_refused(tmp_path):
-    path = tmp_path / "planner.db"
+    path = tmp_path / "planner.web.db"
     env = _env(tmp_path, "smtp://127.0.0.1:1")
     for value, problem in (("2026-11-24T08:00", "names no time zone"),
                            ("tomorrow", "is not a date and time")):

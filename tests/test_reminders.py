@@ -9,9 +9,9 @@ import threading
 
 import pytest
 
-from planner import recurrence
+from planner.plans import recurrence
 from planner.reminders import outbox, scheduler, settings, tasks
-from planner.sqlite import close_thread_dbs, fetch
+from planner.store.sqlite import close_thread_dbs, fetch
 from planner.store import plans, ticks
 from tests import factories as f
 from tests.conftest import CSRF, login

@@ -7,8 +7,8 @@ import difflib
 
 from click.testing import CliRunner
 
-from planner import safety_matrix
-from planner.catalog import default_folder
+from planner.plans import safety_matrix
+from planner.plans.catalog import default_folder
 from planner.cli import cli
 from tests.plans import CATALOG
 

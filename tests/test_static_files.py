@@ -6,7 +6,7 @@ from __future__ import annotations
 import gzip
 import re
 
-from planner.static_files import FOREVER
+from planner.web.static_files import FOREVER
 from tests import factories as f
 from tests.conftest import login
 

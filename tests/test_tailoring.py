@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jsonschema
 
-from planner import tailoring as t
+from planner.plans import tailoring as t
 from tests.plans import CATALOG, TODAY, plan_for
 
 PLAN_SCHEMA = json.loads((Path(__file__).parent / "contract" / "plan.schema.json").read_text())

@@ -4,7 +4,7 @@ import pytest
 from jinja2 import Environment as JinjaEnvironment
 from jinja2 import StrictUndefined, UndefinedError
 
-from planner.templating import Environment, PlannerFlask
+from planner.web.templating import Environment, PlannerFlask
 
 TEMPLATE = "{{ d.title }}|{{ d.items() | list | length }}|{{ d.missing is defined }}|{{ o.real }}"
 

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from planner.sqlite import connect
+from planner.store.sqlite import connect
 from planner import clock
 from planner.store import ticks
 from tests import factories as f

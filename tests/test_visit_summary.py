@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from planner.engine import build_plan
+from planner.plans.engine import build_plan
 from planner.store import plans, ticks, visits
 from tests import factories as f
 from tests.conftest import CSRF, login

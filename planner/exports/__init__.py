@@ -1,4 +1,4 @@
-"""One household's data in the shapes other programs read: JSON (`planner.backup.export`, the
+"""One household's data in the shapes other programs read: JSON (`planner.store.backup.export`, the
 source of the others), the tick history as CSV (`ticks_csv`) and a FHIR R4 Bundle (`fhir`).
 No Flask here: the web downloads and the `planner export` command both call `render`."""
 
@@ -15,7 +15,7 @@ SUFFIXES = {"json": "json", "csv": "csv", "fhir": "fhir.json"}
 
 
 def render(data: dict, fmt: str, clock_: clock.Clock) -> str:
-    """The export `data` (`planner.backup.export`) as text in `fmt`; the FHIR Bundle is dated
+    """The export `data` (`planner.store.backup.export`) as text in `fmt`; the FHIR Bundle is dated
     by `clock_` in the household's time zone."""
     from planner.exports import fhir, ticks_csv  # fhir.resources loads only when asked for
 

@@ -10,7 +10,7 @@ models of `fhir.resources` (R4B is R4-compatible for every resource used here):
   Task              each dated item (a one-off task's due date, the dose days of the next 12
                     weeks and any dose day already ticked), its status from the ticks
 
-Read from the household export (`planner.backup.export`): no password or token hash is in it,
+Read from the household export (`planner.store.backup.export`): no password or token hash is in it,
 and no email is carried over. Ids are name-based UUIDs, so the same data gives the same ids.
 """
 
@@ -21,9 +21,11 @@ import uuid
 
 from fhir.resources.R4B.bundle import Bundle
 
-from planner import clock, key_dates
-from planner.domains import LABELS as DOMAIN_LABELS
-from planner.printout import describe_dose, describe_schedule
+from planner import clock
+
+from planner.plans import key_dates
+from planner.plans.domains import LABELS as DOMAIN_LABELS
+from planner.plans.printout import describe_dose, describe_schedule
 
 UCUM = "http://unitsofmeasure.org"
 AHEAD = dt.timedelta(weeks=12)  # dose days listed as Tasks after the export's day

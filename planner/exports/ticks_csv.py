@@ -1,6 +1,6 @@
 """The tick history as CSV: one row per change of state (a tick event), oldest first.
 
-Read from the household export (`planner.backup.export`), so the CSV never holds more than the
+Read from the household export (`planner.store.backup.export`), so the CSV never holds more than the
 JSON does. Times are the household's wall-clock times (its `timezone`).
 """
 

@@ -17,7 +17,7 @@ import datetime as dt
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, transaction
 
 RETRY_MINUTES = 5
 MAX_ATTEMPTS = 5

@@ -21,7 +21,7 @@ from pywebpush import WebPushException, webpush
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, transaction
 
 KEY_FILE = "vapid_private.pem"
 TIMEOUT = 10  # seconds: one slow push service must not hold the whole run

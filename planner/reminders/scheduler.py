@@ -24,8 +24,10 @@ import threading
 
 from flask import Flask, url_for
 
-from planner import clock, mail, recurrence
-from planner.db import get_db
+from planner import clock, mail
+
+from planner.plans import recurrence
+from planner.web.db import get_db
 from planner.reminders import messages, outbox, push, settings, tasks
 from planner.store import plans, ticks
 

@@ -15,7 +15,7 @@ import secrets
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, transaction
 
 FLAGS = ("digest", "key_dates", "caregiver_alerts", "tell_caregivers", "email", "push")
 DEFAULTS = {"digest": 0, "digest_time": "08:00", "key_dates": 0, "caregiver_alerts": 0,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from planner import recurrence
+from planner.plans import recurrence
 
 # The dates a missed day matters for: the bone medicine's injection or infusion day, the kidney
 # test before it and the dental examination before the first dose (dental.yaml). Which items

@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner import permissions
 from planner.clock import DEFAULT_ZONE, iso
-from planner.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, transaction
 from planner.store import activity
 
 ROLES = ("patient", "caregiver", "physio")

@@ -16,7 +16,7 @@ import json
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, transaction
 
 # Every kind of entry, with the `detail` keys it carries.
 KINDS = {

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, transaction
 
 
 def assign(db: Database, household_id: int, item_id: str, user_id: int | None, by_user: int,

@@ -11,7 +11,7 @@ import secrets
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, transaction
 from planner.store.links import hash_token
 
 LIFETIME = dt.timedelta(days=365)  # a subscription works for a year, then a new one is made

@@ -8,7 +8,7 @@ import datetime as dt
 
 from sqlite_utils import Database
 
-from planner.sqlite import fetch
+from planner.store.sqlite import fetch
 
 
 def households(db: Database, user_id: int) -> list[dict]:

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, transaction
 
 # In the order they are shown: who to call first comes first.
 KINDS = ("emergency", "cancer-team", "physio", "dentist", "gp")

@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from planner import permissions
 from planner.clock import iso
-from planner.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, transaction
 from planner.store import activity
 from planner.store.accounts import add_member, check_role, get_membership, standing_of
 

@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.clock import iso
 from planner.store import activity
-from planner.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, transaction
 from planner.store import sessions
 from planner.store.accounts import (MANAGERS, AccountError, EmailTaken, normalise_email,
                                     user_by_email)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, transaction
 
 
 def _dumps(value: Any) -> str:

@@ -13,7 +13,7 @@ import json
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, transaction
 from planner.store import activity
 
 WAITING, CONFIRMED, DECLINED, REPLACED, LAPSED = (

@@ -10,7 +10,7 @@ import secrets
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, transaction
 
 LIFETIME = dt.timedelta(hours=1)
 

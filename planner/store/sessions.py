@@ -18,7 +18,7 @@ import secrets
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, transaction
 
 LIFETIME = dt.timedelta(days=30)
 IDLE = dt.timedelta(days=7)

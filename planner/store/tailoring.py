@@ -9,7 +9,7 @@ import json
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, transaction
 from planner.store.plans import _dumps
 
 

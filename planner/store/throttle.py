@@ -11,7 +11,7 @@ import datetime as dt
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.sqlite import transaction
+from planner.store.sqlite import transaction
 
 WINDOW = dt.timedelta(hours=1)
 

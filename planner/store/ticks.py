@@ -11,8 +11,8 @@ import datetime as dt
 from sqlite_utils import Database
 
 from planner.clock import day_start, iso
-from planner.recurrence import STATES
-from planner.sqlite import fetch, transaction
+from planner.plans.recurrence import STATES
+from planner.store.sqlite import fetch, transaction
 
 
 _EVENT_SQL = ("insert into tick_events (household_id, item_id, occurrence, slot, state, by_user,"

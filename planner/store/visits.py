@@ -8,7 +8,7 @@ import datetime as dt
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, transaction
 
 MAX_QUESTIONS = 8  # a short list: the summary is one printed page
 MAX_LENGTH = 200

@@ -12,7 +12,7 @@ import pytest
 
 from tests.factories import DAY
 from planner import create_app
-from planner.sqlite import close_thread_dbs
+from planner.store.sqlite import close_thread_dbs
 
 CHROMIUM = os.environ.get("PLANNER_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -44,7 +44,7 @@ def live_app(tmp_path, catalog):
     factories.DAY like every test app; yields (app, base_url)."""
     from waitress.server import create_server
 
-    app = create_app({"DATABASE": str(tmp_path / "planner.db"), "SECRET_KEY": "browser-test",
+    app = create_app({"DATABASE": str(tmp_path / "planner.web.db"), "SECRET_KEY": "browser-test",
                       "TODAY": DAY.isoformat()}, catalog)
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)

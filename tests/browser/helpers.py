@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.db import get_db
+from planner.web.db import get_db
 from tests import factories as f
 
 from tests.factories import PASSWORD

@@ -10,7 +10,7 @@ import re
 
 from playwright.sync_api import expect
 
-from planner.db import get_db
+from planner.web.db import get_db
 from planner.store import accounts, ticks
 from tests import factories as f
 from tests.browser.helpers import (

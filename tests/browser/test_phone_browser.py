@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from planner.db import get_db
+from planner.web.db import get_db
 from planner.store import contacts
 from tests.browser.helpers import (
     DEMO_PASSWORD, live_demo, live_not_sure, sign_in, sign_in_as,

@@ -9,8 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from planner.db import get_db
-from planner.engine import build_plan
+from planner.web.db import get_db
+from planner.plans.engine import build_plan
 from tests import factories as f
 from planner.demo import CONTACTS
 from planner.store import contacts, plans

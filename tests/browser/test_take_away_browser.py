@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from planner.db import get_db
-from planner.engine import build_plan
+from planner.web.db import get_db
+from planner.plans.engine import build_plan
 from planner.store import plans, ticks, visits
 from tests import factories as f
 from tests.browser.conftest import axe_violations

@@ -9,7 +9,7 @@ import re
 from playwright.sync_api import expect
 
 from planner import clock, demo
-from planner.db import get_db
+from planner.web.db import get_db
 from tests import factories as f
 from tests.browser.helpers import live_home, sign_in
 

@@ -1,0 +1,128 @@
+"""The plan as readable text, grouped by domain (`planner plan --format text`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from typing import Any
+
+from planner.plans.context import readable
+from planner.plans.domains import LABELS
+
+
+
+def by_domain(items: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Plan items grouped by domain, in the domains' order, as (label, items); empty ones left
+    out."""
+    groups = [(label, [i for i in items if i["domain"] == domain])
+              for domain, label in LABELS.items()]
+    return [(label, found) for label, found in groups if found]
+
+
+def describe_schedule(schedule: dict[str, Any]) -> str:
+    """A schedule in plain words with readable dates ("every 4 weeks from 19 December 2026")."""
+    kind = schedule["kind"]
+    if kind == "once":
+        due = schedule.get("due")
+        return f"once, by {readable(dt.date.fromisoformat(due))}" if due else "once"
+    if kind == "daily":
+        n = schedule["times_per_day"]
+        return "every day" if n == 1 else f"{n} times a day"
+    if kind == "weekly":
+        n = schedule["times_per_week"]
+        return "once a week" if n == 1 else f"{n} times a week"
+    if kind == "every-n-weeks":
+        start = schedule.get("from")
+        when = f"from {readable(dt.date.fromisoformat(start))}" if start else (
+            "(your care team will give you the date)")
+        return f"every {schedule['weeks']} weeks {when}"
+    return "when needed"
+
+
+def describe_dose(prescription: dict[str, Any] | None) -> str:
+    """A physiotherapist's prescription in plain words ("2 sets of 10, hold each for 5 seconds,
+    3 sessions a week"); empty when there is none. The note is shown on its own, not here."""
+    if not prescription:
+        return ""
+    sets, reps = prescription.get("sets"), prescription.get("reps")
+    hold, sessions = prescription.get("hold_seconds"), prescription.get("sessions_per_week")
+    parts = []
+    if sets and reps:
+        parts.append(f"{sets} {'set' if sets == 1 else 'sets'} of {reps}")
+    elif reps:
+        parts.append(f"{reps} {'time' if reps == 1 else 'times'}")
+    elif sets:
+        parts.append(f"{sets} {'set' if sets == 1 else 'sets'}")
+    if hold:
+        parts.append(f"hold each for {hold} {'second' if hold == 1 else 'seconds'}")
+    if sessions:
+        parts.append("once a week" if sessions == 1 else f"{sessions} sessions a week")
+    return ", ".join(parts)
+
+
+def _wrap(text: str, indent: str) -> str:
+    return textwrap.fill(text, width=96, initial_indent=indent, subsequent_indent=indent)
+
+
+def _item_lines(items: list[dict[str, Any]]) -> list[str]:
+    """A domain's items; a sentence about the profile ("You use a walking frame.") that an
+    earlier item of the same domain already gave is not repeated (issue 12: said once)."""
+    lines = []
+    said: set[str] = set()
+    for item in items:
+        where = f"; {item['room']}" if item.get("room") else ""
+        mark = "(!)" if item.get("emphasis") else "[ ]"
+        lines.append(f"  {mark} {item['title']} ({describe_schedule(item['schedule'])}; "
+                     f"for the {item['audience']}{where})")
+        dose = describe_dose(item.get("prescription"))
+        if dose:
+            lines.append(_wrap(f"Your physiotherapist's dose: {dose}.", "      "))
+        lines.append(_wrap(item["detail"], "      "))
+        own, facts = item["why"][0], [w for w in item["why"][1:] if w not in said]
+        said.update(facts)
+        lines.append(_wrap("Why: " + " ".join([own, *facts]), "      "))
+    return lines
+
+
+# Where the care team's emergency number goes; the caller passes it once it is on record.
+EMERGENCY_BLANK = "________________ (ask your cancer team for it and write it here)"
+
+
+def render_text(plan: dict[str, Any], emergency_number: str | None = None) -> str:
+    """The whole plan as text: the red flags and the team's emergency number first, then the
+    warnings, each other domain, and what was left out."""
+    lines = [f"Your plan for {plan['generated_on']}", "",
+             f"YOUR CANCER TEAM'S EMERGENCY NUMBER: {emergency_number or EMERGENCY_BLANK}", ""]
+    flags = [i for i in plan["items"] if i["domain"] == "red-flags"]
+    if flags:
+        lines.append(LABELS["red-flags"].upper())
+        lines.extend(_item_lines(flags))
+        lines.append("")
+    if plan["warnings"]:
+        lines.append("ACT NOW")
+        lines.extend(_wrap(f"! {w}", "  ") for w in plan["warnings"])
+        lines.append("")
+    for domain, label in LABELS.items():
+        items = [i for i in plan["items"] if i["domain"] == domain]
+        if not items or domain == "red-flags":
+            continue
+        lines.append(label.upper())
+        about = plan.get("about", {}).get(domain)
+        if about:
+            lines.append(_wrap("Why this matters: " + about["text"], "  "))
+        lines.extend(_item_lines(items))
+        lines.append("")
+    if any(i.get("emphasis") for i in plan["items"]):
+        lines.append("(!) marks what matters most for you.")
+        lines.append("")
+    if plan.get("avoid_in_daily_life"):
+        lines.append("MOVEMENTS TO AVOID IN DAILY LIFE")
+        for rule in plan["avoid_in_daily_life"]:
+            avoid = "Avoid " + ", ".join(rule["movements"]) + ". " if rule["movements"] else ""
+            lines.append(_wrap("- " + avoid + rule["advice"], "  "))
+        lines.append("")
+    if plan["excluded"]:
+        lines.append("LEFT OUT, AND WHY")
+        lines.extend(_wrap(f"- {e['title']}: {e['reason']}", "  ") for e in plan["excluded"])
+        lines.append("")
+    return "\n".join(lines)

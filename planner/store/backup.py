@@ -1,0 +1,249 @@
+"""Keeping the data safe: a consistent copy of the live database, putting a copy back, and one
+household's data as JSON. No Flask here: the `planner` command calls these.
+
+Copies use SQLite's online backup API, which reads one consistent snapshot while the app keeps
+writing (WAL lets readers and the writer work at once), and writes the destination in a single
+transaction, so a copy or a restore is whole or not there at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from planner.store.migrations import migrations
+from planner.store.sqlite import BUSY_TIMEOUT_MS
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot be done; `str()` says why, for the person at the terminal."""
+
+
+def _open(path: str | Path) -> sqlite3.Connection:
+    """A plain connection. Sources are only read, but not opened read-only: a read-only
+    connection cannot open a WAL database whose -shm file is missing."""
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def schema_of(path: str | Path) -> list[str]:
+    """The planner migrations applied to the database at `path`, oldest first.
+
+    Raises BackupError naming the problem if the file is missing, is not an SQLite database,
+    is damaged, is not a planner database, or was made by a newer planner than this one.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError(f"{path}: no such file")
+    try:
+        conn = _open(path)
+        try:
+            check = conn.execute("PRAGMA quick_check").fetchone()[0]
+            tables = {r[0] for r in conn.execute("select name from sqlite_master")}
+            names = [r[0] for r in conn.execute(
+                "select name from _sqlite_migrations where migration_set = 'planner'"
+                " order by rowid")] if "_sqlite_migrations" in tables else []
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"{path}: not an SQLite database ({exc})") from None
+    if check != "ok":
+        raise BackupError(f"{path}: the database is damaged ({check})")
+    if not names or "users" not in tables:
+        raise BackupError(f"{path}: not a planner database (it has no planner schema)")
+    known = [m.name for m in migrations._migrations]
+    newer = [name for name in names if name not in known]
+    if newer:
+        raise BackupError(f"{path}: made by a newer version of the planner (schema "
+                          f"{', '.join(newer)}); install that version to restore it")
+    return names
+
+
+def _shape(conn: sqlite3.Connection) -> dict[str, object]:
+    """The structure of a database, not its text: each table's columns (name, type, not null,
+    primary key), each index's table, columns and uniqueness, each trigger's table. Compared
+    this way, a schema written out by another version of sqlite-utils still matches."""
+    shape: dict[str, object] = {}
+    for kind, name, table in conn.execute(
+            "select type, name, tbl_name from sqlite_master where name not like 'sqlite_%'"
+            " and tbl_name != '_sqlite_migrations'"):
+        if kind == "table":
+            shape[f"table {name}"] = sorted(
+                (row[1], row[2].upper(), row[3], row[5])
+                for row in conn.execute(f"PRAGMA table_info([{name}])"))
+        elif kind == "index":
+            unique = conn.execute("select [unique] from pragma_index_list(?) where name = ?",
+                                  [table, name]).fetchone()
+            shape[f"index {name}"] = (table, unique[0] if unique else None, [
+                row[2] for row in conn.execute(f"PRAGMA index_info([{name}])")])
+        else:
+            shape[f"{kind} {name}"] = table
+    return shape
+
+
+def check_schema(path: str | Path) -> list[str]:
+    """schema_of(path), and then the whole schema compared with what this planner's migrations
+    make at that point: a foreign file that merely has a users table and a migrations table, or
+    a planner database changed by hand, is refused (BackupError naming the differences)."""
+    names = schema_of(path)
+    steps = {m.name: m.fn for m in migrations._migrations}
+    expected = sqlite3.connect(":memory:")
+    conn = _open(path)
+    try:
+        import sqlite_utils
+
+        # The source's own migrations, in the order it applied them (branches may have added
+        # migrations in another order than they are numbered).
+        made = sqlite_utils.Database(expected)
+        for name in names:
+            steps[name](made)
+        want, have = _shape(expected), _shape(conn)
+    finally:
+        expected.close()
+        conn.close()
+    differences = sorted(key for key in want.keys() | have.keys()
+                         if want.get(key) != have.get(key))
+    if differences:
+        raise BackupError(f"{path}: its schema is not the planner's at {names[-1]} (differs in "
+                          f"{', '.join(differences[:5])}"
+                          f"{', ...' if len(differences) > 5 else ''}); not restored")
+    return names
+
+
+def backup(source: str | Path, target: str | Path) -> None:
+    """Copy the database at `source` to `target`, consistent even while the app writes.
+
+    The copy is made beside `target` and renamed into place, so `target` is either the old
+    file or the whole new copy. Refuses a source that is not a planner database.
+    """
+    schema_of(source)
+    target = Path(target).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(fd)
+    try:
+        src, dst = _open(source), _open(temporary)
+        try:
+            src.backup(dst)  # all pages in one step: one snapshot of the source
+            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal
+        finally:
+            src.close()
+            dst.close()
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def restore(source: str | Path, target: str | Path) -> list[str]:
+    """Replace the database at `target` with the backup at `source`, then bring it up to date;
+    return the migrations that applied.
+
+    Checked first (check_schema): a file that is not a planner database, is damaged, comes from
+    a newer planner, or whose schema differs in any table, index or trigger changes nothing.
+    The copy goes through the backup API into `target` in one transaction, so the app's open
+    connections see the old data or the new, never a mix, and a crash part-way leaves the old
+    database. Every session ends (everyone signs in again), and households' revisions then move
+    past any the running app has seen, so that no page it keeps in memory is shown for the
+    restored data.
+    """
+    from planner.store.migrations import migrate
+
+    check_schema(source)
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src, dst = _open(source), _open(target)
+    try:
+        before = _highest_revision(dst)
+        src.backup(dst)
+    except sqlite3.OperationalError as exc:
+        raise BackupError(f"{target}: could not be replaced ({exc})") from None
+    finally:
+        src.close()
+        dst.close()
+    applied = migrate(target)
+    conn = _open(target)
+    try:
+        with conn:
+            # Every session and reset link ends: a cookie or a mailed link from before the
+            # restore (or kept in the backup) must never open an account, least of all one the
+            # restored data gives to someone else under the same id.
+            conn.execute("delete from sessions")
+            conn.execute("delete from password_resets")
+            if before:
+                # A running server keeps pages keyed by each household's revision. The
+                # backup's revisions are older numbers that the server may have seen with
+                # other data, so move every household past all of them.
+                conn.execute("update households set revision = revision + ?", [before + 1])
+    finally:
+        conn.close()
+    return applied
+
+
+def _highest_revision(conn: sqlite3.Connection) -> int:
+    """The highest household revision in a database (0 if none, or before m005)."""
+    try:
+        return conn.execute("select coalesce(max(revision), 0) from households").fetchone()[0]
+    except sqlite3.OperationalError:  # no households table or no revision column yet
+        return 0
+
+
+def _rows(conn: sqlite3.Connection, sql: str, args: list) -> list[dict]:
+    cursor = conn.execute(sql, args)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
+def export(path: str | Path, household_id: int) -> dict:
+    """One household's data: the household, its members (never a password hash), the profile,
+    every plan version, the tasks, the ticks, the full history of changes and who is to do
+    which home task.
+
+    Raises BackupError if there is no such household.
+    """
+    schema = schema_of(path)[-1]
+    conn = _open(path)
+    try:
+        conn.execute("BEGIN")  # one snapshot for every table
+        household = _rows(conn, "select * from households where id = ?", [household_id])
+        if not household:
+            raise BackupError(f"There is no household with id {household_id}.")
+        where = "where household_id = ?"
+        profile = _rows(conn, f"select profile_json from profiles {where}", [household_id])
+        data = {
+            "format": "planner-household-export",
+            "schema": schema,
+            "household": household[0],
+            "members": _rows(conn, "select members.user_id, users.name, users.email,"
+                                   " members.role, members.joined_at from members"
+                                   " join users on users.id = members.user_id"
+                                   " where members.household_id = ? order by members.joined_at",
+                             [household_id]),
+            "profile": json.loads(profile[0]["profile_json"]) if profile else None,
+            "plans": _rows(conn, f"select * from plans {where} order by version",
+                           [household_id]),
+            "tasks": _rows(conn, f"select * from tasks {where} order by active desc, position",
+                           [household_id]),
+            "ticks": _rows(conn, f"select * from ticks {where}"
+                                 " order by occurrence, item_id, slot", [household_id]),
+            "events": _rows(conn, f"select * from tick_events {where} order by id",
+                            [household_id]),
+            "assignments": _rows(conn, f"select * from assignments {where} order by item_id",
+                                 [household_id]),
+            "contacts": _rows(conn, f"select kind, name, phone, updated_at, updated_by"
+                                    f" from care_contacts {where} order by kind",
+                              [household_id]),
+        }
+    finally:
+        conn.close()
+    # Stored JSON text back into objects, so that the export is JSON all the way down.
+    for plan in data["plans"]:
+        plan["plan"] = json.loads(plan.pop("plan_json"))
+        plan["profile"] = json.loads(plan.pop("profile_json"))
+    for task in data["tasks"]:
+        task["item"] = json.loads(task.pop("item_json"))
+    return data

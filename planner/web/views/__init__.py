@@ -1,0 +1,35 @@
+"""Blueprints, one per area of the app, registered in one place."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from planner.web.views import (
+    account,
+    auth,
+    calendar,
+    contacts,
+    exercise_templates,
+    exports,
+    health,
+    history,
+    households,
+    physio,
+    profile,
+    redflags,
+    reminders,
+    reset,
+    share,
+    today,
+    versions,
+    visit,
+    walkthrough,
+)
+
+
+def register(app: Flask) -> None:
+    """Register every blueprint of the app."""
+    for module in (auth, households, profile, today, walkthrough, history, redflags, physio,
+                   exercise_templates, versions, share, health, reminders, exports,
+                   calendar, visit, account, reset, contacts):
+        app.register_blueprint(module.bp)

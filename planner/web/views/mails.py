@@ -1,0 +1,56 @@
+"""The mails the web app sends about accounts, with their words, through planner/mail.py.
+
+Sent only when SMTP_URL is set (mail.mailer). A mail that cannot be handed over is logged, not
+shown: the pages that send them answer alike whether or not an account exists.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+
+from planner import mail
+from planner.web.db import get_db
+from planner.store import resets
+from planner.web.views.common import now
+
+
+def enabled() -> bool:
+    """Whether this planner can send mail (SMTP_URL is set)."""
+    return mail.mailer(current_app.config) is not None
+
+
+def _send(to: str, subject: str, text: str) -> bool:
+    mailer = mail.mailer(current_app.config)
+    if mailer is None:
+        return False
+    try:
+        mailer.send(to, subject, text)
+    except mail.MailError as exc:
+        current_app.logger.error("mail to an account not sent: %s", exc)
+        return False
+    return True
+
+
+def send_reset(user: dict) -> bool:
+    """Mail the user a link to choose a new password (earlier links stop working)."""
+    token = resets.create(get_db(), user["id"], at=now())
+    link = url_for("reset.choose", token=token, _external=True)
+    hours = int(resets.LIFETIME.total_seconds() // 3600)
+    return _send(user["email"], "Choose a new password for the planner", (
+        f"Hello {user['name']},\n\n"
+        "Someone asked to reset the password of your planner account. If it was you, open "
+        f"this link and choose a new password (it works once, for {hours} hour"
+        f"{'s' if hours != 1 else ''}):\n\n{link}\n\n"
+        "If it was not you, you need do nothing: your password stays as it is.\n"))
+
+
+def send_taken(user: dict) -> bool:
+    """Tell the owner of an email that someone tried to sign up with it."""
+    return _send(user["email"], "Someone tried to create a planner account with your email", (
+        f"Hello {user['name']},\n\n"
+        "Someone tried to create a new planner account with this email address, which already "
+        "has one. If it was you, sign in instead:\n\n"
+        f"{url_for('auth.login', _external=True)}\n\n"
+        "If you have forgotten your password, you can choose a new one here:\n\n"
+        f"{url_for('reset.ask', _external=True)}\n\n"
+        "If it was not you, you need do nothing.\n"))

@@ -1,0 +1,70 @@
+"""Plan versions: every applied or published plan, readable by every member; what changed
+since the household last acknowledged, for Today; and acknowledging it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, g, redirect, request, url_for
+
+from planner.web.db import get_db
+from planner.web.htmx import render
+from planner.plans.plan_diff import plan_diff
+from planner.plans.printout import by_domain
+
+from planner.store import plans
+from planner.store import tailoring as store
+from planner.web.views.common import household_view, now
+
+bp = Blueprint("versions", __name__)
+ROLE_WORDS = {"physio": "physiotherapist", "caregiver": "caregiver", "patient": "patient"}
+
+
+def unseen_changes(household_id: int) -> dict | None:
+    """What changed from the version the household last acknowledged (or the first) to the
+    current one, in plan_diff's shape with `version` (the current) and `since`; None when
+    there is nothing new to show."""
+    db = get_db()
+    current = plans.current_plan(db, household_id)
+    since = store.seen_version(db, household_id) or 1
+    if current is None or current["version"] <= since:
+        return None
+    old = plans.get_version(db, household_id, since)
+    diff = plan_diff(old["plan"] if old else None, current["plan"])
+    return diff | {"version": current, "since": since}
+
+
+@bp.post("/h/<int:household_id>/plan/seen")
+@household_view()
+def seen(household_id: int):
+    """Acknowledge the changes up to a version, for the whole household; back to Today."""
+    db = get_db()
+    current = plans.current_plan(db, household_id)
+    raw = request.form.get("version", "")
+    if current is None or not raw.isdigit() or not 1 <= int(raw) <= current["version"]:
+        abort(422, "That plan version does not exist. Reload Today and try again.")
+    if int(raw) > (store.seen_version(db, household_id) or 0):
+        store.mark_seen(db, household_id, int(raw), g.user["id"], at=now())
+    return redirect(url_for("today.show", household_id=household_id), 303)
+
+
+@bp.get("/h/<int:household_id>/versions")
+@household_view()
+def index(household_id: int):
+    """Every plan version, newest first, with who made it and when."""
+    return render("versions/index.html", versions=plans.versions(get_db(), household_id),
+                  roles=ROLE_WORDS)
+
+
+@bp.get("/h/<int:household_id>/versions/<int:version>")
+@household_view()
+def show(household_id: int, version: int):
+    """One version, read-only: what it changed from the one before, and everything in it."""
+    db = get_db()
+    found = plans.get_version(db, household_id, version)
+    if found is None:
+        abort(404, "This plan has no such version.")
+    before = plans.get_version(db, household_id, version - 1) if version > 1 else None
+    plan = found["plan"]
+    latest = plans.current_plan(db, household_id)["version"]
+    return render("versions/show.html", found=found, plan=plan, latest=latest,
+                  diff=plan_diff(before["plan"] if before else None, plan),
+                  domains=by_domain(plan["items"]), roles=ROLE_WORDS)
