@@ -54,8 +54,9 @@ def available() -> str:
     return "wrk" if shutil.which("wrk") else "python"
 
 
-def run(kind: str, host: str, port: int, lanes: list[list[Request]], seconds: float,
-        connections: int) -> Result:
+def run(
+    kind: str, host: str, port: int, lanes: list[list[Request]], seconds: float, connections: int
+) -> Result:
     """Send the lanes' requests as fast as the server answers, for `seconds`."""
     if kind == "wrk":
         return _wrk(host, port, lanes, seconds, connections)
@@ -100,17 +101,29 @@ def _lua_request(request: Request, host: str, port: int) -> str:
     return f"{{{_lua_string(request.method)}, {_lua_string(request.path)}, {{{table}}}, {body}}}"
 
 
-def _wrk(host: str, port: int, lanes: list[list[Request]], seconds: float,
-         connections: int) -> Result:
-    lua_lanes = ",\n".join("{" + ",\n".join(_lua_request(r, host, port) for r in lane) + "}"
-                           for lane in lanes)
+def _wrk(
+    host: str, port: int, lanes: list[list[Request]], seconds: float, connections: int
+) -> Result:
+    lua_lanes = ",\n".join(
+        "{" + ",\n".join(_lua_request(r, host, port) for r in lane) + "}" for lane in lanes
+    )
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "lanes.lua"
         script.write_text(f"lanes = {{\n{lua_lanes}\n}}\n{_LUA}")
-        command = ["wrk", f"-t{len(lanes)}", f"-c{max(connections, len(lanes))}",
-                   f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", str(script),
-                   f"http://{host}:{port}/"]
-        done = subprocess.run(command, check=False, capture_output=True, text=True, timeout=seconds + 60)
+        command = [
+            "wrk",
+            f"-t{len(lanes)}",
+            f"-c{max(connections, len(lanes))}",
+            f"-d{max(1, round(seconds))}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            f"http://{host}:{port}/",
+        ]
+        done = subprocess.run(
+            command, check=False, capture_output=True, text=True, timeout=seconds + 60
+        )
     found = re.search(r"^BENCH (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)$", done.stdout, re.MULTILINE)
     if done.returncode or not found:
         raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
@@ -120,14 +133,16 @@ def _wrk(host: str, port: int, lanes: list[list[Request]], seconds: float,
 
 # Python -----------------------------------------------------------------------------------------
 
+
 def _percentile(ordered: list[float], share: float) -> float:
     if not ordered:
         return 0.0
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def _python(host: str, port: int, lanes: list[list[Request]], seconds: float,
-            connections: int) -> Result:
+def _python(
+    host: str, port: int, lanes: list[list[Request]], seconds: float, connections: int
+) -> Result:
     cycles = [(threading.Lock(), itertools.cycle(lane)) for lane in lanes]
     latencies: list[float] = []
     errors = [0]
@@ -143,8 +158,9 @@ def _python(host: str, port: int, lanes: list[list[Request]], seconds: float,
                 request = next(lane)
             start = time.perf_counter()
             try:
-                conn.request(request.method, request.path, body=request.body,
-                             headers=request.headers)
+                conn.request(
+                    request.method, request.path, body=request.body, headers=request.headers
+                )
                 response = conn.getresponse()
                 response.read()
                 failed += response.status >= 400
@@ -166,5 +182,11 @@ def _python(host: str, port: int, lanes: list[list[Request]], seconds: float,
         thread.join()
     elapsed = time.perf_counter() - started
     ordered = sorted(ms * 1000 for ms in latencies)
-    return Result(len(ordered), elapsed, errors[0], _percentile(ordered, 0.50),
-                  _percentile(ordered, 0.95), _percentile(ordered, 0.99))
+    return Result(
+        len(ordered),
+        elapsed,
+        errors[0],
+        _percentile(ordered, 0.50),
+        _percentile(ordered, 0.95),
+        _percentile(ordered, 0.99),
+    )

@@ -28,12 +28,11 @@ sys.path.insert(0, str(HERE))
 from server import HOST, Server
 
 from planner import clock, demo, planning
-
 from planner.plans import profile_form
 from planner.plans.catalog import default_folder, load_catalog
+from planner.store import accounts
 from planner.store.migrations import migrate
 from planner.store.sqlite import connect
-from planner.store import accounts
 
 DAY = "2026-11-23"
 NOT_SURE = ("not-sure@example.org", "Sam", "not-sure-password")
@@ -53,10 +52,12 @@ def _database(folder: Path) -> Path:
         person = accounts.create_user(db, email, name, password, at=moment)
         home = accounts.create_household(db, "Sam's home", person["id"], "patient", at=moment)
         # What the profile form reads when every question is answered "Not sure".
-        answers, _ = profile_form.read_form({q.name: q.not_sure_value
-                                             for q in profile_form.QUESTIONS.values()})
-        planning.replan(db, home["id"], answers, catalog, dt.date.fromisoformat(DAY),
-                        person["id"], at=moment)
+        answers, _ = profile_form.read_form(
+            {q.name: q.not_sure_value for q in profile_form.QUESTIONS.values()}
+        )
+        planning.replan(
+            db, home["id"], answers, catalog, dt.date.fromisoformat(DAY), person["id"], at=moment
+        )
     finally:
         db.close()
     return path
@@ -88,20 +89,32 @@ def _figures(server: Server, email: str, password: str, repeats: int) -> dict:
         item, _slots = server.daily_tasks(session.household_id)[0]
         fresh, kept = [], []
         for n in range(repeats):
-            tap = (f"occurrence={DAY}&slot=0&state={'done' if n % 2 == 0 else 'open'}")
-            conn.request("POST", f"/h/{session.household_id}/tasks/{item}/state", body=tap,
-                         headers={**cookie, "X-CSRF-Token": session.csrf, "HX-Request": "true",
-                                  "Content-Type": "application/x-www-form-urlencoded"})
+            tap = f"occurrence={DAY}&slot=0&state={'done' if n % 2 == 0 else 'open'}"
+            conn.request(
+                "POST",
+                f"/h/{session.household_id}/tasks/{item}/state",
+                body=tap,
+                headers={
+                    **cookie,
+                    "X-CSRF-Token": session.csrf,
+                    "HX-Request": "true",
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
+            )
             conn.getresponse().read()
             fresh.append(_get(conn, page, {**cookie, "Accept-Encoding": "gzip"})[0])
             kept.append(_get(conn, page, {**cookie, "Accept-Encoding": "gzip"})[0])
     finally:
         conn.close()
-    return {"html_bytes": len(plain), "html_gzip_bytes": len(packed),
-            "tasks": plain.decode().count('<li class="task'),
-            "static_bytes": static_plain, "static_gzip_bytes": static_packed,
-            "ttfb_fresh_ms": statistics.median(fresh) * 1000,
-            "ttfb_kept_ms": statistics.median(kept) * 1000}
+    return {
+        "html_bytes": len(plain),
+        "html_gzip_bytes": len(packed),
+        "tasks": plain.decode().count('<li class="task'),
+        "static_bytes": static_plain,
+        "static_gzip_bytes": static_packed,
+        "ttfb_fresh_ms": statistics.median(fresh) * 1000,
+        "ttfb_kept_ms": statistics.median(kept) * 1000,
+    }
 
 
 def measure(repeats: int = 21) -> dict:
@@ -109,10 +122,10 @@ def measure(repeats: int = 21) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         server = Server(_database(Path(folder)), DAY)
         try:
-            return {"demo patient": _figures(server, demo.ACCOUNTS[0][0], demo.PASSWORD,
-                                             repeats),
-                    '"Not sure" household': _figures(server, NOT_SURE[0], NOT_SURE[2],
-                                                     repeats)}
+            return {
+                "demo patient": _figures(server, demo.ACCOUNTS[0][0], demo.PASSWORD, repeats),
+                '"Not sure" household': _figures(server, NOT_SURE[0], NOT_SURE[2], repeats),
+            }
         finally:
             server.stop()
 
@@ -120,11 +133,13 @@ def measure(repeats: int = 21) -> dict:
 def report(figures: dict) -> list[str]:
     lines = []
     for who, f in figures.items():
-        lines.append(f"Today for the {who} ({f['tasks']} tasks): HTML {f['html_bytes']:,} bytes, "
-                     f"{f['html_gzip_bytes']:,} gzipped; static files {f['static_bytes']:,} "
-                     f"bytes, {f['static_gzip_bytes']:,} gzipped (once, then kept); time to "
-                     f"first byte {f['ttfb_fresh_ms']:.1f} ms afresh, {f['ttfb_kept_ms']:.1f} ms "
-                     "kept (median, one request at a time)")
+        lines.append(
+            f"Today for the {who} ({f['tasks']} tasks): HTML {f['html_bytes']:,} bytes, "
+            f"{f['html_gzip_bytes']:,} gzipped; static files {f['static_bytes']:,} "
+            f"bytes, {f['static_gzip_bytes']:,} gzipped (once, then kept); time to "
+            f"first byte {f['ttfb_fresh_ms']:.1f} ms afresh, {f['ttfb_kept_ms']:.1f} ms "
+            "kept (median, one request at a time)"
+        )
     return lines
 
 

@@ -63,9 +63,15 @@ def measure(count: int = 500, rounds: int = 5) -> dict:
     today = dt.date(2026, 11, 22)
     plan = per_call(lambda p: build_plan(p, catalog, today), profiles, rounds)
     base = per_call(validate, profiles, rounds)
-    return {"catalog_ms": load_ms, "items": len(catalog.items), "plan_ms": min(plan) * 1000,
-            "plans_per_s": 1 / min(plan), "median_ms": statistics.median(plan) * 1000,
-            "baseline_ms": min(base) * 1000, "ratio": min(plan) / min(base)}
+    return {
+        "catalog_ms": load_ms,
+        "items": len(catalog.items),
+        "plan_ms": min(plan) * 1000,
+        "plans_per_s": 1 / min(plan),
+        "median_ms": statistics.median(plan) * 1000,
+        "baseline_ms": min(base) * 1000,
+        "ratio": min(plan) / min(base),
+    }
 
 
 def main() -> None:
@@ -75,8 +81,10 @@ def main() -> None:
     args = parser.parse_args()
     m = measure(args.profiles, args.rounds)
     print(f"catalog load: {m['catalog_ms']:.1f} ms ({m['items']} items), once")
-    print(f"plan: {m['plan_ms']:.3f} ms per plan, {m['plans_per_s']:,.0f} plans/s "
-          f"(median of rounds {m['median_ms']:.3f} ms)")
+    print(
+        f"plan: {m['plan_ms']:.3f} ms per plan, {m['plans_per_s']:,.0f} plans/s "
+        f"(median of rounds {m['median_ms']:.3f} ms)"
+    )
     print(f"baseline (validate the profile): {m['baseline_ms']:.4f} ms")
     print(f"ratio plan / baseline: {m['ratio']:.1f}x")
 

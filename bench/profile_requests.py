@@ -27,8 +27,8 @@ sys.path.insert(0, str(HERE))
 
 import seed
 
-from planner.store.sqlite import close_thread_dbs, connect
 from planner.store import accounts, plans
+from planner.store.sqlite import close_thread_dbs, connect
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -38,34 +38,51 @@ def client_for(db_path: Path, today: str):
     (item id, slots) of its daily tasks."""
     from planner.web.app import create_app
 
-    app = create_app({"DATABASE": str(db_path), "SECRET_KEY": "profile", "TODAY": today,
-                      "TESTING": False})
+    app = create_app(
+        {"DATABASE": str(db_path), "SECRET_KEY": "profile", "TODAY": today, "TESTING": False}
+    )
     db = connect(db_path)
     user = accounts.user_by_email(db, seed.patient_email(1))
     household_id = accounts.households_for(db, user["id"])[0]["id"]
-    daily = [(t["id"], t["schedule"]["times_per_day"]) for t in plans.tasks(db, household_id)
-             if t["schedule"]["kind"] == "daily"]
+    daily = [
+        (t["id"], t["schedule"]["times_per_day"])
+        for t in plans.tasks(db, household_id)
+        if t["schedule"]["kind"] == "daily"
+    ]
     db.close()
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
-    client.post("/login", data={"csrf_token": CSRF.search(page).group(1),
-                                "email": seed.patient_email(1), "password": seed.PASSWORD})
+    client.post(
+        "/login",
+        data={
+            "csrf_token": CSRF.search(page).group(1),
+            "email": seed.patient_email(1),
+            "password": seed.PASSWORD,
+        },
+    )
     page = client.get(f"/h/{household_id}/today").get_data(as_text=True)
     return app, client, household_id, CSRF.search(page).group(1), daily
 
 
 def requests_of(kind: str, client, household_id: int, csrf: str, daily: list, today: str):
     """A function making one request of this kind (ticks alternate done and open)."""
-    taps = [(item, slot, state) for state in ("done", "open")
-            for item, slots in daily for slot in range(slots)]
+    taps = [
+        (item, slot, state)
+        for state in ("done", "open")
+        for item, slots in daily
+        for slot in range(slots)
+    ]
     count = [0]
     headers = {"X-CSRF-Token": csrf, "HX-Request": "true"}
 
     def tick():
         item, slot, state = taps[count[0] % len(taps)]
         count[0] += 1
-        answer = client.post(f"/h/{household_id}/tasks/{item}/state", headers=headers,
-                             data={"occurrence": today, "slot": slot, "state": state})
+        answer = client.post(
+            f"/h/{household_id}/tasks/{item}/state",
+            headers=headers,
+            data={"occurrence": today, "slot": slot, "state": state},
+        )
         assert answer.status_code == 200, answer.status_code
 
     def today_kept():
@@ -78,8 +95,7 @@ def requests_of(kind: str, client, household_id: int, csrf: str, daily: list, to
     def healthz():
         assert client.get("/healthz").status_code == 200
 
-    return {"tick": tick, "today": today_kept, "today-fresh": today_fresh,
-            "healthz": healthz}[kind]
+    return {"tick": tick, "today": today_kept, "today-fresh": today_fresh, "healthz": healthz}[kind]
 
 
 def main() -> None:
@@ -113,8 +129,10 @@ def main() -> None:
             if args.profile:
                 profiler.disable()
                 pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
-            print(f"{kind:<12} {spent / args.n * 1000:6.3f} ms CPU a request (least of "
-                  f"{args.batches} x {args.n})")
+            print(
+                f"{kind:<12} {spent / args.n * 1000:6.3f} ms CPU a request (least of "
+                f"{args.batches} x {args.n})"
+            )
         close_thread_dbs()
 
 

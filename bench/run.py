@@ -43,12 +43,22 @@ PROFILE = HERE.parent / "tests" / "scenarios" / "profile-example.json"
 
 def machine() -> dict:
     """What the figures were measured on."""
-    cpu = next((line.split(":", 1)[1].strip() for line in
-                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
-               platform.processor() or "unknown")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown",
+    )
     mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
-    return {"cpus": os.cpu_count(), "cpu": cpu, "ram_gb": round(mem_kb / 1024 ** 2, 1),
-            "python": platform.python_version(), "sqlite": __import__("sqlite3").sqlite_version}
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "ram_gb": round(mem_kb / 1024**2, 1),
+        "python": platform.python_version(),
+        "sqlite": __import__("sqlite3").sqlite_version,
+    }
 
 
 def seeded(data: Path, households: int, days: int, reseed: bool) -> tuple[Path, dict]:
@@ -82,18 +92,34 @@ def plans_for(sessions: list, server: Server, today: str, lanes: int) -> dict[st
     """The request lanes of each route. Tick lanes tap every daily task slot of the signed-in
     households to done, then all back to open, so each request really writes."""
     baseline = [[load.Request("GET", "/healthz")] for _ in range(lanes)]
-    pages = [load.Request("GET", f"/h/{s.household_id}/today", {"Cookie": s.cookie})
-             for s in sessions]
-    targets = [(s, item_id, slot) for s in sessions
-               for item_id, slots in server.daily_tasks(s.household_id) for slot in range(slots)]
+    pages = [
+        load.Request("GET", f"/h/{s.household_id}/today", {"Cookie": s.cookie}) for s in sessions
+    ]
+    targets = [
+        (s, item_id, slot)
+        for s in sessions
+        for item_id, slots in server.daily_tasks(s.household_id)
+        for slot in range(slots)
+    ]
     tick_lanes = []
     for lane in deal(targets, lanes):
-        taps = [[load.Request(
-            "POST", f"/h/{s.household_id}/tasks/{item_id}/state",
-            {"Cookie": s.cookie, "X-CSRF-Token": s.csrf, "HX-Request": "true",
-             "Content-Type": "application/x-www-form-urlencoded"},
-            f"occurrence={today}&slot={slot}&state={state}") for s, item_id, slot in lane]
-            for state in ("done", "open")]
+        taps = [
+            [
+                load.Request(
+                    "POST",
+                    f"/h/{s.household_id}/tasks/{item_id}/state",
+                    {
+                        "Cookie": s.cookie,
+                        "X-CSRF-Token": s.csrf,
+                        "HX-Request": "true",
+                        "Content-Type": "application/x-www-form-urlencoded",
+                    },
+                    f"occurrence={today}&slot={slot}&state={state}",
+                )
+                for s, item_id, slot in lane
+            ]
+            for state in ("done", "open")
+        ]
         tick_lanes.append(taps[0] + taps[1])
     return {"baseline": baseline, "today": deal(pages, lanes), "tick": tick_lanes}
 
@@ -118,16 +144,20 @@ def _combine(measured: list[tuple[load.Result, float]]) -> dict:
     rounds = [result for result, _ in measured]
     seconds = sum(r.seconds for r in rounds)
     requests = sum(r.requests for r in rounds)
-    figure = {"rps": requests / seconds, "requests": requests,
-              "errors": sum(r.errors for r in rounds),
-              "cpu_ms": sum(cpu for _, cpu in measured) / max(requests, 1) * 1000}
+    figure = {
+        "rps": requests / seconds,
+        "requests": requests,
+        "errors": sum(r.errors for r in rounds),
+        "cpu_ms": sum(cpu for _, cpu in measured) / max(requests, 1) * 1000,
+    }
     for name in ("p50", "p95", "p99"):
         figure[name] = statistics.median(getattr(r, name) for r in rounds)
     return figure
 
 
-def measure(databases: dict[int, tuple[Path, dict]], args: argparse.Namespace,
-            workers: int) -> dict:
+def measure(
+    databases: dict[int, tuple[Path, dict]], args: argparse.Namespace, workers: int
+) -> dict:
     """Start a server (`workers` processes) on a copy of each seeded database, then measure
     every route on each in turn, `args.rounds` times round, so that a machine busy with
     something else for a while slows both sizes alike and their ratios still hold."""
@@ -135,31 +165,53 @@ def measure(databases: dict[int, tuple[Path, dict]], args: argparse.Namespace,
     lanes: dict[int, dict] = {}
     try:
         for size, (path, made) in databases.items():
-            servers[size] = server = Server(_scratch(path, size, True), made["today"],
-                                            workers, threads=args.server_threads)
-            sessions = [server.sign_in(seed.patient_email(n), seed.PASSWORD)
-                        for n in spread(size, args.users)]
+            servers[size] = server = Server(
+                _scratch(path, size, True), made["today"], workers, threads=args.server_threads
+            )
+            sessions = [
+                server.sign_in(seed.patient_email(n), seed.PASSWORD)
+                for n in spread(size, args.users)
+            ]
             lanes[size] = plans_for(sessions, server, made["today"], args.threads)
             for route in ("today", "tick"):  # templates compiled, connections opened
-                load.run(args.loadgen, HOST, server.port, lanes[size][route], args.warmup,
-                         args.connections)
+                load.run(
+                    args.loadgen,
+                    HOST,
+                    server.port,
+                    lanes[size][route],
+                    args.warmup,
+                    args.connections,
+                )
         results: dict[int, dict[str, list]] = {size: {r: [] for r in ROUTES} for size in servers}
         for number in range(1, args.rounds + 1):
             for size, server in servers.items():
                 for route in ROUTES:
                     cpu = server.cpu_seconds()
-                    result = load.run(args.loadgen, HOST, server.port, lanes[size][route],
-                                      args.duration / args.rounds, args.connections)
+                    result = load.run(
+                        args.loadgen,
+                        HOST,
+                        server.port,
+                        lanes[size][route],
+                        args.duration / args.rounds,
+                        args.connections,
+                    )
                     results[size][route].append((result, server.cpu_seconds() - cpu))
-                    print(f"  round {number}  {workers} worker(s)  {size:>5} households  "
-                          f"{route:<8} "
-                          f"{result.rps:8,.0f} req/s  p95 {result.p95:7.1f} ms  "
-                          f"errors {result.errors}", flush=True)
-        return {str(size): {"start_s": server.start_seconds,
-                            "peak_mb": max(server.peak_memory_mb()),
-                            "total_mb": sum(server.peak_memory_mb()),
-                            "routes": {r: _combine(results[size][r]) for r in ROUTES}}
-                for size, server in servers.items()}
+                    print(
+                        f"  round {number}  {workers} worker(s)  {size:>5} households  "
+                        f"{route:<8} "
+                        f"{result.rps:8,.0f} req/s  p95 {result.p95:7.1f} ms  "
+                        f"errors {result.errors}",
+                        flush=True,
+                    )
+        return {
+            str(size): {
+                "start_s": server.start_seconds,
+                "peak_mb": max(server.peak_memory_mb()),
+                "total_mb": sum(server.peak_memory_mb()),
+                "routes": {r: _combine(results[size][r]) for r in ROUTES},
+            }
+            for size, server in servers.items()
+        }
     finally:
         for size, server in servers.items():
             server.stop()
@@ -172,8 +224,20 @@ def plan_figures(quick: bool) -> dict:
     runs = []
     for _ in range(1 if quick else 3):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "planner", "plan", "--profile", str(PROFILE),
-                        "--today", "2026-11-22"], check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "planner",
+                "plan",
+                "--profile",
+                str(PROFILE),
+                "--today",
+                "2026-11-22",
+            ],
+            check=True,
+            capture_output=True,
+        )
         runs.append(time.perf_counter() - start)
     return {**figures, "command_s": min(runs)}
 
@@ -184,65 +248,109 @@ def targets(sizes: dict, small: int, large: int) -> list[dict]:
     big, little = sizes[str(large)]["routes"], sizes[str(small)]["routes"]
     base = big["baseline"]["rps"]
     peak = max(s["peak_mb"] for s in sizes.values())
-    rows = [("tick req/s vs baseline", big["tick"]["rps"] / base, ">=", 0.5),
-            ("Today req/s vs baseline", big["today"]["rps"] / base, ">=", 0.5),
-            (f"Today p95 at {large} vs {small} households",
-             big["today"]["p95"] / little["today"]["p95"], "<=", 1.3),
-            (f"tick p95 at {large} vs {small} households",
-             big["tick"]["p95"] / little["tick"]["p95"], "<=", 1.3),
-            ("server peak memory (MB)", peak, "<", 150)]
-    return [{"name": name, "value": value, "goal": f"{op} {goal:.2f}".rstrip("0").rstrip("."),
-             "met": value >= goal if op == ">=" else (value <= goal if op == "<=" else
-                                                      value < goal)}
-            for name, value, op, goal in rows]
+    rows = [
+        ("tick req/s vs baseline", big["tick"]["rps"] / base, ">=", 0.5),
+        ("Today req/s vs baseline", big["today"]["rps"] / base, ">=", 0.5),
+        (
+            f"Today p95 at {large} vs {small} households",
+            big["today"]["p95"] / little["today"]["p95"],
+            "<=",
+            1.3,
+        ),
+        (
+            f"tick p95 at {large} vs {small} households",
+            big["tick"]["p95"] / little["tick"]["p95"],
+            "<=",
+            1.3,
+        ),
+        ("server peak memory (MB)", peak, "<", 150),
+    ]
+    return [
+        {
+            "name": name,
+            "value": value,
+            "goal": f"{op} {goal:.2f}".rstrip("0").rstrip("."),
+            "met": value >= goal if op == ">=" else (value <= goal if op == "<=" else value < goal),
+        }
+        for name, value, op, goal in rows
+    ]
 
 
 def _errors(figures: dict) -> int:
-    return sum(r["errors"] for run_figures in figures["runs"].values()
-               for run in run_figures["sizes"].values() for r in run["routes"].values())
+    return sum(
+        r["errors"]
+        for run_figures in figures["runs"].values()
+        for run in run_figures["sizes"].values()
+        for r in run["routes"].values()
+    )
 
 
 def report(figures: dict) -> str:
     """The results as text, the way bench/README.md shows them."""
     m, s = figures["machine"], figures["settings"]
-    lines = [(f"machine: {m['cpus']} CPUs, {m['cpu']}, {m['ram_gb']} GB RAM; "
-              f"Python {m['python']}, SQLite {m['sqlite']}"),
-             (f"load: {s['loadgen']}, {s['threads']} threads, {s['connections']} connections, "
-              f"{s['duration']} s per figure in {s['rounds']} rounds alternating the sizes, "
-              f"{s['users']} households signed in per size"), ""]
+    lines = [
+        (
+            f"machine: {m['cpus']} CPUs, {m['cpu']}, {m['ram_gb']} GB RAM; "
+            f"Python {m['python']}, SQLite {m['sqlite']}"
+        ),
+        (
+            f"load: {s['loadgen']}, {s['threads']} threads, {s['connections']} connections, "
+            f"{s['duration']} s per figure in {s['rounds']} rounds alternating the sizes, "
+            f"{s['users']} households signed in per size"
+        ),
+        "",
+    ]
     for size, made in figures["seeding"].items():
         how = "reused" if made["reused"] else "seeded now"
-        lines.append(f"database of {size} households: {made['events']:,} tick events over "
-                     f"{made['days']} days, {made['bytes'] / 1e6:,.1f} MB, seeded in "
-                     f"{made['seconds']} s ({how})")
+        lines.append(
+            f"database of {size} households: {made['events']:,} tick events over "
+            f"{made['days']} days, {made['bytes'] / 1e6:,.1f} MB, seeded in "
+            f"{made['seconds']} s ({how})"
+        )
     for workers, run_figures in figures["runs"].items():
-        lines += ["", f"{workers} worker process(es), {s['server_threads']} threads each:",
-                  (f"{'households':>10}  {'route':<22}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}"
-                   f"{'p99 ms':>9}{'req/s x base':>14}{'p95 x base':>12}{'CPU ms':>8}"
-                   f"{'CPU x base':>12}")]
+        lines += [
+            "",
+            f"{workers} worker process(es), {s['server_threads']} threads each:",
+            (
+                f"{'households':>10}  {'route':<22}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}"
+                f"{'p99 ms':>9}{'req/s x base':>14}{'p95 x base':>12}{'CPU ms':>8}"
+                f"{'CPU x base':>12}"
+            ),
+        ]
         for size, run in run_figures["sizes"].items():
             base = run["routes"]["baseline"]
             for route in ROUTES:
                 r = run["routes"][route]
-                lines.append(f"{size:>10}  {LABELS[route]:<22}{r['rps']:8,.0f}{r['p50']:9.2f}"
-                             f"{r['p95']:9.2f}{r['p99']:9.2f}{r['rps'] / base['rps']:14.2f}"
-                             f"{r['p95'] / base['p95']:12.2f}{r['cpu_ms']:8.3f}"
-                             f"{base['cpu_ms'] / r['cpu_ms']:12.2f}")
+                lines.append(
+                    f"{size:>10}  {LABELS[route]:<22}{r['rps']:8,.0f}{r['p50']:9.2f}"
+                    f"{r['p95']:9.2f}{r['p99']:9.2f}{r['rps'] / base['rps']:14.2f}"
+                    f"{r['p95'] / base['p95']:12.2f}{r['cpu_ms']:8.3f}"
+                    f"{base['cpu_ms'] / r['cpu_ms']:12.2f}"
+                )
         for size, run in run_figures["sizes"].items():
-            lines.append(f"server with {size} households: start {run['start_s']:.2f} s "
-                         f"(launch to first answer), peak memory {run['peak_mb']:.0f} MB "
-                         f"(VmHWM of the largest process; {run['total_mb']:.0f} MB all "
-                         f"{workers})")
+            lines.append(
+                f"server with {size} households: start {run['start_s']:.2f} s "
+                f"(launch to first answer), peak memory {run['peak_mb']:.0f} MB "
+                f"(VmHWM of the largest process; {run['total_mb']:.0f} MB all "
+                f"{workers})"
+            )
     p = figures["plan"]
-    lines += [(f"planner plan: {p['plan_ms']:.2f} ms a plan, {p['plans_per_s']:,.0f} plans/s "
-               f"(engine, catalog loaded once, {p['ratio']:.0f}x validating the profile); the "
-               f"command, start to exit: {p['command_s']:.2f} s"), ""]
+    lines += [
+        (
+            f"planner plan: {p['plan_ms']:.2f} ms a plan, {p['plans_per_s']:,.0f} plans/s "
+            f"(engine, catalog loaded once, {p['ratio']:.0f}x validating the profile); the "
+            f"command, start to exit: {p['command_s']:.2f} s"
+        ),
+        "",
+    ]
     lines += page_weight.report(figures["page_weight"])
     for workers, run_figures in figures["runs"].items():
         lines += ["", f"targets with {workers} worker process(es):"]
         for t in run_figures["targets"]:
-            lines.append(f"  {'met   ' if t['met'] else 'MISSED'} {t['name']}: "
-                         f"{t['value']:.2f} (goal {t['goal']})")
+            lines.append(
+                f"  {'met   ' if t['met'] else 'MISSED'} {t['name']}: "
+                f"{t['value']:.2f} (goal {t['goal']})"
+            )
     errors = _errors(figures)
     if errors:
         lines.append(f"\n{errors} requests FAILED (4xx/5xx or socket errors): figures invalid")
@@ -255,23 +363,41 @@ def options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--small", type=int, default=10, help="the small size")
     parser.add_argument("--days", type=int, default=365, help="days of history")
     parser.add_argument("--duration", type=float, default=10, help="seconds per figure")
-    parser.add_argument("--rounds", type=int, default=5,
-                        help="rounds the duration is split into, alternating the sizes")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="rounds the duration is split into, alternating the sizes",
+    )
     parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up per route")
     parser.add_argument("--threads", type=int, default=2, help="load generator threads")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--users", type=int, default=8, help="households signed in per size")
-    parser.add_argument("--server-threads", type=int, default=8,
-                        help="threads of each server process (planner serve --threads)")
-    parser.add_argument("--workers", default="1,2",
-                        help="server processes (planner serve --workers), each count in turn")
+    parser.add_argument(
+        "--server-threads",
+        type=int,
+        default=8,
+        help="threads of each server process (planner serve --threads)",
+    )
+    parser.add_argument(
+        "--workers",
+        default="1,2",
+        help="server processes (planner serve --workers), each count in turn",
+    )
     parser.add_argument("--loadgen", choices=("auto", "wrk", "python"), default="auto")
-    parser.add_argument("--data", type=Path, default=HERE / ".data",
-                        help="where seeded databases are kept for the next run")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=HERE / ".data",
+        help="where seeded databases are kept for the next run",
+    )
     parser.add_argument("--reseed", action="store_true", help="seed again even if kept")
     parser.add_argument("--json", type=Path, help="also write the figures here")
-    parser.add_argument("--quick", action="store_true",
-                        help="12 and 3 households, 14 days, 1 s per figure: a check, not figures")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="12 and 3 households, 14 days, 1 s per figure: a check, not figures",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.households, args.small, args.days = 12, 3, 14
@@ -285,25 +411,51 @@ def options(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = options(argv)
     if args.loadgen == "python" and not args.quick:
-        print("wrk not found (apt-get install wrk): the Python load generator measures far "
-              "below what the server can do; use these figures for nothing.", file=sys.stderr)
+        print(
+            "wrk not found (apt-get install wrk): the Python load generator measures far "
+            "below what the server can do; use these figures for nothing.",
+            file=sys.stderr,
+        )
     args.data.mkdir(parents=True, exist_ok=True)
-    figures: dict = {"machine": machine(), "seeding": {}, "sizes": {},
-                     "settings": {k: v for k, v in vars(args).items()
-                                  if k in ("loadgen", "threads", "connections", "duration",
-                                           "rounds", "users", "days", "workers")}}
+    figures: dict = {
+        "machine": machine(),
+        "seeding": {},
+        "sizes": {},
+        "settings": {
+            k: v
+            for k, v in vars(args).items()
+            if k
+            in (
+                "loadgen",
+                "threads",
+                "connections",
+                "duration",
+                "rounds",
+                "users",
+                "days",
+                "workers",
+            )
+        },
+    }
     figures["settings"]["server_threads"] = args.server_threads
-    databases = {size: seeded(args.data, size, args.days, args.reseed)
-                 for size in (args.small, args.households)}
+    databases = {
+        size: seeded(args.data, size, args.days, args.reseed)
+        for size in (args.small, args.households)
+    }
     figures["seeding"] = {str(size): made for size, (_, made) in databases.items()}
-    print(f"measuring {args.small} and {args.households} households in turn, with "
-          f"{' and '.join(map(str, args.workers))} server process(es) "
-          f"({args.loadgen}) ...", flush=True)
+    print(
+        f"measuring {args.small} and {args.households} households in turn, with "
+        f"{' and '.join(map(str, args.workers))} server process(es) "
+        f"({args.loadgen}) ...",
+        flush=True,
+    )
     figures["runs"] = {}
     for workers in args.workers:
         sizes = measure(databases, args, workers)
         figures["runs"][str(workers)] = {
-            "sizes": sizes, "targets": targets(sizes, args.small, args.households)}
+            "sizes": sizes,
+            "targets": targets(sizes, args.small, args.households),
+        }
     # The first worker count's figures also where earlier versions of this script put them.
     first = figures["runs"][str(args.workers[0])]
     figures["sizes"], figures["targets"] = first["sizes"], first["targets"]

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-from planner.store.sqlite import connect
 from planner.store import accounts, plans
+from planner.store.sqlite import connect
 
 HOST = "127.0.0.1"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -39,8 +39,9 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _call(port: int, method: str, path: str, headers: dict | None = None,
-          body: str | None = None) -> tuple[int, dict, str]:
+def _call(
+    port: int, method: str, path: str, headers: dict | None = None, body: str | None = None
+) -> tuple[int, dict, str]:
     conn = http.client.HTTPConnection(HOST, port, timeout=30)
     try:
         conn.request(method, path, body=body, headers=headers or {})
@@ -58,23 +59,39 @@ def _cookie(headers: dict, previous: str = "") -> str:
 class Server:
     """`python -m planner serve --db PATH` on a free loopback port, with the day pinned."""
 
-    def __init__(self, db_path: Path, today: str, workers: int = 1, demo: bool = False,
-                 threads: int = 8):
+    def __init__(
+        self, db_path: Path, today: str, workers: int = 1, demo: bool = False, threads: int = 8
+    ):
         self.db_path = db_path
         # A file, not a pipe: waitress's warnings under load would fill a pipe and stall it.
         self.log_path = db_path.with_suffix(".log")
         self._log = self.log_path.open("w")
         self.port = _free_port()
         self.workers = workers
-        env = {**os.environ, "PLANNER_TODAY": today,
-               "PLANNER_SECRET_KEY": secrets.token_hex(16)}
+        env = {**os.environ, "PLANNER_TODAY": today, "PLANNER_SECRET_KEY": secrets.token_hex(16)}
         started = time.perf_counter()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "planner", "serve", "--db", str(db_path),
-             "--host", HOST, "--port", str(self.port), "--workers", str(workers),
-             "--threads", str(threads),
-             *(["--demo"] if demo else [])],
-            env=env, stdout=subprocess.DEVNULL, stderr=self._log)
+            [
+                sys.executable,
+                "-m",
+                "planner",
+                "serve",
+                "--db",
+                str(db_path),
+                "--host",
+                HOST,
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+                *(["--demo"] if demo else []),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=self._log,
+        )
         self.start_seconds = self._wait_until_up(started)
 
     def _wait_until_up(self, started: float, limit: float = 120.0) -> float:
@@ -100,15 +117,22 @@ class Server:
             db.close()
         status, headers, page = _call(self.port, "GET", "/login")
         cookie = _cookie(headers)
-        form = urlencode({"csrf_token": CSRF.search(page).group(1), "email": email,
-                          "password": password})
-        status, headers, _ = _call(self.port, "POST", "/login", body=form, headers={
-            "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+        form = urlencode(
+            {"csrf_token": CSRF.search(page).group(1), "email": email, "password": password}
+        )
+        status, headers, _ = _call(
+            self.port,
+            "POST",
+            "/login",
+            body=form,
+            headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+        )
         if status != 303:
             raise RuntimeError(f"signing in as {email} answered {status}")
         cookie = _cookie(headers, cookie)
-        status, headers, page = _call(self.port, "GET", f"/h/{household_id}/today",
-                                      headers={"Cookie": cookie})
+        status, headers, page = _call(
+            self.port, "GET", f"/h/{household_id}/today", headers={"Cookie": cookie}
+        )
         if status != 200:
             raise RuntimeError(f"Today of household {household_id} answered {status}")
         return Session(household_id, _cookie(headers, cookie), CSRF.search(page).group(1))
@@ -117,9 +141,11 @@ class Server:
         """(item id, slots) of the household's daily tasks: a tap on today's is always valid."""
         db = connect(self.db_path)
         try:
-            return [(item["id"], item["schedule"]["times_per_day"])
-                    for item in plans.tasks(db, household_id)
-                    if item["schedule"]["kind"] == "daily"]
+            return [
+                (item["id"], item["schedule"]["times_per_day"])
+                for item in plans.tasks(db, household_id)
+                if item["schedule"]["kind"] == "daily"
+            ]
         finally:
             db.close()
 
@@ -145,8 +171,9 @@ class Server:
         peaks = []
         for pid in self._pids():
             status = Path(f"/proc/{pid}/status").read_text()
-            peaks.append(int(re.search(r"^VmHWM:\s+(\d+) kB", status,
-                                       re.MULTILINE).group(1)) / 1024)
+            peaks.append(
+                int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE).group(1)) / 1024
+            )
         return peaks
 
     def stop(self) -> None:

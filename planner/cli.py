@@ -60,11 +60,22 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--profile", "source", required=True, metavar="FILE|-",
-              help="The profile as JSON (profile.schema.json); - reads standard input.")
+@click.option(
+    "--profile",
+    "source",
+    required=True,
+    metavar="FILE|-",
+    help="The profile as JSON (profile.schema.json); - reads standard input.",
+)
 @click.option("--today", metavar="YYYY-MM-DD", help="The day to plan for (default: today).")
-@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json",
-              show_default=True, help="JSON for programs, text for people.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "text"]),
+    default="json",
+    show_default=True,
+    help="JSON for programs, text for people.",
+)
 @click.option("--checklists", metavar="DIR", help="Catalog folder (default: the bundled one).")
 def plan(source: str, today: str | None, fmt: str, checklists: str | None) -> None:
     """Print the personalised plan for a profile.
@@ -86,14 +97,20 @@ def plan(source: str, today: str | None, fmt: str, checklists: str | None) -> No
 
 @cli.command("check-content")
 @click.option("--checklists", metavar="DIR", help="Catalog folder (default: the bundled one).")
-@click.option("--matrix", "matrix_dir", metavar="DIR",
-              help="Also write safety-matrix.md and safety-matrix.html into DIR: every exercise "
-                   "against every restricting fact, allowed or excluded and why.")
+@click.option(
+    "--matrix",
+    "matrix_dir",
+    metavar="DIR",
+    help="Also write safety-matrix.md and safety-matrix.html into DIR: every exercise "
+    "against every restricting fact, allowed or excluded and why.",
+)
 def check_content(checklists: str | None, matrix_dir: str | None) -> None:
     """Validate every checklist file; name the file and item of each problem (exit 1)."""
     catalog = _catalog(checklists)
-    click.echo(f"ok: {len(catalog.items)} items, {len(catalog.warnings)} warnings, "
-               f"{len(catalog.avoid_rules)} movement rules")
+    click.echo(
+        f"ok: {len(catalog.items)} items, {len(catalog.warnings)} warnings, "
+        f"{len(catalog.avoid_rules)} movement rules"
+    )
     if matrix_dir:
         from planner.plans import safety_matrix
 
@@ -101,8 +118,10 @@ def check_content(checklists: str | None, matrix_dir: str | None) -> None:
         if not folder.is_dir():
             _fail([f"--matrix: {matrix_dir} is not a folder"])
         data = safety_matrix.build(catalog)
-        for name, text in (("safety-matrix.md", safety_matrix.to_markdown(data)),
-                           ("safety-matrix.html", safety_matrix.to_html(data))):
+        for name, text in (
+            ("safety-matrix.md", safety_matrix.to_markdown(data)),
+            ("safety-matrix.html", safety_matrix.to_html(data)),
+        ):
             (folder / name).write_text(text, encoding="utf-8")
             click.echo(f"wrote {folder / name}")
 
@@ -176,28 +195,47 @@ def restore(path: str, target: str | None, yes: bool) -> None:
     database = _database(target)
     names = _safely(lambda: data.check_schema(path))
     if not yes:
-        click.confirm(f"Replace everything in {database} with {path} (schema {names[-1]})?",
-                      abort=True)
+        click.confirm(
+            f"Replace everything in {database} with {path} (schema {names[-1]})?", abort=True
+        )
     applied = _safely(lambda: data.restore(path, database))
-    click.echo(f"Restored {database} from {Path(path).resolve()}"
-               + (f"; then applied {', '.join(applied)}" if applied else "")
-               + ". Every session has ended: everyone signs in again.")
+    click.echo(
+        f"Restored {database} from {Path(path).resolve()}"
+        + (f"; then applied {', '.join(applied)}" if applied else "")
+        + ". Every session has ended: everyone signs in again."
+    )
 
 
 @cli.command()
-@click.option("--household", "household_id", required=True, type=int, metavar="ID",
-              help="The household's number (as in its page addresses, /h/ID/...).")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "fhir"]), default="json",
-              show_default=True, help="json: everything; csv: the ticks, one row per change; "
-                                      "fhir: a FHIR R4 Bundle (CarePlan, Goals, Tasks, people).")
+@click.option(
+    "--household",
+    "household_id",
+    required=True,
+    type=int,
+    metavar="ID",
+    help="The household's number (as in its page addresses, /h/ID/...).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "fhir"]),
+    default="json",
+    show_default=True,
+    help="json: everything; csv: the ticks, one row per change; "
+    "fhir: a FHIR R4 Bundle (CarePlan, Goals, Tasks, people).",
+)
 @click.option("--db", "source", metavar="PATH", help="Database file (default: the app's).")
-@click.option("--output", type=click.File("w", encoding="utf-8"), default="-",
-              help="Write to this file (default: standard output).")
+@click.option(
+    "--output",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="Write to this file (default: standard output).",
+)
 def export(household_id: int, fmt: str, source: str | None, output) -> None:
     """Print one household's data. JSON: members (no password hashes), profile, every plan
     version, tasks, ticks and the history of every change. CSV and FHIR are read from it."""
-    from planner.store import backup as data
     from planner.exports import render
+    from planner.store import backup as data
 
     result = _safely(lambda: data.export(_database(source), household_id))
     output.write(render(result, fmt, clock.Clock()))
@@ -218,8 +256,7 @@ def _app(path: str | None, base_url: str | None = None):
     except CatalogError as exc:
         for problem in exc.problems:
             click.echo(problem, err=True)
-        raise click.ClickException("the checklists have problems (above): not started") \
-            from None
+        raise click.ClickException("the checklists have problems (above): not started") from None
     except ValueError as exc:  # a setting that is not usable, e.g. a malformed base URL
         raise click.ClickException(str(exc)) from None
     finally:
@@ -232,8 +269,12 @@ def _app(path: str | None, base_url: str | None = None):
 
 @cli.command()
 @click.option("--db", "path", metavar="PATH", help="Database file (default: the app's).")
-@click.option("--at", "moment", metavar="ISO-DATETIME",
-              help="The moment to act as if it were (default: now), e.g. 2026-11-24T08:00Z.")
+@click.option(
+    "--at",
+    "moment",
+    metavar="ISO-DATETIME",
+    help="The moment to act as if it were (default: now), e.g. 2026-11-24T08:00Z.",
+)
 def remind(path: str | None, moment: str | None) -> None:
     """Send the reminders due at this moment, once, and exit (for cron or a systemd timer).
 
@@ -261,9 +302,14 @@ def remind(path: str | None, moment: str | None) -> None:
 # server answering anyone (issue 13); a connection that sends nothing for channel_timeout
 # seconds is closed. poll() rather than select(), which cannot watch more than 1,024 sockets.
 # Slow clients at scale are a reverse proxy's job (README, "Deploy it").
-LIMITS = {"connection_limit": 1000, "channel_timeout": 30, "cleanup_interval": 10,
-          "asyncore_use_poll": True, "max_request_header_size": 64 * 1024,
-          "max_request_body_size": 1024 * 1024}
+LIMITS = {
+    "connection_limit": 1000,
+    "channel_timeout": 30,
+    "cleanup_interval": 10,
+    "asyncore_use_poll": True,
+    "max_request_header_size": 64 * 1024,
+    "max_request_body_size": 1024 * 1024,
+}
 
 
 def _enough_files(wanted: int) -> None:
@@ -277,32 +323,64 @@ def _enough_files(wanted: int) -> None:
 
 
 @cli.command()
-@click.option("--demo", is_flag=True,
-              help="On an empty database, add a demo household and three demo accounts.")
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="On an empty database, add a demo household and three demo accounts.",
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
-              help="Port to listen on.")
+@click.option(
+    "--port",
+    default=5000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port to listen on.",
+)
 @click.option("--db", "path", metavar="PATH", help="Database file (default: the app's).")
-@click.option("--base-url", metavar="URL",
-              help="The address people use, e.g. https://planner.example.org: links in mails, "
-                   "invite and view links and QR codes are built on it, not on the Host header "
-                   "(default: PLANNER_BASE_URL, else the address each request names).")
-@click.option("--trusted-proxy", metavar="ADDRESS",
-              help="The reverse proxy's address (e.g. 127.0.0.1): only then are its "
-                   "X-Forwarded-For and X-Forwarded-Proto headers believed, for the client's "
-                   "address (sign-in limits) and HTTPS. Never set it without a proxy.")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Processes serving the port (one per core; each uses about one core).")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
-              help="Threads of each process.")
-def serve(demo: bool, host: str, port: int, path: str | None, base_url: str | None,
-          trusted_proxy: str | None, workers: int, threads: int) -> None:
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="The address people use, e.g. https://planner.example.org: links in mails, "
+    "invite and view links and QR codes are built on it, not on the Host header "
+    "(default: PLANNER_BASE_URL, else the address each request names).",
+)
+@click.option(
+    "--trusted-proxy",
+    metavar="ADDRESS",
+    help="The reverse proxy's address (e.g. 127.0.0.1): only then are its "
+    "X-Forwarded-For and X-Forwarded-Proto headers believed, for the client's "
+    "address (sign-in limits) and HTTPS. Never set it without a proxy.",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes serving the port (one per core; each uses about one core).",
+)
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Threads of each process.",
+)
+def serve(
+    demo: bool,
+    host: str,
+    port: int,
+    path: str | None,
+    base_url: str | None,
+    trusted_proxy: str | None,
+    workers: int,
+    threads: int,
+) -> None:
     """Run the web app with waitress (8 threads in each of --workers processes); Ctrl-C stops
     it."""
     from planner import demo as demo_data
     from planner import mail, serving
-    from planner.web.db import get_db
     from planner.reminders import push, scheduler
+    from planner.web.db import get_db
 
     app = _app(path, base_url)
     target = app.config["DATABASE"]
@@ -310,15 +388,24 @@ def serve(demo: bool, host: str, port: int, path: str | None, base_url: str | No
         push.vapid(app)  # the push key pair is made at first start, beside the secret key
     if demo:
         with app.app_context():
-            outcome = demo_data.seed(get_db(), app.extensions["planner_catalog"],
-                                     clock.pinned(app.config.get("TODAY")),
-                                     app.config["TIMEZONE"])
+            outcome = demo_data.seed(
+                get_db(),
+                app.extensions["planner_catalog"],
+                clock.pinned(app.config.get("TODAY")),
+                app.config["TIMEZONE"],
+            )
         if outcome == "skipped":
             click.echo("This database already has accounts: no demo accounts were added.")
         else:
-            click.echo(("Demo household created." if outcome == "created" else
-                        "Demo household already there.") + " Sign in as any of these, "
-                       f"password {demo_data.PASSWORD}:")
+            click.echo(
+                (
+                    "Demo household created."
+                    if outcome == "created"
+                    else "Demo household already there."
+                )
+                + " Sign in as any of these, "
+                f"password {demo_data.PASSWORD}:"
+            )
             for email, name, role in demo_data.ACCOUNTS:
                 click.echo(f"  {email:<24} {name} ({role})")
     click.echo(f"Database: {target}")
@@ -329,24 +416,30 @@ def serve(demo: bool, host: str, port: int, path: str | None, base_url: str | No
         def reminders() -> None:
             scheduler.start_thread(app)
 
-        click.echo("Reminders: sent every minute ("
-                   + ("email and " if mail.mailer(app.config) else "no email: set "
-                      "PLANNER_SMTP_URL; ") + ("web push" if push.enabled(app) else "no push")
-                   + ")")
+        click.echo(
+            "Reminders: sent every minute ("
+            + ("email and " if mail.mailer(app.config) else "no email: set PLANNER_SMTP_URL; ")
+            + ("web push" if push.enabled(app) else "no push")
+            + ")"
+        )
     processes = f", {workers} processes" if workers > 1 else ""
     click.echo(f"Serving on http://{host}:{port}/{processes}  (Ctrl-C to stop)")
     _enough_files(LIMITS["connection_limit"] + 100)  # each worker's, inherited at the fork
     proxy = {}
     if trusted_proxy:
-        proxy = {"trusted_proxy": trusted_proxy, "trusted_proxy_count": 1,
-                 "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
-                 "clear_untrusted_proxy_headers": True}
+        proxy = {
+            "trusted_proxy": trusted_proxy,
+            "trusted_proxy_count": 1,
+            "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+            "clear_untrusted_proxy_headers": True,
+        }
     try:
-        serving.serve(app, host, port, workers, threads, background=reminders, **LIMITS,
-                      **proxy)
+        serving.serve(app, host, port, workers, threads, background=reminders, **LIMITS, **proxy)
     except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}; "
-                                   "is something else using that port? Try --port.") from None
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {exc.strerror}; "
+            "is something else using that port? Try --port."
+        ) from None
 
 
 if __name__ == "__main__":

@@ -21,8 +21,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 UTC = dt.UTC
 DEFAULT_ZONE = "UTC"
 NOON = dt.time(12)
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 

@@ -36,8 +36,14 @@ class Mailer:
     user: str | None = None
     password: str | None = None
 
-    def send(self, to: str, subject: str, text: str, html: str | None = None,
-             headers: dict[str, str] | None = None) -> str:
+    def send(
+        self,
+        to: str,
+        subject: str,
+        text: str,
+        html: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> str:
         """Send one message (plain text, and HTML as an alternative); return its Message-ID."""
         message = EmailMessage()
         message["From"] = self.sender
@@ -52,8 +58,9 @@ class Mailer:
             message.add_alternative(html, subtype="html")
         try:
             if self.tls:
-                server = smtplib.SMTP_SSL(self.host, self.port, timeout=TIMEOUT,
-                                          context=ssl.create_default_context())
+                server = smtplib.SMTP_SSL(
+                    self.host, self.port, timeout=TIMEOUT, context=ssl.create_default_context()
+                )
             else:
                 server = smtplib.SMTP(self.host, self.port, timeout=TIMEOUT)
             with server:
@@ -63,8 +70,10 @@ class Mailer:
                     server.login(self.user, self.password or "")
                 server.send_message(message)
         except (OSError, smtplib.SMTPException) as exc:
-            raise MailError(f"the mail server at {self.host}:{self.port} did not take the "
-                            f"message ({exc.__class__.__name__})") from None
+            raise MailError(
+                f"the mail server at {self.host}:{self.port} did not take the "
+                f"message ({exc.__class__.__name__})"
+            ) from None
         return message["Message-ID"]
 
 
@@ -78,11 +87,15 @@ def parse_url(url: str, sender: str) -> Mailer:
     if "@" not in sender:
         raise ValueError("PLANNER_MAIL_FROM must be an email address")
     query = parse_qs(parts.query)
-    return Mailer(host=parts.hostname, port=parts.port or (465 if parts.scheme == "smtps" else 25),
-                  sender=sender, tls=parts.scheme == "smtps",
-                  starttls=query.get("starttls", ["0"])[0] in ("1", "true", "yes"),
-                  user=unquote(parts.username) if parts.username else None,
-                  password=unquote(parts.password) if parts.password else None)
+    return Mailer(
+        host=parts.hostname,
+        port=parts.port or (465 if parts.scheme == "smtps" else 25),
+        sender=sender,
+        tls=parts.scheme == "smtps",
+        starttls=query.get("starttls", ["0"])[0] in ("1", "true", "yes"),
+        user=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+    )
 
 
 def mailer(config) -> Mailer | None:

@@ -61,8 +61,10 @@ def standing(role: str, user_id: int, household: dict, roles_present: Iterable[s
     """A member's standing: their role, plus MANAGER when they are the patient, the caregiver
     the patient named, or a caregiver of a household with no patient."""
     have = {role}
-    if role == PATIENT or (role == CAREGIVER and (household.get("manager_id") == user_id
-                                                  or PATIENT not in set(roles_present))):
+    if role == PATIENT or (
+        role == CAREGIVER
+        and (household.get("manager_id") == user_id or PATIENT not in set(roles_present))
+    ):
         have.add(MANAGER)
     return have
 

@@ -23,10 +23,10 @@ from planner.plans.context import build_context
 from planner.plans.engine import build_plan
 from planner.plans.pacing import SetUp, keep_pace
 from planner.plans.plan_diff import keep_earlier_deadlines
-from planner.store.sqlite import transaction
+from planner.plans.tailoring import apply_tailoring
 from planner.store import plans
 from planner.store import tailoring as drafts
-from planner.plans.tailoring import apply_tailoring
+from planner.store.sqlite import transaction
 
 
 @dataclass(frozen=True)
@@ -38,39 +38,64 @@ class Proposal:
     tailoring: dict | None  # the tailoring the plan was made with
 
 
-def propose(db: Database, household_id: int, profile: dict[str, Any], catalog: Catalog,
-            today: dt.date, tailoring: dict | None = None) -> Proposal:
+def propose(
+    db: Database,
+    household_id: int,
+    profile: dict[str, Any],
+    catalog: Catalog,
+    today: dt.date,
+    tailoring: dict | None = None,
+) -> Proposal:
     """The plan the household gets from `profile` on `today`: the engine's plan with the
     physiotherapist's tailoring applied (`tailoring`, else the one the current plan was made
     with), keeping deadlines already set. Nothing is written."""
     current = plans.current_plan(db, household_id)
     if tailoring is None and current:
         tailoring = current["tailoring"]
-    return Proposal(plan_for(profile, catalog, today, tailoring,
-                             current["plan"] if current else None), current, tailoring)
+    return Proposal(
+        plan_for(profile, catalog, today, tailoring, current["plan"] if current else None),
+        current,
+        tailoring,
+    )
 
 
-def plan_for(profile: dict[str, Any], catalog: Catalog, today: dt.date,
-             tailoring: dict | None = None, previous: dict | None = None) -> dict[str, Any]:
+def plan_for(
+    profile: dict[str, Any],
+    catalog: Catalog,
+    today: dt.date,
+    tailoring: dict | None = None,
+    previous: dict | None = None,
+) -> dict[str, Any]:
     """The pipeline itself, for a profile alone: engine, tailoring, deadlines kept from
     `previous` (the plan it replaces, if any)."""
     ctx = build_context(profile, catalog, today)
-    plan = apply_tailoring(build_plan(profile, catalog, today, ctx), tailoring, profile, catalog,
-                           today, ctx)
+    plan = apply_tailoring(
+        build_plan(profile, catalog, today, ctx), tailoring, profile, catalog, today, ctx
+    )
     plan = keep_earlier_deadlines(previous, plan)
     return keep_pace(previous, plan, catalog.set_up or SetUp(), today)
 
 
-def replan(db: Database, household_id: int, profile: dict[str, Any], catalog: Catalog,
-           today: dt.date, by_user: int, *, at: dt.datetime, tailoring: dict | None = None,
-           publish_draft: bool = False) -> int:
+def replan(
+    db: Database,
+    household_id: int,
+    profile: dict[str, Any],
+    catalog: Catalog,
+    today: dt.date,
+    by_user: int,
+    *,
+    at: dt.datetime,
+    tailoring: dict | None = None,
+    publish_draft: bool = False,
+) -> int:
     """Make and store the household's plan for `profile` in one transaction; return its
     version. `publish_draft`: the draft tailoring being published is dropped in the same
     transaction, so a crash cannot leave a published plan with its draft still pending."""
     with transaction(db):
         proposal = propose(db, household_id, profile, catalog, today, tailoring)
-        version = plans.apply_plan(db, household_id, proposal.plan, profile, by_user,
-                                   proposal.tailoring, at=at)
+        version = plans.apply_plan(
+            db, household_id, proposal.plan, profile, by_user, proposal.tailoring, at=at
+        )
         if publish_draft:
             drafts.drop_draft(db, household_id)
     return version

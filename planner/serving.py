@@ -15,6 +15,7 @@ its own connections, opened after the fork.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -29,8 +30,15 @@ from planner.store.sqlite import close_thread_dbs
 THREADS = 8
 
 
-def serve(app: Flask, host: str, port: int, workers: int = 1, threads: int = THREADS,
-          background: Callable[[], None] | None = None, **options) -> None:
+def serve(
+    app: Flask,
+    host: str,
+    port: int,
+    workers: int = 1,
+    threads: int = THREADS,
+    background: Callable[[], None] | None = None,
+    **options,
+) -> None:
     """Serve `app` on host:port until stopped (Ctrl-C, SIGTERM). Raises OSError if the port
     cannot be bound. `background` (the reminder scheduler) is started once: in the server
     process, or with workers in the supervising process once they are forked. `options` go to
@@ -106,7 +114,5 @@ def _supervise(children: list[int]) -> None:
 
 
 def _signal(pid: int, signum: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):  # it has gone already
         os.kill(pid, signum)
-    except ProcessLookupError:
-        pass

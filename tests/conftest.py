@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-
 from planner import create_app
 from planner.plans.catalog import default_folder, load_catalog
-from planner.web.db import get_db
 from planner.store.sqlite import close_thread_dbs
+from planner.web.db import get_db
 from tests.factories import DAY
 
 SCENARIOS = Path(__file__).parent / "scenarios"
@@ -32,8 +31,15 @@ def catalog():
 def app(tmp_path, catalog):
     # Every app's clock is pinned to factories.DAY: the suite passes whatever the machine's
     # date and time zone (tests of other days set TODAY themselves).
-    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "planner.web.db"),
-                      "SECRET_KEY": "test-secret", "TODAY": DAY.isoformat()}, catalog)
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE": str(tmp_path / "planner.web.db"),
+            "SECRET_KEY": "test-secret",
+            "TODAY": DAY.isoformat(),
+        },
+        catalog,
+    )
     yield app
     close_thread_dbs()
 
@@ -64,8 +70,8 @@ def hx():
 def login(client, user_id: int) -> None:
     """Sign a test client in as a user, without going through the form: a server-side session
     started as the sign-in form starts one, its id in the client's cookie."""
-    from planner.web.security import request_now
     from planner.store import sessions
+    from planner.web.security import request_now
 
     app = client.application
     with app.test_request_context():

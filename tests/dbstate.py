@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 
-
 # Sign-in bookkeeping, not anyone's data: tests sign a client in (conftest.login writes a
 # server-side session) between taking a dump and sending the request they check.
 ALWAYS_SKIPPED = ("sessions",)
@@ -19,8 +18,11 @@ def dump(path: str, skip: tuple[str, ...] = ()) -> str:
     skip = (*skip, *ALWAYS_SKIPPED)
     conn = sqlite3.connect(path)
     try:
-        lines = [line for line in conn.iterdump()
-                 if not any(f'"{table}"' in line.split("(")[0] for table in skip)]
+        lines = [
+            line
+            for line in conn.iterdump()
+            if not any(f'"{table}"' in line.split("(")[0] for table in skip)
+        ]
     finally:
         conn.close()
     return "\n".join(lines)

@@ -15,10 +15,16 @@ _n = itertools.count(1)
 DAY = dt.date(2026, 11, 23)  # a Monday
 NOW = clock.pinned(DAY).now()  # the app's moment on DAY (noon, UTC households)
 PROFILE = {
-    "lesion_sites": ["femur-left", "pelvis"], "fracture_risk": "high", "weight_bearing": "partial",
-    "mobility_aid": "walker", "bone_agent": "zoledronic-acid", "bone_agent_started": True,
-    "bone_agent_start": "2026-08-01", "bone_agent_interval": "4-weekly",
-    "kidney_problems": False, "falls_past_year": 1,
+    "lesion_sites": ["femur-left", "pelvis"],
+    "fracture_risk": "high",
+    "weight_bearing": "partial",
+    "mobility_aid": "walker",
+    "bone_agent": "zoledronic-acid",
+    "bone_agent_started": True,
+    "bone_agent_start": "2026-08-01",
+    "bone_agent_interval": "4-weekly",
+    "kidney_problems": False,
+    "falls_past_year": 1,
     "home": {"entrance_steps": True, "pets": True, "night_toilet_trips": True, "bathtub": True},
 }
 
@@ -31,8 +37,9 @@ PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt")
 
 def user(db, name: str = "Anna") -> dict:
     """A new user with a unique email and the password PASSWORD."""
-    [user_id] = accounts.import_users(db, [(f"{name.lower()}{next(_n)}@example.org", name)],
-                                      PASSWORD_HASH, at=NOW)
+    [user_id] = accounts.import_users(
+        db, [(f"{name.lower()}{next(_n)}@example.org", name)], PASSWORD_HASH, at=NOW
+    )
     return accounts.get_user(db, user_id)
 
 
@@ -49,13 +56,13 @@ def member(db, household_id: int, role: str = "caregiver", name: str = "Ben") ->
     return person
 
 
-def with_plan(db, catalog, household_id: int, user_id: int, profile: dict | None = None,
-              day: dt.date = DAY) -> dict:
+def with_plan(
+    db, catalog, household_id: int, user_id: int, profile: dict | None = None, day: dt.date = DAY
+) -> dict:
     """Apply the plan for `profile` (default PROFILE) on `day`, through the planning pipeline
     as the pages do; return the plan."""
     profile = profile or PROFILE
-    planning.replan(db, household_id, profile, catalog, day, user_id,
-                    at=clock.pinned(day).now())
+    planning.replan(db, household_id, profile, catalog, day, user_id, at=clock.pinned(day).now())
     return plans.current_plan(db, household_id)["plan"]
 
 
@@ -69,22 +76,34 @@ def home(app, db, catalog, plan: bool = True) -> dict:
     other, olga = household_(db, "caregiver", "Olga")
     if plan:
         with_plan(db, catalog, household["id"], anna["id"])
-    return {"id": household["id"], "patient": anna["id"], "caregiver": ben["id"],
-            "physio": priya["id"], "outsider": olga["id"], "other": other["id"]}
+    return {
+        "id": household["id"],
+        "patient": anna["id"],
+        "caregiver": ben["id"],
+        "physio": priya["id"],
+        "outsider": olga["id"],
+        "other": other["id"],
+    }
 
 
 household_ = household
 
 
-DOSE = {"sets": 2, "reps": 10, "hold_seconds": 5, "sessions_per_week": 3,
-        "note": "Keep the movement slow; rest a minute between sets."}
+DOSE = {
+    "sets": 2,
+    "reps": 10,
+    "hold_seconds": 5,
+    "sessions_per_week": 3,
+    "note": "Keep the movement slow; rest a minute between sets.",
+}
 OVERRIDE = "the pelvic lesion, stable after radiotherapy"
 RULED_OUT = "No load on the left hip"
 
 
 def with_tailored_plan(db, catalog, household_id: int, user_id: int) -> dict:
     """Apply the plan for PROFILE as a physiotherapist might leave it: the first exercise with
-    a dose (DOSE) and the second added despite a rule (RULED_OUT) for a reason (OVERRIDE). Returns the plan."""
+    a dose (DOSE) and the second added despite a rule (RULED_OUT) for a reason (OVERRIDE).
+    Returns the plan."""
     plan = build_plan(PROFILE, catalog, DAY)
     exercises = [i for i in plan["items"] if i["domain"] == "exercise"]
     exercises[0]["prescription"] = dict(DOSE)

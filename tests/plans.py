@@ -41,6 +41,7 @@ def dates_in(entry: dict) -> list[dt.date]:
 def amounts_ml(text: str) -> list[int]:
     """Every amount of fluid a text names, in ml (litres converted)."""
     found = [int(n.replace(",", "")) for n in re.findall(r"(\d[\d,]*)\s*(?:ml|mL|millilit)", text)]
-    found += [int(float(n) * 1000) for n in re.findall(r"(\d+(?:\.\d+)?)\s*(?:l\b|L\b|litre|liter)",
-                                                       text)]
+    found += [
+        int(float(n) * 1000) for n in re.findall(r"(\d+(?:\.\d+)?)\s*(?:l\b|L\b|litre|liter)", text)
+    ]
     return found

@@ -48,13 +48,29 @@ class Server:
     def __init__(self, path: Path, tmp: Path, *args: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "PLANNER_SECRET_KEY": "server-test-secret",
-               "PLANNER_TODAY": f.DAY.isoformat()}
+        env = {
+            **os.environ,
+            "PLANNER_SECRET_KEY": "server-test-secret",
+            "PLANNER_TODAY": f.DAY.isoformat(),
+        }
         self.log = (tmp / f"server-{self.port}.log").open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "planner", "serve", "--db", str(path), "--port",
-             str(self.port), *args], env=env, stdout=self.log, stderr=subprocess.STDOUT,
-            cwd=tmp)
+            [
+                sys.executable,
+                "-m",
+                "planner",
+                "serve",
+                "--db",
+                str(path),
+                "--port",
+                str(self.port),
+                *args,
+            ],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            cwd=tmp,
+        )
         self._wait_until_up()
 
     def _wait_until_up(self) -> None:
@@ -87,18 +103,24 @@ def signed_in(server: Server, email: str, household_id: int) -> requests.Session
     in the header htmx sends."""
     http = requests.Session()
     token = TOKEN.search(http.get(server.url + "/login", timeout=30).text).group(1)
-    response = http.post(server.url + "/login", data={"email": email, "password": PASSWORD,
-                                                      "csrf_token": token},
-                         allow_redirects=False, timeout=30)
+    response = http.post(
+        server.url + "/login",
+        data={"email": email, "password": PASSWORD, "csrf_token": token},
+        allow_redirects=False,
+        timeout=30,
+    )
     assert response.status_code == 303, response.text
     page = http.get(f"{server.url}/h/{household_id}/today", timeout=30).text
     http.headers.update({"X-CSRF-Token": TOKEN.search(page).group(1), "HX-Request": "true"})
     return http
 
 
-def tick(http: requests.Session, server: Server, household_id: int, item_id: str, slot: int,
-         state: str) -> requests.Response:
+def tick(
+    http: requests.Session, server: Server, household_id: int, item_id: str, slot: int, state: str
+) -> requests.Response:
     """One tap on Today, as htmx sends it."""
-    return http.post(f"{server.url}/h/{household_id}/tasks/{item_id}/state",
-                     data={"occurrence": f.DAY.isoformat(), "slot": slot, "state": state},
-                     timeout=60)
+    return http.post(
+        f"{server.url}/h/{household_id}/tasks/{item_id}/state",
+        data={"occurrence": f.DAY.isoformat(), "slot": slot, "state": state},
+        timeout=60,
+    )

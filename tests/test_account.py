@@ -5,8 +5,8 @@ the household; downloading one's data."""
 from __future__ import annotations
 
 import json
-from html import unescape
 import re
+from html import unescape
 
 import pytest
 
@@ -48,8 +48,14 @@ def test_the_account_page_shows_each_setting(client, ann):
     page = client.get("/account")
     assert page.status_code == 200
     assert page.headers["Cache-Control"] == "no-store"
-    for words in ("Your name", "Email address", "Change the password", "Sign out everywhere",
-                  "Download my data", "Delete my account"):
+    for words in (
+        "Your name",
+        "Email address",
+        "Change the password",
+        "Sign out everywhere",
+        "Download my data",
+        "Delete my account",
+    ):
         assert words in page.text
     assert "signed in on 1 browser" in page.text
 
@@ -80,12 +86,14 @@ def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(app, clien
     assert _signed_in_as(phone) == ann["email"]
     short = _post(client, "/account/password", current_password=PASSWORD, new_password="short")
     assert short.status_code == 422 and "at least 8 characters" in short.text
-    wrong = _post(client, "/account/password", current_password="guess",
-                  new_password="a new long password")
+    wrong = _post(
+        client, "/account/password", current_password="guess", new_password="a new long password"
+    )
     assert wrong.status_code == 422 and "not your current password" in wrong.text
     assert _signed_in_as(phone) == ann["email"]
-    done = _post(client, "/account/password", current_password=PASSWORD,
-                 new_password="a new long password")
+    done = _post(
+        client, "/account/password", current_password=PASSWORD, new_password="a new long password"
+    )
     assert done.status_code == 303
     assert "signed out on 1 other browser" in client.get("/account").text
     assert _signed_in_as(phone) is None
@@ -104,6 +112,7 @@ def test_sign_out_everywhere_ends_every_session(app, client, ann):
 
 
 # Password reset by mail -------------------------------------------------------------------------
+
 
 def _reset_link(message) -> str:
     text = message.get_body(preferencelist=("plain",)).get_content()
@@ -188,11 +197,13 @@ def test_reset_requests_are_limited_per_address(app, client, smtp_sink):
 
 # Deleting ---------------------------------------------------------------------------------------
 
+
 def test_deleting_an_account_erases_who_it_was_and_keeps_the_ticks(app, catalog, db):
     h = f.home(app, db, catalog)
     ben = accounts.get_user(db, h["caregiver"])
-    item = db.execute("select item_id from tasks where household_id = ? limit 1",
-                      [h["id"]]).fetchone()[0]
+    item = db.execute(
+        "select item_id from tasks where household_id = ? limit 1", [h["id"]]
+    ).fetchone()[0]
     ticks.set_state(db, h["id"], item, f.DAY.isoformat(), 0, "done", ben["id"], at=f.NOW)
     client = app.test_client()
     login(client, ben["id"])
@@ -202,13 +213,18 @@ def test_deleting_an_account_erases_who_it_was_and_keeps_the_ticks(app, catalog,
     done = _post(client, "/account/delete", password=PASSWORD)
     assert done.status_code == 303
     assert _signed_in_as(client) is None
-    row = db.execute("select name, email, password_hash, deleted_at from users where id = ?",
-                     [ben["id"]]).fetchone()
+    row = db.execute(
+        "select name, email, password_hash, deleted_at from users where id = ?", [ben["id"]]
+    ).fetchone()
     assert row[0] == "A former member" and "@" not in row[1] and row[2] == "!" and row[3]
     assert ben["email"] not in json.dumps(db.execute("select * from users").fetchall())
     assert accounts.get_membership(db, h["id"], ben["id"]) is None
-    assert db.execute("select by_user from ticks where household_id = ? and item_id = ?",
-                      [h["id"], item]).fetchone()[0] == ben["id"]
+    assert (
+        db.execute(
+            "select by_user from ticks where household_id = ? and item_id = ?", [h["id"], item]
+        ).fetchone()[0]
+        == ben["id"]
+    )
     anna = app.test_client()
     login(anna, h["patient"])
     assert "by A former member" in anna.get(f"/h/{h['id']}/history").text
@@ -241,8 +257,12 @@ def test_the_patient_deletes_the_household_after_typing_its_name(app, catalog, d
     assert _post(patient, f"/h/{h['id']}/delete", confirm_name=name).status_code == 303
     assert accounts.get_household(db, h["id"]) is None
     for table in ("members", "tasks", "plans", "profiles", "ticks", "tick_events", "invites"):
-        assert db.execute(f"select count(*) from {table} where household_id = ?",
-                          [h["id"]]).fetchone()[0] == 0, table
+        assert (
+            db.execute(
+                f"select count(*) from {table} where household_id = ?", [h["id"]]
+            ).fetchone()[0]
+            == 0
+        ), table
     assert caregiver.get(f"/h/{h['id']}/today").status_code == 404
     assert accounts.get_household(db, h["other"]) is not None
     # Now the patient may delete the account.

@@ -20,8 +20,9 @@ def test_a_sign_in_is_logged_in_each_household_of_the_person(client, db, h):
     accounts.add_member(db, second["id"], ben["id"], "caregiver", at=f.NOW)
     with client.session_transaction() as session:
         session["csrf"] = CSRF["csrf_token"]
-    response = client.post("/login", data={"email": ben["email"], "password": "pw-123456789",
-                                           **CSRF})
+    response = client.post(
+        "/login", data={"email": ben["email"], "password": "pw-123456789", **CSRF}
+    )
     assert response.status_code == 303
     for household_id in (h["id"], second["id"]):
         kinds = [(e["kind"], e["actor_name"]) for e in activity.entries(db, household_id)]
@@ -35,8 +36,10 @@ def test_a_sign_in_is_logged_in_each_household_of_the_person(client, db, h):
 
 def test_the_log_reads_in_words_and_only_the_patient_reads_it(client, db, h):
     login(client, h["patient"])
-    client.post(f"/h/{h['id']}/share/links", data={"kind": "member", "role": "caregiver",
-                                                    "expires": "7", **CSRF})
+    client.post(
+        f"/h/{h['id']}/share/links",
+        data={"kind": "member", "role": "caregiver", "expires": "7", **CSRF},
+    )
     link_id = db.execute("select max(id) from invites").fetchone()[0]
     client.post(f"/h/{h['id']}/share/links/{link_id}/revoke", data=CSRF)
     client.post(f"/h/{h['id']}/members/{h['physio']}/remove", data=CSRF)
@@ -59,7 +62,8 @@ def test_a_proposal_of_another_household_cannot_be_decided(client, db, h):
     change = {"field": "fracture_risk", "from": "high", "to": "low", "words": "x"}
     theirs = proposals.propose(db, other["id"], [change], olga["id"], at=f.NOW)
     login(client, h["physio"])
-    response = client.post(f"/h/{h['id']}/proposals/{theirs}/confirm", data=CSRF,
-                           follow_redirects=True)
+    response = client.post(
+        f"/h/{h['id']}/proposals/{theirs}/confirm", data=CSRF, follow_redirects=True
+    )
     assert "already decided" in response.text
     assert proposals.waiting(db, other["id"])["id"] == theirs

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests import factories as f
 from planner.store import accounts, sessions
+from tests import factories as f
 from tests.conftest import CSRF, login
 
 
@@ -37,18 +37,24 @@ def test_signup_creates_account_and_signs_in(client, db):
     assert "Welcome, Ann Lee" in page.text
 
 
-@pytest.mark.parametrize("fields, field, message", [
-    ({"password": "short"}, "password", "Use at least 8 characters."),
-    ({"email": "not-an-email"}, "email", "Enter an email address"),
-    ({"name": ""}, "name", "Enter your name"),
-])
-def test_signup_errors_are_next_to_the_field_and_nothing_is_stored(client, db, fields, field,
-                                                                   message):
+@pytest.mark.parametrize(
+    "fields, field, message",
+    [
+        ({"password": "short"}, "password", "Use at least 8 characters."),
+        ({"email": "not-an-email"}, "email", "Enter an email address"),
+        ({"name": ""}, "name", "Enter your name"),
+    ],
+)
+def test_signup_errors_are_next_to_the_field_and_nothing_is_stored(
+    client, db, fields, field, message
+):
     response = _signup(client, **fields)
     assert response.status_code == 422
     assert f'<p class="field-error" id="f-{field}-error">{message}' in response.text
-    assert f'aria-describedby="f-{field}-error"' in response.text or \
-        f'aria-describedby="f-{field}-hint f-{field}-error"' in response.text
+    assert (
+        f'aria-describedby="f-{field}-error"' in response.text
+        or f'aria-describedby="f-{field}-hint f-{field}-error"' in response.text
+    )
     assert _users(db) == 0
 
 
@@ -59,8 +65,9 @@ def test_signup_keeps_what_was_typed_except_the_password(client):
 
 
 def test_signup_without_csrf_is_refused_and_nothing_is_stored(client, db):
-    response = client.post("/signup", data={"name": "Ann", "email": "ann@example.org",
-                                            "password": "long enough"})
+    response = client.post(
+        "/signup", data={"name": "Ann", "email": "ann@example.org", "password": "long enough"}
+    )
     assert response.status_code == 400
     assert "This form has expired" in response.text
     assert _users(db) == 0
@@ -94,10 +101,13 @@ def test_login_rotates_the_session(client, db):
         assert session.permanent
 
 
-@pytest.mark.parametrize("email, password", [
-    ("ann@example.org", "wrong password"),
-    ("nobody@example.org", "right password"),
-])
+@pytest.mark.parametrize(
+    "email, password",
+    [
+        ("ann@example.org", "wrong password"),
+        ("nobody@example.org", "right password"),
+    ],
+)
 def test_wrong_password_and_unknown_email_get_the_same_answer(client, db, email, password):
     accounts.create_user(db, "ann@example.org", "Ann", "right password", at=f.NOW)
     response = _login(client, email=email, password=password)
@@ -118,8 +128,11 @@ def test_empty_login_fields_are_named(client):
 def test_unknown_email_still_checks_a_password_hash(db, monkeypatch):
     checked = []
     real = accounts.check_password_hash
-    monkeypatch.setattr(accounts, "check_password_hash",
-                        lambda stored, password: checked.append(stored) or real(stored, password))
+    monkeypatch.setattr(
+        accounts,
+        "check_password_hash",
+        lambda stored, password: checked.append(stored) or real(stored, password),
+    )
     assert accounts.authenticate(db, "nobody@example.org", "whatever", at=f.NOW) is None
     assert checked == [accounts._DUMMY_HASH]
 
@@ -137,13 +150,16 @@ def test_many_wrong_passwords_pause_sign_in_for_that_email(client, db):
     assert _login(client, email="bob@example.org").status_code == 303
 
 
-@pytest.mark.parametrize("next_url, expected", [
-    ("/h/1/members", "/h/1/members"),
-    ("https://evil.example/", "/"),
-    ("//evil.example/", "/"),
-    ("/\\evil.example", "/"),
-    ("javascript:alert(1)", "/"),
-])
+@pytest.mark.parametrize(
+    "next_url, expected",
+    [
+        ("/h/1/members", "/h/1/members"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
 def test_login_goes_back_only_to_a_local_path(client, db, next_url, expected):
     accounts.create_user(db, "ann@example.org", "Ann", "right password", at=f.NOW)
     response = _login(client, next_url=next_url)

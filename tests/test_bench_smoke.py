@@ -17,19 +17,46 @@ import load  # bench/ is a folder of scripts
 
 
 def test_quick_run_reports_every_figure(tmp_path):
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),
+    }
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--data", str(tmp_path),
-         "--json", str(tmp_path / "figures.json")],
-        check=False, capture_output=True, text=True, timeout=600, env=env, cwd=tmp_path)
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--quick",
+            "--data",
+            str(tmp_path),
+            "--json",
+            str(tmp_path / "figures.json"),
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
-    for words in ("baseline GET /healthz", "Today page GET", "tick POST", "req/s x base",
-                  "server with 3 households: start", "server with 12 households: start",
-                  "peak memory", "planner plan:", "plans/s", "targets with 1 worker process(es):",
-                  "Today p95 at 12 vs 3 households", "tick req/s vs baseline",
-                  "2 worker process(es)", "targets with 2 worker process(es):",
-                  "Today for the demo patient", 'Today for the "Not sure" household'):
+    for words in (
+        "baseline GET /healthz",
+        "Today page GET",
+        "tick POST",
+        "req/s x base",
+        "server with 3 households: start",
+        "server with 12 households: start",
+        "peak memory",
+        "planner plan:",
+        "plans/s",
+        "targets with 1 worker process(es):",
+        "Today p95 at 12 vs 3 households",
+        "tick req/s vs baseline",
+        "2 worker process(es)",
+        "targets with 2 worker process(es):",
+        "Today for the demo patient",
+        'Today for the "Not sure" household',
+    ):
         assert words in done.stdout, words
     figures = json.loads((tmp_path / "figures.json").read_text())
     for size in ("3", "12"):

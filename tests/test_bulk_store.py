@@ -17,23 +17,29 @@ def test_imported_history_reads_back_like_taps(db):
     household, anna = f.household(db)
     ben = f.member(db, household["id"])
     hid = household["id"]
-    marks = [("walk", "2026-11-22", 0, "done", anna["id"], None, "2026-11-22T09:00:00+00:00"),
-             ("walk", "2026-11-23", 0, "done", ben["id"], anna["id"], "2026-11-23T09:00:00+00:00"),
-             ("walk", "2026-11-23", 0, "open", anna["id"], None, "2026-11-23T10:00:00+00:00")]
+    marks = [
+        ("walk", "2026-11-22", 0, "done", anna["id"], None, "2026-11-22T09:00:00+00:00"),
+        ("walk", "2026-11-23", 0, "done", ben["id"], anna["id"], "2026-11-23T09:00:00+00:00"),
+        ("walk", "2026-11-23", 0, "open", anna["id"], None, "2026-11-23T10:00:00+00:00"),
+    ]
     assert ticks.import_history(db, hid, marks) == 3
     assert ticks.get_state(db, hid, "walk", "2026-11-22") == "done"
     assert ticks.get_state(db, hid, "walk", "2026-11-23") == "open"  # the last mark wins
     events = ticks.history(db, hid, dt.date(2026, 11, 16), dt.date(2026, 11, 30), dt.UTC)
     assert [(e["occurrence"], e["state"], e["by_name"]) for e in events] == [
-        ("2026-11-22", "done", "Anna"), ("2026-11-23", "done", "Ben"),
-        ("2026-11-23", "open", "Anna")]
+        ("2026-11-22", "done", "Anna"),
+        ("2026-11-23", "done", "Ben"),
+        ("2026-11-23", "open", "Anna"),
+    ]
     assert events[1]["for_name"] == "Anna"
 
 
 def test_a_bad_mark_imports_nothing(db):
     household, anna = f.household(db)
-    marks = [("walk", "2026-11-22", 0, "done", anna["id"], None, "2026-11-22T09:00:00+00:00"),
-             ("walk", "2026-11-23", 0, "done", 999_999, None, "2026-11-23T09:00:00+00:00")]
+    marks = [
+        ("walk", "2026-11-22", 0, "done", anna["id"], None, "2026-11-22T09:00:00+00:00"),
+        ("walk", "2026-11-23", 0, "done", 999_999, None, "2026-11-23T09:00:00+00:00"),
+    ]
     with pytest.raises(sqlite3.IntegrityError):  # no such user: the foreign key refuses it
         ticks.import_history(db, household["id"], marks)
     assert db["tick_events"].count == 0 and db["ticks"].count == 0
@@ -41,7 +47,9 @@ def test_a_bad_mark_imports_nothing(db):
 
 def test_imported_users_sign_in_with_the_shared_password(db):
     hashed = generate_password_hash("shared-password", method="scrypt")
-    ids = accounts.import_users(db, [("A@Example.org", " Ann "), ("b@example.org", "Bo")], hashed, at=f.NOW)
+    ids = accounts.import_users(
+        db, [("A@Example.org", " Ann "), ("b@example.org", "Bo")], hashed, at=f.NOW
+    )
     signed_in = accounts.authenticate(db, "a@example.org", "shared-password", at=f.NOW)
     assert signed_in["id"] == ids[0] and signed_in["name"] == "Ann"
     assert accounts.authenticate(db, "b@example.org", "wrong-password", at=f.NOW) is None

@@ -14,8 +14,9 @@ from planner.store import accounts, calendar_feeds, plans
 from tests import factories as f
 from tests.conftest import CSRF, login
 
-HEALTH_WORDS = re.compile(r"infusion|kidney|dental|zoledronic|zometa|bone|teeth|drink",
-                          re.IGNORECASE)
+HEALTH_WORDS = re.compile(
+    r"infusion|kidney|dental|zoledronic|zometa|bone|teeth|drink", re.IGNORECASE
+)
 
 
 @pytest.fixture
@@ -90,8 +91,9 @@ def test_full_titles_when_opted_in(app, h):
     client, path = _subscribe(app, h, full_titles=True)
     cal, _ = _read(client, path)
     by_day = {e.decoded("DTSTART"): str(e["SUMMARY"]) for e in _events(cal)}
-    assert by_day[dt.date(2026, 12, 19)] == ("Infusion day: zoledronic acid (Zometa); "
-                                             "Have a kidney blood test before each drip")
+    assert by_day[dt.date(2026, 12, 19)] == (
+        "Infusion day: zoledronic acid (Zometa); Have a kidney blood test before each drip"
+    )
     assert by_day[f.DAY] == "Book a dental check-up now"
     assert not [s for s in by_day.values() if "things today" in s]  # no daily summary asked
 
@@ -123,8 +125,7 @@ def test_settings_page_lists_feeds_with_last_read_and_revokes_one(app, db, h):
 def test_a_member_sees_and_cancels_only_their_own_feeds(app, db, h):
     anna, path = _subscribe(app, h)
     ben = _client(app, h["caregiver"])
-    assert "Your calendar addresses" not in ben.get(f"/h/{h['id']}/calendar").get_data(
-        as_text=True)
+    assert "Your calendar addresses" not in ben.get(f"/h/{h['id']}/calendar").get_data(as_text=True)
     feed_id = calendar_feeds.feeds(db, h["id"], h["patient"], at=f.NOW)[0]["id"]
     ben.post(f"/h/{h['id']}/calendar/{feed_id}/revoke", data=CSRF)
     assert anna.get(path).status_code == 200
@@ -152,8 +153,10 @@ def test_an_expired_feed_or_one_of_a_member_who_left_reads_nothing(app, db, h):
 def test_a_bad_item_is_left_out_not_the_whole_feed(app, db, h):
     item = plans.get_task(db, h["id"], "dental-checkup-now-on-treatment")
     item["schedule"] = {"kind": "once", "due": "not a date"}
-    db.execute("update tasks set item_json = ? where household_id = ? and item_id = ?",
-               [json.dumps(item), h["id"], item["id"]])
+    db.execute(
+        "update tasks set item_json = ? where household_id = ? and item_id = ?",
+        [json.dumps(item), h["id"], item["id"]],
+    )
     client, path = _subscribe(app, h, full_titles=True)
     cal, _ = _read(client, path)
     summaries = [str(e["SUMMARY"]) for e in _events(cal)]

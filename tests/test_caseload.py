@@ -8,9 +8,9 @@ import datetime as dt
 
 import pytest
 
-from planner.web.views import caseload as caseload_view
 from planner.store import accounts, ticks
 from planner.store import tailoring as drafts
+from planner.web.views import caseload as caseload_view
 from tests import factories as f
 from tests.conftest import login
 
@@ -39,23 +39,32 @@ def caseload(app, db, catalog):
     other, _ = f.household(db, "patient", "Dora")
     accounts.add_member(db, other["id"], w["physio"], "caregiver", at=f.NOW)
     earlier = f.NOW - dt.timedelta(days=10)
-    db.execute("update plans set created_at = ? where household_id = ?",
-               [earlier.isoformat(), w["id"]])
+    db.execute(
+        "update plans set created_at = ? where household_id = ?", [earlier.isoformat(), w["id"]]
+    )
     for back in range(1, 8):
         day = (f.DAY - dt.timedelta(days=back)).isoformat()
         for slot in range(4):
-            ticks.set_state(db, w["id"], "daily-drinks", day, slot, "done", by_user=w["patient"],
-                            at=f.NOW - dt.timedelta(days=back))
-    ticks.set_state(db, w["id"], "bath-seat", "once", 0, "needs-help", by_user=w["caregiver"],
-                    at=f.NOW)
-    drafts.save_draft(db, carla_home["id"], {"exercises": [], "removed": []}, w["physio"],
-                      at=f.NOW)
+            ticks.set_state(
+                db,
+                w["id"],
+                "daily-drinks",
+                day,
+                slot,
+                "done",
+                by_user=w["patient"],
+                at=f.NOW - dt.timedelta(days=back),
+            )
+    ticks.set_state(
+        db, w["id"], "bath-seat", "once", 0, "needs-help", by_user=w["caregiver"], at=f.NOW
+    )
+    drafts.save_draft(db, carla_home["id"], {"exercises": [], "removed": []}, w["physio"], at=f.NOW)
     return {**w, "carla_home": carla_home["id"], "dora_home": other["id"]}
 
 
 def _row(page: str, household_id: int) -> str:
-    row = page[page.index(f'id="household-{household_id}"'):]
-    return row[:row.index("</tr>")]
+    row = page[page.index(f'id="household-{household_id}"') :]
+    return row[: row.index("</tr>")]
 
 
 def test_the_physiotherapists_start_page_is_the_caseload(client, caseload):
@@ -67,7 +76,7 @@ def test_the_physiotherapists_start_page_is_the_caseload(client, caseload):
     # 10 days old: over the last 7 days (today included) 24 of 56 done.
     assert 'data-label="Drinks, 7 d · 28 d"><span><span class="rate rate-low">43%</span>' in anna
     assert "Today" in anna  # a tick today (the needs-help mark)
-    assert "1<span class=\"visually-hidden\"> tasks need help" in anna
+    assert '1<span class="visually-hidden"> tasks need help' in anna
     carla = _row(page, caseload["carla_home"])
     assert "Unpublished" in carla and "Never" in carla
     assert f'id="household-{caseload["dora_home"]}"' not in page  # not hers as physio

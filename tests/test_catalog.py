@@ -10,8 +10,8 @@ import yaml
 from click.testing import CliRunner
 
 from planner import create_app
-from planner.plans.catalog import CatalogError, default_folder, load_catalog
 from planner.cli import cli
+from planner.plans.catalog import CatalogError, default_folder, load_catalog
 
 
 def test_real_catalog_is_complete(catalog):
@@ -22,7 +22,14 @@ def test_real_catalog_is_complete(catalog):
     assert len(by_domain["home-safety"]) >= 20
     assert len([e for e in by_domain["exercise"] if e.movements]) >= 15
     assert {e.room for e in by_domain["home-safety"]} == {
-        "entrance", "floors", "stairs", "kitchen", "bathroom", "bedroom", "other"}
+        "entrance",
+        "floors",
+        "stairs",
+        "kitchen",
+        "bathroom",
+        "bedroom",
+        "other",
+    }
     assert len(catalog.fall_screen) == 12
     assert sum(q.points for q in catalog.fall_screen) == 14
 
@@ -58,29 +65,51 @@ def first_item(data):
 CASES = [
     ("home-safety.yaml", lambda d: first_item(d).update(colour="red"), "unknown key(s) colour"),
     ("dental.yaml", lambda d: d["items"].append(dict(d["items"][0])), "used more than once"),
-    ("red-flags.yaml", lambda d: first_item(d).update(when={"favourite_food": "soup"}),
-     "'favourite_food' is not a profile field"),
+    (
+        "red-flags.yaml",
+        lambda d: first_item(d).update(when={"favourite_food": "soup"}),
+        "'favourite_food' is not a profile field",
+    ),
     ("hydration.yaml", lambda d: first_item(d).update(sources=[]), "at least one source"),
     ("hydration.yaml", lambda d: first_item(d).update(sources=["my-blog"]), "'my-blog'"),
-    ("exercise.yaml", lambda d: first_item(d).update(schedule={"kind": "weekly",
-                                                                "times_per_week": 9}),
-     "times_per_week"),
-    ("exercise.yaml", lambda d: first_item(d).update(schedule={"kind": "hourly"}),
-     "schedule kind 'hourly'"),
+    (
+        "exercise.yaml",
+        lambda d: first_item(d).update(schedule={"kind": "weekly", "times_per_week": 9}),
+        "times_per_week",
+    ),
+    (
+        "exercise.yaml",
+        lambda d: first_item(d).update(schedule={"kind": "hourly"}),
+        "schedule kind 'hourly'",
+    ),
     ("exercise.yaml", lambda d: first_item(d).update(movements=["cartwheel"]), "'cartwheel'"),
-    ("exercise.yaml", lambda d: first_item(d).update(movements=["needs-clearance"]),
-     "say clearance: needed instead"),
-    ("exercise.yaml", lambda d: first_item(d).update(clearance="maybe"),
-     "clearance must be needed or not-needed"),
-    ("exercise.yaml", lambda d: d["movements"]["impact"].update(region="elbow"),
-     "region must be one of"),
+    (
+        "exercise.yaml",
+        lambda d: first_item(d).update(movements=["needs-clearance"]),
+        "say clearance: needed instead",
+    ),
+    (
+        "exercise.yaml",
+        lambda d: first_item(d).update(clearance="maybe"),
+        "clearance must be needed or not-needed",
+    ),
+    (
+        "exercise.yaml",
+        lambda d: d["movements"]["impact"].update(region="elbow"),
+        "region must be one of",
+    ),
     ("exercise.yaml", lambda d: d["movements"]["impact"].pop("kind"), "a movement has region"),
-    ("home-safety.yaml", lambda d: first_item(d).update(clearance="needed"),
-     "only exercise items have a kind, movements and clearance"),
-    ("home-safety.yaml", lambda d: first_item(d).update(title="Call {doctor_name}"),
-     "{doctor_name}"),
-    ("home-safety.yaml", lambda d: first_item(d).update(when={"home.bathtub": "maybe"}),
-     "'maybe'"),
+    (
+        "home-safety.yaml",
+        lambda d: first_item(d).update(clearance="needed"),
+        "only exercise items have a kind, movements and clearance",
+    ),
+    (
+        "home-safety.yaml",
+        lambda d: first_item(d).update(title="Call {doctor_name}"),
+        "{doctor_name}",
+    ),
+    ("home-safety.yaml", lambda d: first_item(d).update(when={"home.bathtub": "maybe"}), "'maybe'"),
     ("home-safety.yaml", lambda d: first_item(d).pop("why"), "missing why"),
 ]
 
@@ -99,8 +128,14 @@ def test_a_broken_catalog_names_file_item_and_problem(broken, name, change, mess
 def test_app_refuses_to_start_on_a_broken_catalog(broken, tmp_path):
     folder = broken("dental.yaml", lambda d: first_item(d).update(audience="everyone"))
     with pytest.raises(CatalogError, match="dental.yaml"):
-        create_app({"TESTING": True, "DATABASE": str(tmp_path / "x.db"),
-                    "CHECKLISTS_DIR": str(folder), "SECRET_KEY": "x"})
+        create_app(
+            {
+                "TESTING": True,
+                "DATABASE": str(tmp_path / "x.db"),
+                "CHECKLISTS_DIR": str(folder),
+                "SECRET_KEY": "x",
+            }
+        )
 
 
 def test_unreadable_yaml_is_named(tmp_path):

@@ -35,21 +35,33 @@ def test_plan_json_is_identical_for_identical_input(spine_profile):
 
 
 def test_plan_reads_standard_input(spine_profile):
-    result = run(["plan", "--profile", "-", "--today", "2026-11-22"],
-                 stdin=spine_profile.read_text())
+    result = run(
+        ["plan", "--profile", "-", "--today", "2026-11-22"], stdin=spine_profile.read_text()
+    )
     assert result.exit_code == 0 and json.loads(result.stdout)["warnings"]
 
 
 def test_plan_text_is_grouped_by_domain(spine_profile):
-    result = run(["plan", "--profile", str(spine_profile), "--today", "2026-11-22",
-                  "--format", "text"])
+    result = run(
+        ["plan", "--profile", str(spine_profile), "--today", "2026-11-22", "--format", "text"]
+    )
     assert result.exit_code == 0
     out = result.stdout
     # The emergency number and the red flags first (issue 12), then what to act on now.
-    positions = [out.index(h) for h in ("EMERGENCY NUMBER", "RED FLAGS", "ACT NOW",
-                                        "HOME SAFETY", "EXERCISE", "TEETH AND BONE MEDICINE",
-                                        "DRINKS", "PAIN, TIREDNESS AND SUPPORT",
-                                        "LEFT OUT, AND WHY")]
+    positions = [
+        out.index(h)
+        for h in (
+            "EMERGENCY NUMBER",
+            "RED FLAGS",
+            "ACT NOW",
+            "HOME SAFETY",
+            "EXERCISE",
+            "TEETH AND BONE MEDICINE",
+            "DRINKS",
+            "PAIN, TIREDNESS AND SUPPORT",
+            "LEFT OUT, AND WHY",
+        )
+    ]
     assert positions == sorted(positions)
     assert "Sit-ups" in out or "sit-ups" in out.lower()
 
@@ -66,19 +78,26 @@ def test_bad_profile_exits_2_naming_the_field_and_prints_nothing(case, tmp_path)
 
 def test_every_problem_gets_its_own_line(tmp_path):
     path = tmp_path / "bad.json"
-    path.write_text(json.dumps({"lesion_sites": ["liver"], "fracture": "high",
-                                "fluid_restriction_ml": 20}))
+    path.write_text(
+        json.dumps({"lesion_sites": ["liver"], "fracture": "high", "fluid_restriction_ml": 20})
+    )
     result = run(["plan", "--profile", str(path), "--today", "2026-11-22"])
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 3
-    assert [line.split(":")[0] for line in lines] == ["fracture", "lesion_sites",
-                                                       "fluid_restriction_ml"]
+    assert [line.split(":")[0] for line in lines] == [
+        "fracture",
+        "lesion_sites",
+        "fluid_restriction_ml",
+    ]
 
 
-@pytest.mark.parametrize("args, names", [
-    (["--today", "2026-02-30"], "--today"),
-    (["--today", "tomorrow"], "--today"),
-])
+@pytest.mark.parametrize(
+    "args, names",
+    [
+        (["--today", "2026-02-30"], "--today"),
+        (["--today", "tomorrow"], "--today"),
+    ],
+)
 def test_bad_today_is_refused(args, names, spine_profile):
     result = run(["plan", "--profile", str(spine_profile), *args])
     assert result.exit_code == 2 and result.stdout == "" and names in result.stderr

@@ -11,9 +11,14 @@ from tests import factories as f
 from tests.conftest import CSRF, login
 from tests.dbstate import dump
 
-GOOD = {"emergency-phone": "01632 960 999", "emergency-name": "",
-        "cancer-team-phone": "+44 (0)1632 960-111", "cancer-team-name": "Acute oncology line",
-        "gp-phone": "020 7946 0444", "gp-name": "Dr Okafor"}
+GOOD = {
+    "emergency-phone": "01632 960 999",
+    "emergency-name": "",
+    "cancer-team-phone": "+44 (0)1632 960-111",
+    "cancer-team-name": "Acute oncology line",
+    "gp-phone": "020 7946 0444",
+    "gp-name": "Dr Okafor",
+}
 
 
 @pytest.fixture
@@ -31,20 +36,25 @@ def test_every_member_stores_the_numbers(client, db, h, role):
     response = _save(client, h, GOOD)
     assert response.status_code == 303
     stored = {c["kind"]: (c["name"], c["phone"]) for c in contacts.contacts(db, h["id"])}
-    assert stored == {"emergency": (None, "01632 960 999"),
-                      "cancer-team": ("Acute oncology line", "+44 (0)1632 960-111"),
-                      "gp": ("Dr Okafor", "020 7946 0444")}
+    assert stored == {
+        "emergency": (None, "01632 960 999"),
+        "cancer-team": ("Acute oncology line", "+44 (0)1632 960-111"),
+        "gp": ("Dr Okafor", "020 7946 0444"),
+    }
     page = client.get(f"/h/{h['id']}/contacts").text
     assert 'value="+44 (0)1632 960-111"' in page
 
 
-@pytest.mark.parametrize("phone, words", [
-    ("call Tom", "is not a phone number"),
-    ("0161 496 0000 ext. 5", "is not a phone number"),
-    ("12", "3 to 20 digits"),
-    ("+44 0161 496 0000 0000 0000 000", "is not a phone number"),
-    ("01632#960", "is not a phone number"),
-])
+@pytest.mark.parametrize(
+    "phone, words",
+    [
+        ("call Tom", "is not a phone number"),
+        ("0161 496 0000 ext. 5", "is not a phone number"),
+        ("12", "3 to 20 digits"),
+        ("+44 0161 496 0000 0000 0000 000", "is not a phone number"),
+        ("01632#960", "is not a phone number"),
+    ],
+)
 def test_a_bad_number_is_named_and_nothing_is_stored(app, client, h, phone, words):
     login(client, h["patient"])
     _save(client, h, GOOD)
@@ -52,7 +62,7 @@ def test_a_bad_number_is_named_and_nothing_is_stored(app, client, h, phone, word
     response = _save(client, h, {**GOOD, "dentist-phone": phone})
     assert response.status_code == 422
     assert "Nothing was saved" in response.text
-    assert "<li><a href=\"#c-dentist-phone\">Dentist: " in response.text
+    assert '<li><a href="#c-dentist-phone">Dentist: ' in response.text
     assert words in response.text
     assert 'aria-invalid="true"' in response.text
     assert dump(app.config["DATABASE"]) == before

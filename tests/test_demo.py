@@ -7,9 +7,9 @@ from click.testing import CliRunner
 
 from planner import clock, create_app, demo
 from planner.cli import LIMITS, cli
+from planner.store import accounts
 from planner.store.sqlite import close_thread_dbs, connect
 from tests import factories as f
-from planner.store import accounts
 from tests.conftest import CSRF
 
 # A secret in the environment keeps the command from writing one into the instance folder.
@@ -107,11 +107,18 @@ def test_demo_is_not_added_to_a_database_with_accounts(tmp_path, served):
 def test_demo_plan_follows_the_profile(db, catalog):
     assert demo.seed(db, catalog, clock.pinned(f.DAY)) == "created"
     items = {row["item_id"] for row in db.query("select item_id from tasks where active = 1")}
-    assert {"floors-loose-rugs", "stairs-rails-both-sides", "dental-exam-before-first-dose",
-            "injection-day"} <= items
+    assert {
+        "floors-loose-rugs",
+        "stairs-rails-both-sides",
+        "dental-exam-before-first-dose",
+        "injection-day",
+    } <= items
     roles = {m["email"]: m["role"] for m in accounts.members(db, 1)}
-    assert roles == {"patient@example.org": "patient", "caregiver@example.org": "caregiver",
-                     "physio@example.org": "physio"}
+    assert roles == {
+        "patient@example.org": "patient",
+        "caregiver@example.org": "caregiver",
+        "physio@example.org": "physio",
+    }
 
 
 def test_migrate_creates_then_reports_up_to_date(tmp_path):
@@ -136,7 +143,8 @@ def test_serve_trusts_proxy_headers_only_when_asked(tmp_path, served):
 
 
 def test_serve_refuses_a_malformed_base_url(tmp_path, served):
-    result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "p.db"), "--base-url",
-                                      "planner.example.org"], env=ENV)
+    result = CliRunner().invoke(
+        cli, ["serve", "--db", str(tmp_path / "p.db"), "--base-url", "planner.example.org"], env=ENV
+    )
     assert result.exit_code == 1 and "must be a full address" in result.output
     assert served == []

@@ -15,8 +15,11 @@ NOT_DOMAINS = {"agents.yaml", "facts.yaml", "sources.yaml"}  # shared vocabulari
 
 def test_the_plan_contract_names_exactly_the_registered_domains():
     schema = json.loads((CONTRACT / "plan.schema.json").read_text())
-    enums = [node["enum"] for node in _walk(schema)
-             if isinstance(node, dict) and "enum" in node and "exercise" in node["enum"]]
+    enums = [
+        node["enum"]
+        for node in _walk(schema)
+        if isinstance(node, dict) and "enum" in node and "exercise" in node["enum"]
+    ]
     assert enums and all(set(e) == set(DOMAINS) for e in enums)
 
 

@@ -28,12 +28,17 @@ def two(app, db, catalog):
 def saved(client, h, name="Hips, gentle"):
     login(client, h["physio"])
     # Anna's high fracture risk leaves the band row out until her physiotherapist clears it.
-    client.post(f"/h/{h['id']}/exercises/add",
-                data={**CSRF, "item_id": "seated-band-row", "override_reason": "Cleared"})
-    client.post(f"/h/{h['id']}/exercises/seated-band-row/dose",
-                data={**CSRF, "sets": "2", "reps": "12"})
-    client.post(f"/h/{h['id']}/exercises/add",
-                data={**CSRF, "item_id": "sit-to-stand", "override_reason": "Supervised"})
+    client.post(
+        f"/h/{h['id']}/exercises/add",
+        data={**CSRF, "item_id": "seated-band-row", "override_reason": "Cleared"},
+    )
+    client.post(
+        f"/h/{h['id']}/exercises/seated-band-row/dose", data={**CSRF, "sets": "2", "reps": "12"}
+    )
+    client.post(
+        f"/h/{h['id']}/exercises/add",
+        data={**CSRF, "item_id": "sit-to-stand", "override_reason": "Supervised"},
+    )
     return client.post(f"/h/{h['id']}/templates", data={**CSRF, "name": name})
 
 
@@ -42,8 +47,7 @@ def test_only_the_physio_reaches_templates(client, two):
     for role in ("patient", "caregiver"):
         login(client, h[role])
         assert client.get(f"/h/{h['id']}/templates").status_code == 403
-        assert client.post(f"/h/{h['id']}/templates", data={**CSRF, "name": "x"}
-                           ).status_code == 403
+        assert client.post(f"/h/{h['id']}/templates", data={**CSRF, "name": "x"}).status_code == 403
     login(client, h["outsider"])
     assert client.get(f"/h/{h['id']}/templates").status_code == 404
 
@@ -68,22 +72,27 @@ def test_apply_lists_conflicts_and_needs_confirmation(client, db, two):
     check = client.get(f"/h/{other}/templates/{tid}")
     assert check.status_code == 200
     # Carl's thoracic spine rules out the band row (shoulder load); nothing applied yet.
-    assert "Pull a light exercise band towards you" in check.text.split('id="conflicts-h"')[1].split(
-        "result-h")[0]
+    assert (
+        "Pull a light exercise band towards you"
+        in check.text.split('id="conflicts-h"')[1].split("result-h")[0]
+    )
     assert store.get_draft(db, other) is None
     seen = re.search(r'name="seen" value="([0-9a-f]+)"', check.text).group(1)
     unconfirmed = client.post(f"/h/{other}/templates/{tid}/apply", data={**CSRF, "seen": seen})
     assert unconfirmed.status_code == 422 and store.get_draft(db, other) is None
-    stale = client.post(f"/h/{other}/templates/{tid}/apply",
-                        data={**CSRF, "seen": "0" * 64, "confirm": "yes"})
+    stale = client.post(
+        f"/h/{other}/templates/{tid}/apply", data={**CSRF, "seen": "0" * 64, "confirm": "yes"}
+    )
     assert stale.status_code == 422 and "Something changed since you looked" in stale.text
     assert store.get_draft(db, other) is None
-    done = client.post(f"/h/{other}/templates/{tid}/apply",
-                       data={**CSRF, "seen": seen, "confirm": "yes"})
+    done = client.post(
+        f"/h/{other}/templates/{tid}/apply", data={**CSRF, "seen": seen, "confirm": "yes"}
+    )
     assert done.status_code == 303
     draft = store.get_draft(db, other)
     assert [e["id"] for e in draft["exercises"]] == [
-        e["id"] for e in store.get_template(db, h["physio"], tid)["tailoring"]["exercises"]]
+        e["id"] for e in store.get_template(db, h["physio"], tid)["tailoring"]["exercises"]
+    ]
     editor = client.get(f"/h/{other}/exercises").text
     assert "Not published yet" in editor
     assert "Not on the plan: the profile rules it out." in editor  # the band row, greyed

@@ -11,29 +11,72 @@ import pytest
 from click.testing import CliRunner
 from fhir.resources.R4B.bundle import Bundle
 
-from planner.store import backup
 from planner.cli import cli
 from planner.exports import fhir, ticks_csv
-from planner.store import accounts, activity, links, plans, ticks
+from planner.store import accounts, activity, backup, links, plans, ticks
 from tests import factories as f
 from tests.conftest import login
 
 # Codes the R4 spec binds as "required"; fhir.resources checks types and cardinality, these the
 # values (https://hl7.org/fhir/R4/valueset-*.html).
 REQUIRED_CODES = {
-    "CarePlan.status": {"draft", "active", "on-hold", "revoked", "completed",
-                        "entered-in-error", "unknown"},
+    "CarePlan.status": {
+        "draft",
+        "active",
+        "on-hold",
+        "revoked",
+        "completed",
+        "entered-in-error",
+        "unknown",
+    },
     "CarePlan.intent": {"proposal", "plan", "order", "option"},
-    "CarePlanActivityDetail.status": {"not-started", "scheduled", "in-progress", "on-hold",
-                                      "completed", "cancelled", "stopped", "unknown",
-                                      "entered-in-error"},
-    "Goal.lifecycleStatus": {"proposed", "planned", "accepted", "active", "on-hold",
-                             "completed", "cancelled", "entered-in-error", "rejected"},
-    "Task.status": {"draft", "requested", "received", "accepted", "rejected", "ready",
-                    "cancelled", "in-progress", "on-hold", "failed", "completed",
-                    "entered-in-error"},
-    "Task.intent": {"unknown", "proposal", "plan", "order", "original-order", "reflex-order",
-                    "filler-order", "instance-order", "option"},
+    "CarePlanActivityDetail.status": {
+        "not-started",
+        "scheduled",
+        "in-progress",
+        "on-hold",
+        "completed",
+        "cancelled",
+        "stopped",
+        "unknown",
+        "entered-in-error",
+    },
+    "Goal.lifecycleStatus": {
+        "proposed",
+        "planned",
+        "accepted",
+        "active",
+        "on-hold",
+        "completed",
+        "cancelled",
+        "entered-in-error",
+        "rejected",
+    },
+    "Task.status": {
+        "draft",
+        "requested",
+        "received",
+        "accepted",
+        "rejected",
+        "ready",
+        "cancelled",
+        "in-progress",
+        "on-hold",
+        "failed",
+        "completed",
+        "entered-in-error",
+    },
+    "Task.intent": {
+        "unknown",
+        "proposal",
+        "plan",
+        "order",
+        "original-order",
+        "reflex-order",
+        "filler-order",
+        "instance-order",
+        "option",
+    },
 }
 
 
@@ -41,12 +84,30 @@ REQUIRED_CODES = {
 def h(app, db, catalog):
     w = f.home(app, db, catalog)
     # Anna breathes; Ben marks her teeth for her; Anna sets the dental check-up aside.
-    ticks.set_state(db, w["id"], "belly-breathing", f.DAY.isoformat(), 0, "done", w["patient"],
-                    at=f.NOW)
-    ticks.set_state(db, w["id"], "clean-teeth-fluoride", f.DAY.isoformat(), 0, "done",
-                    w["caregiver"], w["patient"], at=f.NOW)
-    ticks.set_state(db, w["id"], "dental-checkup-now-on-treatment", "once", 0, "needs-help",
-                    w["patient"], at=f.NOW)
+    ticks.set_state(
+        db, w["id"], "belly-breathing", f.DAY.isoformat(), 0, "done", w["patient"], at=f.NOW
+    )
+    ticks.set_state(
+        db,
+        w["id"],
+        "clean-teeth-fluoride",
+        f.DAY.isoformat(),
+        0,
+        "done",
+        w["caregiver"],
+        w["patient"],
+        at=f.NOW,
+    )
+    ticks.set_state(
+        db,
+        w["id"],
+        "dental-checkup-now-on-treatment",
+        "once",
+        0,
+        "needs-help",
+        w["patient"],
+        at=f.NOW,
+    )
     return w
 
 
@@ -63,6 +124,7 @@ def _parse_fhir(text: str) -> Bundle:
     raw = json.loads(text)
     parsed = Bundle.model_validate(raw)
     from fhir.resources.R4B import get_fhir_model_class
+
     for entry in raw["entry"]:
         resource = entry["resource"]
         get_fhir_model_class(resource["resourceType"]).model_validate(resource)
@@ -70,19 +132,26 @@ def _parse_fhir(text: str) -> Bundle:
             kind, _, field = path.partition(".")
             if kind == resource["resourceType"] and field in resource:
                 assert resource[field] in allowed, (path, resource[field])
-        for activity in resource.get("activity", []):
-            assert activity["detail"]["status"] in REQUIRED_CODES["CarePlanActivityDetail.status"]
+        for step in resource.get("activity", []):
+            assert step["detail"]["status"] in REQUIRED_CODES["CarePlanActivityDetail.status"]
     return parsed
 
 
 def test_csv_has_one_row_per_tick_event(app, db, h):
     rows = list(csv.DictReader(io.StringIO(ticks_csv.to_csv(_data(app, h)))))
     assert [r["task"] for r in rows] == [
-        plans.get_task(db, h["id"], item)["title"] for item in (
-            "belly-breathing", "clean-teeth-fluoride", "dental-checkup-now-on-treatment")]
+        plans.get_task(db, h["id"], item)["title"]
+        for item in ("belly-breathing", "clean-teeth-fluoride", "dental-checkup-now-on-treatment")
+    ]
     breathing, teeth, check = rows
-    assert breathing == {"day": "2026-11-23", "task": breathing["task"], "state": "done",
-                         "who": "Anna", "for_whom": "", "when": "2026-11-23T12:00:00+00:00"}
+    assert breathing == {
+        "day": "2026-11-23",
+        "task": breathing["task"],
+        "state": "done",
+        "who": "Anna",
+        "for_whom": "",
+        "when": "2026-11-23T12:00:00+00:00",
+    }
     assert (teeth["who"], teeth["for_whom"]) == ("Ben", "Anna")
     assert (check["day"], check["state"]) == ("2026-11-23", "needs-help")
 
@@ -94,11 +163,13 @@ def test_csv_times_are_the_households_own(app, db, h):
 
 
 def test_a_title_that_looks_like_a_formula_stays_text(app, db, h):
-    item = {**plans.get_task(db, h["id"], "belly-breathing"), "title": "=HYPERLINK(\"x\")"}
-    db.execute("update tasks set item_json = ? where household_id = ? and item_id = ?",
-               [json.dumps(item), h["id"], "belly-breathing"])
+    item = {**plans.get_task(db, h["id"], "belly-breathing"), "title": '=HYPERLINK("x")'}
+    db.execute(
+        "update tasks set item_json = ? where household_id = ? and item_id = ?",
+        [json.dumps(item), h["id"], "belly-breathing"],
+    )
     rows = list(csv.DictReader(io.StringIO(ticks_csv.to_csv(_data(app, h)))))
-    assert rows[0]["task"] == "'=HYPERLINK(\"x\")"
+    assert rows[0]["task"] == '\'=HYPERLINK("x")'
 
 
 def test_fhir_bundle_validates_and_holds_the_plan(app, db, h):
@@ -123,8 +194,10 @@ def test_fhir_bundle_validates_and_holds_the_plan(app, db, h):
     # The plan never both asks for and forbids the same thing.
     assert not {d.code.text for d in to_do} & {d.code.text for d in avoid}
     drinks = next(d for d in to_do if d.code.text.startswith("Drink about"))
-    assert (drinks.scheduledTiming.repeat.frequency,
-            drinks.scheduledTiming.repeat.periodUnit) == (8, "d")
+    assert (drinks.scheduledTiming.repeat.frequency, drinks.scheduledTiming.repeat.periodUnit) == (
+        8,
+        "d",
+    )
 
     goals = {g.description.text: g for g in _resources(bundle, "Goal")}
     assert {"Home safety", "Exercise", "Drinks"} <= set(goals)
@@ -135,16 +208,21 @@ def test_fhir_bundle_validates_and_holds_the_plan(app, db, h):
 
 def test_fhir_tasks_are_the_dated_items_with_their_state(app, h):
     bundle = _parse_fhir(fhir.to_json(_data(app, h), f.DAY, f.NOW))
-    tasks = {(t.description, t.restriction.period.end.isoformat()): t
-             for t in _resources(bundle, "Task")}
+    tasks = {
+        (t.description, t.restriction.period.end.isoformat()): t for t in _resources(bundle, "Task")
+    }
     check = tasks[("Book a dental check-up now", "2026-11-23")]
     assert check.status == "on-hold"  # needs help
-    infusions = sorted(day for title, day in tasks
-                       if title == "Infusion day: zoledronic acid (Zometa)")
+    infusions = sorted(
+        day for title, day in tasks if title == "Infusion day: zoledronic acid (Zometa)"
+    )
     assert infusions == ["2026-12-19", "2027-01-16", "2027-02-13"]  # the next 12 weeks
     # A home set-up task is a Task on the day the paced set-up gave it, not yet done.
-    grab_bar = next(t["item"] for t in _data(app, h)["tasks"]
-                    if t["item"]["title"] == "Fit a grab bar in the shower")
+    grab_bar = next(
+        t["item"]
+        for t in _data(app, h)["tasks"]
+        if t["item"]["title"] == "Fit a grab bar in the shower"
+    )
     assert tasks[(grab_bar["title"], grab_bar["schedule"]["due"])].status == "requested"
     # Recurring tasks are not Tasks: only dated items are.
     assert not [t for t in tasks if t[0] == "Breathe slowly into your belly"]
@@ -173,8 +251,17 @@ def run(*args):
 @pytest.mark.parametrize("fmt", ["csv", "fhir"])
 def test_cli_writes_each_format(app, h, tmp_path, fmt):
     out = tmp_path / f"export.{fmt}"
-    result = run("export", "--household", str(h["id"]), "--db", app.config["DATABASE"],
-                 "--format", fmt, "--output", str(out))
+    result = run(
+        "export",
+        "--household",
+        str(h["id"]),
+        "--db",
+        app.config["DATABASE"],
+        "--format",
+        fmt,
+        "--output",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     if fmt == "csv":
@@ -184,8 +271,9 @@ def test_cli_writes_each_format(app, h, tmp_path, fmt):
 
 
 def test_cli_refuses_an_unknown_format(app, h):
-    result = run("export", "--household", str(h["id"]), "--db", app.config["DATABASE"],
-                 "--format", "xml")
+    result = run(
+        "export", "--household", str(h["id"]), "--db", app.config["DATABASE"], "--format", "xml"
+    )
     assert result.exit_code == 2 and "xml" in result.stderr
 
 
@@ -193,13 +281,17 @@ def test_cli_refuses_an_unknown_format(app, h):
 def test_every_member_downloads_each_format_without_a_secret(app, db, h, role):
     links.create_link(db, h["id"], links.VIEW, h["patient"], f.NOW, at=f.NOW)
     secrets = [r[0] for r in db.execute("select password_hash from users")] + [
-        r[0] for r in db.execute("select token_hash from invites")]
+        r[0] for r in db.execute("select token_hash from invites")
+    ]
     client = app.test_client()
     login(client, h[role])
     page = client.get(f"/h/{h['id']}/export")
     assert page.status_code == 200 and b"Download the ticks (CSV)" in page.data
-    for fmt, kind in (("json", "application/json"), ("csv", "text/csv"),
-                      ("fhir", "application/fhir+json")):
+    for fmt, kind in (
+        ("json", "application/json"),
+        ("csv", "text/csv"),
+        ("fhir", "application/fhir+json"),
+    ):
         response = client.get(f"/h/{h['id']}/export/{fmt}")
         assert response.status_code == 200 and response.mimetype == kind
         assert response.headers["Content-Disposition"].startswith("attachment; filename=")
@@ -216,7 +308,10 @@ def test_every_member_downloads_each_format_without_a_secret(app, db, h, role):
     # Each download is in the patient's activity log: who, which, when.
     logged = activity.entries(db, h["id"], ("exported",))
     assert [(e["detail"]["format"], e["actor_id"]) for e in logged] == [
-        ("fhir", h[role]), ("csv", h[role]), ("json", h[role])]
+        ("fhir", h[role]),
+        ("csv", h[role]),
+        ("json", h[role]),
+    ]
 
 
 def test_an_unknown_format_is_not_found(app, h):

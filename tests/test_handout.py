@@ -25,14 +25,22 @@ def test_handout_has_its_four_pages_red_flags_first(client, h, role):
     page = client.get(f"/h/{h['id']}/handout").text
     assert "The handout prints on 4 pages:" in page
     # The red flags come first, as in every output of a plan.
-    for n, title in enumerate(("Urgent symptoms: what to do",
-                               "Symptoms to tell your team about soon", "Your exercises",
-                               "Movements to avoid in daily life"), 1):
+    for n, title in enumerate(
+        (
+            "Urgent symptoms: what to do",
+            "Symptoms to tell your team about soon",
+            "Your exercises",
+            "Movements to avoid in daily life",
+        ),
+        1,
+    ):
         assert f"Page {n} of 4" in page
         assert f">{title}</h2>" in page
     assert "3 sessions a week" in page and "2 sets of 10" in page
-    assert (f"Added by your physiotherapist despite:</strong> {f.RULED_OUT} "
-            f"<strong>Their reason:</strong> {f.OVERRIDE}") in page
+    assert (
+        f"Added by your physiotherapist despite:</strong> {f.RULED_OUT} "
+        f"<strong>Their reason:</strong> {f.OVERRIDE}"
+    ) in page
     assert "There is a lesion in your pelvis." in page  # why a movement is avoided
     assert "What to do now: call your cancer team" in page
     assert "Your cancer team’s emergency number" in page
@@ -41,13 +49,15 @@ def test_handout_has_its_four_pages_red_flags_first(client, h, role):
 
 def test_handout_code_joins_with_the_chosen_role(app, client, db, h):
     login(client, h["patient"])
-    response = client.post(f"/h/{h['id']}/handout",
-                           data={"role": "physio", "expires": "30", **CSRF})
+    response = client.post(
+        f"/h/{h['id']}/handout", data={"role": "physio", "expires": "30", **CSRF}
+    )
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).text
     url = re.search(r'class="join-url">([^<]+)</span>', page).group(1)
-    qr = segno.make(url, error="m").svg_inline(scale=1, border=4, light="#fff", omitsize=True,
-                                               svgclass="qr", title="QR code of the link")
+    qr = segno.make(url, error="m").svg_inline(
+        scale=1, border=4, light="#fff", omitsize=True, svgclass="qr", title="QR code of the link"
+    )
     assert qr in page
     assert "as a physiotherapist" in page and "Works once" in page
     assert 'class="qr"' not in client.get(response.headers["Location"]).text  # shown once
@@ -76,10 +86,12 @@ def test_handout_without_a_plan(client, h):
 def test_handout_gives_each_exercises_how_to(client, db, h):
     login(client, h["patient"])
     page = client.get(f"/h/{h['id']}/handout").text
-    handout = page[page.index('class="handout"'):]
+    handout = page[page.index('class="handout"') :]
     from planner.store import plans
-    exercises = [i for i in plans.current_plan(db, h["id"])["plan"]["items"]
-                 if i["domain"] == "exercise"]
+
+    exercises = [
+        i for i in plans.current_plan(db, h["id"])["plan"]["items"] if i["domain"] == "exercise"
+    ]
     for item in exercises:
         assert item["detail"].replace("'", "&#39;") in handout, item["id"]
     assert "the movements to avoid in daily life are on page 4" in handout
@@ -87,7 +99,8 @@ def test_handout_gives_each_exercises_how_to(client, db, h):
 
 
 def test_a_long_exercise_list_runs_onto_pages_within_the_budget():
-    from planner.web.views.share import EXERCISE_PAGE, exercise_pages, _weight
+    from planner.web.views.share import EXERCISE_PAGE, _weight, exercise_pages
+
     items = [{"title": f"Exercise {n}", "detail": "x" * 400} for n in range(17)]
     pages = exercise_pages(items)
     assert [i for page in pages for i in page] == items  # all, in order

@@ -7,8 +7,8 @@ import os
 import stat
 import threading
 
-from planner.store.sqlite import close_thread_dbs
 from planner.store import accounts
+from planner.store.sqlite import close_thread_dbs
 from tests import factories as f
 from tests.conftest import CSRF, login
 
@@ -20,16 +20,23 @@ def _csrf(client) -> None:
 
 def _signup(client, email: str, password: str = "long enough"):
     _csrf(client)
-    return client.post("/signup", data={"name": "New", "email": email, "password": password,
-                                        **CSRF})
+    return client.post(
+        "/signup", data={"name": "New", "email": email, "password": password, **CSRF}
+    )
 
 
 def test_private_pages_are_never_stored_and_static_files_may_be(app, catalog, db):
     h = f.home(app, db, catalog)
     client = app.test_client()
     login(client, h["patient"])
-    for url in (f"/h/{h['id']}/today", f"/h/{h['id']}/share", f"/h/{h['id']}/profile",
-                f"/h/{h['id']}/history", "/account", "/"):
+    for url in (
+        f"/h/{h['id']}/today",
+        f"/h/{h['id']}/share",
+        f"/h/{h['id']}/profile",
+        f"/h/{h['id']}/history",
+        "/account",
+        "/",
+    ):
         assert client.get(url).headers["Cache-Control"] == "no-store", url
     static = client.get("/static/app.css")
     assert static.headers.get("Cache-Control") != "no-store"
@@ -53,21 +60,18 @@ def test_signup_is_limited_per_address_with_a_kind_page(app, db):
 
 def test_a_bad_signup_form_costs_no_hash_and_no_attempt(app, client, db, monkeypatch):
     hashed = []
-    monkeypatch.setattr(accounts, "generate_password_hash",
-                        lambda *a, **k: hashed.append(1) or "x")
+    monkeypatch.setattr(accounts, "generate_password_hash", lambda *a, **k: hashed.append(1) or "x")
     assert _signup(client, "not-an-email").status_code == 422
     assert _signup(client, "ann@example.org", password="short").status_code == 422
     assert hashed == []
     assert db.execute("select count(*) from attempts").fetchone()[0] == 0
 
 
-def test_a_taken_email_costs_no_hash_and_mails_its_owner(app, client, db, smtp_sink,
-                                                         monkeypatch):
+def test_a_taken_email_costs_no_hash_and_mails_its_owner(app, client, db, smtp_sink, monkeypatch):
     app.config.update(SMTP_URL=smtp_sink.url)
     ann = f.user(db, "Ann")
     hashed = []
-    monkeypatch.setattr(accounts, "generate_password_hash",
-                        lambda *a, **k: hashed.append(1) or "x")
+    monkeypatch.setattr(accounts, "generate_password_hash", lambda *a, **k: hashed.append(1) or "x")
     taken = _signup(client, ann["email"].upper())
     assert taken.status_code == 422
     assert "If you already have one, sign in" in taken.text
@@ -82,8 +86,11 @@ def test_the_sign_in_limit_holds_against_concurrent_guesses(app, db, monkeypatch
     accounts.create_user(db, "ann@example.org", "Ann", "right password", at=f.NOW)
     checked = []
     real = accounts.check_password_hash
-    monkeypatch.setattr(accounts, "check_password_hash",
-                        lambda stored, given: checked.append(1) or real(stored, given))
+    monkeypatch.setattr(
+        accounts,
+        "check_password_hash",
+        lambda stored, given: checked.append(1) or real(stored, given),
+    )
     clients = []
     for n in range(30):
         client = app.test_client()
@@ -96,8 +103,9 @@ def test_the_sign_in_limit_holds_against_concurrent_guesses(app, db, monkeypatch
     def guess(client):
         start.wait()
         try:
-            response = client.post("/login", data={"email": "ann@example.org",
-                                                   "password": "a guess", **CSRF})
+            response = client.post(
+                "/login", data={"email": "ann@example.org", "password": "a guess", **CSRF}
+            )
             statuses.append(response.status_code)
         finally:
             close_thread_dbs()
@@ -126,10 +134,12 @@ def test_deeply_nested_or_huge_profile_json_is_refused_with_422(app, catalog, db
     client = app.test_client()
     login(client, h["patient"])
     before = db.execute("select max(version) from plans").fetchone()[0]
-    for text in ("[" * 9_000 + "]" * 9_000, '{"a":' * 20 + "1" + "}" * 20,
-                 '{"lesion_sites": [' + ", ".join(['"pelvis"'] * 1800) + "]}"):
-        response = client.post(f"/h/{h['id']}/profile/apply",
-                               data={"profile_json": text, **CSRF})
+    for text in (
+        "[" * 9_000 + "]" * 9_000,
+        '{"a":' * 20 + "1" + "}" * 20,
+        '{"lesion_sites": [' + ", ".join(['"pelvis"'] * 1800) + "]}",
+    ):
+        response = client.post(f"/h/{h['id']}/profile/apply", data={"profile_json": text, **CSRF})
         assert response.status_code == 422, text[:30]
     assert db.execute("select max(version) from plans").fetchone()[0] == before
 
@@ -153,8 +163,11 @@ def test_links_use_the_base_url_whatever_the_host_header(app, catalog, db):
     client = app.test_client()
     login(client, h["patient"])
     # The request names http://localhost (the test client's host); the link does not.
-    response = client.post(f"/h/{h['id']}/share/links", follow_redirects=True,
-                           data={"kind": "view", "expires": "7", **CSRF})
+    response = client.post(
+        f"/h/{h['id']}/share/links",
+        follow_redirects=True,
+        data={"kind": "view", "expires": "7", **CSRF},
+    )
     assert "https://planner.example.org/view/" in response.text
     assert "http://localhost" not in response.text
 
@@ -165,5 +178,11 @@ def test_a_malformed_base_url_stops_the_app_with_a_clear_message(tmp_path):
     from planner import create_app
 
     with pytest.raises(ValueError, match="must be a full address"):
-        create_app({"TESTING": True, "DATABASE": str(tmp_path / "x.db"), "SECRET_KEY": "x",
-                    "BASE_URL": "planner.example.org"})
+        create_app(
+            {
+                "TESTING": True,
+                "DATABASE": str(tmp_path / "x.db"),
+                "SECRET_KEY": "x",
+                "BASE_URL": "planner.example.org",
+            }
+        )

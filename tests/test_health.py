@@ -9,4 +9,3 @@ def test_health_says_ok_in_plain_text(client):
     assert response.text == "ok"
     assert response.mimetype == "text/plain"
     assert "Set-Cookie" not in response.headers  # no session is started for it
-

@@ -4,22 +4,29 @@ from __future__ import annotations
 
 import pytest
 
-from tests import factories as f
 from planner.store import accounts
+from tests import factories as f
 from tests.conftest import CSRF, login
 
 
 @pytest.fixture
 def people(db):
     """A household with a patient, a caregiver and a physio, and an outsider with their own."""
-    made = {role: accounts.create_user(db, f"{role}@example.org", role.title(), "password1", at=f.NOW)
-            for role in ("patient", "caregiver", "physio", "outsider")}
+    made = {
+        role: accounts.create_user(db, f"{role}@example.org", role.title(), "password1", at=f.NOW)
+        for role in ("patient", "caregiver", "physio", "outsider")
+    }
     home = accounts.create_household(db, "Maria's home", made["patient"]["id"], "patient", at=f.NOW)
     accounts.add_member(db, home["id"], made["caregiver"]["id"], "caregiver", at=f.NOW)
     accounts.add_member(db, home["id"], made["physio"]["id"], "physio", at=f.NOW)
-    other = accounts.create_household(db, "Elsewhere", made["outsider"]["id"], "caregiver", at=f.NOW)
-    return {**{role: user["id"] for role, user in made.items()}, "home": home["id"],
-            "other": other["id"]}
+    other = accounts.create_household(
+        db, "Elsewhere", made["outsider"]["id"], "caregiver", at=f.NOW
+    )
+    return {
+        **{role: user["id"] for role, user in made.items()},
+        "home": home["id"],
+        "other": other["id"],
+    }
 
 
 def test_anonymous_start_page_welcomes_and_offers_both_ways_in(client):
@@ -60,13 +67,17 @@ def test_create_household_makes_the_creator_a_member_with_their_role(client, db)
     assert response.headers["Location"].endswith(f"/h/{household['id']}/profile")
 
 
-@pytest.mark.parametrize("data, error_id, message", [
-    ({"name": "", "role": "patient"}, "f-name-error", "Give the household a name"),
-    ({"name": "Home", "role": "doctor"}, "role-error", "Choose your role in this household."),
-    ({"name": "x" * 81, "role": "patient"}, "f-name-error", "Use at most 80 characters."),
-])
-def test_create_household_errors_show_by_the_field_and_store_nothing(client, db, data, error_id,
-                                                                     message):
+@pytest.mark.parametrize(
+    "data, error_id, message",
+    [
+        ({"name": "", "role": "patient"}, "f-name-error", "Give the household a name"),
+        ({"name": "Home", "role": "doctor"}, "role-error", "Choose your role in this household."),
+        ({"name": "x" * 81, "role": "patient"}, "f-name-error", "Use at most 80 characters."),
+    ],
+)
+def test_create_household_errors_show_by_the_field_and_store_nothing(
+    client, db, data, error_id, message
+):
     user = accounts.create_user(db, "new@example.org", "New", "password1", at=f.NOW)
     login(client, user["id"])
     response = client.post("/households", data={**data, **CSRF})
@@ -86,8 +97,11 @@ def test_create_household_without_csrf_stores_nothing(client, db):
 def test_members_page_lists_people_with_roles_and_marks_its_nav_link(client, people):
     login(client, people["physio"])
     page = client.get(f"/h/{people['home']}/members").text
-    for name, role in (("Patient", "Patient"), ("Caregiver", "Caregiver"),
-                       ("Physio", "Physiotherapist")):
+    for name, role in (
+        ("Patient", "Patient"),
+        ("Caregiver", "Caregiver"),
+        ("Physio", "Physiotherapist"),
+    ):
         assert f"<strong>{name}</strong>" in page
         assert f'<span class="role-badge">{role}</span>' in page
     assert "<strong>Physio</strong> (you)" in page
@@ -100,8 +114,12 @@ def test_the_caregiver_the_patient_names_removes_the_physio(client, db, people):
     page = client.get(f"/h/{people['home']}/members").text
     assert "Remove<span" not in page and "Who helps you manage" not in page
     login(client, people["patient"])
-    assert client.post(f"/h/{people['home']}/manager",
-                       data={**CSRF, "user_id": people["caregiver"]}).status_code == 303
+    assert (
+        client.post(
+            f"/h/{people['home']}/manager", data={**CSRF, "user_id": people["caregiver"]}
+        ).status_code
+        == 303
+    )
     page = client.get(f"/h/{people['home']}/members").text
     assert "Patient named Caregiver to help manage the household." in page
     login(client, people["caregiver"])
@@ -119,8 +137,7 @@ def test_the_caregiver_the_patient_names_removes_the_physio(client, db, people):
 def test_the_patient_names_only_a_caregiver_of_the_household(client, db, people):
     login(client, people["patient"])
     for chosen in (people["physio"], people["outsider"], "x"):
-        response = client.post(f"/h/{people['home']}/manager",
-                               data={**CSRF, "user_id": chosen})
+        response = client.post(f"/h/{people['home']}/manager", data={**CSRF, "user_id": chosen})
         assert response.status_code == 422
         assert "Choose one of the caregivers listed, or nobody." in response.text
     assert accounts.get_household(db, people["home"])["manager_id"] is None
@@ -130,8 +147,7 @@ def test_physio_cannot_remove_others(client, db, people):
     login(client, people["physio"])
     page = client.get(f"/h/{people['home']}/members").text
     assert "Remove<span" not in page
-    response = client.post(f"/h/{people['home']}/members/{people['caregiver']}/remove",
-                           data=CSRF)
+    response = client.post(f"/h/{people['home']}/members/{people['caregiver']}/remove", data=CSRF)
     assert response.status_code == 403
     assert accounts.get_membership(db, people["home"], people["caregiver"]) is not None
 
@@ -155,8 +171,9 @@ def test_anyone_may_leave(client, db, people):
 def test_the_last_patient_or_caregiver_cannot_be_removed(client, db, people):
     login(client, people["patient"])
     client.post(f"/h/{people['home']}/members/{people['caregiver']}/remove", data=CSRF)
-    response = client.post(f"/h/{people['home']}/members/{people['patient']}/remove", data=CSRF,
-                           follow_redirects=True)
+    response = client.post(
+        f"/h/{people['home']}/members/{people['patient']}/remove", data=CSRF, follow_redirects=True
+    )
     assert "needs at least one patient or caregiver" in response.text
     assert accounts.get_membership(db, people["home"], people["patient"]) is not None
 

@@ -8,9 +8,9 @@ import threading
 
 import pytest
 
+from planner.store import accounts, links
 from planner.store.sqlite import close_thread_dbs, thread_db
 from tests import factories as f
-from planner.store import accounts, links
 from tests.conftest import CSRF, login
 
 LATER = f.NOW + dt.timedelta(days=7)
@@ -23,14 +23,15 @@ def home(db):
     joiner = accounts.create_user(db, "joiner@example.org", "Joiner", "password1", at=f.NOW)
     late = accounts.create_user(db, "late@example.org", "Late", "password1", at=f.NOW)
     household = accounts.create_household(db, "Maria's home", carer["id"], "caregiver", at=f.NOW)
-    return {"id": household["id"], "carer": carer["id"], "joiner": joiner["id"],
-            "late": late["id"]}
+    return {"id": household["id"], "carer": carer["id"], "joiner": joiner["id"], "late": late["id"]}
 
 
 def _make_link(client, home, role="physio", expires="7") -> str:
     login(client, home["carer"])
-    response = client.post(f"/h/{home['id']}/share/links",
-                           data={"kind": "member", "role": role, "expires": expires, **CSRF})
+    response = client.post(
+        f"/h/{home['id']}/share/links",
+        data={"kind": "member", "role": role, "expires": expires, **CSRF},
+    )
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).text
     assert "Your invite link is ready" in page
@@ -53,8 +54,10 @@ def test_link_is_shown_once_and_only_its_hash_is_stored(client, db, home):
 
 def test_invite_form_errors_are_shown_and_nothing_is_stored(client, db, home):
     login(client, home["carer"])
-    response = client.post(f"/h/{home['id']}/share/links",
-                           data={"kind": "member", "role": "surgeon", "expires": "365", **CSRF})
+    response = client.post(
+        f"/h/{home['id']}/share/links",
+        data={"kind": "member", "role": "surgeon", "expires": "365", **CSRF},
+    )
     assert response.status_code == 422
     assert "Choose the role of the person you are inviting." in response.text
     assert "Choose how long the link works." in response.text
@@ -63,8 +66,9 @@ def test_invite_form_errors_are_shown_and_nothing_is_stored(client, db, home):
 
 def test_invite_without_csrf_stores_nothing(client, db, home):
     login(client, home["carer"])
-    response = client.post(f"/h/{home['id']}/share/links",
-                           data={"kind": "member", "role": "physio", "expires": "7"})
+    response = client.post(
+        f"/h/{home['id']}/share/links", data={"kind": "member", "role": "physio", "expires": "7"}
+    )
     assert response.status_code == 400
     assert db["invites"].count == 0
 
@@ -102,13 +106,22 @@ def test_a_member_opening_a_link_does_not_use_it_up(client, db, home):
 
 
 def test_expired_link_grants_nothing_and_says_so(client, db, home):
-    token = links.create_link(db, home["id"], links.MEMBER, home["carer"], LATER, "caregiver", at=f.NOW)
+    token = links.create_link(
+        db, home["id"], links.MEMBER, home["carer"], LATER, "caregiver", at=f.NOW
+    )
     later = LATER + dt.timedelta(seconds=1)
     with pytest.raises(links.LinkInvalid) as caught:
         links.redeem_invite(db, token, home["joiner"], at=later)
     assert caught.value.reason == "expired"
-    past = links.create_link(db, home["id"], links.MEMBER, home["carer"],
-                             f.NOW - dt.timedelta(minutes=1), "caregiver", at=f.NOW)
+    past = links.create_link(
+        db,
+        home["id"],
+        links.MEMBER,
+        home["carer"],
+        f.NOW - dt.timedelta(minutes=1),
+        "caregiver",
+        at=f.NOW,
+    )
     login(client, home["joiner"])
     response = client.post(f"/join/{past}", data=CSRF)
     assert response.status_code == 410
@@ -135,7 +148,9 @@ def test_revoked_link_grants_nothing(client, db, home):
 
 
 def test_revoking_a_used_link_or_another_households_link_does_nothing(db, home):
-    token = links.create_link(db, home["id"], links.MEMBER, home["carer"], LATER, "caregiver", at=f.NOW)
+    token = links.create_link(
+        db, home["id"], links.MEMBER, home["carer"], LATER, "caregiver", at=f.NOW
+    )
     invite_id = links.link_for_token(db, token, links.MEMBER, at=f.NOW)["id"]
     other = accounts.create_household(db, "Other", home["late"], "patient", at=f.NOW)
     assert not links.revoke_link(db, other["id"], invite_id, at=f.NOW)
@@ -162,8 +177,10 @@ def test_anonymous_visitor_signs_up_through_the_link_and_comes_back(client, app,
     assert f'href="/login?next={path}"' in page
     with visitor.session_transaction() as session:
         session["csrf"] = CSRF["csrf_token"]
-    response = visitor.post(f"/signup?next={path}", data={
-        "name": "Sam", "email": "sam@example.org", "password": "password1", **CSRF})
+    response = visitor.post(
+        f"/signup?next={path}",
+        data={"name": "Sam", "email": "sam@example.org", "password": "password1", **CSRF},
+    )
     assert response.status_code == 303
     assert response.headers["Location"] == path
     page = visitor.get(path).text
@@ -174,7 +191,9 @@ def test_anonymous_visitor_signs_up_through_the_link_and_comes_back(client, app,
 
 
 def test_two_people_racing_for_one_link_only_one_joins(app, db, home):
-    token = links.create_link(db, home["id"], links.MEMBER, home["carer"], LATER, "caregiver", at=f.NOW)
+    token = links.create_link(
+        db, home["id"], links.MEMBER, home["carer"], LATER, "caregiver", at=f.NOW
+    )
     results = {}
     barrier = threading.Barrier(2)
 
@@ -189,8 +208,9 @@ def test_two_people_racing_for_one_link_only_one_joins(app, db, home):
         finally:
             close_thread_dbs()
 
-    threads = [threading.Thread(target=attempt, args=(uid,))
-               for uid in (home["joiner"], home["late"])]
+    threads = [
+        threading.Thread(target=attempt, args=(uid,)) for uid in (home["joiner"], home["late"])
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

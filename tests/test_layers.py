@@ -21,8 +21,15 @@ ALLOWED = {
     "planner.mail": {"planner.clock"},
     "planner.planning": {"planner.clock", "planner.plans", "planner.store"},
 }
-NO_FLASK = ("planner.clock", "planner.permissions", "planner.plans", "planner.exports",
-            "planner.store", "planner.planning", "planner.mail")
+NO_FLASK = (
+    "planner.clock",
+    "planner.permissions",
+    "planner.plans",
+    "planner.exports",
+    "planner.store",
+    "planner.planning",
+    "planner.mail",
+)
 
 
 def _modules():
@@ -39,8 +46,7 @@ def _imports(path: Path) -> set[str]:
             found |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
             found.add(node.module)
-            found |= {f"{node.module}.{a.name}" for a in node.names
-                      if node.module == "planner"}
+            found |= {f"{node.module}.{a.name}" for a in node.names if node.module == "planner"}
     return found
 
 

@@ -10,8 +10,13 @@ from tests.server import free_port
 
 def test_a_message_arrives_with_text_html_and_headers(smtp_sink):
     sender = mail.parse_url(smtp_sink.url, "planner@clinic.example")
-    sender.send("anna@example.org", "Your plan for Tuesday: 4 things", "Plain words.",
-                html="<p>Plain words.</p>", headers={"List-Unsubscribe": "<https://x/u/abc>"})
+    sender.send(
+        "anna@example.org",
+        "Your plan for Tuesday: 4 things",
+        "Plain words.",
+        html="<p>Plain words.</p>",
+        headers={"List-Unsubscribe": "<https://x/u/abc>"},
+    )
     [message] = smtp_sink.messages
     assert message["To"] == "anna@example.org" and message["From"] == "planner@clinic.example"
     assert message["Subject"] == "Your plan for Tuesday: 4 things"
@@ -26,8 +31,10 @@ def test_a_server_that_is_not_there_is_a_mail_error_not_a_crash():
         sender.send("anna@example.org", "Hello", "Words.")
 
 
-@pytest.mark.parametrize(("url", "problem"), [
-    ("http://mail.example", "smtp:// or smtps://"), ("smtp://", "names no host")])
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [("http://mail.example", "smtp:// or smtps://"), ("smtp://", "names no host")],
+)
 def test_a_bad_url_is_refused_with_its_problem(url, problem):
     with pytest.raises(ValueError, match=problem):
         mail.parse_url(url, "planner@clinic.example")

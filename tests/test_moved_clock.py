@@ -36,14 +36,41 @@ def test_tick_and_week_modules_pass_on_a_moved_clock(moment, zone):
         pytest.skip("faketime is not installed (apt-get install faketime)")
     env = {**os.environ, "TZ": zone, "FAKETIME_DONT_FAKE_MONOTONIC": "1"}
     result = subprocess.run(
-        [faketime, moment, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         "-o", "addopts=", "-x", *MODULES], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        [
+            faketime,
+            moment,
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            "-x",
+            *MODULES,
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert " passed" in result.stdout and "failed" not in result.stdout
 
 
-CLOCK_READS = ("datetime.now(", "date.today(", "time.time(", "datetime.utcnow(", "dt.datetime.now(",
-               "dt.date.today(", "localtime(", "astimezone()", "formatdate(")
+CLOCK_READS = (
+    "datetime.now(",
+    "date.today(",
+    "time.time(",
+    "datetime.utcnow(",
+    "dt.datetime.now(",
+    "dt.date.today(",
+    "localtime(",
+    "astimezone()",
+    "formatdate(",
+)
 
 
 def test_only_planner_clock_reads_the_system_time():

@@ -10,28 +10,40 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from planner.planning import plan_for
 from planner.plans.engine import build_plan, open_questions
 from planner.plans.pacing import SetUp, is_set_up, pace, read_set_up
-from planner.planning import plan_for
 from tests import factories as f
 
 DAY = f.DAY
-RULE = SetUp(per_day=2, wait_days=7,
-             first=(("emphasis", ()), ("items", ("night-light",)), ("rooms", ("stairs",))))
+RULE = SetUp(
+    per_day=2,
+    wait_days=7,
+    first=(("emphasis", ()), ("items", ("night-light",)), ("rooms", ("stairs",))),
+)
 
 
 def task(ident, room="floors", emphasis=False, kind="once"):
-    item = {"id": ident, "domain": "home-safety", "room": room,
-            "schedule": {"kind": kind, "due": "2026-12-30"}}
+    item = {
+        "id": ident,
+        "domain": "home-safety",
+        "room": room,
+        "schedule": {"kind": kind, "due": "2026-12-30"},
+    }
     if emphasis:
         item["emphasis"] = True
     return item
 
 
 def test_risk_first_then_walking_order_a_few_a_day():
-    items = [task("rugs"), task("stairs-rail", "stairs"), task("night-light", "bedroom"),
-             task("cords"), task("bars", "bathroom", emphasis=True),
-             task("habit", kind="as-needed")]
+    items = [
+        task("rugs"),
+        task("stairs-rail", "stairs"),
+        task("night-light", "bedroom"),
+        task("cords"),
+        task("bars", "bathroom", emphasis=True),
+        task("habit", kind="as-needed"),
+    ]
     due = pace(items, set(), RULE, DAY)
     assert list(due) == ["bars", "night-light", "stairs-rail", "rugs", "cords"]
     assert [(d - DAY).days for d in due.values()] == [0, 0, 1, 1, 2]
@@ -45,9 +57,18 @@ def test_tasks_waiting_on_a_not_sure_answer_come_after_the_question():
     assert due["stairs-rail"] == DAY + dt.timedelta(days=7)
 
 
-@given(st.lists(st.tuples(st.sampled_from(["floors", "stairs", "bathroom", "bedroom"]),
-                          st.booleans(), st.booleans()), max_size=40),
-       st.integers(1, 5), st.integers(0, 10))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["floors", "stairs", "bathroom", "bedroom"]),
+            st.booleans(),
+            st.booleans(),
+        ),
+        max_size=40,
+    ),
+    st.integers(1, 5),
+    st.integers(0, 10),
+)
 def test_every_task_gets_a_date_and_no_day_gets_more_than_its_share(specs, per_day, wait):
     items = [task(f"t{n}", room, emphasis) for n, (room, emphasis, _) in enumerate(specs)]
     waiting = {f"t{n}" for n, (_, _, w) in enumerate(specs) if w}
@@ -60,8 +81,11 @@ def test_every_task_gets_a_date_and_no_day_gets_more_than_its_share(specs, per_d
 
 
 def test_the_rule_is_checked_when_the_catalog_loads():
-    _, problems = read_set_up({"per_day": 0, "first": [{"rooms": ["attic"]}, "soon"],
-                               "ask": ["fracture_risk_guess"]}, ["a"], ["stairs"])
+    _, problems = read_set_up(
+        {"per_day": 0, "first": [{"rooms": ["attic"]}, "soon"], "ask": ["fracture_risk_guess"]},
+        ["a"],
+        ["stairs"],
+    )
     assert len(problems) == 4
 
 
@@ -83,9 +107,17 @@ def test_a_not_sure_household_gets_a_few_tasks_a_day_and_keeps_every_one(catalog
 
 
 def test_a_fall_in_the_past_year_puts_its_tasks_first(catalog):
-    profile = {**f.PROFILE, "lives_alone": False,
-               "home": {**f.PROFILE["home"], "stairs_inside": False, "walk_in_shower": False,
-                        "loose_rugs": True, "bedroom_upstairs": False}}
+    profile = {
+        **f.PROFILE,
+        "lives_alone": False,
+        "home": {
+            **f.PROFILE["home"],
+            "stairs_inside": False,
+            "walk_in_shower": False,
+            "loose_rugs": True,
+            "bedroom_upstairs": False,
+        },
+    }
     plan = build_plan(profile, catalog, DAY)
     home = [i for i in plan["items"] if is_set_up(i)]
     stressed = [i["schedule"]["due"] for i in home if i.get("emphasis")]
@@ -103,19 +135,38 @@ def test_questions_name_the_tasks_a_no_would_drop(catalog):
     assert not {i["id"] for i in plan["items"]} & set(asked["home.bathtub"])
 
 
-NO = {"lesion_sites": [], "lives_alone": False,
-      "home": {name: False for name in ("stairs_inside", "entrance_steps", "bedroom_upstairs",
-                                        "bathtub", "walk_in_shower", "loose_rugs", "pets",
-                                        "night_toilet_trips")}}
+NO = {
+    "lesion_sites": [],
+    "lives_alone": False,
+    "home": {
+        name: False
+        for name in (
+            "stairs_inside",
+            "entrance_steps",
+            "bedroom_upstairs",
+            "bathtub",
+            "walk_in_shower",
+            "loose_rugs",
+            "pets",
+            "night_toilet_trips",
+        )
+    },
+}
 
 
-@pytest.mark.parametrize("before,after,days_later", [
-    ({"lesion_sites": []}, {"lesion_sites": [], "home": {"bathtub": True}}, 0),
-    ({"lesion_sites": []}, {"lesion_sites": [], "home": {"stairs_inside": True,
-                                                         "entrance_steps": True}}, 3),
-    ({"lesion_sites": []}, {"lesion_sites": [], "home": {"pets": False}}, 2),
-    (NO, {"lesion_sites": []}, 2),  # every answer back to "Not sure": tasks are added
-])
+@pytest.mark.parametrize(
+    "before,after,days_later",
+    [
+        ({"lesion_sites": []}, {"lesion_sites": [], "home": {"bathtub": True}}, 0),
+        (
+            {"lesion_sites": []},
+            {"lesion_sites": [], "home": {"stairs_inside": True, "entrance_steps": True}},
+            3,
+        ),
+        ({"lesion_sites": []}, {"lesion_sites": [], "home": {"pets": False}}, 2),
+        (NO, {"lesion_sites": []}, 2),  # every answer back to "Not sure": tasks are added
+    ],
+)
 def test_a_replan_keeps_each_day_to_its_share(catalog, before, after, days_later):
     old = plan_for(before, catalog, DAY)
     day = DAY + dt.timedelta(days=days_later)

@@ -13,15 +13,25 @@ import pytest
 def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
     root = __import__("pathlib").Path(__file__).resolve().parents[1]
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out),
-                    str(root)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(root)],
+        check=True,
+        capture_output=True,
+    )
     return next(out.glob("planner-*.whl"))
 
 
 def test_wheel_carries_catalog_templates_and_htmx(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for domain in ("home-safety", "exercise", "dental", "hydration", "red-flags", "comfort",
-                   "sources"):
+    for domain in (
+        "home-safety",
+        "exercise",
+        "dental",
+        "hydration",
+        "red-flags",
+        "comfort",
+        "sources",
+    ):
         assert f"planner/_data/checklists/{domain}.yaml" in names
     assert "planner/_data/templates/base.html" in names
     assert "planner/static/htmx.min.js" in names
@@ -29,17 +39,36 @@ def test_wheel_carries_catalog_templates_and_htmx(wheel):
 
 def test_installed_wheel_plans_and_serves_from_its_own_files(wheel, tmp_path):
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
-                    str(target), str(wheel)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    database = str(tmp_path / "db.sqlite")
     code = (
         "import planner, planner.plans.catalog as c;"
-        "assert planner.__file__.startswith(%r), planner.__file__;"
+        f"assert planner.__file__.startswith({str(target)!r}), planner.__file__;"
         "print(c.default_folder());"
-        "app = planner.create_app({'DATABASE': %r, 'SECRET_KEY': 'x'});"
+        f"app = planner.create_app({{'DATABASE': {database!r}, 'SECRET_KEY': 'x'}});"
         "print(app.template_folder)"
-    ) % (str(target), str(tmp_path / "db.sqlite"))
-    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                            text=True, env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"})
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 0, result.stderr
     folder, templates = result.stdout.split()
     assert folder.endswith("planner/_data/checklists") and folder.startswith(str(target))

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from flask import template_rendered
 
+from planner.store import accounts, assignments, contacts, proposals, ticks
+from planner.store import tailoring as seen
 from planner.store.migrations import REVISED_LATER, REVISED_TABLES
 from planner.web.page_cache import PageCache
-from planner.store import contacts, proposals, accounts, assignments, ticks
-from planner.store import tailoring as seen
 from tests import factories as f
 from tests.conftest import CSRF, login
 
@@ -22,22 +22,24 @@ def h(app, db, catalog):
 
 
 def revision(db, household_id: int) -> int:
-    return db.execute("select revision from households where id = ?",
-                      [household_id]).fetchone()[0]
+    return db.execute("select revision from households where id = ?", [household_id]).fetchone()[0]
 
 
 def test_a_tick_by_someone_else_shows_on_the_next_view(app, client, h):
     login(client, h["patient"])
     before = client.get(f"/h/{h['id']}/today").text
     rendered = []
-    with template_rendered.connected_to(lambda sender, template, **_: rendered.append(template),
-                                        app):
+    with template_rendered.connected_to(
+        lambda sender, template, **_: rendered.append(template), app
+    ):
         assert client.get(f"/h/{h['id']}/today").text == before
     assert rendered == []  # kept, not rendered again: nothing changed
     other = app.test_client()
     login(other, h["caregiver"])
-    other.post(f"/h/{h['id']}/tasks/belly-breathing/state",
-               data={"occurrence": DAY, "slot": 0, "state": "done", **CSRF})
+    other.post(
+        f"/h/{h['id']}/tasks/belly-breathing/state",
+        data={"occurrence": DAY, "slot": 0, "state": "done", **CSRF},
+    )
     after = client.get(f"/h/{h['id']}/today").text
     assert after != before
     assert "Done by Ben" in after
@@ -47,7 +49,9 @@ def test_a_write_outside_the_pages_shows_too(client, db, h):
     """Store functions (a restore, the CLI, another process) need no call to the cache."""
     login(client, h["patient"])
     assert "1 of " not in client.get(f"/h/{h['id']}/today").text
-    ticks.set_state(db, h["id"], "belly-breathing", DAY, 0, "done", by_user=h["caregiver"], at=f.NOW)
+    ticks.set_state(
+        db, h["id"], "belly-breathing", DAY, 0, "done", by_user=h["caregiver"], at=f.NOW
+    )
     assert "1 of " in client.get(f"/h/{h['id']}/today").text
 
 
@@ -74,22 +78,32 @@ def test_every_write_to_what_today_shows_moves_only_that_household_on(db, h, tab
     start, other_start = revision(db, h["id"]), revision(db, other["id"])
     changes = {
         "members": lambda: accounts.add_member(db, h["id"], h["outsider"], "caregiver", at=f.NOW),
-        "profiles": lambda: db.execute("update profiles set updated_at = 'x'"
-                                       " where household_id = ?", [h["id"]]),
-        "plans": lambda: db.execute("update plans set created_at = 'x' where household_id = ?",
-                                    [h["id"]]),
-        "tasks": lambda: db.execute("delete from tasks where household_id = ?"
-                                    " and item_id = 'belly-breathing'", [h["id"]]),
-        "ticks": lambda: ticks.set_state(db, h["id"], "belly-breathing", DAY, 0, "done",
-                                         by_user=h["patient"], at=f.NOW),
+        "profiles": lambda: db.execute(
+            "update profiles set updated_at = 'x' where household_id = ?", [h["id"]]
+        ),
+        "plans": lambda: db.execute(
+            "update plans set created_at = 'x' where household_id = ?", [h["id"]]
+        ),
+        "tasks": lambda: db.execute(
+            "delete from tasks where household_id = ? and item_id = 'belly-breathing'", [h["id"]]
+        ),
+        "ticks": lambda: ticks.set_state(
+            db, h["id"], "belly-breathing", DAY, 0, "done", by_user=h["patient"], at=f.NOW
+        ),
         "plan_seen": lambda: seen.mark_seen(db, h["id"], 1, h["patient"], at=f.NOW),
-        "assignments": lambda: assignments.assign(db, h["id"], "bath-seat", h["caregiver"],
-                                                  h["patient"], at=f.NOW),
-        "proposals": lambda: proposals.propose(db, h["id"], [{"field": "fracture_risk"}],
-                                               h["patient"], at=f.NOW),
+        "assignments": lambda: assignments.assign(
+            db, h["id"], "bath-seat", h["caregiver"], h["patient"], at=f.NOW
+        ),
+        "proposals": lambda: proposals.propose(
+            db, h["id"], [{"field": "fracture_risk"}], h["patient"], at=f.NOW
+        ),
         "care_contacts": lambda: contacts.set_contacts(
-            db, h["id"], {"emergency": {"name": "", "phone": "01632 960000"}}, h["patient"],
-            at=f.NOW),
+            db,
+            h["id"],
+            {"emergency": {"name": "", "phone": "01632 960000"}},
+            h["patient"],
+            at=f.NOW,
+        ),
     }
     changes[table]()
     assert revision(db, h["id"]) > start
@@ -108,6 +122,5 @@ def test_giving_a_home_task_to_someone_shows_on_the_next_view(client, db, h):
     login(client, h["patient"])
     first = client.get(f"/h/{h['id']}/today").text
     assert "For Ben" not in first
-    assignments.assign(db, h["id"], "entrance-steps-rail", h["caregiver"], h["patient"],
-                       at=f.NOW)
+    assignments.assign(db, h["id"], "entrance-steps-rail", h["caregiver"], h["patient"], at=f.NOW)
     assert "For Ben" in client.get(f"/h/{h['id']}/today").text

@@ -12,8 +12,11 @@ def test_the_table_in_the_docstring_is_the_table_enforced():
     for line in p.__doc__.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if line.startswith("| ") and cells[0] in p.TABLE:
-            rows[cells[0]] = frozenset(who for who, cell in zip(COLUMNS, cells[1:5])
-                                       if cell in ("yes", "(**)"))
+            rows[cells[0]] = frozenset(
+                who
+                for who, cell in zip(COLUMNS, cells[1:5], strict=True)
+                if cell in ("yes", "(**)")
+            )
     assert rows == p.TABLE
 
 
@@ -21,7 +24,9 @@ def test_standing():
     household = {"manager_id": 7}
     assert p.standing("patient", 1, household, {"patient"}) == {"patient", "manager"}
     assert p.standing("caregiver", 7, household, {"patient", "caregiver"}) == {
-        "caregiver", "manager"}
+        "caregiver",
+        "manager",
+    }
     assert p.standing("caregiver", 8, household, {"patient", "caregiver"}) == {"caregiver"}
     # Without a patient, the caregivers stand in for one; a physio never manages.
     assert p.standing("caregiver", 8, household, {"caregiver"}) == {"caregiver", "manager"}

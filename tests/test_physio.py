@@ -5,17 +5,24 @@ from __future__ import annotations
 
 import pytest
 
+from planner.plans.tailoring import DONE_BY_PHYSIO
 from planner.store import plans
 from planner.store import tailoring as store
-from planner.plans.tailoring import DONE_BY_PHYSIO
 from tests import factories as f
 from tests.conftest import CSRF, login
 
 SAFE = "grip-squeeze"  # on the plan for f.PROFILE (needs no clearance, arms unaffected)
 RULED_OUT = "sit-to-stand"  # hip load: ruled out by the pelvis lesion in f.PROFILE
-POSTS = ("exercises/grip-squeeze/dose", "exercises/grip-squeeze/move",
-         "exercises/grip-squeeze/remove", "exercises/add", "exercises/custom",
-         "exercises/publish", "exercises/discard", "facts")
+POSTS = (
+    "exercises/grip-squeeze/dose",
+    "exercises/grip-squeeze/move",
+    "exercises/grip-squeeze/remove",
+    "exercises/add",
+    "exercises/custom",
+    "exercises/publish",
+    "exercises/discard",
+    "facts",
+)
 
 
 @pytest.fixture
@@ -54,8 +61,9 @@ def test_patient_and_caregiver_read_only(client, db, h, role):
     assert "Only a physiotherapist in the household can change them" in page.text
     assert "Save the dose" not in page.text and "Add from the library" not in page.text
     for path in POSTS:
-        response = client.post(url(h, path), data={**CSRF, "sets": "2", "item_id": SAFE,
-                                                    "direction": "up"})
+        response = client.post(
+            url(h, path), data={**CSRF, "sets": "2", "item_id": SAFE, "direction": "up"}
+        )
         assert response.status_code == 403, path
     assert store.get_draft(db, h["id"]) is None
 
@@ -70,39 +78,58 @@ def test_physio_sees_the_editor_with_the_library_greyed_with_reasons(client, h):
     page = client.get(url(h, "exercises")).text
     assert "Save the dose" in page and "Add from the library" in page
     assert 'id="lib-sit-to-stand"' in page and "is-ruled-out" in page
-    assert "Ruled out: No load on the left hip" in page and "There is a lesion in your pelvis" in page
+    assert (
+        "Ruled out: No load on the left hip" in page and "There is a lesion in your pelvis" in page
+    )
     assert "Why, and add anyway" in page
 
 
 def test_dose_is_kept_in_the_draft_until_published(client, db, h):
     login(client, h["physio"])
-    response = client.post(url(h, f"exercises/{SAFE}/dose"),
-                           data={**CSRF, "sets": "2", "reps": "10", "hold_seconds": "5",
-                                 "sessions_per_week": "3", "note": "  Slowly,  please "})
+    response = client.post(
+        url(h, f"exercises/{SAFE}/dose"),
+        data={
+            **CSRF,
+            "sets": "2",
+            "reps": "10",
+            "hold_seconds": "5",
+            "sessions_per_week": "3",
+            "note": "  Slowly,  please ",
+        },
+    )
     assert response.status_code == 303
     assert "prescription" not in items(db, h)[SAFE]  # not published yet
     page = client.get(url(h, "exercises")).text
     assert "Not published yet" in page and "2 sets of 10, hold each for 5 seconds" in page
     assert client.post(url(h, "exercises/publish"), data=CSRF).status_code == 303
     item = items(db, h)[SAFE]
-    assert item["prescription"] == {"sets": 2, "reps": 10, "hold_seconds": 5,
-                                    "sessions_per_week": 3, "note": "Slowly, please"}
+    assert item["prescription"] == {
+        "sets": 2,
+        "reps": 10,
+        "hold_seconds": 5,
+        "sessions_per_week": 3,
+        "note": "Slowly, please",
+    }
     assert item["schedule"] == {"kind": "weekly", "times_per_week": 3}
     current = plans.current_plan(db, h["id"])
     assert current["version"] == 2 and current["created_by"] == h["physio"]
     assert store.get_draft(db, h["id"]) is None
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("sets", "0", "Write a whole number from 1 to 10"),
-    ("reps", "51", "Write a whole number from 1 to 50"),
-    ("hold_seconds", "2.5", "Write a whole number from 1 to 120"),
-    ("sessions_per_week", "-1", "Write a whole number from 1 to 7"),
-    ("sessions_per_week", "eight", "Write a whole number from 1 to 7"),
-    ("note", "x" * 301, "Keep the note to 300 characters (it has 301)"),
-])
-def test_bad_dose_is_refused_with_a_message_and_nothing_stored(client, db, h, field, value,
-                                                                message):
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("sets", "0", "Write a whole number from 1 to 10"),
+        ("reps", "51", "Write a whole number from 1 to 50"),
+        ("hold_seconds", "2.5", "Write a whole number from 1 to 120"),
+        ("sessions_per_week", "-1", "Write a whole number from 1 to 7"),
+        ("sessions_per_week", "eight", "Write a whole number from 1 to 7"),
+        ("note", "x" * 301, "Keep the note to 300 characters (it has 301)"),
+    ],
+)
+def test_bad_dose_is_refused_with_a_message_and_nothing_stored(
+    client, db, h, field, value, message
+):
     login(client, h["physio"])
     response = client.post(url(h, f"exercises/{SAFE}/dose"), data={**CSRF, field: value})
     assert response.status_code == 422 and message in response.text
@@ -123,13 +150,20 @@ def test_move_and_remove(client, db, h):
     client.post(url(h, f"exercises/{second}/move"), data={**CSRF, "direction": "up"})
     after = [e["id"] for e in store.get_draft(db, h["id"])["exercises"]]
     assert after[:2] == [second, before[0]]
-    assert client.post(url(h, f"exercises/{second}/move"),
-                       data={**CSRF, "direction": "sideways"}).status_code == 422
+    assert (
+        client.post(
+            url(h, f"exercises/{second}/move"), data={**CSRF, "direction": "sideways"}
+        ).status_code
+        == 422
+    )
     client.post(url(h, f"exercises/{SAFE}/remove"), data=CSRF)
     client.post(url(h, "exercises/publish"), data=CSRF)
     assert SAFE not in items(db, h)
-    plan_ids = [i["id"] for i in plans.current_plan(db, h["id"])["plan"]["items"]
-                if i["domain"] == "exercise"]
+    plan_ids = [
+        i["id"]
+        for i in plans.current_plan(db, h["id"])["plan"]["items"]
+        if i["domain"] == "exercise"
+    ]
     assert plan_ids[0] == second
 
 
@@ -140,16 +174,24 @@ def _draft_list(client, db, h):
 
 def test_adding_a_ruled_out_exercise_needs_a_written_reason(client, db, h):
     login(client, h["physio"])
-    refused = client.post(url(h, "exercises/add"),
-                          data={**CSRF, "item_id": RULED_OUT, "override_reason": "   "})
+    refused = client.post(
+        url(h, "exercises/add"), data={**CSRF, "item_id": RULED_OUT, "override_reason": "   "}
+    )
     assert refused.status_code == 422
     assert "Write why you are adding it although the profile rules it out" in refused.text
     assert store.get_draft(db, h["id"]) is None
-    too_long = client.post(url(h, "exercises/add"),
-                           data={**CSRF, "item_id": RULED_OUT, "override_reason": "y" * 301})
+    too_long = client.post(
+        url(h, "exercises/add"), data={**CSRF, "item_id": RULED_OUT, "override_reason": "y" * 301}
+    )
     assert too_long.status_code == 422 and "300 characters" in too_long.text
-    ok = client.post(url(h, "exercises/add"), data={
-        **CSRF, "item_id": RULED_OUT, "override_reason": " Supervised in clinic, chair behind "})
+    ok = client.post(
+        url(h, "exercises/add"),
+        data={
+            **CSRF,
+            "item_id": RULED_OUT,
+            "override_reason": " Supervised in clinic, chair behind ",
+        },
+    )
     assert ok.status_code == 303
     client.post(url(h, "exercises/publish"), data=CSRF)
     item = items(db, h)[RULED_OUT]
@@ -162,15 +204,18 @@ def test_adding_a_ruled_out_exercise_needs_a_written_reason(client, db, h):
 def test_adding_a_safe_exercise_needs_no_reason_and_unknown_ids_are_refused(client, db, h):
     login(client, h["physio"])
     client.post(url(h, f"exercises/{SAFE}/remove"), data=CSRF)
-    assert client.post(url(h, "exercises/add"),
-                       data={**CSRF, "item_id": SAFE}).status_code == 303
+    assert client.post(url(h, "exercises/add"), data={**CSRF, "item_id": SAFE}).status_code == 303
     assert store.get_draft(db, h["id"])["exercises"][-1] == {"id": SAFE}
     refused = client.post(url(h, "exercises/add"), data={**CSRF, "item_id": "made-up"})
     assert refused.status_code == 422 and "not in the library" in refused.text
 
 
-CUSTOM = {"title": "Seated marching", "detail": "Sit tall and lift each knee in turn.",
-          "sessions_per_week": "3", "reps": "10"}
+CUSTOM = {
+    "title": "Seated marching",
+    "detail": "Sit tall and lift each knee in turn.",
+    "sessions_per_week": "3",
+    "reps": "10",
+}
 
 
 def test_custom_exercise_passes_the_same_safety_filter(client, db, h):
@@ -183,11 +228,21 @@ def test_custom_exercise_passes_the_same_safety_filter(client, db, h):
     assert "The profile rules this out. No load on the left hip" in refused.text
     # The draft lists every exercise of the plan (but the "have a physiotherapist check this
     # plan" item, which a physiotherapist's plan no longer needs) and the one safe custom one.
-    assert len(store.get_draft(db, h["id"])["exercises"]) == len(
-        [i for i in items(db, h).values() if i["domain"] == "exercise"
-         and i["id"] not in DONE_BY_PHYSIO]) + 1
-    kept = client.post(url(h, "exercises/custom"),
-                       data={**CSRF, **risky, "override_reason": "With the frame in front"})
+    assert (
+        len(store.get_draft(db, h["id"])["exercises"])
+        == len(
+            [
+                i
+                for i in items(db, h).values()
+                if i["domain"] == "exercise" and i["id"] not in DONE_BY_PHYSIO
+            ]
+        )
+        + 1
+    )
+    kept = client.post(
+        url(h, "exercises/custom"),
+        data={**CSRF, **risky, "override_reason": "With the frame in front"},
+    )
     assert kept.status_code == 303
     client.post(url(h, "exercises/publish"), data=CSRF)
     customs = [i for i in items(db, h).values() if i.get("custom")]
@@ -197,13 +252,16 @@ def test_custom_exercise_passes_the_same_safety_filter(client, db, h):
     assert march["prescription"]["reps"] == 10 and march["schedule"]["times_per_week"] == 3
 
 
-@pytest.mark.parametrize("form, message", [
-    ({**CUSTOM, "title": "ab"}, "Give the exercise a name of 3 to 100 characters"),
-    ({**CUSTOM, "detail": " "}, "Say how to do the exercise"),
-    ({**CUSTOM, "movements": ["flying"]}, "Not a known movement: flying"),
-    ({**CUSTOM, "sessions_per_week": ""}, "Say how many sessions a week"),
-    ({**CUSTOM, "sets": "11"}, "Write a whole number from 1 to 10"),
-])
+@pytest.mark.parametrize(
+    "form, message",
+    [
+        ({**CUSTOM, "title": "ab"}, "Give the exercise a name of 3 to 100 characters"),
+        ({**CUSTOM, "detail": " "}, "Say how to do the exercise"),
+        ({**CUSTOM, "movements": ["flying"]}, "Not a known movement: flying"),
+        ({**CUSTOM, "sessions_per_week": ""}, "Say how many sessions a week"),
+        ({**CUSTOM, "sets": "11"}, "Write a whole number from 1 to 10"),
+    ],
+)
 def test_bad_custom_exercise_is_refused(client, db, h, form, message):
     login(client, h["physio"])
     response = client.post(url(h, "exercises/custom"), data={**CSRF, **form})
@@ -230,8 +288,9 @@ def test_no_plan_yet(client, app, db, catalog):
     h = f.home(app, db, catalog, plan=False)
     login(client, h["physio"])
     assert "No plan yet" in client.get(url(h, "exercises")).text
-    assert client.post(url(h, f"exercises/{SAFE}/dose"), data={**CSRF, "sets": "2"}
-                       ).status_code == 404
+    assert (
+        client.post(url(h, f"exercises/{SAFE}/dose"), data={**CSRF, "sets": "2"}).status_code == 404
+    )
 
 
 def test_advice_items_take_no_dose(client, db, h):
@@ -239,11 +298,13 @@ def test_advice_items_take_no_dose(client, db, h):
     hurts" turned it into a task three times a week."""
     login(client, h["physio"])
     page = client.get(url(h, "exercises")).text
-    row = page[page.index('id="x-ease-off-with-pain"'):]
-    row = row[:row.index("</li>")]
+    row = page[page.index('id="x-ease-off-with-pain"') :]
+    row = row[: row.index("</li>")]
     assert "Set the dose" not in row and "Advice, not an exercise" in row
-    refused = client.post(url(h, "exercises/ease-off-with-pain/dose"),
-                          data={**CSRF, "sets": "2", "sessions_per_week": "3"})
+    refused = client.post(
+        url(h, "exercises/ease-off-with-pain/dose"),
+        data={**CSRF, "sets": "2", "sessions_per_week": "3"},
+    )
     assert refused.status_code == 422
     assert "is advice, not an exercise: it takes no dose." in refused.text
     assert store.get_draft(db, h["id"]) is None
@@ -256,7 +317,7 @@ def test_each_save_is_confirmed_in_the_publish_bar_at_the_row(client, h):
     saved = client.post(url(h, f"exercises/{SAFE}/dose"), data={**CSRF, "sets": "2"})
     assert saved.headers["Location"].endswith(f"#x-{SAFE}")
     page = client.get(url(h, "exercises")).text
-    bar = page[page.index('id="publish-bar"'):page.index('aria-labelledby="on-plan"')]
+    bar = page[page.index('id="publish-bar"') : page.index('aria-labelledby="on-plan"')]
     assert "is saved." in bar and "Not published yet: " in bar
     assert "Publish to the household" in bar
     assert f'is-saved" id="x-{SAFE}"' in page

@@ -20,8 +20,12 @@ def h(app, db, catalog):
     return f.home(app, db, catalog)
 
 
-FACTS = {"fracture_risk": "low", "weight_bearing": "none", "spinal_instability": "yes",
-         "mobility_aid": "wheelchair"}
+FACTS = {
+    "fracture_risk": "low",
+    "weight_bearing": "none",
+    "spinal_instability": "yes",
+    "mobility_aid": "wheelchair",
+}
 
 
 def test_physio_changes_facts_through_the_preview(client, db, h):
@@ -31,8 +35,9 @@ def test_physio_changes_facts_through_the_preview(client, db, h):
     preview = client.post(f"/h/{h['id']}/facts", data={**CSRF, **FACTS})
     assert preview.status_code == 200 and "Check the new plan" in preview.text
     assert plans.get_profile(db, h["id"])["weight_bearing"] == "partial"  # nothing yet
-    profile = json.loads(preview.text.split("name=\"profile_json\" value='")[1].split("'>")[0]
-                         .replace("&#34;", '"'))
+    profile = json.loads(
+        preview.text.split('name="profile_json" value=\'')[1].split("'>")[0].replace("&#34;", '"')
+    )
     assert profile["weight_bearing"] == "none" and profile["home"] == f.PROFILE["home"]
     client.post(f"/h/{h['id']}/profile/apply", data={**CSRF, "profile_json": json.dumps(profile)})
     stored = plans.get_profile(db, h["id"])
@@ -56,8 +61,9 @@ def test_others_read_the_facts_and_cannot_post(client, h, role):
 
 
 def _apply(client, h, profile):
-    return client.post(f"/h/{h['id']}/profile/apply",
-                       data={**CSRF, "profile_json": json.dumps(profile)})
+    return client.post(
+        f"/h/{h['id']}/profile/apply", data={**CSRF, "profile_json": json.dumps(profile)}
+    )
 
 
 def test_a_less_careful_change_waits_for_the_physiotherapist(client, db, h):
@@ -66,11 +72,22 @@ def test_a_less_careful_change_waits_for_the_physiotherapist(client, db, h):
     login(client, h["caregiver"])
     form = client.get(f"/h/{h['id']}/profile/edit").text
     assert form.count("Priya looks after this answer.") == 5 and "Priya looks after these." in form
-    wanted = {**f.PROFILE, "lesion_sites": ["pelvis"], "fracture_risk": "low",
-              "weight_bearing": "full"}
-    preview = client.post(f"/h/{h['id']}/profile/edit", data={
-        **CSRF, **FULL_FORM, "lesion_sites": ["pelvis"], "fracture_risk": "low",
-        "weight_bearing": "full"})
+    wanted = {
+        **f.PROFILE,
+        "lesion_sites": ["pelvis"],
+        "fracture_risk": "low",
+        "weight_bearing": "full",
+    }
+    preview = client.post(
+        f"/h/{h['id']}/profile/edit",
+        data={
+            **CSRF,
+            **FULL_FORM,
+            "lesion_sites": ["pelvis"],
+            "fracture_risk": "low",
+            "weight_bearing": "full",
+        },
+    )
     assert "These changes wait for Priya" in preview.text
     response = _apply(client, h, wanted)
     assert response.headers["Location"] == f"/h/{h['id']}/profile"
@@ -80,8 +97,9 @@ def test_a_less_careful_change_waits_for_the_physiotherapist(client, db, h):
     for who in ("patient", "caregiver", "physio"):
         login(client, h[who])
         page = client.get(f"/h/{h['id']}/profile").text
-        assert ("Waiting for you to confirm" if who == "physio"
-                else "Waiting for Priya to confirm") in page
+        assert (
+            "Waiting for you to confirm" if who == "physio" else "Waiting for Priya to confirm"
+        ) in page
         assert "Risk of a bone breaking from high to low" in page
         assert "Remove bone metastases: left thigh bone" in page
         assert "Weight on the legs from only some weight to full weight" in page
@@ -104,8 +122,12 @@ def test_a_less_careful_change_waits_for_the_physiotherapist(client, db, h):
 
 def test_a_change_towards_caution_applies_at_once(client, db, h):
     login(client, h["caregiver"])
-    wanted = {**f.PROFILE, "lesion_sites": ["femur-left", "pelvis", "ribs"],
-              "weight_bearing": "none", "spinal_instability": True}
+    wanted = {
+        **f.PROFILE,
+        "lesion_sites": ["femur-left", "pelvis", "ribs"],
+        "weight_bearing": "none",
+        "spinal_instability": True,
+    }
     assert _apply(client, h, wanted).headers["Location"] == f"/h/{h['id']}/today"
     stored = plans.get_profile(db, h["id"])
     assert stored == wanted
@@ -120,12 +142,15 @@ def test_the_physiotherapist_declines_and_the_plan_stays(client, db, h):
     assert plans.get_profile(db, h["id"])["bone_agent"] == "zoledronic-acid"
     proposal_id = db.execute("select id from proposals").fetchone()[0]
     login(client, h["physio"])
-    assert "Bone medicine from zoledronic acid (Zometa) to none" in client.get(
-        f"/h/{h['id']}/facts").text
+    assert (
+        "Bone medicine from zoledronic acid (Zometa) to none"
+        in client.get(f"/h/{h['id']}/facts").text
+    )
     client.post(f"/h/{h['id']}/proposals/{proposal_id}/decline", data=CSRF)
     assert plans.get_profile(db, h["id"])["bone_agent"] == "zoledronic-acid"
-    response = client.post(f"/h/{h['id']}/proposals/{proposal_id}/confirm", data=CSRF,
-                           follow_redirects=True)
+    response = client.post(
+        f"/h/{h['id']}/proposals/{proposal_id}/confirm", data=CSRF, follow_redirects=True
+    )
     assert "already decided" in response.text
     assert plans.get_profile(db, h["id"])["bone_agent"] == "zoledronic-acid"
 
@@ -136,8 +161,10 @@ def test_without_a_physiotherapist_the_household_answers_them(client, db, app, c
     login(client, anna["id"])
     form = client.get(f"/h/{household['id']}/profile/edit").text
     assert 'name="fracture_risk"' in form and "looks after this answer" not in form
-    client.post(f"/h/{household['id']}/profile/apply", data={
-        **CSRF, "profile_json": json.dumps({**f.PROFILE, "fracture_risk": "low"})})
+    client.post(
+        f"/h/{household['id']}/profile/apply",
+        data={**CSRF, "profile_json": json.dumps({**f.PROFILE, "fracture_risk": "low"})},
+    )
     assert plans.get_profile(db, household["id"])["fracture_risk"] == "low"
     accounts.add_member(db, household["id"], f.user(db, "Priya")["id"], "physio", at=f.NOW)
     form = client.get(f"/h/{household['id']}/profile/edit").text
@@ -147,19 +174,30 @@ def test_without_a_physiotherapist_the_household_answers_them(client, db, app, c
 def test_the_preview_shows_the_physiotherapists_doses(client, db, catalog, h):
     """A change of facts keeps the tailoring; the preview shows each dose and note with it."""
     current = plans.current_plan(db, h["id"])
-    first = next(i["id"] for i in current["plan"]["items"]
-                 if i["domain"] == "exercise" and tailoring.takes_dose(i))  # not advice
-    shown = tailoring.set_dose(tailoring.materialize(current["plan"], None), first,
-                               dict(f.DOSE))
-    plan = tailoring.apply_tailoring(build_plan(f.PROFILE, catalog, f.DAY), shown, f.PROFILE,
-                                     catalog, f.DAY)
+    first = next(
+        i["id"]
+        for i in current["plan"]["items"]
+        if i["domain"] == "exercise" and tailoring.takes_dose(i)
+    )  # not advice
+    shown = tailoring.set_dose(tailoring.materialize(current["plan"], None), first, dict(f.DOSE))
+    plan = tailoring.apply_tailoring(
+        build_plan(f.PROFILE, catalog, f.DAY), shown, f.PROFILE, catalog, f.DAY
+    )
     plans.apply_plan(db, h["id"], plan, f.PROFILE, h["physio"], tailoring=shown, at=f.NOW)
     login(client, h["physio"])
-    preview = client.post(f"/h/{h['id']}/facts", data={
-        **CSRF, "fracture_risk": "low", "weight_bearing": "partial", "spinal_instability": "no",
-        "mobility_aid": "none"}).text
-    assert "<strong>Dose:</strong> 2 sets of 10, hold each for 5 seconds, 3 sessions a week" \
-        in preview
+    preview = client.post(
+        f"/h/{h['id']}/facts",
+        data={
+            **CSRF,
+            "fracture_risk": "low",
+            "weight_bearing": "partial",
+            "spinal_instability": "no",
+            "mobility_aid": "none",
+        },
+    ).text
+    assert (
+        "<strong>Dose:</strong> 2 sets of 10, hold each for 5 seconds, 3 sessions a week" in preview
+    )
     assert f.DOSE["note"] in preview
 
 

@@ -42,7 +42,9 @@ def test_reapplying_keeps_ticks_of_items_that_stay_and_retires_the_others(db, ca
     home, anna = f.household(db)
     f.with_plan(db, catalog, home["id"], anna["id"])
     ticks.set_state(db, home["id"], "bath-seat", "once", 0, "done", anna["id"], at=f.NOW)
-    ticks.set_state(db, home["id"], "belly-breathing", "2026-11-23", 0, "done", anna["id"], at=f.NOW)
+    ticks.set_state(
+        db, home["id"], "belly-breathing", "2026-11-23", 0, "done", anna["id"], at=f.NOW
+    )
     no_bath = copy.deepcopy(f.PROFILE)
     no_bath["home"]["bathtub"] = False
     plan2 = f.with_plan(db, catalog, home["id"], anna["id"], no_bath)
@@ -83,15 +85,27 @@ def test_households_are_separate(db, catalog):
 
 # plan_diff (pure) ------------------------------------------------------------------------------
 
+
 def _item(item_id, **extra):
-    return {"id": item_id, "domain": "exercise", "title": item_id, "audience": "patient",
-            "schedule": {"kind": "weekly", "times_per_week": 2}, **extra}
+    return {
+        "id": item_id,
+        "domain": "exercise",
+        "title": item_id,
+        "audience": "patient",
+        "schedule": {"kind": "weekly", "times_per_week": 2},
+        **extra,
+    }
 
 
 def test_plan_diff_added_removed_changed():
     old = {"items": [_item("a"), _item("b"), _item("c")]}
-    new = {"items": [_item("a"), _item("c", schedule={"kind": "weekly", "times_per_week": 3}),
-                     _item("d")]}
+    new = {
+        "items": [
+            _item("a"),
+            _item("c", schedule={"kind": "weekly", "times_per_week": 3}),
+            _item("d"),
+        ]
+    }
     diff = plan_diff(old, new)
     assert [i["id"] for i in diff["added"]] == ["d"]
     assert [i["id"] for i in diff["removed"]] == ["b"]
@@ -106,15 +120,25 @@ def test_plan_diff_first_plan_adds_everything():
 
 
 def test_same_dose_series_from_a_later_day_is_not_a_change():
-    old = {"items": [_item("inf", schedule={"kind": "every-n-weeks", "weeks": 4,
-                                            "from": "2026-12-19"})]}
-    same = {"items": [_item("inf", schedule={"kind": "every-n-weeks", "weeks": 4,
-                                             "from": "2027-01-16"})]}
-    moved = {"items": [_item("inf", schedule={"kind": "every-n-weeks", "weeks": 4,
-                                              "from": "2027-01-17"})]}
+    old = {
+        "items": [
+            _item("inf", schedule={"kind": "every-n-weeks", "weeks": 4, "from": "2026-12-19"})
+        ]
+    }
+    same = {
+        "items": [
+            _item("inf", schedule={"kind": "every-n-weeks", "weeks": 4, "from": "2027-01-16"})
+        ]
+    }
+    moved = {
+        "items": [
+            _item("inf", schedule={"kind": "every-n-weeks", "weeks": 4, "from": "2027-01-17"})
+        ]
+    }
     assert plan_diff(old, same)["changed"] == []
     assert plan_diff(old, moved)["changed"][0]["changes"] == [
-        "when: every 4 weeks from 19 December 2026 → every 4 weeks from 17 January 2027"]
+        "when: every 4 weeks from 19 December 2026 → every 4 weeks from 17 January 2027"
+    ]
 
 
 def test_replanning_keeps_earlier_deadlines(catalog):
@@ -133,5 +157,6 @@ def test_schedule_words():
     assert schedule_words({"kind": "once", "due": "2026-12-13"}) == "once, by 13 December 2026"
     assert schedule_words({"kind": "daily", "times_per_day": 1}) == "every day"
     assert schedule_words({"kind": "every-n-weeks", "weeks": 26, "from": None}) == (
-        "every 26 weeks (your care team will give you the date)")
+        "every 26 weeks (your care team will give you the date)"
+    )
     assert schedule_words({"kind": "as-needed"}) == "when needed"

@@ -26,16 +26,33 @@ def test_every_valid_profile_is_accepted(profile):
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-10, 6000) | st.text(max_size=12)
+    st.none()
+    | st.booleans()
+    | st.integers(-10, 6000)
+    | st.text(max_size=12)
     | st.sampled_from(["spine-thoracic", "high", "2026-02-30", "2026-12-01", "walker"]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
-                                                                max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 mutations = st.dictionaries(
-    st.sampled_from(["lesion_sites", "fracture_risk", "bone_agent_start", "falls_past_year",
-                     "fluid_restriction_ml", "home", "dentures", "mobility_aid", "extra"]),
-    json_values, max_size=3)
+    st.sampled_from(
+        [
+            "lesion_sites",
+            "fracture_risk",
+            "bone_agent_start",
+            "falls_past_year",
+            "fluid_restriction_ml",
+            "home",
+            "dentures",
+            "mobility_aid",
+            "extra",
+        ]
+    ),
+    json_values,
+    max_size=3,
+)
 
 
 @settings(max_examples=300)
@@ -52,15 +69,18 @@ def test_bad_profiles_name_the_field(case):
     assert any(p.field == case["names"] for p in caught.value.problems)
 
 
-@pytest.mark.parametrize("raw, field", [
-    ({"lesion_sites": [], "falls_past_year": True}, "falls_past_year"),
-    ({"lesion_sites": [], "falls_past_year": 101}, "falls_past_year"),
-    ({"lesion_sites": [], "bone_agent_start": "2026-02-30"}, "bone_agent_start"),
-    ({"lesion_sites": [], "home": {"garden": True}}, "home.garden"),
-    ({"lesion_sites": [], "home": {"pets": "yes"}}, "home.pets"),
-    ({"lesion_sites": ["ribs", "ribs"]}, "lesion_sites"),
-    ({"lesion_sites": [], "fluid_restriction_ml": 5001}, "fluid_restriction_ml"),
-    ([], "profile"),
-])
+@pytest.mark.parametrize(
+    "raw, field",
+    [
+        ({"lesion_sites": [], "falls_past_year": True}, "falls_past_year"),
+        ({"lesion_sites": [], "falls_past_year": 101}, "falls_past_year"),
+        ({"lesion_sites": [], "bone_agent_start": "2026-02-30"}, "bone_agent_start"),
+        ({"lesion_sites": [], "home": {"garden": True}}, "home.garden"),
+        ({"lesion_sites": [], "home": {"pets": "yes"}}, "home.pets"),
+        ({"lesion_sites": ["ribs", "ribs"]}, "lesion_sites"),
+        ({"lesion_sites": [], "fluid_restriction_ml": 5001}, "fluid_restriction_ml"),
+        ([], "profile"),
+    ],
+)
 def test_more_bad_values_name_their_field(raw, field):
     assert field in [p.field for p in validate(raw)]

@@ -24,25 +24,49 @@ def edit(h):
 
 
 FULL_FORM = {
-    "lesion_sites": ["femur-left", "pelvis"], "fracture_risk": "high", "weight_bearing": "partial",
-    "spinal_instability": "no", "mobility_aid": "walker", "falls_past_year": "1",
-    "bone_agent": "zoledronic-acid", "bone_agent_started": "yes", "bone_agent_start": "2026-08-01",
-    "bone_agent_interval": "4-weekly", "bone_agent_past": "", "bone_agent_stopped": "",
-    "last_dental_exam": "", "dentures": "", "home.stairs_inside": "", "home.entrance_steps": "yes",
-    "home.bedroom_upstairs": "no", "home.bathtub": "yes", "home.walk_in_shower": "",
-    "home.loose_rugs": "", "home.pets": "yes", "home.night_toilet_trips": "yes",
-    "fluid_limit": "", "fluid_restriction_ml": "", "kidney_problems": "no",
-    "dialysis": "", "heart_failure": "", "hypercalcaemia_history": "", "lives_alone": "",
+    "lesion_sites": ["femur-left", "pelvis"],
+    "fracture_risk": "high",
+    "weight_bearing": "partial",
+    "spinal_instability": "no",
+    "mobility_aid": "walker",
+    "falls_past_year": "1",
+    "bone_agent": "zoledronic-acid",
+    "bone_agent_started": "yes",
+    "bone_agent_start": "2026-08-01",
+    "bone_agent_interval": "4-weekly",
+    "bone_agent_past": "",
+    "bone_agent_stopped": "",
+    "last_dental_exam": "",
+    "dentures": "",
+    "home.stairs_inside": "",
+    "home.entrance_steps": "yes",
+    "home.bedroom_upstairs": "no",
+    "home.bathtub": "yes",
+    "home.walk_in_shower": "",
+    "home.loose_rugs": "",
+    "home.pets": "yes",
+    "home.night_toilet_trips": "yes",
+    "fluid_limit": "",
+    "fluid_restriction_ml": "",
+    "kidney_problems": "no",
+    "dialysis": "",
+    "heart_failure": "",
+    "hypercalcaemia_history": "",
+    "lives_alone": "",
 }
 
 
 # The form, as pure functions ------------------------------------------------------------------
 
+
 def test_the_form_reads_every_answer_into_a_valid_profile():
     profile, problems = read_form(FULL_FORM)
     assert problems == [] and validate(profile) == []
-    assert profile == {**f.PROFILE, "spinal_instability": False,
-                       "home": {**f.PROFILE["home"], "bedroom_upstairs": False}}
+    assert profile == {
+        **f.PROFILE,
+        "spinal_instability": False,
+        "home": {**f.PROFILE["home"], "bedroom_upstairs": False},
+    }
 
 
 def test_not_sure_leaves_fields_out_or_sets_unknown():
@@ -52,8 +76,10 @@ def test_not_sure_leaves_fields_out_or_sets_unknown():
 
 def test_fluid_limit_answers():
     assert read_form({"fluid_limit": "none"})[0]["fluid_restriction_ml"] is None
-    assert read_form({"fluid_limit": "yes", "fluid_restriction_ml": "1200"})[0][
-        "fluid_restriction_ml"] == 1200
+    assert (
+        read_form({"fluid_limit": "yes", "fluid_restriction_ml": "1200"})[0]["fluid_restriction_ml"]
+        == 1200
+    )
     profile, problems = read_form({"fluid_limit": "yes"})
     assert "fluid_restriction_ml" not in profile
     assert problems[0].field == "fluid_restriction_ml"
@@ -80,7 +106,6 @@ def test_describe_says_every_answer_in_words():
 # Pages -----------------------------------------------------------------------------------------
 
 
-
 @pytest.mark.parametrize("role", ["patient", "caregiver", "physio"])
 def test_every_member_may_view_and_edit(client, h, role):
     login(client, h[role])
@@ -94,8 +119,13 @@ def test_every_member_may_view_and_edit(client, h, role):
 def test_form_asks_every_field_in_five_parts_with_not_sure(client, h):
     login(client, h["physio"])  # the others see the physiotherapist's clinical facts read-only
     text = client.get(edit(h)).text
-    for part in ("Where are the bone metastases?", "Bones and movement", "Bone medicine and teeth",
-                 "Your home", "Your health"):
+    for part in (
+        "Where are the bone metastases?",
+        "Bones and movement",
+        "Bone medicine and teeth",
+        "Your home",
+        "Your health",
+    ):
         assert part in text
     assert text.count("Part ") >= 5
     for name in QUESTIONS:
@@ -110,8 +140,14 @@ def test_form_asks_every_field_in_five_parts_with_not_sure(client, h):
 
 def test_errors_are_shown_by_field_with_422_and_nothing_is_stored(client, db, h):
     login(client, h["physio"])  # who may answer the clinical facts here
-    bad = {**FULL_FORM, "falls_past_year": "lots", "bone_agent_start": "2026-02-30",
-           "fluid_limit": "yes", "fracture_risk": "extreme", **CSRF}
+    bad = {
+        **FULL_FORM,
+        "falls_past_year": "lots",
+        "bone_agent_start": "2026-02-30",
+        "fluid_limit": "yes",
+        "fracture_risk": "extreme",
+        **CSRF,
+    }
     response = client.post(edit(h), data=bad)
     assert response.status_code == 422
     text = response.text
@@ -133,11 +169,12 @@ def test_preview_then_apply(client, db, h):
     assert "Why:" in text and "Left out, and why" in text and "Movements to avoid" in text
     assert "Apply this plan" in text and 'name="profile_json"' in text
     assert plans.current_plan(db, h["id"]) is None  # nothing applied yet
-    start = text.index("name=\"profile_json\" value='") + len("name=\"profile_json\" value='")
-    raw = text[start:text.index("'", start)]
+    start = text.index('name="profile_json" value=\'') + len('name="profile_json" value=\'')
+    raw = text[start : text.index("'", start)]
     profile = json.loads(html.unescape(raw))
-    applied = client.post(f"/h/{h['id']}/profile/apply", data={"profile_json": json.dumps(profile),
-                                                               **CSRF})
+    applied = client.post(
+        f"/h/{h['id']}/profile/apply", data={"profile_json": json.dumps(profile), **CSRF}
+    )
     assert applied.status_code == 303
     assert applied.headers["Location"].endswith(f"/h/{h['id']}/today")
     current = plans.current_plan(db, h["id"])
@@ -152,18 +189,24 @@ def test_preview_then_apply(client, db, h):
 
 def test_second_preview_shows_what_is_added_removed_and_changed(client, db, h, catalog):
     f.with_plan(db, catalog, h["id"], h["patient"])
-    ticks.set_state(db, h["id"], "belly-breathing", f.DAY.isoformat(), 0, "done", h["patient"], at=f.NOW)
+    ticks.set_state(
+        db, h["id"], "belly-breathing", f.DAY.isoformat(), 0, "done", h["patient"], at=f.NOW
+    )
     login(client, h["physio"])  # who may answer the clinical facts here
     form = client.get(edit(h)).text
     assert 'value="walker" checked' in form  # the stored answers are filled in
     preview = client.post(edit(h), data={**FULL_FORM, "home.bathtub": "no", **CSRF}).text
-    removed = preview[preview.index("<h3>Removed</h3>"):]
-    assert "Use a bath seat or bench" in removed[:removed.index("</ul>")]
+    removed = preview[preview.index("<h3>Removed</h3>") :]
+    assert "Use a bath seat or bench" in removed[: removed.index("</ul>")]
     assert "adds 0, removes 3, changes" in preview
-    new_profile = {**f.PROFILE, "home": {**f.PROFILE["home"], "bathtub": False},
-                   "spinal_instability": False}
-    client.post(f"/h/{h['id']}/profile/apply",
-                data={"profile_json": json.dumps(new_profile), **CSRF})
+    new_profile = {
+        **f.PROFILE,
+        "home": {**f.PROFILE["home"], "bathtub": False},
+        "spinal_instability": False,
+    }
+    client.post(
+        f"/h/{h['id']}/profile/apply", data={"profile_json": json.dumps(new_profile), **CSRF}
+    )
     assert plans.current_plan(db, h["id"])["version"] == 2
     assert plans.get_task(db, h["id"], "bath-seat") is None
     assert ticks.get_state(db, h["id"], "belly-breathing", f.DAY.isoformat()) == "done"
@@ -183,8 +226,7 @@ def test_preview_with_htmx_boost_is_a_whole_page_and_422_swaps(client, h, hx):
     boosted = {**hx, "HX-Boosted": "true"}
     response = client.post(edit(h), data={**FULL_FORM, **CSRF}, headers=boosted)
     assert response.status_code == 200 and "<html" in response.text
-    bad = client.post(edit(h), data={**FULL_FORM, "falls_past_year": "-3", **CSRF},
-                      headers=boosted)
+    bad = client.post(edit(h), data={**FULL_FORM, "falls_past_year": "-3", **CSRF}, headers=boosted)
     assert bad.status_code == 422 and "must be from 0 to 100" in bad.text.lower()
 
 
@@ -205,7 +247,7 @@ def test_preview_starts_with_the_plan_in_short(client, db, h):
     every task after it (folded parts), and it says how the home set-up is paced."""
     login(client, h["patient"])
     text = client.post(edit(h), data={**CSRF}).text
-    summary = text[text.index('id="summary"'):text.index("Everything in the new plan")]
+    summary = text[text.index('id="summary"') : text.index("Everything in the new plan")]
     assert "this is the first plan." in summary and 'id="apply-top"' in summary
     assert "2 a day at most, most important first; 14 this week" in summary
     assert '8 "Not sure" answers</strong> asked again on Today' in summary

@@ -14,15 +14,27 @@ from tests import factories as f
 from tests.conftest import login
 
 WEEK = [f.DAY + dt.timedelta(days=n) for n in range(7)]
-BREATHING = {"id": "belly-breathing", "domain": "exercise",
-             "schedule": {"kind": "daily", "times_per_day": 1}}
-GRIP = {"id": "grip-squeeze", "domain": "exercise",
-        "schedule": {"kind": "weekly", "times_per_week": 2}}
+BREATHING = {
+    "id": "belly-breathing",
+    "domain": "exercise",
+    "schedule": {"kind": "daily", "times_per_day": 1},
+}
+GRIP = {
+    "id": "grip-squeeze",
+    "domain": "exercise",
+    "schedule": {"kind": "weekly", "times_per_week": 2},
+}
 
 
 def _row(item, day, state, by=1, slot=0, done_for=None):
-    return {"item_id": item["id"], "occurrence": day.isoformat(), "slot": slot, "state": state,
-            "by_user": by, "done_for": done_for}
+    return {
+        "item_id": item["id"],
+        "occurrence": day.isoformat(),
+        "slot": slot,
+        "state": state,
+        "by_user": by,
+        "done_for": done_for,
+    }
 
 
 def test_not_today_is_taken_out_not_counted_as_missed():
@@ -53,14 +65,19 @@ def test_a_bad_schedule_is_left_out():
 
 
 def test_per_person_counts_what_each_marked_done():
-    people = [{"user_id": 1, "name": "Anna", "role": "patient"},
-              {"user_id": 2, "name": "Ben", "role": "caregiver"}]
-    rows = [_row(BREATHING, WEEK[0], "done", by=1), _row(BREATHING, WEEK[1], "done", by=2,
-                                                          done_for=1),
-            _row(GRIP, WEEK[1], "not-today", by=2)]
+    people = [
+        {"user_id": 1, "name": "Anna", "role": "patient"},
+        {"user_id": 2, "name": "Ben", "role": "caregiver"},
+    ]
+    rows = [
+        _row(BREATHING, WEEK[0], "done", by=1),
+        _row(BREATHING, WEEK[1], "done", by=2, done_for=1),
+        _row(GRIP, WEEK[1], "not-today", by=2),
+    ]
     assert adherence.by_person(people, rows, WEEK) == [
         {"name": "Anna", "role": "patient", "done": 1, "for_others": 0},
-        {"name": "Ben", "role": "caregiver", "done": 1, "for_others": 1}]
+        {"name": "Ben", "role": "caregiver", "done": 1, "for_others": 1},
+    ]
 
 
 @pytest.fixture
@@ -70,11 +87,21 @@ def week_of_ticks(app, db, catalog):
     h = f.home(app, db, catalog)
     for n, day in enumerate(WEEK[:6]):
         state = "not-today" if n == 2 else "done"
-        ticks.set_state(db, h["id"], "belly-breathing", day.isoformat(), 0, state,
-                        h["patient"], at=f.NOW)
+        ticks.set_state(
+            db, h["id"], "belly-breathing", day.isoformat(), 0, state, h["patient"], at=f.NOW
+        )
     for day in WEEK[:3]:
-        ticks.set_state(db, h["id"], "clean-teeth-fluoride", day.isoformat(), 0, "done",
-                        h["caregiver"], h["patient"], at=f.NOW)
+        ticks.set_state(
+            db,
+            h["id"],
+            "clean-teeth-fluoride",
+            day.isoformat(),
+            0,
+            "done",
+            h["caregiver"],
+            h["patient"],
+            at=f.NOW,
+        )
     app.config["TODAY"] = WEEK[-1].isoformat()
     return h
 
@@ -90,17 +117,22 @@ def test_history_shows_charts_with_title_description_and_table(app, week_of_tick
     page = client.get(f"/h/{h['id']}/history").get_data(as_text=True)
     assert "How it has gone: the last 4 weeks" in page
     domains = _svg(page, "chart-domains")
-    assert 'role="img"' in domains and "<title id=\"chart-domains-title\">" in domains
+    assert 'role="img"' in domains and '<title id="chart-domains-title">' in domains
     desc = re.search(r"<desc[^>]*>(.*?)</desc>", domains, re.S).group(1)
     # Exercise: breathing 5 of 6 (one not today), grip and the other weekly moves 0.
     assert "Exercise:" in desc and "Teeth and bone medicine:" in desc
     exercise = re.search(r"Exercise: (\d+)% \((\d+) of (\d+)\)", desc).groups()
-    row = re.search(r"<th scope=\"row\">Exercise</th><td>(\d+)</td><td>(\d+)</td>"
-                    r"<td>(\d+)%</td>", page).groups()
+    row = re.search(
+        r"<th scope=\"row\">Exercise</th><td>(\d+)</td><td>(\d+)</td>"
+        r"<td>(\d+)%</td>",
+        page,
+    ).groups()
     assert (row[2], row[0], row[1]) == exercise  # the table says what the chart says
     people = _svg(page, "chart-people")
-    assert "Anna: 5 marked done." in people and "Ben: 3 marked done, 3 of them for someone else." \
-        in people
+    assert (
+        "Anna: 5 marked done." in people
+        and "Ben: 3 marked done, 3 of them for someone else." in people
+    )
     assert '<th scope="row">Ben</th><td>3</td><td>3</td>' in page
     assert "Not today” and “Not needed here” are taken out" in page
 
@@ -115,8 +147,7 @@ def test_twelve_weeks_and_a_bad_span(app, week_of_ticks):
     assert "From Monday 23 November to Sunday 29 November" in page
     for bad in ("13", "x", "-4", "4" * 30):
         response = client.get(f"/h/{h['id']}/history?span={bad}")
-        assert response.status_code == 200 and "the last 4 weeks" in response.get_data(
-            as_text=True)
+        assert response.status_code == 200 and "the last 4 weeks" in response.get_data(as_text=True)
 
 
 def test_without_a_plan_there_is_nothing_to_chart(app, db, catalog):

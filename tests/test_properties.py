@@ -16,8 +16,9 @@ from tests.plans import CATALOG, amounts_ml, dates_in, texts
 from tests.strategies import dates, profiles
 
 PLAN_SCHEMA = json.loads((Path(__file__).parent / "contract" / "plan.schema.json").read_text())
-PLAN_CHECKER = jsonschema.Draft202012Validator(PLAN_SCHEMA,
-                                               format_checker=jsonschema.FormatChecker())
+PLAN_CHECKER = jsonschema.Draft202012Validator(
+    PLAN_SCHEMA, format_checker=jsonschema.FormatChecker()
+)
 
 
 @settings(max_examples=400)

@@ -68,14 +68,16 @@ def service():
 def browser_keys():
     """What a browser makes for a subscription: an ECDH P-256 key pair and an auth secret."""
     private = ec.generate_private_key(ec.SECP256R1())
-    public = private.public_key().public_bytes(serialization.Encoding.X962,
-                                               serialization.PublicFormat.UncompressedPoint)
+    public = private.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
     auth = os.urandom(16)
     return private, {"p256dh": b64(public), "auth": b64(auth)}, auth
 
 
-def test_a_subscription_is_kept_used_and_removed_when_gone(app, db, catalog, client, service,
-                                                          browser_keys):
+def test_a_subscription_is_kept_used_and_removed_when_gone(
+    app, db, catalog, client, service, browser_keys
+):
     private, keys, auth = browser_keys
     app.config.update(SMTP_URL=None, MAIL_FROM="planner@clinic.example")
     w = f.home(app, db, catalog)
@@ -83,8 +85,9 @@ def test_a_subscription_is_kept_used_and_removed_when_gone(app, db, catalog, cli
     page = client.get(f"/h/{w['id']}/reminders").get_data(as_text=True)
     assert f'data-key="{push.public_key(app)}"' in page
     subscription = json.dumps({"endpoint": service.url, "keys": keys})
-    response = client.post(f"/h/{w['id']}/reminders/push",
-                           data={"subscription": subscription, **CSRF})
+    response = client.post(
+        f"/h/{w['id']}/reminders/push", data={"subscription": subscription, **CSRF}
+    )
     assert response.status_code == 303
     assert [d["endpoint"] for d in push.devices(db, w["patient"])] == [service.url]
     assert settings.get(db, w["id"], w["patient"])["push"] == 1
@@ -95,8 +98,9 @@ def test_a_subscription_is_kept_used_and_removed_when_gone(app, db, catalog, cli
     assert headers["content-encoding"] == "aes128gcm"
     assert headers["authorization"].startswith("vapid t=")
     assert int(headers["ttl"]) > 0
-    payload = json.loads(http_ece.decrypt(body, private_key=private, auth_secret=auth,
-                                          version="aes128gcm"))
+    payload = json.loads(
+        http_ece.decrypt(body, private_key=private, auth_secret=auth, version="aes128gcm")
+    )
     assert payload["title"].startswith("Your plan for Tuesday: ")
     assert payload["url"] == f"http://127.0.0.1:5000/h/{w['id']}/today"
     assert "infusion" not in json.dumps(payload).lower()  # no health details on a lock screen
@@ -127,19 +131,24 @@ def test_a_push_service_that_fails_is_tried_again(app, db, catalog, service, bro
     assert fetch(db, "select state from outbox")[0]["state"] == "sent"
 
 
-def test_a_device_can_be_removed_and_a_bad_subscription_is_refused(app, db, catalog, client,
-                                                                  browser_keys):
+def test_a_device_can_be_removed_and_a_bad_subscription_is_refused(
+    app, db, catalog, client, browser_keys
+):
     _, keys, _ = browser_keys
     w = f.home(app, db, catalog)
     login(client, w["caregiver"])
     url = f"/h/{w['id']}/reminders/push"
-    for bad in ("not json", json.dumps({"endpoint": "javascript:alert(1)", "keys": keys}),
-                json.dumps({"endpoint": "https://push.example/x"})):
+    for bad in (
+        "not json",
+        json.dumps({"endpoint": "javascript:alert(1)", "keys": keys}),
+        json.dumps({"endpoint": "https://push.example/x"}),
+    ):
         assert client.post(url, data={"subscription": bad, **CSRF}).status_code == 422
     assert push.devices(db, w["caregiver"]) == []
     endpoint = "https://push.example/send/ben"
-    client.post(url, data={"subscription": json.dumps({"endpoint": endpoint, "keys": keys}),
-                           **CSRF})
+    client.post(
+        url, data={"subscription": json.dumps({"endpoint": endpoint, "keys": keys}), **CSRF}
+    )
     assert len(push.devices(db, w["caregiver"])) == 1
     client.post(url + "/remove", data={"endpoint": endpoint, **CSRF})
     assert push.devices(db, w["caregiver"]) == []

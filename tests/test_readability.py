@@ -21,10 +21,15 @@ from tests.plans import CATALOG
 GRADE = 8
 FOLDER = default_folder()
 FILES = [f"{d}.yaml" for d in DOMAINS] + ["facts.yaml"]
-PROFILE = {"lesion_sites": ["spine-thoracic"], "bone_agent": "zoledronic-acid",
-           "bone_agent_start": "2026-12-20", "bone_agent_interval": "4-weekly",
-           "bone_agent_stopped": "2025-05-01", "last_dental_exam": "2026-01-10",
-           "fluid_restriction_ml": 1200}
+PROFILE = {
+    "lesion_sites": ["spine-thoracic"],
+    "bone_agent": "zoledronic-acid",
+    "bone_agent_start": "2026-12-20",
+    "bone_agent_interval": "4-weekly",
+    "bone_agent_stopped": "2025-05-01",
+    "last_dental_exam": "2026-01-10",
+    "fluid_restriction_ml": 1200,
+}
 WORDS = {**build_context(PROFILE, CATALOG, dt.date(2026, 11, 22)).words, "value": "2"}
 
 
@@ -32,8 +37,10 @@ def _texts(name: str) -> list[tuple[str, str]]:
     data = yaml.safe_load((FOLDER / name).read_text(encoding="utf-8"))
     out = []
     if name == "facts.yaml":
-        return [(field, " ".join(str(p) for p in phrases.values()))
-                for field, phrases in data["facts"].items()]
+        return [
+            (field, " ".join(str(p) for p in phrases.values()))
+            for field, phrases in data["facts"].items()
+        ]
     if data.get("about"):
         out.append(("about", data["about"]["text"]))
     for item in data.get("items") or []:
@@ -62,7 +69,9 @@ def test_every_text_reads_at_grade_8_or_below(name):
 
 def test_the_measure_tells_hard_from_plain():
     # A check that cannot fail proves nothing: the same library rates dense wording above 8.
-    dense = ("Bisphosphonate-associated osteonecrosis necessitates comprehensive preventative "
-             "odontological evaluation antecedent to pharmacological initiation.")
+    dense = (
+        "Bisphosphonate-associated osteonecrosis necessitates comprehensive preventative "
+        "odontological evaluation antecedent to pharmacological initiation."
+    )
     assert textstat.flesch_kincaid_grade(dense) > GRADE
     assert textstat.flesch_kincaid_grade("Book a dental check now. Tell your team.") <= GRADE

@@ -14,8 +14,15 @@ SUN = dt.date(2026, 11, 29)
 
 
 def item(item_id="t", kind="daily", domain="exercise", **schedule):
-    base = {"id": item_id, "domain": domain, "title": item_id.title(), "detail": "",
-            "why": [], "audience": "patient", "schedule": {"kind": kind, **schedule}}
+    base = {
+        "id": item_id,
+        "domain": domain,
+        "title": item_id.title(),
+        "detail": "",
+        "why": [],
+        "audience": "patient",
+        "schedule": {"kind": kind, **schedule},
+    }
     return base
 
 
@@ -32,6 +39,7 @@ def local_noon(day: dt.date) -> str:
 
 # Weeks and dose days ---------------------------------------------------------------------------
 
+
 def test_week_of_is_monday_to_sunday_across_a_year_boundary():
     week = r.week_of(dt.date(2027, 1, 1))  # a Friday
     assert week[0] == dt.date(2026, 12, 28) and week[-1] == dt.date(2027, 1, 3)
@@ -43,10 +51,16 @@ def test_occurrences_for_a_day_are_its_week_and_once():
     assert occ[0] == "2026-11-23" and occ[6] == "2026-11-29" and occ[-1] == "once"
 
 
-@pytest.mark.parametrize("day,expected", [
-    ("2026-12-19", True), ("2027-01-16", True), ("2026-12-20", False),
-    ("2026-12-12", False), ("2027-02-13", True),
-])
+@pytest.mark.parametrize(
+    "day,expected",
+    [
+        ("2026-12-19", True),
+        ("2027-01-16", True),
+        ("2026-12-20", False),
+        ("2026-12-12", False),
+        ("2027-02-13", True),
+    ],
+)
 def test_dose_days_every_four_weeks(day, expected):
     schedule = {"kind": "every-n-weeks", "weeks": 4, "from": "2026-12-19"}
     assert r.is_dose_day(schedule, dt.date.fromisoformat(day)) is expected
@@ -61,6 +75,7 @@ def test_next_dose_steps_by_the_interval():
 
 
 # Once ------------------------------------------------------------------------------------------
+
 
 def test_once_is_upcoming_then_due_then_overdue():
     task = item(kind="once", due="2026-11-25")
@@ -92,6 +107,7 @@ def test_once_not_today_lasts_one_day():
 
 # Daily -----------------------------------------------------------------------------------------
 
+
 def test_daily_slots_and_hydration_summary():
     drinks = item("daily-drinks", kind="daily", domain="hydration", times_per_day=8)
     drinks.update(target_ml=1600, drink_ml=200)
@@ -117,6 +133,7 @@ def test_daily_once_a_day_is_one_slot():
 
 
 # Weekly ----------------------------------------------------------------------------------------
+
 
 def weekly(n=3):
     return item("walk", kind="weekly", times_per_week=n)
@@ -154,6 +171,7 @@ def test_weekly_not_today_is_not_a_done():
 
 # Every n weeks and as needed -------------------------------------------------------------------
 
+
 def test_every_n_weeks_due_on_dose_day_only():
     task = item("infusion", kind="every-n-weeks", weeks=4, **{"from": "2026-12-19"})
     due = r.entry_for(task, dt.date(2027, 1, 16), {})
@@ -189,17 +207,26 @@ def test_day_view_sorts_due_upcoming_when_needed_and_home():
 
 
 def test_home_counts_say_when_the_next_check_is_due():
-    items = [item("rail", kind="once", domain="home-safety", due="2026-11-30"),
-             item("rugs", kind="once", domain="home-safety", due="2026-11-27")]
+    items = [
+        item("rail", kind="once", domain="home-safety", due="2026-11-30"),
+        item("rugs", kind="once", domain="home-safety", due="2026-11-27"),
+    ]
     view = r.day_view(items, MON, {})
     assert view.home["due"] == 0 and view.home["next_due"] == dt.date(2026, 11, 27)
 
 
 def test_weekly_tasks_count_towards_the_week_not_the_day():
-    items = [item("a", kind="daily", times_per_day=1), weekly(3),
-             item("curls", kind="weekly", times_per_week=2)]
-    ticks = {("walk", "2026-11-23", 0): tick("done"), ("curls", "2026-11-23", 0): tick("done"),
-             ("curls", "2026-11-24", 0): tick("done"), ("curls", "2026-11-25", 0): tick("done")}
+    items = [
+        item("a", kind="daily", times_per_day=1),
+        weekly(3),
+        item("curls", kind="weekly", times_per_week=2),
+    ]
+    ticks = {
+        ("walk", "2026-11-23", 0): tick("done"),
+        ("curls", "2026-11-23", 0): tick("done"),
+        ("curls", "2026-11-24", 0): tick("done"),
+        ("curls", "2026-11-25", 0): tick("done"),
+    }
     view = r.day_view(items, dt.date(2026, 11, 26), ticks)
     assert [e.id for e in view.daily] == ["a"] and [e.id for e in view.weekly] == ["walk"]
     assert len(view.counted) == 1
@@ -207,8 +234,11 @@ def test_weekly_tasks_count_towards_the_week_not_the_day():
 
 
 def test_progress_does_not_count_not_today():
-    items = [item("a", kind="daily", times_per_day=1), item("b", kind="daily", times_per_day=1),
-             item("c", kind="daily", times_per_day=1)]
+    items = [
+        item("a", kind="daily", times_per_day=1),
+        item("b", kind="daily", times_per_day=1),
+        item("c", kind="daily", times_per_day=1),
+    ]
     ticks = {("a", MON.isoformat(), 0): tick("done"), ("b", MON.isoformat(), 0): tick("not-today")}
     view = r.day_view(items, MON, ticks)
     assert len(view.counted) == 2 and view.done_count == 1
@@ -216,29 +246,43 @@ def test_progress_does_not_count_not_today():
 
 # What a tap may set ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("task,occurrence,slot,state,ok", [
-    (item(kind="daily", times_per_day=8), "2026-11-23", 7, "done", True),
-    (item(kind="daily", times_per_day=8), "2026-11-23", 8, "done", False),
-    (item(kind="daily", times_per_day=8), "2026-11-23", -1, "done", False),
-    (item(kind="daily", times_per_day=1), "2026-11-23", "x", "done", False),
-    (item(kind="daily", times_per_day=1), "2026-11-24", 0, "done", False),  # the future
-    (item(kind="daily", times_per_day=1), "2026-11-16", 0, "done", True),  # a week late
-    (item(kind="daily", times_per_day=1), "2026-11-15", 0, "done", False),
-    (item(kind="daily", times_per_day=1), "2026-02-30", 0, "done", False),
-    (item(kind="daily", times_per_day=1), "once", 0, "done", False),
-    (item(kind="daily", times_per_day=1), "2026-11-23", 0, "toggle", False),
-    (item(kind="daily", times_per_day=1), "2026-11-23", 0, "not-applicable", False),
-    (item(kind="once", due="2026-12-01"), "once", 0, "not-today", True),
-    (item(kind="once", due="2026-12-01"), "2026-11-23", 0, "done", False),
-    (item(kind="weekly", times_per_week=2), "2026-11-22", 0, "open", True),
-    (item(kind="every-n-weeks", weeks=4, **{"from": "2026-11-23"}), "2026-11-23", 0, "done",
-     True),
-    (item(kind="every-n-weeks", weeks=4, **{"from": "2026-11-23"}), "2026-11-22", 0, "done",
-     False),
-    (item(kind="as-needed"), "once", 0, "done", False),
-    (item(kind="as-needed"), "2026-11-23", 0, "done", False),
-    (None, "once", 0, "done", False),
-])
+
+@pytest.mark.parametrize(
+    "task,occurrence,slot,state,ok",
+    [
+        (item(kind="daily", times_per_day=8), "2026-11-23", 7, "done", True),
+        (item(kind="daily", times_per_day=8), "2026-11-23", 8, "done", False),
+        (item(kind="daily", times_per_day=8), "2026-11-23", -1, "done", False),
+        (item(kind="daily", times_per_day=1), "2026-11-23", "x", "done", False),
+        (item(kind="daily", times_per_day=1), "2026-11-24", 0, "done", False),  # the future
+        (item(kind="daily", times_per_day=1), "2026-11-16", 0, "done", True),  # a week late
+        (item(kind="daily", times_per_day=1), "2026-11-15", 0, "done", False),
+        (item(kind="daily", times_per_day=1), "2026-02-30", 0, "done", False),
+        (item(kind="daily", times_per_day=1), "once", 0, "done", False),
+        (item(kind="daily", times_per_day=1), "2026-11-23", 0, "toggle", False),
+        (item(kind="daily", times_per_day=1), "2026-11-23", 0, "not-applicable", False),
+        (item(kind="once", due="2026-12-01"), "once", 0, "not-today", True),
+        (item(kind="once", due="2026-12-01"), "2026-11-23", 0, "done", False),
+        (item(kind="weekly", times_per_week=2), "2026-11-22", 0, "open", True),
+        (
+            item(kind="every-n-weeks", weeks=4, **{"from": "2026-11-23"}),
+            "2026-11-23",
+            0,
+            "done",
+            True,
+        ),
+        (
+            item(kind="every-n-weeks", weeks=4, **{"from": "2026-11-23"}),
+            "2026-11-22",
+            0,
+            "done",
+            False,
+        ),
+        (item(kind="as-needed"), "once", 0, "done", False),
+        (item(kind="as-needed"), "2026-11-23", 0, "done", False),
+        (None, "once", 0, "done", False),
+    ],
+)
 def test_check_tick(task, occurrence, slot, state, ok):
     assert (r.check_tick(task, occurrence, slot, state, MON) is None) is ok
 
@@ -264,15 +308,23 @@ def test_one_task_alone_is_found_as_in_the_whole_day():
         view = r.day_view(items, day, ticks)
         for it in items:
             alone, found = r.find_entry(it, day, ticks), view.find(it["id"])
-            assert (alone and (alone.key, alone.status, alone.states)) == \
-                (found and (found.key, found.status, found.states)), (it["id"], day)
+            assert (alone and (alone.key, alone.status, alone.states)) == (
+                found and (found.key, found.status, found.states)
+            ), (it["id"], day)
 
 
 def test_a_tick_belongs_to_the_day_it_was_in_the_households_zone():
     """Set at 23:30 UTC on Sunday: that is Monday morning in Auckland, Sunday in Los Angeles."""
-    row = {"item_id": "t", "occurrence": "once", "slot": 0, "state": "done",
-           "updated_at": "2026-11-22T23:30:00+00:00"}
+    row = {
+        "item_id": "t",
+        "occurrence": "once",
+        "slot": 0,
+        "state": "done",
+        "updated_at": "2026-11-22T23:30:00+00:00",
+    }
     assert r.index_ticks([row], clock.zone("Pacific/Auckland"))[("t", "once", 0)][
-        "updated_on"] == dt.date(2026, 11, 23)
+        "updated_on"
+    ] == dt.date(2026, 11, 23)
     assert r.index_ticks([row], clock.zone("America/Los_Angeles"))[("t", "once", 0)][
-        "updated_on"] == dt.date(2026, 11, 22)
+        "updated_on"
+    ] == dt.date(2026, 11, 22)

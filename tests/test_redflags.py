@@ -40,7 +40,8 @@ def test_household_emphasis_after_opening_a_household(client, h):
     assert "Most important for Anna&#39;s home" in text
     first = text.index('id="flag-')
     assert text[first:].startswith('id="flag-possible-fracture"') or text[first:].startswith(
-        'id="flag-thigh-hip-groin-pain"')
+        'id="flag-thigh-hip-groin-pain"'
+    )
     assert text.index('id="flag-thigh-hip-groin-pain"') < text.index('id="flag-high-calcium"')
 
 

@@ -17,10 +17,13 @@ AT = "2026-11-24T08:00:00+00:00"
 
 
 def _env(tmp_path, smtp_url):
-    return {"PLANNER_SMTP_URL": smtp_url, "PLANNER_MAIL_FROM": "planner@clinic.example",
-            "PLANNER_SECRET_KEY": "cli-test-secret",
-            "PLANNER_VAPID_KEY_FILE": str(tmp_path / "instance" / "vapid_private.pem"),
-            "PLANNER_BASE_URL": "https://planner.example"}
+    return {
+        "PLANNER_SMTP_URL": smtp_url,
+        "PLANNER_MAIL_FROM": "planner@clinic.example",
+        "PLANNER_SECRET_KEY": "cli-test-secret",
+        "PLANNER_VAPID_KEY_FILE": str(tmp_path / "instance" / "vapid_private.pem"),
+        "PLANNER_BASE_URL": "https://planner.example",
+    }
 
 
 def test_the_same_moment_twice_sends_once(tmp_path, smtp_sink):
@@ -37,8 +40,9 @@ def test_the_same_moment_twice_sends_once(tmp_path, smtp_sink):
     assert second.exit_code == 0 and "0 new" in second.output and "0 sent" in second.output
     [message] = smtp_sink.messages
     assert message["Subject"].startswith("Your plan for Tuesday")
-    assert f"https://planner.example/h/{w['id']}/today" in message.get_body(
-        ("plain",)).get_content()
+    assert (
+        f"https://planner.example/h/{w['id']}/today" in message.get_body(("plain",)).get_content()
+    )
     key = tmp_path / "instance" / "vapid_private.pem"  # made at first start, for push
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
 
@@ -46,7 +50,9 @@ def test_the_same_moment_twice_sends_once(tmp_path, smtp_sink):
 def test_a_moment_without_a_zone_or_not_a_moment_is_refused(tmp_path):
     path = tmp_path / "planner.web.db"
     env = _env(tmp_path, "smtp://127.0.0.1:1")
-    for value, problem in (("2026-11-24T08:00", "names no time zone"),
-                           ("tomorrow", "is not a date and time")):
+    for value, problem in (
+        ("2026-11-24T08:00", "names no time zone"),
+        ("tomorrow", "is not a date and time"),
+    ):
         result = CliRunner().invoke(cli, ["remind", "--db", str(path), "--at", value], env=env)
         assert result.exit_code == 2 and problem in result.output

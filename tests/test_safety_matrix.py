@@ -7,9 +7,9 @@ import difflib
 
 from click.testing import CliRunner
 
+from planner.cli import cli
 from planner.plans import safety_matrix
 from planner.plans.catalog import default_folder
-from planner.cli import cli
 from tests.plans import CATALOG
 
 REVIEWED = default_folder() / "safety-matrix.md"
@@ -18,10 +18,15 @@ REVIEWED = default_folder() / "safety-matrix.md"
 def test_the_engine_agrees_with_the_reviewed_matrix():
     now = safety_matrix.to_markdown(safety_matrix.build(CATALOG))
     reviewed = REVIEWED.read_text(encoding="utf-8")
-    diff = "".join(difflib.unified_diff(reviewed.splitlines(True), now.splitlines(True),
-                                        "reviewed", "engine", n=1))
-    assert not diff, ("A safety outcome changed. Review it, then run `planner check-content "
-                      "--matrix checklists` and commit checklists/safety-matrix.md:\n" + diff)
+    diff = "".join(
+        difflib.unified_diff(
+            reviewed.splitlines(True), now.splitlines(True), "reviewed", "engine", n=1
+        )
+    )
+    assert not diff, (
+        "A safety outcome changed. Review it, then run `planner check-content "
+        "--matrix checklists` and commit checklists/safety-matrix.md:\n" + diff
+    )
 
 
 def test_the_matrix_covers_every_exercise_and_says_why_each_is_left_out():

@@ -19,8 +19,13 @@ import requests
 
 from tests.server import Server, seed, signed_in, tick
 
-KEYS = [("belly-breathing", 0), ("daily-drinks", 0), ("daily-drinks", 1), ("daily-drinks", 2),
-        ("daily-drinks", 3)]
+KEYS = [
+    ("belly-breathing", 0),
+    ("daily-drinks", 0),
+    ("daily-drinks", 1),
+    ("daily-drinks", 2),
+    ("daily-drinks", 3),
+]
 THREADS_EACH = 3  # per person: 6 clients against waitress's 8 threads
 TAPS = 60  # per thread: 360 taps in all
 
@@ -36,8 +41,9 @@ def _events(path, household_id) -> dict[tuple, list[str]]:
     try:
         out = defaultdict(list)
         for item_id, slot, state in conn.execute(
-                "select item_id, slot, state from tick_events where household_id = ?"
-                " order by id", [household_id]):
+            "select item_id, slot, state from tick_events where household_id = ? order by id",
+            [household_id],
+        ):
             out[(item_id, slot)].append(state)
         return out
     finally:
@@ -47,8 +53,12 @@ def _events(path, household_id) -> dict[tuple, list[str]]:
 def _states(path, household_id) -> dict[tuple, str]:
     conn = sqlite3.connect(path)
     try:
-        return {(i, s): state for i, s, state in conn.execute(
-            "select item_id, slot, state from ticks where household_id = ?", [household_id])}
+        return {
+            (i, s): state
+            for i, s, state in conn.execute(
+                "select item_id, slot, state from ticks where household_id = ?", [household_id]
+            )
+        }
     finally:
         conn.close()
 
@@ -73,9 +83,11 @@ def test_two_people_tapping_the_same_tasks_at_once(world, tmp_path):
                 else:
                     failures.append((response.status_code, response.text[:200]))
 
-    threads = [threading.Thread(target=person, args=(who["email"], n * 10 + k))
-               for n, who in enumerate((w["patient"], w["caregiver"]))
-               for k in range(THREADS_EACH)]
+    threads = [
+        threading.Thread(target=person, args=(who["email"], n * 10 + k))
+        for n, who in enumerate((w["patient"], w["caregiver"]))
+        for k in range(THREADS_EACH)
+    ]
     try:
         for thread in threads:
             thread.start()
@@ -101,9 +113,11 @@ def test_two_people_tapping_the_same_tasks_at_once(world, tmp_path):
         # of the same task started after (writes overlapping in time may land in either order).
         last = [x for x in mine if not any(y[2] > x[3] for y in mine)]
         assert final in {state for _, state, _, _ in last}, (key, final, last)
-    print(f"\nconcurrency: {len(writes)} taps acknowledged (200), 0 failed, "
-          f"{sum(len(v) for v in events.values())} changes in the history, "
-          f"{len(KEYS)} tasks shared by {len(threads)} clients")
+    print(
+        f"\nconcurrency: {len(writes)} taps acknowledged (200), 0 failed, "
+        f"{sum(len(v) for v in events.values())} changes in the history, "
+        f"{len(KEYS)} tasks shared by {len(threads)} clients"
+    )
 
 
 def test_a_killed_server_keeps_every_acknowledged_write(world, tmp_path):
@@ -130,8 +144,10 @@ def test_a_killed_server_keeps_every_acknowledged_write(world, tmp_path):
                 enough.set()
             state = "open" if state == "done" else "done"
 
-    threads = [threading.Thread(target=stream, args=(key, who["email"]))
-               for key, who in zip(KEYS, [w["patient"], w["caregiver"]] * 3, strict=False)]
+    threads = [
+        threading.Thread(target=stream, args=(key, who["email"]))
+        for key, who in zip(KEYS, [w["patient"], w["caregiver"]] * 3, strict=False)
+    ]
     for thread in threads:
         thread.start()
     enough.wait(timeout=300)
@@ -146,9 +162,9 @@ def test_a_killed_server_keeps_every_acknowledged_write(world, tmp_path):
     lost = 0
     for key, states in acked.items():
         found = events.get(key, [])
-        assert found[:len(states)] == states, key  # every acknowledged tap, in order
+        assert found[: len(states)] == states, key  # every acknowledged tap, in order
         assert len(found) - len(states) <= 1, key  # at most the tap in flight, unanswered
-        lost += len(states) - len(found[:len(states)])
+        lost += len(states) - len(found[: len(states)])
     restarted = Server(path, tmp_path)
     try:
         http = signed_in(restarted, w["patient"]["email"], w["id"])
@@ -156,9 +172,11 @@ def test_a_killed_server_keeps_every_acknowledged_write(world, tmp_path):
         assert http.get(f"{restarted.url}/h/{w['id']}/today", timeout=30).status_code == 200
     finally:
         restarted.stop()
-    print(f"\ncrash: {sum(map(len, acked.values()))} taps acknowledged before SIGKILL, "
-          f"{sum(len(events.get(k, [])) for k in KEYS)} found after restart, {lost} lost, "
-          "integrity_check ok")
+    print(
+        f"\ncrash: {sum(map(len, acked.values()))} taps acknowledged before SIGKILL, "
+        f"{sum(len(events.get(k, [])) for k in KEYS)} found after restart, {lost} lost, "
+        "integrity_check ok"
+    )
 
 
 def test_many_idle_connections_do_not_stop_the_server_answering(world, tmp_path):

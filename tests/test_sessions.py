@@ -17,8 +17,9 @@ COOKIE = "session"
 def _signup(client, email: str, name: str) -> None:
     with client.session_transaction() as session:
         session["csrf"] = CSRF["csrf_token"]
-    response = client.post("/signup", data={"name": name, "email": email,
-                                            "password": "long enough", **CSRF})
+    response = client.post(
+        "/signup", data={"name": name, "email": email, "password": "long enough", **CSRF}
+    )
     assert response.status_code == 303
 
 

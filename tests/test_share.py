@@ -24,19 +24,31 @@ def h(app, db, catalog):
 
 def _make(client, h, kind="view", role="caregiver", expires="7") -> str:
     """Make a link through the form; return its path, read from the page shown once."""
-    response = client.post(f"/h/{h['id']}/share/links",
-                           data={"kind": kind, "role": role, "expires": expires, **CSRF})
+    response = client.post(
+        f"/h/{h['id']}/share/links", data={"kind": kind, "role": role, "expires": expires, **CSRF}
+    )
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).text
     url = re.search(r'id="new-link-url">([^<]+)</p>', page).group(1)
-    assert str(segno.make(url, error="m").svg_inline(scale=1, border=4, light="#fff",
-                                                      omitsize=True, svgclass="qr",
-                                                      title="QR code of the link")) in page
+    assert (
+        str(
+            segno.make(url, error="m").svg_inline(
+                scale=1,
+                border=4,
+                light="#fff",
+                omitsize=True,
+                svgclass="qr",
+                title="QR code of the link",
+            )
+        )
+        in page
+    )
     return url.removeprefix("http://localhost")
 
 
-@pytest.mark.parametrize(("role", "invites"), [("patient", "physio"),
-                                               ("caregiver", "caregiver"), ("physio", None)])
+@pytest.mark.parametrize(
+    ("role", "invites"), [("patient", "physio"), ("caregiver", "caregiver"), ("physio", None)]
+)
 def test_every_member_makes_lists_and_revokes_links(client, db, h, role, invites):
     """Every member makes view links; each invites only into the roles they may grant (the
     physiotherapist into none: the form is not there)."""
@@ -85,8 +97,9 @@ def test_only_the_hash_of_a_token_is_stored(client, db, h):
 def test_link_forms_refuse_bad_input_and_store_nothing(client, db, h):
     login(client, h["caregiver"])
     url = f"/h/{h['id']}/share/links"
-    response = client.post(url, data={"kind": "member", "role": "surgeon", "expires": "365",
-                                      **CSRF})
+    response = client.post(
+        url, data={"kind": "member", "role": "surgeon", "expires": "365", **CSRF}
+    )
     assert response.status_code == 422
     assert "Choose the role of the person you are inviting." in response.text
     assert "Choose how long the link works." in response.text
@@ -98,14 +111,17 @@ def test_link_forms_refuse_bad_input_and_store_nothing(client, db, h):
 
 
 def test_outsiders_get_404_and_anonymous_visitors_sign_in_first(app, client, db, h):
-    token = links.create_link(db, h["id"], links.VIEW, h["patient"],
-                              f.NOW + dt.timedelta(days=1), at=f.NOW)
+    token = links.create_link(
+        db, h["id"], links.VIEW, h["patient"], f.NOW + dt.timedelta(days=1), at=f.NOW
+    )
     link_id = db.execute("select id from invites").fetchone()[0]
     base = f"/h/{h['id']}"
     gets = [f"{base}/share", f"{base}/handout"]
-    posts = [(f"{base}/share/links", {"kind": "view", "expires": "7"}),
-             (f"{base}/share/links/{link_id}/revoke", {}),
-             (f"{base}/handout", {"role": "caregiver", "expires": "7"})]
+    posts = [
+        (f"{base}/share/links", {"kind": "view", "expires": "7"}),
+        (f"{base}/share/links/{link_id}/revoke", {}),
+        (f"{base}/handout", {"role": "caregiver", "expires": "7"}),
+    ]
     anonymous = app.test_client()
     for path in gets:
         response = anonymous.get(path)
@@ -121,13 +137,16 @@ def test_outsiders_get_404_and_anonymous_visitors_sign_in_first(app, client, db,
 
 
 def test_revoking_another_households_link_does_nothing(client, db, h):
-    theirs = links.create_link(db, h["other"], links.VIEW, h["outsider"],
-                               f.NOW + dt.timedelta(days=1), at=f.NOW)
+    theirs = links.create_link(
+        db, h["other"], links.VIEW, h["outsider"], f.NOW + dt.timedelta(days=1), at=f.NOW
+    )
     their_id = links.link_for_token(db, theirs, links.VIEW, at=f.NOW)["id"]
     login(client, h["caregiver"])
     response = client.post(f"/h/{h['id']}/share/links/{their_id}/revoke", data=CSRF)
-    assert "That link was already used, cancelled or never existed." in client.get(
-        response.headers["Location"]).text
+    assert (
+        "That link was already used, cancelled or never existed."
+        in client.get(response.headers["Location"]).text
+    )
     assert links.link_for_token(db, theirs, links.VIEW, at=f.NOW)["status"] == "active"
 
 
@@ -162,21 +181,26 @@ def test_the_patient_may_choose_to_show_the_reasons(app, client, db, h):
     assert 'name="details"' not in client.get(f"/h/{h['id']}/share").text
     login(client, h["patient"])
     assert 'name="details"' in client.get(f"/h/{h['id']}/share").text
-    response = client.post(f"/h/{h['id']}/share/links",
-                           data={"kind": "view", "expires": "7", "details": "yes", **CSRF})
+    response = client.post(
+        f"/h/{h['id']}/share/links", data={"kind": "view", "expires": "7", "details": "yes", **CSRF}
+    )
     page = client.get(response.headers["Location"]).text
-    path = re.search(r'id="new-link-url">([^<]+)</p>', page).group(1).removeprefix(
-        "http://localhost")
+    path = (
+        re.search(r'id="new-link-url">([^<]+)</p>', page).group(1).removeprefix("http://localhost")
+    )
     page = app.test_client().get(path).text
-    assert (f"Added by your physiotherapist despite:</strong> {f.RULED_OUT} "
-            f"<strong>Their reason:</strong> {f.OVERRIDE}") in page
+    assert (
+        f"Added by your physiotherapist despite:</strong> {f.RULED_OUT} "
+        f"<strong>Their reason:</strong> {f.OVERRIDE}"
+    ) in page
     assert "There is a lesion in your left thigh bone (femur)." in page
     assert "See the plan (read-only, with the reasons)" in client.get(f"/h/{h['id']}/share").text
 
 
 def test_each_opening_of_a_view_link_is_logged_when_not_who(app, client, db, h):
-    token = links.create_link(db, h["id"], links.VIEW, h["caregiver"],
-                              f.NOW + dt.timedelta(days=1), at=f.NOW)
+    token = links.create_link(
+        db, h["id"], links.VIEW, h["caregiver"], f.NOW + dt.timedelta(days=1), at=f.NOW
+    )
     visitor = app.test_client()
     visitor.get(f"/view/{token}")
     visitor.get(f"/view/{token}")
@@ -187,22 +211,27 @@ def test_each_opening_of_a_view_link_is_logged_when_not_who(app, client, db, h):
 
 
 def test_view_link_follows_the_current_plan(app, client, db, catalog, h):
-    token = links.create_link(db, h["id"], links.VIEW, h["patient"],
-                              f.NOW + dt.timedelta(days=1), at=f.NOW)
+    token = links.create_link(
+        db, h["id"], links.VIEW, h["patient"], f.NOW + dt.timedelta(days=1), at=f.NOW
+    )
     assert "2 sets of 10" in client.get(f"/view/{token}").text
     f.with_plan(db, catalog, h["id"], h["patient"])  # a plan without the physio's dose
     assert "2 sets of 10" not in client.get(f"/view/{token}").text
 
 
-@pytest.mark.parametrize(("when", "revoke", "status", "message"), [
-    (dt.timedelta(days=1), True, 410, "This link to see a plan was cancelled."),
-    (dt.timedelta(minutes=-1), False, 410, "This link to see a plan has expired."),
-])
-def test_revoked_or_expired_view_link_shows_nothing(client, db, h, when, revoke, status,
-                                                    message):
+@pytest.mark.parametrize(
+    ("when", "revoke", "status", "message"),
+    [
+        (dt.timedelta(days=1), True, 410, "This link to see a plan was cancelled."),
+        (dt.timedelta(minutes=-1), False, 410, "This link to see a plan has expired."),
+    ],
+)
+def test_revoked_or_expired_view_link_shows_nothing(client, db, h, when, revoke, status, message):
     token = links.create_link(db, h["id"], links.VIEW, h["patient"], f.NOW + when, at=f.NOW)
     if revoke:
-        assert links.revoke_link(db, h["id"], links.link_for_token(db, token, links.VIEW, at=f.NOW)["id"], at=f.NOW)
+        assert links.revoke_link(
+            db, h["id"], links.link_for_token(db, token, links.VIEW, at=f.NOW)["id"], at=f.NOW
+        )
     response = client.get(f"/view/{token}")
     assert response.status_code == status
     assert message in response.text
@@ -219,10 +248,12 @@ def test_unknown_view_link_gets_a_clear_404(client, token):
 
 
 def test_a_link_opens_only_what_it_was_made_for(app, client, db, h):
-    view = links.create_link(db, h["id"], links.VIEW, h["patient"],
-                             f.NOW + dt.timedelta(days=1), at=f.NOW)
-    join = links.create_link(db, h["id"], links.MEMBER, h["patient"],
-                             f.NOW + dt.timedelta(days=1), "caregiver", at=f.NOW)
+    view = links.create_link(
+        db, h["id"], links.VIEW, h["patient"], f.NOW + dt.timedelta(days=1), at=f.NOW
+    )
+    join = links.create_link(
+        db, h["id"], links.MEMBER, h["patient"], f.NOW + dt.timedelta(days=1), "caregiver", at=f.NOW
+    )
     login(client, h["outsider"])
     assert client.post(f"/join/{view}", data=CSRF).status_code == 404
     assert accounts.get_membership(db, h["id"], h["outsider"]) is None
@@ -230,8 +261,9 @@ def test_a_link_opens_only_what_it_was_made_for(app, client, db, h):
 
 
 def test_view_link_of_a_household_without_a_plan(client, db, h):
-    token = links.create_link(db, h["other"], links.VIEW, h["outsider"],
-                              f.NOW + dt.timedelta(days=1), at=f.NOW)
+    token = links.create_link(
+        db, h["other"], links.VIEW, h["outsider"], f.NOW + dt.timedelta(days=1), at=f.NOW
+    )
     response = client.get(f"/view/{token}")
     assert response.status_code == 200
     assert "There is no plan to show yet." in response.text

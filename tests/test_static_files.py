@@ -15,8 +15,7 @@ def _asset_urls(page: str) -> list[str]:
     return re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
 
 
-def test_pages_ask_for_fingerprinted_files_that_browsers_keep_for_a_year(app, client, db,
-                                                                          catalog):
+def test_pages_ask_for_fingerprinted_files_that_browsers_keep_for_a_year(app, client, db, catalog):
     h = f.home(app, db, catalog)
     login(client, h["patient"])
     urls = _asset_urls(client.get(f"/h/{h['id']}/today").text)
@@ -56,8 +55,9 @@ def test_a_changed_file_gets_a_new_url(app, tmp_path):
         assert answer.text == "body { color: navy; }"
 
 
-def test_today_and_the_static_files_travel_gzipped_to_a_browser_that_takes_it(app, client, db,
-                                                                            catalog):
+def test_today_and_the_static_files_travel_gzipped_to_a_browser_that_takes_it(
+    app, client, db, catalog
+):
     h = f.home(app, db, catalog)
     login(client, h["patient"])
     url = f"/h/{h['id']}/today"
@@ -72,8 +72,10 @@ def test_today_and_the_static_files_travel_gzipped_to_a_browser_that_takes_it(ap
     refused = client.get(url, headers={"Accept-Encoding": "gzip;q=0"})
     assert "Content-Encoding" not in refused.headers and refused.text == plain.text
     for asset in _asset_urls(plain.text):
-        with client.get(asset) as unpacked, \
-                client.get(asset, headers={"Accept-Encoding": "gzip"}) as answer:
+        with (
+            client.get(asset) as unpacked,
+            client.get(asset, headers={"Accept-Encoding": "gzip"}) as answer,
+        ):
             assert answer.headers["Content-Encoding"] == "gzip"
             assert gzip.decompress(answer.data) == unpacked.data
             assert answer.headers["ETag"] != unpacked.headers["ETag"]

@@ -31,8 +31,13 @@ def test_no_tailoring_changes_nothing():
 
 
 def test_order_dose_and_weekly_schedule():
-    plan = tailored(NOTHING, {"exercises": [{"id": "grip-squeeze", "prescription": DOSE},
-                                            {"id": "thigh-tighten"}], "removed": []})
+    plan = tailored(
+        NOTHING,
+        {
+            "exercises": [{"id": "grip-squeeze", "prescription": DOSE}, {"id": "thigh-tighten"}],
+            "removed": [],
+        },
+    )
     ids = exercise_ids(plan)
     assert ids[:2] == ["grip-squeeze", "thigh-tighten"]
     # The others follow, none lost but the request for a physiotherapist's check: done.
@@ -41,8 +46,10 @@ def test_order_dose_and_weekly_schedule():
     assert grip["prescription"] == DOSE
     assert grip["schedule"] == {"kind": "weekly", "times_per_week": 3}
     domains = [i["domain"] for i in plan["items"]]
-    assert domains == sorted(domains, key=["red-flags", "home-safety", "exercise", "dental",
-                                           "hydration", "comfort"].index)
+    assert domains == sorted(
+        domains,
+        key=["red-flags", "home-safety", "exercise", "dental", "hydration", "comfort"].index,
+    )
     jsonschema.validate(plan, PLAN_SCHEMA)
 
 
@@ -56,8 +63,7 @@ def test_a_tailored_plan_no_longer_asks_for_a_physiotherapist():
 
 def test_advice_takes_no_dose_even_from_an_old_draft():
     advice = "ease-off-with-pain"
-    plan = tailored(NOTHING, {"exercises": [{"id": advice, "prescription": DOSE}],
-                              "removed": []})
+    plan = tailored(NOTHING, {"exercises": [{"id": advice, "prescription": DOSE}], "removed": []})
     item = next(i for i in plan["items"] if i["id"] == advice)
     assert "prescription" not in item and item["schedule"] == {"kind": "as-needed"}
 
@@ -73,8 +79,9 @@ def test_a_ruled_out_exercise_needs_an_override_to_be_on_the_plan():
     assert "sit-to-stand" not in exercise_ids(plan)
     left = {e["id"]: e for e in plan["excluded"]}["sit-to-stand"]
     assert left["tailored"] and left["reason"].startswith("No load on the left hip")
-    plan = tailored(PELVIS, {"exercises": [{**entry, "override_reason": "Supervised"}],
-                             "removed": []})
+    plan = tailored(
+        PELVIS, {"exercises": [{**entry, "override_reason": "Supervised"}], "removed": []}
+    )
     item = next(i for i in plan["items"] if i["id"] == "sit-to-stand")
     assert item["override_reason"] == "Supervised"
     assert item["ruled_out"].startswith("No load on the left hip")
@@ -91,9 +98,11 @@ def test_a_new_profile_moves_a_tailored_exercise_to_excluded():
 
 
 def test_custom_exercise_goes_through_the_filter():
-    custom = {"id": "custom-ab12", "custom": {"title": "Standing march", "detail": "March.",
-                                              "movements": ["hip-load-right"]},
-              "prescription": DOSE}
+    custom = {
+        "id": "custom-ab12",
+        "custom": {"title": "Standing march", "detail": "March.", "movements": ["hip-load-right"]},
+        "prescription": DOSE,
+    }
     on_safe = tailored(NOTHING, {"exercises": [custom], "removed": []})
     item = next(i for i in on_safe["items"] if i["id"] == "custom-ab12")
     assert item["custom"] is True and item["title"] == "Standing march"
@@ -110,10 +119,20 @@ def test_unknown_ids_are_left_out():
 
 
 def test_materialize_pins_every_exercise_in_order():
-    plan = tailored(PELVIS, {"exercises": [{"id": "grip-squeeze", "prescription": DOSE},
-                                           {"id": "sit-to-stand"}], "removed": []})
-    pinned = t.materialize(plan, {"exercises": [{"id": "grip-squeeze", "prescription": DOSE},
-                                                {"id": "sit-to-stand"}], "removed": []})
+    plan = tailored(
+        PELVIS,
+        {
+            "exercises": [{"id": "grip-squeeze", "prescription": DOSE}, {"id": "sit-to-stand"}],
+            "removed": [],
+        },
+    )
+    pinned = t.materialize(
+        plan,
+        {
+            "exercises": [{"id": "grip-squeeze", "prescription": DOSE}, {"id": "sit-to-stand"}],
+            "removed": [],
+        },
+    )
     ids = [e["id"] for e in pinned["exercises"]]
     assert ids[:-1] == exercise_ids(plan) and ids[-1] == "sit-to-stand"
     assert pinned["exercises"][0]["prescription"] == DOSE
@@ -130,22 +149,36 @@ def test_edits_return_copies():
 
 
 def test_templates_leave_overrides_behind_and_list_conflicts():
-    tailoring = {"exercises": [{"id": "sit-to-stand", "override_reason": "Supervised",
-                                "prescription": DOSE}, {"id": "gone"}], "removed": ["x"]}
+    tailoring = {
+        "exercises": [
+            {"id": "sit-to-stand", "override_reason": "Supervised", "prescription": DOSE},
+            {"id": "gone"},
+        ],
+        "removed": ["x"],
+    }
     template = t.as_template(tailoring)
     assert template["exercises"][0] == {"id": "sit-to-stand", "prescription": DOSE}
     conflicts = t.template_conflicts(template, PELVIS, CATALOG, TODAY)
     assert [c["id"] for c in conflicts] == ["sit-to-stand", "gone"]
     assert conflicts[0]["problem"].startswith("No load on the left hip")
-    assert t.template_conflicts(t.as_template({"exercises": [{"id": "sit-to-stand"}]}),
-                                NOTHING, CATALOG, TODAY) == []
+    assert (
+        t.template_conflicts(
+            t.as_template({"exercises": [{"id": "sit-to-stand"}]}), NOTHING, CATALOG, TODAY
+        )
+        == []
+    )
     applied = t.from_template(template, CATALOG)
     assert "grip-squeeze" in applied["removed"] and "sit-to-stand" not in applied["removed"]
 
 
 def test_read_prescription_trims_and_bounds():
     dose, errors = t.read_prescription({"sets": " 2 ", "reps": "", "note": " a\n\tb "})
-    assert errors == {} and dose == {"sets": 2, "reps": None, "hold_seconds": None,
-                                     "sessions_per_week": None, "note": "a b"}
+    assert errors == {} and dose == {
+        "sets": 2,
+        "reps": None,
+        "hold_seconds": None,
+        "sessions_per_week": None,
+        "note": "a b",
+    }
     _, errors = t.read_prescription({"sets": "1e3", "hold_seconds": "121"})
     assert set(errors) == {"sets", "hold_seconds"}

@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-from planner.store.sqlite import connect
 from planner import clock
 from planner.store import ticks
+from planner.store.sqlite import connect
 from tests import factories as f
 
 
@@ -21,8 +21,9 @@ def home(db):
 
 
 def events(db, household_id):
-    return list(db.query("select * from tick_events where household_id = ? order by id",
-                         [household_id]))
+    return list(
+        db.query("select * from tick_events where household_id = ? order by id", [household_id])
+    )
 
 
 def test_set_done_twice_stays_done_and_records_once(db, home):
@@ -62,7 +63,7 @@ def test_every_state_and_a_bad_one(db, home):
 def test_done_for_and_names(db, home):
     hid, anna, ben = home
     ticks.set_state(db, hid, "walk", "2026-11-23", 0, "done", ben, done_for=anna, at=f.NOW)
-    row, = ticks.states(db, hid, ["2026-11-23"])
+    (row,) = ticks.states(db, hid, ["2026-11-23"])
     assert row["by_name"] == "Ben" and row["for_name"] == "Anna"
     assert ticks.states(db, hid, ["2026-11-24"]) == [] and ticks.states(db, hid, []) == []
     assert ticks.patient_of(db, hid)["user_id"] == anna
@@ -82,20 +83,35 @@ def test_history_covers_whole_local_days(db, home, catalog, zone):
     sun, mon = dt.date(2026, 11, 22), dt.date(2026, 11, 23)
     ticks.set_state(db, hid, "belly-breathing", "2026-11-22", 0, "done", anna, at=stamp(sun, 23))
     ticks.set_state(db, hid, "belly-breathing", "2026-11-23", 0, "done", anna, at=stamp(mon, 0))
-    ticks.set_state(db, hid, "walk-with-aid", "2026-11-29", 0, "done", anna,
-                    at=stamp(mon + dt.timedelta(days=6), 23))
+    ticks.set_state(
+        db,
+        hid,
+        "walk-with-aid",
+        "2026-11-29",
+        0,
+        "done",
+        anna,
+        at=stamp(mon + dt.timedelta(days=6), 23),
+    )
     week = ticks.history(db, hid, mon, mon + dt.timedelta(days=6), where)
     assert [(e["item_id"], e["occurrence"]) for e in week] == [
-        ("belly-breathing", "2026-11-23"), ("walk-with-aid", "2026-11-29")]
+        ("belly-breathing", "2026-11-23"),
+        ("walk-with-aid", "2026-11-29"),
+    ]
     assert week[0]["domain"] == "exercise" and week[0]["by_name"] == "Anna"
     assert week[0]["title"]
     assert len(ticks.history(db, hid, sun, sun, where)) == 1
 
 
 def test_history_uses_the_household_at_index(db, home):
-    plan = " ".join(str(row) for row in db.execute(
-        "explain query plan select * from tick_events where household_id = ? and at >= ?"
-        " and at < ?", [1, "a", "b"]).fetchall())
+    plan = " ".join(
+        str(row)
+        for row in db.execute(
+            "explain query plan select * from tick_events where household_id = ? and at >= ?"
+            " and at < ?",
+            [1, "a", "b"],
+        ).fetchall()
+    )
     assert "idx_tick_events_household_id_at" in plan
 
 
@@ -111,8 +127,16 @@ def test_concurrent_sets_from_threads_lose_nothing(app, db, home):
         try:
             barrier.wait()
             for slot in range(n * 4, n * 4 + 4):
-                ticks.set_state(conn, hid, "daily-drinks", "2026-11-23", slot, "done",
-                                anna if n % 2 else ben, at=f.NOW)
+                ticks.set_state(
+                    conn,
+                    hid,
+                    "daily-drinks",
+                    "2026-11-23",
+                    slot,
+                    "done",
+                    anna if n % 2 else ben,
+                    at=f.NOW,
+                )
             ticks.set_state(conn, hid, "walk", "2026-11-23", 0, "done", anna, at=f.NOW)
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)

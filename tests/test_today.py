@@ -21,11 +21,11 @@ def url(h, item="belly-breathing"):
 
 
 def tap(client, h, item="belly-breathing", state="done", occurrence=DAY, slot=0, headers=None):
-    return client.post(url(h, item), data={"occurrence": occurrence, "slot": slot,
-                                           "state": state, **CSRF}, headers=headers or {})
-
-
-
+    return client.post(
+        url(h, item),
+        data={"occurrence": occurrence, "slot": slot, "state": state, **CSRF},
+        headers=headers or {},
+    )
 
 
 @pytest.mark.parametrize("role", ["patient", "caregiver", "physio"])
@@ -37,8 +37,12 @@ def test_every_member_sees_today(client, h, role):
     assert "Monday 23 November" in text
     # One-line banners first (warnings open in place), then progress, then now, later, week.
     assert text.index('class="banner banner-warning"') < text.index('id="progress"')
-    assert text.index('id="progress"') < text.index('id="group-now"') \
-        < text.index('id="group-later"') < text.index('id="group-week"')
+    assert (
+        text.index('id="progress"')
+        < text.index('id="group-now"')
+        < text.index('id="group-later"')
+        < text.index('id="group-week"')
+    )
     assert "0 of " in text and "done today" in text and "<progress" in text
     assert 'aria-pressed="false"' in text
     assert "Breathe slowly into your belly</span>" in text
@@ -50,11 +54,11 @@ def test_every_member_sees_today(client, h, role):
 def test_task_button_names_the_task_and_the_state_to_become(client, h):
     login(client, h["patient"])
     text = client.get(f"/h/{h['id']}/today").text
-    row = text[text.index('id="task-belly-breathing-2026-11-23"'):]
-    row = row[:row.index("</li>")]
+    row = text[text.index('id="task-belly-breathing-2026-11-23"') :]
+    row = row[: row.index("</li>")]
     assert 'name="state" value="done"' in row and 'aria-pressed="false"' in row
     assert 'name="occurrence" value="2026-11-23"' in row and 'name="slot" value="0"' in row
-    assert 'value="not-today"' in row and ">Not today<span class=\"visually-hidden\">" in row
+    assert 'value="not-today"' in row and '>Not today<span class="visually-hidden">' in row
     assert ">Breathe slowly into your belly</span>\n      </button>" in row  # the name: the title
     assert 'hx-target="this"' in text and 'hx-swap="outerHTML"' in text
 
@@ -64,7 +68,8 @@ def test_tap_without_htmx_redirects_back_to_the_row(client, db, h):
     response = tap(client, h)
     assert response.status_code == 303
     assert response.headers["Location"].endswith(
-        f"/h/{h['id']}/today#task-belly-breathing-2026-11-23")
+        f"/h/{h['id']}/today#task-belly-breathing-2026-11-23"
+    )
     assert "HX-Request" in response.headers["Vary"]
     assert ticks.get_state(db, h["id"], "belly-breathing", DAY) == "done"
     page = client.get(f"/h/{h['id']}/today").text
@@ -118,7 +123,7 @@ def test_caregiver_ticks_on_the_patients_behalf(client, db, h, hx):
     login(client, h["caregiver"])
     row = tap(client, h, headers=hx).text
     assert "Done by you for Anna" in row
-    tick, = ticks.states(db, h["id"], [DAY])
+    (tick,) = ticks.states(db, h["id"], [DAY])
     assert tick["by_user"] == h["caregiver"] and tick["done_for"] == h["patient"]
     login(client, h["patient"])
     assert "Done by Ben for Anna" in client.get(f"/h/{h['id']}/today").text
@@ -127,7 +132,7 @@ def test_caregiver_ticks_on_the_patients_behalf(client, db, h, hx):
 def test_patient_ticking_records_no_done_for(client, db, h):
     login(client, h["patient"])
     tap(client, h)
-    tick, = ticks.states(db, h["id"], [DAY])
+    (tick,) = ticks.states(db, h["id"], [DAY])
     assert tick["by_user"] == h["patient"] and tick["done_for"] is None
 
 
@@ -140,18 +145,21 @@ def test_drinks_are_taps_up_to_the_target(client, db, h, hx):
     assert 'id="task-daily-drinks-2026-11-23"' in row
 
 
-@pytest.mark.parametrize("item,data,status", [
-    ("no-such-task", {}, 422),
-    ("belly-breathing", {"state": "toggle"}, 422),
-    ("belly-breathing", {"state": "needs-help"}, 422),
-    ("belly-breathing", {"occurrence": "2026-11-24"}, 422),
-    ("belly-breathing", {"occurrence": "yesterday"}, 422),
-    ("belly-breathing", {"occurrence": "once"}, 422),
-    ("belly-breathing", {"slot": "1"}, 422),
-    ("belly-breathing", {"slot": "first"}, 422),
-    ("daily-drinks", {"slot": "8"}, 422),
-    ("tell-every-dentist", {"occurrence": "once"}, 422),  # as needed: not ticked
-])
+@pytest.mark.parametrize(
+    "item,data,status",
+    [
+        ("no-such-task", {}, 422),
+        ("belly-breathing", {"state": "toggle"}, 422),
+        ("belly-breathing", {"state": "needs-help"}, 422),
+        ("belly-breathing", {"occurrence": "2026-11-24"}, 422),
+        ("belly-breathing", {"occurrence": "yesterday"}, 422),
+        ("belly-breathing", {"occurrence": "once"}, 422),
+        ("belly-breathing", {"slot": "1"}, 422),
+        ("belly-breathing", {"slot": "first"}, 422),
+        ("daily-drinks", {"slot": "8"}, 422),
+        ("tell-every-dentist", {"occurrence": "once"}, 422),  # as needed: not ticked
+    ],
+)
 def test_bad_taps_are_refused_and_store_nothing(client, db, h, hx, item, data, status):
     login(client, h["patient"])
     form = {"occurrence": DAY, "slot": "0", "state": "done", **data, **CSRF}
@@ -183,16 +191,21 @@ def test_overdue_once_task_is_marked(app, client, db, h):
     app.config["TODAY"] = "2026-12-10"
     login(client, h["patient"])
     text = client.get(f"/h/{h['id']}/today").text
-    row = text[text.index('id="task-exercise-plan-physio-check-once"'):]
-    assert "Was due 30 November" in row[:row.index("</li>")]
+    row = text[text.index('id="task-exercise-plan-physio-check-once"') :]
+    assert "Was due 30 November" in row[: row.index("</li>")]
 
 
 def test_removed_task_is_gone_from_today_but_history_remains(client, db, h, catalog):
     login(client, h["patient"])
     tap(client, h, "grip-squeeze")
     # A new lesion in the left upper arm, with a high fracture risk, leaves the squeeze out.
-    f.with_plan(db, catalog, h["id"], h["patient"],
-                {**f.PROFILE, "lesion_sites": [*f.PROFILE["lesion_sites"], "humerus-left"]})
+    f.with_plan(
+        db,
+        catalog,
+        h["id"],
+        h["patient"],
+        {**f.PROFILE, "lesion_sites": [*f.PROFILE["lesion_sites"], "humerus-left"]},
+    )
     assert plans.get_task(db, h["id"], "grip-squeeze") is None
     assert "task-grip-squeeze" not in client.get(f"/h/{h['id']}/today").text
     assert ticks.get_state(db, h["id"], "grip-squeeze", DAY) == "done"
@@ -203,19 +216,19 @@ def test_removed_task_is_gone_from_today_but_history_remains(client, db, h, cata
 def test_coming_up_tasks_can_be_done_early(client, db, h, hx):
     login(client, h["patient"])
     text = client.get(f"/h/{h['id']}/today").text
-    soon = text[text.index('id="group-week"'):]
+    soon = text[text.index('id="group-week"') :]
     assert 'id="task-exercise-plan-physio-check-once"' in soon
     assert "By Monday 30 November" in soon and "next on Saturday 19 December" in soon
-    row = soon[soon.index('id="task-exercise-plan-physio-check-once"'):]
-    assert "Not today" not in row[:row.index("</li>")]
+    row = soon[soon.index('id="task-exercise-plan-physio-check-once"') :]
+    assert "Not today" not in row[: row.index("</li>")]
     done = tap(client, h, "exercise-plan-physio-check", occurrence="once", headers=hx)
     assert done.status_code == 200 and 'aria-pressed="true"' in done.text
     assert ticks.get_state(db, h["id"], "exercise-plan-physio-check", "once") == "done"
 
 
 def _group(text, key):
-    part = text[text.index(f'id="group-{key}"'):]
-    return part[:part.index("</ul>\n</details>")]
+    part = text[text.index(f'id="group-{key}"') :]
+    return part[: part.index("</ul>\n</details>")]
 
 
 def test_counts_match_the_rows_of_each_group(client, h, hx):
@@ -229,9 +242,12 @@ def test_counts_match_the_rows_of_each_group(client, h, hx):
         group = _group(text, key)
         rows, done = group.count('<li class="task'), group.count('<li class="task is-done')
         put_off = group.count('<li class="task is-skipped')
-        words = group[group.index('class="group-count">') + 20:].split("<")[0]
-        expect = (f"All {rows - put_off} done" if done == rows - put_off
-                  else f"{done} of {rows - put_off} done")
+        words = group[group.index('class="group-count">') + 20 :].split("<")[0]
+        expect = (
+            f"All {rows - put_off} done"
+            if done == rows - put_off
+            else f"{done} of {rows - put_off} done"
+        )
         assert words == expect + (f", {put_off} not today" if put_off else ""), key
         totals.append((done, rows - put_off))
     (d1, n1), (d2, n2), _ = totals
@@ -245,8 +261,11 @@ def test_home_set_up_tasks_of_the_day_are_listed_now(client, db, h, hx):
     login(client, h["caregiver"])
     text = client.get(f"/h/{h['id']}/today").text
     now = _group(text, "now")
-    due_today = [i for i in plans.tasks(db, h["id"]) if i["domain"] == "home-safety"
-                 and i["schedule"].get("due") == DAY]
+    due_today = [
+        i
+        for i in plans.tasks(db, h["id"])
+        if i["domain"] == "home-safety" and i["schedule"].get("due") == DAY
+    ]
     assert 0 < len(due_today) <= 3
     for item in due_today:
         assert f'id="task-{item["id"]}-once"' in now
@@ -262,8 +281,7 @@ def test_a_group_all_done_is_folded(client, db, h):
     assert '<details class="group" id="group-now" open>' in text
     for row in _group(text, "now").split('id="task-')[1:]:
         item_id, occurrence = row.split('"')[0].rsplit("-", 1)
-        ticks.set_state(db, h["id"], item_id, occurrence, 0, "done", by_user=h["patient"],
-                        at=f.NOW)
+        ticks.set_state(db, h["id"], item_id, occurrence, 0, "done", by_user=h["patient"], at=f.NOW)
     text = client.get(f"/h/{h['id']}/today").text
     assert '<details class="group" id="group-now">' in text and "All " in _group(text, "now")
 
@@ -289,15 +307,19 @@ def test_not_sure_answers_are_asked_on_today(client, unsure):
 
 def test_a_no_shows_the_preview_then_applying_drops_the_tasks(client, db, unsure):
     login(client, unsure["patient"])
-    preview = client.post(f"/h/{unsure['id']}/questions/home.bathtub",
-                          data={"answer": "no", **CSRF})
+    preview = client.post(
+        f"/h/{unsure['id']}/questions/home.bathtub", data={"answer": "no", **CSRF}
+    )
     assert preview.status_code == 200 and "Check the new plan" in preview.text
     assert "Put a non-slip mat or strips in the bath" in preview.text
     assert plans.get_task(db, unsure["id"], "bath-seat") is not None  # nothing changed yet
-    profile_json = preview.text.split("name=\"profile_json\" value='")[1].split("'")[0]
+    profile_json = preview.text.split('name="profile_json" value=\'')[1].split("'")[0]
     import html
-    applied = client.post(f"/h/{unsure['id']}/profile/apply",
-                          data={"profile_json": html.unescape(profile_json), **CSRF})
+
+    applied = client.post(
+        f"/h/{unsure['id']}/profile/apply",
+        data={"profile_json": html.unescape(profile_json), **CSRF},
+    )
     assert applied.status_code == 303
     for gone in ("bath-grab-bars", "bath-non-slip-mat", "bath-seat"):
         assert plans.get_task(db, unsure["id"], gone) is None
@@ -308,26 +330,37 @@ def test_a_no_shows_the_preview_then_applying_drops_the_tasks(client, db, unsure
 def test_a_yes_applies_at_once_and_keeps_every_task(client, db, unsure):
     login(client, unsure["patient"])
     before = {t["id"]: t["schedule"] for t in plans.tasks(db, unsure["id"])}
-    response = client.post(f"/h/{unsure['id']}/questions/home.bathtub",
-                           data={"answer": "yes", **CSRF})
+    response = client.post(
+        f"/h/{unsure['id']}/questions/home.bathtub", data={"answer": "yes", **CSRF}
+    )
     assert response.status_code == 303
     assert plans.get_profile(db, unsure["id"])["home"] == {"bathtub": True}
     after = {t["id"]: t["schedule"] for t in plans.tasks(db, unsure["id"])}
     assert set(after) == set(before)
-    assert all(after[i].get("due", "") <= (before[i].get("due") or "") or "due" not in before[i]
-               for i in after)  # deadlines kept, never pushed back
+    assert all(
+        after[i].get("due", "") <= (before[i].get("due") or "") or "due" not in before[i]
+        for i in after
+    )  # deadlines kept, never pushed back
     page = client.get(f"/h/{unsure['id']}/today").text
     assert "Saved: Bath tub: Yes." in page and "Do you use a bath tub" not in page
 
 
-@pytest.mark.parametrize("field,answer,status", [
-    ("home.bathtub", "maybe", 422), ("fracture_risk", "no", 404), ("nothing", "yes", 404),
-])
+@pytest.mark.parametrize(
+    "field,answer,status",
+    [
+        ("home.bathtub", "maybe", 422),
+        ("fracture_risk", "no", 404),
+        ("nothing", "yes", 404),
+    ],
+)
 def test_bad_answers_are_refused_and_change_nothing(client, db, unsure, field, answer, status):
     login(client, unsure["patient"])
-    response = client.post(f"/h/{unsure['id']}/questions/{field}",
-                           data={"answer": answer, **CSRF})
+    response = client.post(f"/h/{unsure['id']}/questions/{field}", data={"answer": answer, **CSRF})
     assert response.status_code == status
     assert plans.get_profile(db, unsure["id"]) == NOT_SURE
-    assert db.execute("select count(*) from plans where household_id = ?",
-                      [unsure["id"]]).fetchone()[0] == 1
+    assert (
+        db.execute("select count(*) from plans where household_id = ?", [unsure["id"]]).fetchone()[
+            0
+        ]
+        == 1
+    )

@@ -22,12 +22,26 @@ def h(app, db, catalog):
     new plan two days in (no pets any more)."""
     h = f.home(app, db, catalog)
     for n in (1, 3):
-        ticks.set_state(db, h["id"], "belly-breathing", (f.DAY + dt.timedelta(days=n)).isoformat(),
-                        0, "not-today", h["patient"], at=f.NOW)
+        ticks.set_state(
+            db,
+            h["id"],
+            "belly-breathing",
+            (f.DAY + dt.timedelta(days=n)).isoformat(),
+            0,
+            "not-today",
+            h["patient"],
+            at=f.NOW,
+        )
     ticks.set_state(db, h["id"], "bath-seat", "once", 0, "needs-help", h["caregiver"], at=f.NOW)
     profile = {**f.PROFILE, "home": {**f.PROFILE["home"], "pets": False}}
-    plans.apply_plan(db, h["id"], build_plan(profile, catalog, f.DAY), profile, h["physio"],
-                     at=f.NOW + dt.timedelta(days=2))
+    plans.apply_plan(
+        db,
+        h["id"],
+        build_plan(profile, catalog, f.DAY),
+        profile,
+        h["physio"],
+        at=f.NOW + dt.timedelta(days=2),
+    )
     app.config["TODAY"] = LATER.isoformat()
     return h
 
@@ -58,15 +72,19 @@ def test_summary_shows_each_part(app, h):
     assert "<strong>Wednesday 25 November</strong>, by Priya:" in page
     assert "taken off Keep pets&#39; bowls, beds and toys out of the walking path" in page
     assert "the first plan (" in page
-    assert "<strong>Saturday 19 December</strong>: Infusion day: zoledronic acid (Zometa); " \
-           "Have a kidney blood test before each drip" in page
+    assert (
+        "<strong>Saturday 19 December</strong>: Infusion day: zoledronic acid (Zometa); "
+        "Have a kidney blood test before each drip" in page
+    )
     assert "No questions yet." in page
 
 
 def test_changes_since_the_last_visit_only(app, h):
     client = _client(app, h["caregiver"])
-    response = client.post(f"/h/{h['id']}/visit/dates",
-                           data={"last_visit": "2026-11-23", "next_visit": "2026-12-07", **CSRF})
+    response = client.post(
+        f"/h/{h['id']}/visit/dates",
+        data={"last_visit": "2026-11-23", "next_visit": "2026-12-07", **CSRF},
+    )
     assert response.status_code == 303
     page = _page(client, h)
     assert "For the visit on Monday 7 December." in page
@@ -77,8 +95,9 @@ def test_changes_since_the_last_visit_only(app, h):
 
 def test_questions_are_kept_and_taken_off(app, db, h):
     client = _client(app, h["patient"])
-    response = client.post(f"/h/{h['id']}/visit/questions",
-                           data={"text": "  Can I   swim yet? ", **CSRF})
+    response = client.post(
+        f"/h/{h['id']}/visit/questions", data={"text": "  Can I   swim yet? ", **CSRF}
+    )
     assert response.status_code == 303
     page = _page(_client(app, h["caregiver"]), h)  # the household's list, not one person's
     assert "<span>Can I swim yet?</span>" in page
@@ -87,14 +106,18 @@ def test_questions_are_kept_and_taken_off(app, db, h):
     assert visits.questions(db, h["id"]) == []
 
 
-@pytest.mark.parametrize("text, message", [
-    ("   ", "Write the question you want to ask."),
-    ("x" * 201, "Keep the question to 200 characters (it has 201)"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("   ", "Write the question you want to ask."),
+        ("x" * 201, "Keep the question to 200 characters (it has 201)"),
+    ],
+)
 def test_a_bad_question_is_refused_and_nothing_stored(app, h, text, message):
     before = dump(app.config["DATABASE"])
-    response = _client(app, h["patient"]).post(f"/h/{h['id']}/visit/questions",
-                                               data={"text": text, **CSRF})
+    response = _client(app, h["patient"]).post(
+        f"/h/{h['id']}/visit/questions", data={"text": text, **CSRF}
+    )
     assert response.status_code == 422 and message in response.get_data(as_text=True)
     assert dump(app.config["DATABASE"]) == before
 
@@ -103,23 +126,26 @@ def test_the_list_stays_short(app, db, h):
     for n in range(visits.MAX_QUESTIONS):
         visits.add_question(db, h["id"], f"Question {n}?", h["patient"], at=f.NOW)
     before = dump(app.config["DATABASE"])
-    response = _client(app, h["patient"]).post(f"/h/{h['id']}/visit/questions",
-                                               data={"text": "One more?", **CSRF})
+    response = _client(app, h["patient"]).post(
+        f"/h/{h['id']}/visit/questions", data={"text": "One more?", **CSRF}
+    )
     assert response.status_code == 422
     assert "already has 8 questions" in response.get_data(as_text=True)
     assert dump(app.config["DATABASE"]) == before
 
 
-@pytest.mark.parametrize("form, message", [
-    ({"last_visit": "2026-02-30"}, "The day of the last visit is not a date"),
-    ({"last_visit": "2026-12-01"}, "The last visit cannot be after today."),
-    ({"next_visit": "2026-11-01"}, "The next visit cannot be before today."),
-    ({"next_visit": "soon"}, "The day of the next visit is not a date"),
-])
+@pytest.mark.parametrize(
+    "form, message",
+    [
+        ({"last_visit": "2026-02-30"}, "The day of the last visit is not a date"),
+        ({"last_visit": "2026-12-01"}, "The last visit cannot be after today."),
+        ({"next_visit": "2026-11-01"}, "The next visit cannot be before today."),
+        ({"next_visit": "soon"}, "The day of the next visit is not a date"),
+    ],
+)
 def test_bad_visit_days_are_refused_and_nothing_stored(app, h, form, message):
     before = dump(app.config["DATABASE"])
-    response = _client(app, h["patient"]).post(f"/h/{h['id']}/visit/dates",
-                                               data={**form, **CSRF})
+    response = _client(app, h["patient"]).post(f"/h/{h['id']}/visit/dates", data={**form, **CSRF})
     assert response.status_code == 422 and message in response.get_data(as_text=True)
     assert dump(app.config["DATABASE"]) == before
 

@@ -50,8 +50,11 @@ def test_every_post_route_is_checked_here(app):
 
 
 def test_only_the_unsubscribe_link_goes_without_a_csrf_token(app):
-    exempt = {(rule.endpoint, "POST") for rule in app.url_map.iter_rules()
-              if getattr(app.view_functions[rule.endpoint], "csrf_exempt", False)}
+    exempt = {
+        (rule.endpoint, "POST")
+        for rule in app.url_map.iter_rules()
+        if getattr(app.view_functions[rule.endpoint], "csrf_exempt", False)
+    }
     assert exempt == CSRF_EXEMPT
 
 
@@ -84,8 +87,7 @@ def _session_cookie(response) -> str:
 def _sign_in(client, db, email="ann@example.org", password="right password", **kwargs):
     with client.session_transaction(**kwargs) as session:
         session["csrf"] = CSRF["csrf_token"]
-    return client.post("/login", data={"email": email, "password": password, **CSRF},
-                       **kwargs)
+    return client.post("/login", data={"email": email, "password": password, **CSRF}, **kwargs)
 
 
 def test_session_cookie_is_httponly_lax_and_not_secure_over_plain_http(app, client, db):
@@ -103,13 +105,19 @@ def test_session_cookie_is_secure_when_served_over_https(app, db):
     https = app.test_client()
     cookie = _session_cookie(_sign_in(https, db, base_url="https://localhost"))
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
-    assert https.get("/", base_url="https://localhost").headers[
-        "Strict-Transport-Security"].startswith("max-age=")
+    assert (
+        https.get("/", base_url="https://localhost")
+        .headers["Strict-Transport-Security"]
+        .startswith("max-age=")
+    )
     spoofed = app.test_client()
     with spoofed.session_transaction() as session:
         session["csrf"] = CSRF["csrf_token"]
-    response = spoofed.post("/login", headers={"X-Forwarded-Proto": "https"}, data={
-        "email": "ann@example.org", "password": "right password", **CSRF})
+    response = spoofed.post(
+        "/login",
+        headers={"X-Forwarded-Proto": "https"},
+        data={"email": "ann@example.org", "password": "right password", **CSRF},
+    )
     assert "Secure" not in _session_cookie(response)
 
 
@@ -188,8 +196,12 @@ def test_sign_in_is_paused_per_address_across_accounts(app, db):
     elsewhere = app.test_client()
     elsewhere.environ_base["REMOTE_ADDR"] = "198.51.100.1"
     assert _sign_in(elsewhere, db).status_code == 303
-    assert db.execute("select count(*) from login_failures where address = '203.0.113.7'"
-                      ).fetchone()[0] == accounts.MAX_ADDRESS_FAILURES
+    assert (
+        db.execute("select count(*) from login_failures where address = '203.0.113.7'").fetchone()[
+            0
+        ]
+        == accounts.MAX_ADDRESS_FAILURES
+    )
 
 
 def test_a_right_password_does_not_reset_the_address_count(app, db):
@@ -207,6 +219,7 @@ def test_a_right_password_does_not_reset_the_address_count(app, db):
 
 def test_an_old_failure_no_longer_counts(db):
     import datetime as dt
+
     later = f.NOW + accounts.FAILURE_WINDOW + dt.timedelta(seconds=1)
     for n in range(accounts.MAX_ADDRESS_FAILURES):
         accounts.authenticate(db, f"x{n}@example.org", "guess", "203.0.113.9", at=f.NOW)
@@ -222,8 +235,12 @@ def test_passwords_are_never_logged_nor_stored_except_as_a_hash(app, client, db,
     app.logger.setLevel(logging.DEBUG)
     with client.session_transaction() as session:
         session["csrf"] = CSRF["csrf_token"]
-    assert client.post("/signup", data={"name": "Ann", "email": "ann@example.org",
-                                        "password": SECRET, **CSRF}).status_code == 303
+    assert (
+        client.post(
+            "/signup", data={"name": "Ann", "email": "ann@example.org", "password": SECRET, **CSRF}
+        ).status_code
+        == 303
+    )
     client.post("/logout", data=CSRF)
     for password in (SECRET + "x", SECRET):
         with client.session_transaction() as session:
@@ -237,8 +254,9 @@ def test_passwords_are_never_logged_nor_stored_except_as_a_hash(app, client, db,
         mp.setattr(accounts, "authenticate", lambda *a, **k: 1 / 0)
         with client.session_transaction() as session:
             session["csrf"] = CSRF["csrf_token"]
-        failed = client.post("/login", data={"email": "ann@example.org", "password": SECRET,
-                                             **CSRF})
+        failed = client.post(
+            "/login", data={"email": "ann@example.org", "password": SECRET, **CSRF}
+        )
     assert failed.status_code == 500 and SECRET not in failed.text
     assert "Unhandled error" in caplog.text  # the logs were captured
     assert SECRET not in caplog.text
@@ -253,11 +271,11 @@ def test_a_body_over_the_limit_is_refused_kindly(app, client, w):
     login(client, w["patient"])
     limit = app.config["MAX_CONTENT_LENGTH"]
     before = dump(app.config["DATABASE"])
-    response = client.post(f"/h/{w['id']}/profile/apply",
-                           data={"profile_json": "x" * (limit + 1), **CSRF})
+    response = client.post(
+        f"/h/{w['id']}/profile/apply", data={"profile_json": "x" * (limit + 1), **CSRF}
+    )
     assert response.status_code == 413
     assert "That was too much to send" in response.text and "<html" in response.text
     assert dump(app.config["DATABASE"]) == before
     small = client.post(f"/h/{w['id']}/profile/apply", data={"profile_json": "x" * 1000, **CSRF})
     assert small.status_code == 422  # under the limit: read, and refused for what it says
-

@@ -18,8 +18,9 @@ ITEM = "belly-breathing"  # a daily task of the seeded plan, done several times 
 
 def _today(http: requests.Session, server: Server, household_id: int) -> str:
     # A new connection each time: with --workers, any worker may answer it.
-    return http.get(f"{server.url}/h/{household_id}/today", headers={"Connection": "close"},
-                    timeout=30).text
+    return http.get(
+        f"{server.url}/h/{household_id}/today", headers={"Connection": "close"}, timeout=30
+    ).text
 
 
 def test_a_page_kept_by_one_process_shows_a_tick_made_in_another(tmp_path):
@@ -49,8 +50,12 @@ def test_wrong_passwords_counted_in_one_process_pause_sign_in_in_the_other(tmp_p
     def sign_in(server: Server, password: str) -> requests.Response:
         http = requests.Session()
         token = TOKEN.search(http.get(server.url + "/login", timeout=30).text).group(1)
-        return http.post(server.url + "/login", timeout=60, allow_redirects=False,
-                         data={"email": email, "password": password, "csrf_token": token})
+        return http.post(
+            server.url + "/login",
+            timeout=60,
+            allow_redirects=False,
+            data={"email": email, "password": password, "csrf_token": token},
+        )
 
     try:
         for n in range(MAX_FAILURES):  # half on each server
@@ -82,8 +87,10 @@ def test_workers_serve_one_port_write_and_stop_together(tmp_path):
         server.process.send_signal(signal.SIGTERM)
         assert server.process.wait(timeout=30) == 0
         for pid in workers:  # gone, not left serving the port
-            assert not Path(f"/proc/{pid}").exists() or \
-                "zombie" in Path(f"/proc/{pid}/status").read_text()
+            assert (
+                not Path(f"/proc/{pid}").exists()
+                or "zombie" in Path(f"/proc/{pid}/status").read_text()
+            )
     finally:
         server.stop()
 
@@ -105,8 +112,10 @@ def test_a_write_holds_the_lock_every_process_of_the_database_waits_on(tmp_path)
     other = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT)  # as another process opens it
     try:
         with transaction(db):
-            db.execute("insert into users (email, name, password_hash, created_at) "
-                       "values ('a@example.org', 'A', 'x', '2026-11-23T12:00:00+00:00')")
+            db.execute(
+                "insert into users (email, name, password_hash, created_at) "
+                "values ('a@example.org', 'A', 'x', '2026-11-23T12:00:00+00:00')"
+            )
             with pytest.raises(BlockingIOError):
                 fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
         fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free once committed

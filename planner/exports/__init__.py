@@ -9,8 +9,11 @@ import json
 from planner import clock
 
 FORMATS = ("json", "csv", "fhir")
-MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8",
-               "fhir": "application/fhir+json"}
+MEDIA_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "fhir": "application/fhir+json",
+}
 SUFFIXES = {"json": "json", "csv": "csv", "fhir": "fhir.json"}
 
 

@@ -22,7 +22,6 @@ import uuid
 from fhir.resources.R4B.bundle import Bundle
 
 from planner import clock
-
 from planner.plans import key_dates
 from planner.plans.domains import LABELS as DOMAIN_LABELS
 from planner.plans.printout import describe_dose, describe_schedule
@@ -30,8 +29,13 @@ from planner.plans.printout import describe_dose, describe_schedule
 UCUM = "http://unitsofmeasure.org"
 AHEAD = dt.timedelta(weeks=12)  # dose days listed as Tasks after the export's day
 # A tick's state as a Task status (R4 task-status); an untouched dated item is "requested".
-TASK_STATUS = {"done": "completed", "not-applicable": "cancelled", "needs-help": "on-hold",
-               "not-today": "on-hold", "open": "requested"}
+TASK_STATUS = {
+    "done": "completed",
+    "not-applicable": "cancelled",
+    "needs-help": "on-hold",
+    "not-today": "on-hold",
+    "open": "requested",
+}
 _NAMESPACE = uuid.UUID("5a3c1a2e-8f1d-4f43-9a55-6b1f3f0d2c11")  # this planner's FHIR ids
 
 
@@ -47,15 +51,28 @@ def _timing(schedule: dict) -> dict:
     """How often, as CarePlan.activity.detail scheduled[x]."""
     kind = schedule.get("kind")
     if kind == "daily":
-        return {"scheduledTiming": {"repeat": {"frequency": schedule["times_per_day"],
-                                               "period": 1, "periodUnit": "d"}}}
+        return {
+            "scheduledTiming": {
+                "repeat": {"frequency": schedule["times_per_day"], "period": 1, "periodUnit": "d"}
+            }
+        }
     if kind == "weekly":
-        return {"scheduledTiming": {"repeat": {"frequency": schedule["times_per_week"],
-                                               "period": 1, "periodUnit": "wk"}}}
+        return {
+            "scheduledTiming": {
+                "repeat": {"frequency": schedule["times_per_week"], "period": 1, "periodUnit": "wk"}
+            }
+        }
     if kind == "every-n-weeks" and schedule.get("from"):
-        return {"scheduledTiming": {"repeat": {
-            "boundsPeriod": {"start": schedule["from"]}, "frequency": 1,
-            "period": schedule["weeks"], "periodUnit": "wk"}}}
+        return {
+            "scheduledTiming": {
+                "repeat": {
+                    "boundsPeriod": {"start": schedule["from"]},
+                    "frequency": 1,
+                    "period": schedule["weeks"],
+                    "periodUnit": "wk",
+                }
+            }
+        }
     if kind == "once" and schedule.get("due"):
         return {"scheduledPeriod": {"end": schedule["due"]}}
     return {"scheduledString": describe_schedule(schedule)}
@@ -65,9 +82,12 @@ def _people(data: dict, hid: int) -> tuple[dict, list[dict], dict[int, dict]]:
     """The Patient, the other members' resources and each member's resource by user id."""
     members = data["members"]
     patient_member = next((m for m in members if m["role"] == "patient"), None)
-    patient = {"resourceType": "Patient",
-               "id": _id(hid, "user", patient_member["user_id"]) if patient_member
-               else _id(hid, "patient")}
+    patient = {
+        "resourceType": "Patient",
+        "id": _id(hid, "user", patient_member["user_id"])
+        if patient_member
+        else _id(hid, "patient"),
+    }
     if patient_member:
         patient["name"] = [{"text": patient_member["name"]}]
     by_user = {patient_member["user_id"]: patient} if patient_member else {}
@@ -76,13 +96,21 @@ def _people(data: dict, hid: int) -> tuple[dict, list[dict], dict[int, dict]]:
         if m["user_id"] in by_user:
             continue
         if m["role"] == "physio":
-            resource = {"resourceType": "Practitioner", "id": _id(hid, "user", m["user_id"]),
-                        "name": [{"text": m["name"]}]}
+            resource = {
+                "resourceType": "Practitioner",
+                "id": _id(hid, "user", m["user_id"]),
+                "name": [{"text": m["name"]}],
+            }
         else:
-            resource = {"resourceType": "RelatedPerson", "id": _id(hid, "user", m["user_id"]),
-                        "patient": _ref(patient), "name": [{"text": m["name"]}],
-                        "relationship": [{"text": "Caregiver" if m["role"] == "caregiver"
-                                          else "Household member"}]}
+            resource = {
+                "resourceType": "RelatedPerson",
+                "id": _id(hid, "user", m["user_id"]),
+                "patient": _ref(patient),
+                "name": [{"text": m["name"]}],
+                "relationship": [
+                    {"text": "Caregiver" if m["role"] == "caregiver" else "Household member"}
+                ],
+            }
         by_user[m["user_id"]] = resource
         others.append(resource)
     return patient, others, by_user
@@ -92,24 +120,42 @@ def _goals(hid: int, items: list[dict], patient: dict) -> dict[str, dict]:
     goals = {}
     for item in items:
         domain = item["domain"]
-        goal = goals.setdefault(domain, {
-            "resourceType": "Goal", "id": _id(hid, "goal", domain), "lifecycleStatus": "active",
-            "description": {"text": DOMAIN_LABELS.get(domain, domain)},
-            "subject": _ref(patient)})
+        goal = goals.setdefault(
+            domain,
+            {
+                "resourceType": "Goal",
+                "id": _id(hid, "goal", domain),
+                "lifecycleStatus": "active",
+                "description": {"text": DOMAIN_LABELS.get(domain, domain)},
+                "subject": _ref(patient),
+            },
+        )
         if item.get("target_ml"):
-            goal.setdefault("target", []).append({
-                "measure": {"text": item.get("title") or item["id"]},
-                "detailQuantity": {"value": item["target_ml"], "unit": "mL", "system": UCUM,
-                                   "code": "mL"}})
+            goal.setdefault("target", []).append(
+                {
+                    "measure": {"text": item.get("title") or item["id"]},
+                    "detailQuantity": {
+                        "value": item["target_ml"],
+                        "unit": "mL",
+                        "system": UCUM,
+                        "code": "mL",
+                    },
+                }
+            )
     return goals
 
 
 def _activity(item: dict, goal: dict) -> dict:
-    description = " ".join(part for part in (item.get("detail"),
-                                             describe_dose(item.get("prescription"))) if part)
-    detail = {"status": "in-progress", "doNotPerform": False,
-              "code": {"text": item.get("title") or item["id"]}, "goal": [_ref(goal)],
-              **_timing(item.get("schedule") or {})}
+    description = " ".join(
+        part for part in (item.get("detail"), describe_dose(item.get("prescription"))) if part
+    )
+    detail = {
+        "status": "in-progress",
+        "doNotPerform": False,
+        "code": {"text": item.get("title") or item["id"]},
+        "goal": [_ref(goal)],
+        **_timing(item.get("schedule") or {}),
+    }
     if description:
         detail["description"] = description
     return {"detail": detail}
@@ -120,20 +166,31 @@ def _not_to_do(plan: dict) -> list[dict]:
     activities = []
     for rule in plan.get("avoid_in_daily_life") or []:
         for movement in rule.get("movements") or []:
-            activities.append({"detail": {"status": "in-progress", "doNotPerform": True,
-                                          "code": {"text": movement},
-                                          "description": rule.get("advice") or movement}})
+            activities.append(
+                {
+                    "detail": {
+                        "status": "in-progress",
+                        "doNotPerform": True,
+                        "code": {"text": movement},
+                        "description": rule.get("advice") or movement,
+                    }
+                }
+            )
     for excluded in plan.get("excluded") or []:
-        detail = {"status": "in-progress", "doNotPerform": True,
-                  "code": {"text": excluded.get("title") or excluded["id"]}}
+        detail = {
+            "status": "in-progress",
+            "doNotPerform": True,
+            "code": {"text": excluded.get("title") or excluded["id"]},
+        }
         if excluded.get("reason"):
             detail["reasonCode"] = [{"text": excluded["reason"]}]
         activities.append({"detail": detail})
     return activities
 
 
-def _tasks(hid: int, items: list[dict], ticks: list[dict], care_plan: dict, patient: dict,
-           today: dt.date) -> list[dict]:
+def _tasks(
+    hid: int, items: list[dict], ticks: list[dict], care_plan: dict, patient: dict, today: dt.date
+) -> list[dict]:
     state = {(t["item_id"], t["occurrence"]): t for t in ticks if t["slot"] == 0}
     ticked_days = [clock.parse_day(t["occurrence"]) for t in ticks]
     first = min([d for d in ticked_days if d] + [today])
@@ -142,11 +199,16 @@ def _tasks(hid: int, items: list[dict], ticks: list[dict], care_plan: dict, pati
         tick = state.get((item["id"], occurrence))
         if occurrence != key_dates.recurrence.ONCE and day < today and tick is None:
             continue  # a past dose day nobody ticked: nothing to report
-        task = {"resourceType": "Task", "id": _id(hid, "task", item["id"], occurrence),
-                "status": TASK_STATUS[tick["state"]] if tick else "requested",
-                "intent": "plan", "description": item.get("title") or item["id"],
-                "basedOn": [_ref(care_plan)], "for": _ref(patient),
-                "restriction": {"period": {"end": day.isoformat()}}}
+        task = {
+            "resourceType": "Task",
+            "id": _id(hid, "task", item["id"], occurrence),
+            "status": TASK_STATUS[tick["state"]] if tick else "requested",
+            "intent": "plan",
+            "description": item.get("title") or item["id"],
+            "basedOn": [_ref(care_plan)],
+            "for": _ref(patient),
+            "restriction": {"period": {"end": day.isoformat()}},
+        }
         if tick:
             task["lastModified"] = tick["updated_at"]
         resources.append(task)
@@ -164,23 +226,35 @@ def bundle(data: dict, today: dt.date, at: dt.datetime) -> Bundle:
         items = [t["item"] for t in data["tasks"] if t["active"]]
         goals = _goals(hid, items, patient)
         care_plan = {
-            "resourceType": "CarePlan", "id": _id(hid, "careplan", current["version"]),
-            "status": "active", "intent": "plan",
+            "resourceType": "CarePlan",
+            "id": _id(hid, "careplan", current["version"]),
+            "status": "active",
+            "intent": "plan",
             "title": f"{data['household']['name']}: home plan, version {current['version']}",
-            "subject": _ref(patient), "created": current["created_at"],
+            "subject": _ref(patient),
+            "created": current["created_at"],
             "goal": [_ref(g) for g in goals.values()],
             "activity": [_activity(i, goals[i["domain"]]) for i in items]
-                        + _not_to_do(current["plan"])}
+            + _not_to_do(current["plan"]),
+        }
         if current.get("created_by") in by_user:
             care_plan["author"] = _ref(by_user[current["created_by"]])
         if others:
             care_plan["contributor"] = [_ref(r) for r in others]
-        resources += [*goals.values(), care_plan,
-                      *_tasks(hid, items, data["ticks"], care_plan, patient, today)]
-    return Bundle.model_validate({
-        "resourceType": "Bundle", "id": _id(hid, "bundle", clock.iso(at)), "type": "collection",
-        "timestamp": clock.iso(at),
-        "entry": [{"fullUrl": f"urn:uuid:{r['id']}", "resource": r} for r in resources]})
+        resources += [
+            *goals.values(),
+            care_plan,
+            *_tasks(hid, items, data["ticks"], care_plan, patient, today),
+        ]
+    return Bundle.model_validate(
+        {
+            "resourceType": "Bundle",
+            "id": _id(hid, "bundle", clock.iso(at)),
+            "type": "collection",
+            "timestamp": clock.iso(at),
+            "entry": [{"fullUrl": f"urn:uuid:{r['id']}", "resource": r} for r in resources],
+        }
+    )
 
 
 def to_json(data: dict, today: dt.date, at: dt.datetime) -> str:

@@ -36,10 +36,22 @@ def to_csv(data: dict) -> str:
     for event in data["events"]:
         moment = dt.datetime.fromisoformat(event["at"]).astimezone(where)  # stored in UTC
         day = clock.parse_day(event["occurrence"]) or moment.date()
-        for_whom = (names.get(event["done_for"], "someone who left")
-                    if event["done_for"] and event["done_for"] != event["by_user"] else "")
-        writer.writerow([_cell(v) for v in (
-            day.isoformat(), titles.get(event["item_id"], event["item_id"]), event["state"],
-            names.get(event["by_user"], "someone who left"), for_whom,
-            moment.isoformat(timespec="seconds"))])
+        for_whom = (
+            names.get(event["done_for"], "someone who left")
+            if event["done_for"] and event["done_for"] != event["by_user"]
+            else ""
+        )
+        writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    day.isoformat(),
+                    titles.get(event["item_id"], event["item_id"]),
+                    event["state"],
+                    names.get(event["by_user"], "someone who left"),
+                    for_whom,
+                    moment.isoformat(timespec="seconds"),
+                )
+            ]
+        )
     return out.getvalue()

@@ -43,8 +43,9 @@ def _expected(item: Mapping[str, Any], days: list[dt.date]) -> float:
     return 0
 
 
-def by_domain(items: Iterable[Mapping[str, Any]], rows: Iterable[Mapping[str, Any]],
-              days: list[dt.date]) -> list[dict]:
+def by_domain(
+    items: Iterable[Mapping[str, Any]], rows: Iterable[Mapping[str, Any]], days: list[dt.date]
+) -> list[dict]:
     """Per part of the plan with repeating tasks, in the plan's order: {key, label, done,
     planned, set_aside, percent} (percent None when nothing was planned in these days)."""
     on = {d.isoformat() for d in days}
@@ -62,29 +63,41 @@ def by_domain(items: Iterable[Mapping[str, Any]], rows: Iterable[Mapping[str, An
         planned = max(expected - aside, 0)
         done = min(sum(1 for s in mine if s == "done"), planned)
         domain = item["domain"]
-        total = totals.setdefault(domain, {"key": domain,
-                                           "label": DOMAIN_LABELS.get(domain, "Other"),
-                                           "done": 0, "planned": 0.0, "set_aside": 0})
+        total = totals.setdefault(
+            domain,
+            {
+                "key": domain,
+                "label": DOMAIN_LABELS.get(domain, "Other"),
+                "done": 0,
+                "planned": 0.0,
+                "set_aside": 0,
+            },
+        )
         total["done"] += done
         total["planned"] += planned
         total["set_aside"] += aside
     order = list(DOMAIN_LABELS)
-    result = sorted(totals.values(), key=lambda t: order.index(t["key"])
-                    if t["key"] in order else len(order))
+    result = sorted(
+        totals.values(), key=lambda t: order.index(t["key"]) if t["key"] in order else len(order)
+    )
     for total in result:
         total["done"], total["planned"] = round(total["done"]), round(total["planned"])
-        total["percent"] = (round(100 * total["done"] / total["planned"])
-                            if total["planned"] else None)
+        total["percent"] = (
+            round(100 * total["done"] / total["planned"]) if total["planned"] else None
+        )
     return result
 
 
-def by_person(members: Iterable[Mapping[str, Any]], rows: Iterable[Mapping[str, Any]],
-              days: list[dt.date]) -> list[dict]:
+def by_person(
+    members: Iterable[Mapping[str, Any]], rows: Iterable[Mapping[str, Any]], days: list[dt.date]
+) -> list[dict]:
     """Per member, in the household's order: {name, role, done, for_others}: what they marked
     done on these days, and how much of that for someone else."""
     on = {d.isoformat() for d in days}
-    people = {m["user_id"]: {"name": m["name"], "role": m["role"], "done": 0, "for_others": 0}
-              for m in members}
+    people = {
+        m["user_id"]: {"name": m["name"], "role": m["role"], "done": 0, "for_others": 0}
+        for m in members
+    }
     for row in rows:
         person = people.get(row["by_user"])
         if person is None or row["occurrence"] not in on or row["state"] != "done":

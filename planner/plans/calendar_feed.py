@@ -15,10 +15,8 @@ from collections.abc import Iterable
 
 from icalendar import Calendar, Event, Timezone, vDuration
 
-from planner.plans import key_dates
-
-from planner.plans import recurrence
 from planner.clock import zone
+from planner.plans import key_dates, recurrence
 
 PRODID = "-//Planner//Calendar feed//EN"  # says nothing about anyone's health
 BEHIND, AHEAD = dt.timedelta(days=7), dt.timedelta(days=120)  # key dates in the feed
@@ -34,18 +32,24 @@ def _things(items: list[dict], day: dt.date, finished: set[str]) -> list[dict]:
         schedule = item.get("schedule") or {}
         kind = schedule.get("kind")
         try:
-            if kind in ("daily", "weekly") or (
-                    kind == "every-n-weeks" and recurrence.is_dose_day(schedule, day)) or (
-                    kind == "once" and schedule.get("due") == day.isoformat()
-                    and item["id"] not in finished):
+            if (
+                kind in ("daily", "weekly")
+                or (kind == "every-n-weeks" and recurrence.is_dose_day(schedule, day))
+                or (
+                    kind == "once"
+                    and schedule.get("due") == day.isoformat()
+                    and item["id"] not in finished
+                )
+            ):
                 things.append(item)
         except (TypeError, ValueError, KeyError):
             continue  # a bad schedule is left out of the count
     return things
 
 
-def _event(uid: str, day: dt.date, summary: str, description: str | None,
-           stamp: dt.datetime) -> Event:
+def _event(
+    uid: str, day: dt.date, summary: str, description: str | None, stamp: dt.datetime
+) -> Event:
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
@@ -63,8 +67,9 @@ def _titles(items: Iterable[dict]) -> list[str]:
     return [str(item.get("title") or item["id"]) for item in items]
 
 
-def build(feed: dict, items: list[dict], finished: set[str], today: dt.date,
-          stamp: dt.datetime) -> bytes:
+def build(
+    feed: dict, items: list[dict], finished: set[str], today: dt.date, stamp: dt.datetime
+) -> bytes:
     """The feed as iCalendar bytes. `feed` is the stored feed (id, household_id, timezone,
     household_name, full_titles, daily_summary); `items` the household's active tasks;
     `finished` the ids of one-off tasks done or set aside; `stamp` this moment (DTSTAMP)."""
@@ -80,17 +85,32 @@ def build(feed: dict, items: list[dict], finished: set[str], today: dt.date,
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})  # RFC 7986
     cal.add("x-published-ttl", vDuration(REFRESH))  # the same hint for Outlook
     # The zone's rules over the feed's span only (a year each side), not since 1970.
-    cal.add_component(Timezone.from_tzinfo(where, where.key, today - dt.timedelta(days=366),
-                                           today + dt.timedelta(days=366)))
-    stamp = stamp.astimezone(dt.timezone.utc)
+    cal.add_component(
+        Timezone.from_tzinfo(
+            where, where.key, today - dt.timedelta(days=366), today + dt.timedelta(days=366)
+        )
+    )
+    stamp = stamp.astimezone(dt.UTC)
     prefix = f"planner-h{feed['household_id']}-f{feed['id']}"
     for day, due in key_dates.key_dates(items, today - BEHIND, today + AHEAD):
         try:
             titles = _titles(due)
-            summary = "; ".join(titles) if full else (
-                "Planner: appointment" if len(due) == 1 else f"Planner: {len(due)} appointments")
-            cal.add_component(_event(f"{prefix}-key-{day.isoformat()}@planner", day,
-                                     summary, "\n".join(titles) if full else None, stamp))
+            summary = (
+                "; ".join(titles)
+                if full
+                else (
+                    "Planner: appointment" if len(due) == 1 else f"Planner: {len(due)} appointments"
+                )
+            )
+            cal.add_component(
+                _event(
+                    f"{prefix}-key-{day.isoformat()}@planner",
+                    day,
+                    summary,
+                    "\n".join(titles) if full else None,
+                    stamp,
+                )
+            )
         except (TypeError, ValueError, KeyError):
             continue  # one bad item is left out, never the whole feed
     if feed["daily_summary"]:
@@ -102,9 +122,15 @@ def build(feed: dict, items: list[dict], finished: set[str], today: dt.date,
             n = len(things)
             summary = f"Planner: {n} {'thing' if n == 1 else 'things'} today"
             try:
-                cal.add_component(_event(f"{prefix}-day-{day.isoformat()}@planner", day,
-                                         summary, "\n".join(_titles(things)) if full else None,
-                                         stamp))
+                cal.add_component(
+                    _event(
+                        f"{prefix}-day-{day.isoformat()}@planner",
+                        day,
+                        summary,
+                        "\n".join(_titles(things)) if full else None,
+                        stamp,
+                    )
+                )
             except (TypeError, ValueError, KeyError):
                 continue
     return cal.to_ical()

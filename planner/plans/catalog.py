@@ -57,8 +57,14 @@ def _read_yaml(path: Path, problems: _Problems) -> Any:
         return None
 
 
-def _text(value: Any, where: str, name: str, problems: _Problems, minimum: int = 1,
-          allowed: tuple[str, ...] = PLACEHOLDERS) -> str:
+def _text(
+    value: Any,
+    where: str,
+    name: str,
+    problems: _Problems,
+    minimum: int = 1,
+    allowed: tuple[str, ...] = PLACEHOLDERS,
+) -> str:
     if not isinstance(value, str) or len(value.strip()) < minimum:
         problems.add(where, f"{name} must be text of at least {minimum} characters")
         return ""
@@ -84,7 +90,9 @@ def _condition(spec: Any, where: str, problems: _Problems) -> Node | None:
 
 def _int(value: Any, low: int, high: int | None = None) -> bool:
     return (
-        isinstance(value, int) and not isinstance(value, bool) and value >= low
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and value >= low
         and (high is None or value <= high)
     )
 
@@ -96,8 +104,10 @@ def _schedule(spec: Any, where: str, problems: _Problems) -> Schedule:
         return bad
     kind = spec["kind"]
     allowed = {
-        "once": {"kind", "due"}, "daily": {"kind", "times_per_day"},
-        "weekly": {"kind", "times_per_week"}, "every-n-weeks": {"kind", "weeks", "from"},
+        "once": {"kind", "due"},
+        "daily": {"kind", "times_per_day"},
+        "weekly": {"kind", "times_per_week"},
+        "every-n-weeks": {"kind", "weeks", "from"},
         "as-needed": {"kind"},
     }
     if kind not in allowed:
@@ -108,11 +118,14 @@ def _schedule(spec: Any, where: str, problems: _Problems) -> Schedule:
         problems.add(where, f"schedule '{kind}' does not take {', '.join(sorted(extra))}")
     if kind == "once":
         due = spec.get("due", {"anchor": "today"})
-        if not isinstance(due, dict) or set(due) - {"anchor", "days"} or (
-            due.get("anchor", "today") not in ANCHORS or not _int(due.get("days", 0), -3650)
+        if (
+            not isinstance(due, dict)
+            or set(due) - {"anchor", "days"}
+            or (due.get("anchor", "today") not in ANCHORS or not _int(due.get("days", 0), -3650))
         ):
-            problems.add(where, "schedule once: due must be {anchor: " + "|".join(ANCHORS)
-                         + ", days: N}")
+            problems.add(
+                where, "schedule once: due must be {anchor: " + "|".join(ANCHORS) + ", days: N}"
+            )
             return bad
         return Schedule(kind, anchor=due.get("anchor", "today"), days=due.get("days", 0))
     if kind == "daily":
@@ -130,8 +143,10 @@ def _schedule(spec: Any, where: str, problems: _Problems) -> Schedule:
     if kind == "every-n-weeks":
         weeks, anchor = spec.get("weeks"), spec.get("from", "today")
         if weeks != "agent" and not _int(weeks, 1, 520) or anchor not in ANCHORS:
-            problems.add(where, "schedule every-n-weeks needs weeks: N (or agent) and from: "
-                         + "|".join(ANCHORS))
+            problems.add(
+                where,
+                "schedule every-n-weeks needs weeks: N (or agent) and from: " + "|".join(ANCHORS),
+            )
             return bad
         return Schedule(kind, weeks=weeks, anchor=anchor)
     return Schedule(kind)
@@ -178,9 +193,11 @@ def _item(raw: Any, domain: str, fname: str, catalog: dict, problems: _Problems)
             movements = []
         for movement in movements:
             if movement not in catalog["movements"] or movement == NEEDS_CLEARANCE:
-                problems.add(where, f"movement '{movement}' is not in the movements list"
-                             + (" (say clearance: needed instead)"
-                                if movement == NEEDS_CLEARANCE else ""))
+                problems.add(
+                    where,
+                    f"movement '{movement}' is not in the movements list"
+                    + (" (say clearance: needed instead)" if movement == NEEDS_CLEARANCE else ""),
+                )
         clearance = raw.get("clearance", "needed")
         if clearance not in ("needed", "not-needed"):
             problems.add(where, "clearance must be needed or not-needed")
@@ -194,14 +211,19 @@ def _item(raw: Any, domain: str, fname: str, catalog: dict, problems: _Problems)
     if schedule.times == "drinks" and domain != "hydration":
         problems.add(where, "times_per_day: drinks is for hydration items")
     return Item(
-        id=item_id, domain=domain,
+        id=item_id,
+        domain=domain,
         title=_text(raw["title"], where, "title", problems, minimum=3),
         detail=_text(raw["detail"], where, "detail", problems),
         why=_text(raw["why"], where, "why", problems),
-        sources=tuple(sources), audience=raw["audience"], schedule=schedule,
+        sources=tuple(sources),
+        audience=raw["audience"],
+        schedule=schedule,
         when=_condition(raw.get("when"), where, problems),
         emphasis=_condition(raw.get("emphasis"), where, problems),
-        room=room, kind=kind, movements=tuple(movements),
+        room=room,
+        kind=kind,
+        movements=tuple(movements),
     )
 
 
@@ -223,21 +245,33 @@ def _movements(raw: Any, fname: str, problems: _Problems) -> dict[str, Movement]
     movements = {}
     for slug, spec in (raw or {}).items():
         where = f"{fname}: movement {slug}"
-        if not isinstance(spec, dict) or not {"label", "no", "region", "kind"} <= set(spec) \
-                or set(spec) - {"label", "no", "region", "kind", "daily_life", "both"}:
-            problems.add(where, 'a movement has region, kind, label and "no" (quoted: YAML reads '
-                         "a bare no as false); optional daily_life and both")
+        if (
+            not isinstance(spec, dict)
+            or not {"label", "no", "region", "kind"} <= set(spec)
+            or set(spec) - {"label", "no", "region", "kind", "daily_life", "both"}
+        ):
+            problems.add(
+                where,
+                'a movement has region, kind, label and "no" (quoted: YAML reads '
+                "a bare no as false); optional daily_life and both",
+            )
             continue
         if spec["region"] not in REGIONS:
             problems.add(where, f"region must be one of {', '.join(REGIONS)}")
         if "both" in spec and not (slug.endswith("-left") and "daily_life" in spec):
             problems.add(where, "only a -left movement with daily_life has both")
-        optional = {key: _text(spec[key], where, key, problems)
-                    for key in ("daily_life", "both") if key in spec}
-        movements[slug] = Movement(_text(spec["label"], where, "label", problems),
-                                   _text(spec["no"], where, "no", problems),
-                                   region=spec["region"],
-                                   kind=_text(spec["kind"], where, "kind", problems), **optional)
+        optional = {
+            key: _text(spec[key], where, key, problems)
+            for key in ("daily_life", "both")
+            if key in spec
+        }
+        movements[slug] = Movement(
+            _text(spec["label"], where, "label", problems),
+            _text(spec["no"], where, "no", problems),
+            region=spec["region"],
+            kind=_text(spec["kind"], where, "kind", problems),
+            **optional,
+        )
     if raw and NEEDS_CLEARANCE not in movements:
         problems.add(f"{fname}: movements", f"must define {NEEDS_CLEARANCE}")
     return movements
@@ -248,8 +282,11 @@ def _avoid_rules(raw: Any, fname: str, catalog: dict, problems: _Problems) -> li
     allowed = {"id", "when", "avoid", "daily_life", "sources", "reason"}
     for entry in raw or []:
         where = f"{fname}: rule {entry.get('id') if isinstance(entry, dict) else entry}"
-        if not isinstance(entry, dict) or set(entry) - allowed or not {
-            "id", "avoid", "sources"} <= set(entry):
+        if (
+            not isinstance(entry, dict)
+            or set(entry) - allowed
+            or not {"id", "avoid", "sources"} <= set(entry)
+        ):
             problems.add(where, "a rule has id, avoid, sources; optional when, daily_life, reason")
             continue
         for movement in entry["avoid"] or []:
@@ -260,14 +297,20 @@ def _avoid_rules(raw: Any, fname: str, catalog: dict, problems: _Problems) -> li
                 problems.add(where, f"source '{source}' is not in sources.yaml")
         if not entry["sources"]:
             problems.add(where, "sources must list at least one source id")
-        rules.append(AvoidRule(
-            id=entry["id"], when=_condition(entry.get("when"), where, problems),
-            avoid=tuple(entry["avoid"] or ()),
-            daily_life=_text(entry["daily_life"], where, "daily_life", problems)
-            if "daily_life" in entry else None,
-            sources=tuple(entry["sources"] or ()),
-            reason=_text(entry["reason"], where, "reason", problems) if "reason" in entry else None,
-        ))
+        rules.append(
+            AvoidRule(
+                id=entry["id"],
+                when=_condition(entry.get("when"), where, problems),
+                avoid=tuple(entry["avoid"] or ()),
+                daily_life=_text(entry["daily_life"], where, "daily_life", problems)
+                if "daily_life" in entry
+                else None,
+                sources=tuple(entry["sources"] or ()),
+                reason=_text(entry["reason"], where, "reason", problems)
+                if "reason" in entry
+                else None,
+            )
+        )
     return rules
 
 
@@ -280,12 +323,20 @@ def _fall_screen(raw: Any, fname: str, problems: _Problems) -> tuple[int, list[S
     questions = []
     for n, q in enumerate(raw["questions"] or [], start=1):
         where = f"{fname}: fall_screen question {n}"
-        if not isinstance(q, dict) or set(q) - {"text", "points", "answered_by"} or not _int(
-                q.get("points"), 0, 10):
+        if (
+            not isinstance(q, dict)
+            or set(q) - {"text", "points", "answered_by"}
+            or not _int(q.get("points"), 0, 10)
+        ):
             problems.add(where, "a question has text, points (0-10) and optional answered_by")
             continue
-        questions.append(ScreenQuestion(_text(q.get("text"), where, "text", problems), q["points"],
-                                        _condition(q.get("answered_by"), where, problems)))
+        questions.append(
+            ScreenQuestion(
+                _text(q.get("text"), where, "text", problems),
+                q["points"],
+                _condition(q.get("answered_by"), where, problems),
+            )
+        )
     return raw["at_risk_points"], questions
 
 
@@ -312,8 +363,9 @@ def _registry(folder: Path, problems: _Problems) -> dict:
     agents = {}
     for name, spec in (agents_file.get("agents") or {}).items():
         try:
-            agents[name] = Agent(spec["name"], spec["route"], spec["interval_weeks"],
-                                 tuple(spec["sources"]))
+            agents[name] = Agent(
+                spec["name"], spec["route"], spec["interval_weeks"], tuple(spec["sources"])
+            )
         except (KeyError, TypeError):
             problems.add(f"agents.yaml: {name}", "needs name, route, interval_weeks, sources")
     settings = agents_file.get("settings") or {}
@@ -325,21 +377,35 @@ def _registry(folder: Path, problems: _Problems) -> dict:
             problems.add(f"facts.yaml: {field_name}", "is not a profile field the catalog can use")
             continue
         for key, phrase in phrases.items():
-            _text(phrase, f"facts.yaml: {field_name}.{key}", "phrase", problems,
-                  allowed=PLACEHOLDERS + ("value",))
+            _text(
+                phrase,
+                f"facts.yaml: {field_name}.{key}",
+                "phrase",
+                problems,
+                allowed=PLACEHOLDERS + ("value",),
+            )
     return {
-        "sources": {k: v["cite"] for k, v in sources.items()
-                    if isinstance(v, dict) and "cite" in v},
-        "facts": facts, "agents": agents, "settings": settings, "movements": {},
+        "sources": {
+            k: v["cite"] for k, v in sources.items() if isinstance(v, dict) and "cite" in v
+        },
+        "facts": facts,
+        "agents": agents,
+        "settings": settings,
+        "movements": {},
     }
 
 
 def _about(raw: Any, fname: str, reg: dict[str, Any], problems: _Problems) -> dict | None:
     """A domain's shared why: {text, sources}, the text plain (no placeholders), the sources
     known."""
-    if not (isinstance(raw, dict) and set(raw) == {"text", "sources"}
-            and isinstance(raw["text"], str) and raw["text"].strip()
-            and isinstance(raw["sources"], list) and raw["sources"]):
+    if not (
+        isinstance(raw, dict)
+        and set(raw) == {"text", "sources"}
+        and isinstance(raw["text"], str)
+        and raw["text"].strip()
+        and isinstance(raw["sources"], list)
+        and raw["sources"]
+    ):
         problems.add(f"{fname}: about", "must have a text and a list of sources, nothing else")
         return None
     if "{" in raw["text"]:
@@ -347,8 +413,10 @@ def _about(raw: Any, fname: str, reg: dict[str, Any], problems: _Problems) -> di
     unknown = [s for s in raw["sources"] if s not in reg["sources"]]
     for source in unknown:
         problems.add(f"{fname}: about", f"source '{source}' is not in sources.yaml")
-    return {"text": raw["text"].strip(), "sources": [reg["sources"][s] for s in raw["sources"]
-                                                     if s in reg["sources"]]}
+    return {
+        "text": raw["text"].strip(),
+        "sources": [reg["sources"][s] for s in raw["sources"] if s in reg["sources"]],
+    }
 
 
 def load_catalog(folder: str | Path) -> Catalog:
@@ -375,14 +443,18 @@ def load_catalog(folder: str | Path) -> Catalog:
             extra["avoid_rules"] = _avoid_rules(raw.get("avoid_rules"), fname, reg, problems)
         if domain == "hydration":
             targets = raw.get("targets") or {}
-            if not (_int(targets.get("drinks_ml"), 1) and _int(targets.get("drinks_per_day"), 1)
-                    and targets.get("sources")):
+            if not (
+                _int(targets.get("drinks_ml"), 1)
+                and _int(targets.get("drinks_per_day"), 1)
+                and targets.get("sources")
+            ):
                 problems.add(fname, "targets needs drinks_ml, drinks_per_day and sources")
             extra["targets"] = {k: targets.get(k) for k in ("drinks_ml", "drinks_per_day")}
             extra["target_sources"] = tuple(targets.get("sources") or ())
         if domain == "home-safety":
             extra["at_risk_points"], extra["fall_screen"] = _fall_screen(
-                raw.get("fall_screen"), fname, problems)
+                raw.get("fall_screen"), fname, problems
+            )
         if "about" in raw:
             about = _about(raw["about"], fname, reg, problems)
             if about:
@@ -405,12 +477,19 @@ def load_catalog(folder: str | Path) -> Catalog:
     if problems.list:
         raise CatalogError(problems.list)
     return Catalog(
-        items=tuple(items), warnings=tuple(warnings), sources=reg["sources"], facts=reg["facts"],
-        agents=reg["agents"], settings=reg["settings"], movements=reg["movements"],
-        avoid_rules=tuple(extra.get("avoid_rules", ())), targets=extra.get("targets", {}),
+        items=tuple(items),
+        warnings=tuple(warnings),
+        sources=reg["sources"],
+        facts=reg["facts"],
+        agents=reg["agents"],
+        settings=reg["settings"],
+        movements=reg["movements"],
+        avoid_rules=tuple(extra.get("avoid_rules", ())),
+        targets=extra.get("targets", {}),
         target_sources=extra.get("target_sources", ()),
         fall_screen=tuple(extra.get("fall_screen", ())),
-        at_risk_points=extra.get("at_risk_points", 0), about=extra.get("about", {}),
+        at_risk_points=extra.get("at_risk_points", 0),
+        about=extra.get("about", {}),
         set_up=set_up,
     )
 

@@ -14,8 +14,18 @@ ROOMS = ("entrance", "floors", "stairs", "kitchen", "bathroom", "bedroom", "othe
 EXERCISE_KINDS = ("aerobic", "strength", "balance", "flexibility", "breathing", "daily-activity")
 ANCHORS = ("today", "agent_start", "next_dose", "dental_recall")
 PLACEHOLDERS = (
-    "agent", "start", "days_to_start", "weeks_to_start", "next_dose", "how_often", "stopped",
-    "last_exam", "limit_ml", "target_ml", "drinks", "drink_ml",
+    "agent",
+    "start",
+    "days_to_start",
+    "weeks_to_start",
+    "next_dose",
+    "how_often",
+    "stopped",
+    "last_exam",
+    "limit_ml",
+    "target_ml",
+    "drinks",
+    "drink_ml",
 )
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ITEM_KEYS = {
@@ -122,7 +132,9 @@ class Catalog:
     target_sources: tuple[str, ...] = ()
     fall_screen: tuple[ScreenQuestion, ...] = ()
     at_risk_points: int = 0
-    set_up: Any = None  # planner.plans.pacing.SetUp: how the home set-up is paced (home-safety.yaml)
+    set_up: Any = (
+        None  # planner.plans.pacing.SetUp: how the home set-up is paced (home-safety.yaml)
+    )
     about: dict[str, dict[str, Any]] = field(default_factory=dict)  # domain -> {text, sources}
 
     def item(self, item_id: str) -> Item | None:

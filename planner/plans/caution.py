@@ -26,24 +26,47 @@ UNKNOWN = "unknown"
 
 # field -> value -> (level, group). A value missing from the profile is UNKNOWN.
 LEVELS: dict[str, dict[Any, tuple[int, str | None]]] = {
-    "fracture_risk": {"low": (0, None), "moderate": (1, None), "high": (2, None),
-                      UNKNOWN: (2, None)},
-    "weight_bearing": {"full": (0, None), "partial": (1, None), "none": (2, None),
-                       UNKNOWN: (2, None)},
+    "fracture_risk": {
+        "low": (0, None),
+        "moderate": (1, None),
+        "high": (2, None),
+        UNKNOWN: (2, None),
+    },
+    "weight_bearing": {
+        "full": (0, None),
+        "partial": (1, None),
+        "none": (2, None),
+        UNKNOWN: (2, None),
+    },
     "spinal_instability": {False: (0, None), UNKNOWN: (1, None), True: (2, None)},
-    "mobility_aid": {"none": (0, None), UNKNOWN: (1, None), "cane": (2, "aid"),
-                     "walker": (3, "aid"), "wheelchair": (2, "wheelchair")},
-    "bone_agent": {"none": (0, None), UNKNOWN: (1, None), "undecided": (1, None),
-                   "denosumab": (2, "denosumab"), "zoledronic-acid": (2, "zoledronic-acid"),
-                   "pamidronate": (2, "pamidronate"),
-                   "other-bisphosphonate": (2, "other-bisphosphonate")},
+    "mobility_aid": {
+        "none": (0, None),
+        UNKNOWN: (1, None),
+        "cane": (2, "aid"),
+        "walker": (3, "aid"),
+        "wheelchair": (2, "wheelchair"),
+    },
+    "bone_agent": {
+        "none": (0, None),
+        UNKNOWN: (1, None),
+        "undecided": (1, None),
+        "denosumab": (2, "denosumab"),
+        "zoledronic-acid": (2, "zoledronic-acid"),
+        "pamidronate": (2, "pamidronate"),
+        "other-bisphosphonate": (2, "other-bisphosphonate"),
+    },
 }
 # Every fact a physiotherapist looks after: lesion sites and the fields above.
 GUARDED = ("lesion_sites", *LEVELS)
 
-FIELD_WORDS = {"lesion_sites": "bone metastases", "fracture_risk": "risk of a bone breaking",
-               "weight_bearing": "weight on the legs", "spinal_instability": "spine",
-               "mobility_aid": "walking aid", "bone_agent": "bone medicine"}
+FIELD_WORDS = {
+    "lesion_sites": "bone metastases",
+    "fracture_risk": "risk of a bone breaking",
+    "weight_bearing": "weight on the legs",
+    "spinal_instability": "spine",
+    "mobility_aid": "walking aid",
+    "bone_agent": "bone medicine",
+}
 
 
 def value(profile: dict | None, field: str) -> Any:
@@ -73,7 +96,8 @@ def split(stored: dict | None, wanted: dict) -> tuple[dict, list[dict]]:
     removed = [s for s in stored.get("lesion_sites", []) if s not in wanted.get("lesion_sites", [])]
     if removed:
         now["lesion_sites"] = stored["lesion_sites"] + [
-            s for s in wanted.get("lesion_sites", []) if s not in stored["lesion_sites"]]
+            s for s in wanted.get("lesion_sites", []) if s not in stored["lesion_sites"]
+        ]
         waiting.append({"field": "lesion_sites", "remove": removed})
     for field in LEVELS:
         old, new = value(stored, field), value(wanted, field)
@@ -93,8 +117,9 @@ def apply_changes(profile: dict, changes: list[dict]) -> dict:
     out = dict(profile)
     for change in changes:
         if change["field"] == "lesion_sites":
-            out["lesion_sites"] = [s for s in out.get("lesion_sites", [])
-                                   if s not in change["remove"]]
+            out["lesion_sites"] = [
+                s for s in out.get("lesion_sites", []) if s not in change["remove"]
+            ]
         elif change["to"] is None:
             out.pop(change["field"], None)
         else:
@@ -114,8 +139,7 @@ def changed(stored: dict | None, applied: dict) -> list[dict]:
         out.append({"field": "lesion_sites", "remove": sorted(before - after)})
     for field in LEVELS:
         if value(stored, field) != value(applied, field):
-            out.append({"field": field, "from": value(stored, field),
-                        "to": applied.get(field)})
+            out.append({"field": field, "from": value(stored, field), "to": applied.get(field)})
     return [{**c, "words": words(c)} for c in out]
 
 
@@ -125,7 +149,8 @@ def _answer(field: str, raw: Any) -> str:
     question = QUESTIONS[field]
     if question.kind == "yesno":
         return {"spinal_instability": {True: "unstable", False: "stable"}}.get(
-            field, {True: "yes", False: "no"})[raw]
+            field, {True: "yes", False: "no"}
+        )[raw]
     label = dict(question.options).get(raw, str(raw)).split(",")[0]
     return label[:1].lower() + label[1:]
 

@@ -8,7 +8,7 @@ plan can tell a person *why* an item is there. Nothing in the data is ever execu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from planner.plans.profile import CONDITION_FIELDS, LESION_SITES
 
@@ -44,10 +44,10 @@ class Leaf:
 @dataclass(frozen=True)
 class Group:
     op: str  # "all", "any", "not"
-    children: tuple["Node", ...]
+    children: tuple[Node, ...]
 
 
-Node = Union[Leaf, Group]
+Node = Leaf | Group
 
 
 def _as_tuple(value: Any) -> tuple[Any, ...]:

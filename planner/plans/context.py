@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from planner.plans.catalog import Catalog
 from planner.clock import day_words
+from planner.plans.catalog import Catalog
 from planner.plans.conditions import evaluate
 from planner.plans.profile import date_of, field_values
 
@@ -75,8 +75,11 @@ def _hydration(catalog: Catalog, limit: Any) -> tuple[int, int, int]:
 
 
 def _screen_points(catalog: Catalog, values: dict[str, Any]) -> int:
-    return sum(q.points for q in catalog.fall_screen
-               if q.answered_by is not None and evaluate(q.answered_by, values)[0])
+    return sum(
+        q.points
+        for q in catalog.fall_screen
+        if q.answered_by is not None and evaluate(q.answered_by, values)[0]
+    )
 
 
 def build_context(profile: dict[str, Any], catalog: Catalog, today: dt.date) -> Context:
@@ -87,8 +90,11 @@ def build_context(profile: dict[str, Any], catalog: Catalog, today: dt.date) -> 
     stopped = date_of(profile, "bone_agent_stopped")
     agent = catalog.agents.get(profile.get("bone_agent", ""))
     status = _agent_status(profile)
-    route = agent.route if agent and status in ("planned", "started") else (
-        "none" if status == "none" else "unknown")
+    route = (
+        agent.route
+        if agent and status in ("planned", "started")
+        else ("none" if status == "none" else "unknown")
+    )
     interval = INTERVALS.get(profile.get("bone_agent_interval", "")) if agent else None
     values["agent_status"] = status
     values["agent_route"] = route
@@ -99,19 +105,25 @@ def build_context(profile: dict[str, Any], catalog: Catalog, today: dt.date) -> 
     # (MASCC/ISOO/ASCO: assessment before the first dose); otherwise it is judged today.
     judged_on = start if status == "planned" and start and start > today else today
     values["dental_exam_recent"] = bool(
-        last_exam and last_exam <= today and (judged_on - last_exam).days <= recent)
+        last_exam and last_exam <= today and (judged_on - last_exam).days <= recent
+    )
     values["fluid_caution"] = any(
-        values[name] is True for name in ("kidney_problems", "heart_failure", "dialysis"))
+        values[name] is True for name in ("kidney_problems", "heart_failure", "dialysis")
+    )
     values["fall_screen_points"] = _screen_points(catalog, values)
 
-    recall = last_exam + dt.timedelta(weeks=catalog.settings["dental_recall_weeks"]) \
-        if last_exam else None
+    recall = (
+        last_exam + dt.timedelta(weeks=catalog.settings["dental_recall_weeks"])
+        if last_exam
+        else None
+    )
     anchors = {
         "today": today,
         "agent_start": start,
         # A planned first dose whose date has passed was not given: the next date is unknown.
         "next_dose": _next_dose(start, interval, today)
-        if status == "started" or (status == "planned" and start and start >= today) else None,
+        if status == "started" or (status == "planned" and start and start >= today)
+        else None,
         "dental_recall": recall,
     }
     target, drinks, size = _hydration(catalog, values["fluid_restriction_ml"])

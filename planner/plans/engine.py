@@ -54,8 +54,11 @@ def _sentences(new: list[str], catalog: Catalog) -> list[str]:
     out: list[str] = []
     for slug in new:
         movement = catalog.movements[slug]
-        if slug.endswith("-right") and slug[:-6] + "-left" in new \
-                and catalog.movements[slug[:-6] + "-left"].both:
+        if (
+            slug.endswith("-right")
+            and slug[:-6] + "-left" in new
+            and catalog.movements[slug[:-6] + "-left"].both
+        ):
             continue
         text = movement.daily_life
         if slug.endswith("-left") and movement.both and slug[:-5] + "-right" in new:
@@ -90,13 +93,15 @@ def movements_to_avoid(catalog: Catalog, ctx: Context) -> tuple[dict[str, list[s
         said_own.add(own)
         if not sentences:
             continue
-        advice.append({
-            "id": rule.id,
-            "movements": [catalog.movements[m].label for m in new],
-            "advice": " ".join(sentences),
-            "why": because,
-            "sources": [catalog.sources[s] for s in rule.sources],
-        })
+        advice.append(
+            {
+                "id": rule.id,
+                "movements": [catalog.movements[m].label for m in new],
+                "advice": " ".join(sentences),
+                "why": because,
+                "sources": [catalog.sources[s] for s in rule.sources],
+            }
+        )
     return reasons, advice
 
 
@@ -133,8 +138,9 @@ def _entry(item: Item, facts: list[Fact], emphasis: bool, catalog: Catalog, ctx:
     return entry
 
 
-def exercise_library(profile: dict[str, Any], catalog: Catalog, today: dt.date,
-                     ctx: Context | None = None) -> list[dict[str, Any]]:
+def exercise_library(
+    profile: dict[str, Any], catalog: Catalog, today: dt.date, ctx: Context | None = None
+) -> list[dict[str, Any]]:
     """Every exercise of the catalog as a plan entry for this profile, in catalog order; one the
     profile rules out carries `reason` ("No twisting: ...") and `rules` (["No twisting"]) and is
     not safe to add as it is.
@@ -156,14 +162,28 @@ def exercise_library(profile: dict[str, Any], catalog: Catalog, today: dt.date,
     return out
 
 
-def ruled_out(movements: list[str], profile: dict[str, Any], catalog: Catalog,
-              today: dt.date, ctx: Context | None = None) -> str | None:
+def ruled_out(
+    movements: list[str],
+    profile: dict[str, Any],
+    catalog: Catalog,
+    today: dt.date,
+    ctx: Context | None = None,
+) -> str | None:
     """Why an exercise needing these movements is unsafe for this profile, or None: the same
     filter the catalog's exercises go through, for a physiotherapist's own exercise."""
     ctx = ctx or build_context(profile, catalog, today)
     avoid, _ = movements_to_avoid(catalog, ctx)
-    probe = Item(id="custom", domain="exercise", title="", detail="", why="", sources=(),
-                 audience="patient", schedule=Schedule("as-needed"), movements=tuple(movements))
+    probe = Item(
+        id="custom",
+        domain="exercise",
+        title="",
+        detail="",
+        why="",
+        sources=(),
+        audience="patient",
+        schedule=Schedule("as-needed"),
+        movements=tuple(movements),
+    )
     return _exclusion(probe, avoid, catalog)
 
 
@@ -180,9 +200,11 @@ def warnings(profile: dict[str, Any], catalog: Catalog, today: dt.date) -> list[
 def _dropped_by(answers: dict[str, Any], catalog: Catalog, ctx: Context) -> set[str]:
     """The ids of items the profile's values choose that these answers would leave out."""
     changed = {**ctx.values, **answers}
-    return {item.id for item in catalog.items
-            if item.when and evaluate(item.when, ctx.values)[0]
-            and not evaluate(item.when, changed)[0]}
+    return {
+        item.id
+        for item in catalog.items
+        if item.when and evaluate(item.when, ctx.values)[0] and not evaluate(item.when, changed)[0]
+    }
 
 
 def _unknown_asks(catalog: Catalog, ctx: Context) -> list[str]:
@@ -190,8 +212,9 @@ def _unknown_asks(catalog: Catalog, ctx: Context) -> list[str]:
     return [name for name in set_up.ask if ctx.values.get(name) == "unknown"]
 
 
-def open_questions(profile: dict[str, Any], catalog: Catalog,
-                   today: dt.date) -> list[tuple[str, list[str]]]:
+def open_questions(
+    profile: dict[str, Any], catalog: Catalog, today: dt.date
+) -> list[tuple[str, list[str]]]:
     """The "Not sure" answers worth asking again, in the catalog's order: (field, the ids of the
     items a "No" would leave out), only those whose "No" leaves something out."""
     ctx = build_context(profile, catalog, today)
@@ -212,8 +235,9 @@ def _paced(items: list[dict], catalog: Catalog, ctx: Context) -> None:
             item["schedule"]["due"] = due[item["id"]].isoformat()
 
 
-def build_plan(profile: dict[str, Any], catalog: Catalog, today: dt.date,
-               ctx: Context | None = None) -> dict[str, Any]:
+def build_plan(
+    profile: dict[str, Any], catalog: Catalog, today: dt.date, ctx: Context | None = None
+) -> dict[str, Any]:
     """The personalised plan for a valid profile on a given day (see plan.schema.json).
     `ctx`: the profile's context if the caller has worked it out already."""
     ctx = ctx or build_context(profile, catalog, today)
@@ -226,9 +250,15 @@ def build_plan(profile: dict[str, Any], catalog: Catalog, today: dt.date,
             continue
         reason = _exclusion(item, avoid, catalog) if item.domain == "exercise" else None
         if reason:
-            excluded.append({"id": item.id, "domain": item.domain, "title": fill(item.title, ctx),
-                             "reason": reason,
-                             "movements": [m for m in item.movements if m in avoid]})
+            excluded.append(
+                {
+                    "id": item.id,
+                    "domain": item.domain,
+                    "title": fill(item.title, ctx),
+                    "reason": reason,
+                    "movements": [m for m in item.movements if m in avoid],
+                }
+            )
             continue
         stressed, more = evaluate(item.emphasis, ctx.values) if item.emphasis else (False, [])
         entry = _entry(item, facts + (more if stressed else []), stressed, catalog, ctx)

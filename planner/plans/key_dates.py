@@ -16,8 +16,9 @@ from planner.plans import recurrence
 APPOINTMENT_DOMAINS = ("dental",)
 
 
-def dated(items: Iterable[dict[str, Any]], start: dt.date,
-          end: dt.date) -> Iterator[tuple[dt.date, str, dict[str, Any]]]:
+def dated(
+    items: Iterable[dict[str, Any]], start: dt.date, end: dt.date
+) -> Iterator[tuple[dt.date, str, dict[str, Any]]]:
     """(day, occurrence, item) for each dated item due from `start` to `end` (both included), in
     the items' order; occurrence is what its ticks are stored under ("once" or the dose day).
     An item whose date is missing or not a date is left out, not an error."""
@@ -42,8 +43,9 @@ def is_appointment(item: dict[str, Any]) -> bool:
     return item.get("domain") in APPOINTMENT_DOMAINS
 
 
-def key_dates(items: Iterable[dict[str, Any]], start: dt.date,
-              end: dt.date) -> list[tuple[dt.date, list[dict[str, Any]]]]:
+def key_dates(
+    items: Iterable[dict[str, Any]], start: dt.date, end: dt.date
+) -> list[tuple[dt.date, list[dict[str, Any]]]]:
     """The key dates from `start` to `end`, earliest first: (day, the items due that day)."""
     days: dict[dt.date, list[dict[str, Any]]] = {}
     for day, _, item in dated(items, start, end):

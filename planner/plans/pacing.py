@@ -28,8 +28,9 @@ class SetUp:
     ask: tuple[str, ...] = ()
 
 
-def read_set_up(raw: Any, known_ids: Iterable[str],
-                rooms: Iterable[str]) -> tuple[SetUp, list[str]]:
+def read_set_up(
+    raw: Any, known_ids: Iterable[str], rooms: Iterable[str]
+) -> tuple[SetUp, list[str]]:
     """The pacing rule from its YAML, and every problem with it in words (empty: valid)."""
     if raw is None:
         return SetUp(), []
@@ -45,8 +46,9 @@ def read_set_up(raw: Any, known_ids: Iterable[str],
     for group in raw.get("first") or []:
         if group == "emphasis":
             first.append(("emphasis", ()))
-        elif isinstance(group, dict) and len(group) == 1 and next(iter(group)) in ("items",
-                                                                                   "rooms"):
+        elif (
+            isinstance(group, dict) and len(group) == 1 and next(iter(group)) in ("items", "rooms")
+        ):
             kind, names = next(iter(group.items()))
             names = tuple(names or ())
             allowed = known if kind == "items" else room_names
@@ -60,8 +62,9 @@ def read_set_up(raw: Any, known_ids: Iterable[str],
     for name in ask:
         if name not in ASKABLE:
             problems.append(f"set_up: ask: '{name}' is not a yes/no answer of the profile")
-    return SetUp(per_day if not problems else 3, wait if not problems else 7, tuple(first),
-                 ask), problems
+    return SetUp(
+        per_day if not problems else 3, wait if not problems else 7, tuple(first), ask
+    ), problems
 
 
 def is_set_up(item: Mapping[str, Any]) -> bool:
@@ -82,15 +85,17 @@ def group_of(item: Mapping[str, Any], set_up: SetUp) -> int:
     return len(set_up.first)
 
 
-def pace(items: list[Mapping[str, Any]], waiting: set[str], set_up: SetUp,
-         today: dt.date) -> dict[str, dt.date]:
+def pace(
+    items: list[Mapping[str, Any]], waiting: set[str], set_up: SetUp, today: dt.date
+) -> dict[str, dt.date]:
     """The due date of each set-up task of `items` (plan order, the walking order within a room).
 
     Sure tasks first, by risk group and then plan order, `per_day` a day from today; the tasks
     in `waiting` (on the plan only because an answer is "Not sure") after them, and not before
     `wait_days`, so that the short question comes first."""
-    tasks = [(group_of(item, set_up), n, item["id"]) for n, item in enumerate(items)
-             if is_set_up(item)]
+    tasks = [
+        (group_of(item, set_up), n, item["id"]) for n, item in enumerate(items) if is_set_up(item)
+    ]
     sure = sorted(t for t in tasks if t[2] not in waiting)
     later = sorted(t for t in tasks if t[2] in waiting)
     due: dict[str, dt.date] = {}
@@ -102,8 +107,9 @@ def pace(items: list[Mapping[str, Any]], waiting: set[str], set_up: SetUp,
     return due
 
 
-def keep_pace(previous: Mapping[str, Any] | None, plan: dict[str, Any], set_up: SetUp,
-              today: dt.date) -> dict[str, Any]:
+def keep_pace(
+    previous: Mapping[str, Any] | None, plan: dict[str, Any], set_up: SetUp, today: dt.date
+) -> dict[str, Any]:
     """A re-plan's set-up, in place: a task already scheduled keeps its day (never later, and
     not earlier either, so that no day fills beyond `per_day`); a task new to the set-up takes
     the first day from today that has room, the new ones in the order the plan paced them.
@@ -117,8 +123,9 @@ def keep_pace(previous: Mapping[str, Any] | None, plan: dict[str, Any], set_up: 
         if before.get(item["id"]):
             item["schedule"]["due"] = before[item["id"]]
             booked[before[item["id"]]] = booked.get(before[item["id"]], 0) + 1
-    for item in sorted((i for i in tasks if not before.get(i["id"])),
-                       key=lambda i: i["schedule"]["due"]):
+    for item in sorted(
+        (i for i in tasks if not before.get(i["id"])), key=lambda i: i["schedule"]["due"]
+    ):
         day = today
         while booked.get(day.isoformat(), 0) >= set_up.per_day:
             day += dt.timedelta(days=1)

@@ -16,8 +16,14 @@ from planner.plans.printout import describe_dose, describe_schedule
 from planner.plans.recurrence import is_dose_day
 
 COMPARED = ("title", "domain", "audience", "room", "target_ml", "drink_ml")
-FIELD_WORDS = {"title": "name", "domain": "part of the plan", "audience": "who it is for",
-               "room": "room", "target_ml": "daily amount (ml)", "drink_ml": "size of a drink (ml)"}
+FIELD_WORDS = {
+    "title": "name",
+    "domain": "part of the plan",
+    "audience": "who it is for",
+    "room": "room",
+    "target_ml": "daily amount (ml)",
+    "drink_ml": "size of a drink (ml)",
+}
 
 
 def _same_schedule(old: dict[str, Any], new: dict[str, Any]) -> bool:
@@ -28,25 +34,33 @@ def _same_schedule(old: dict[str, Any], new: dict[str, Any]) -> bool:
             return False
         if not new.get("from"):
             return True
-        return (is_dose_day(old, dt.date.fromisoformat(new["from"]))
-                or is_dose_day(new, dt.date.fromisoformat(old["from"])))
+        return is_dose_day(old, dt.date.fromisoformat(new["from"])) or is_dose_day(
+            new, dt.date.fromisoformat(old["from"])
+        )
     return old == new
 
 
-def keep_earlier_deadlines(old_plan: dict[str, Any] | None,
-                           new_plan: dict[str, Any]) -> dict[str, Any]:
+def keep_earlier_deadlines(
+    old_plan: dict[str, Any] | None, new_plan: dict[str, Any]
+) -> dict[str, Any]:
     """A copy of `new_plan` in which "once" tasks that were already planned keep the earlier due
     date, so that re-planning never pushes back (or hides) what is due or overdue."""
     plan = copy.deepcopy(new_plan)
     if not old_plan:
         return plan
-    old_due = {i["id"]: i["schedule"].get("due") for i in old_plan["items"]
-               if i["schedule"]["kind"] == "once"}
+    old_due = {
+        i["id"]: i["schedule"].get("due")
+        for i in old_plan["items"]
+        if i["schedule"]["kind"] == "once"
+    }
     for item in plan["items"]:
         schedule = item["schedule"]
         before = old_due.get(item["id"])
-        if schedule["kind"] == "once" and before and (
-                not schedule.get("due") or before < schedule["due"]):
+        if (
+            schedule["kind"] == "once"
+            and before
+            and (not schedule.get("due") or before < schedule["due"])
+        ):
             schedule["due"] = before
     return plan
 
@@ -55,13 +69,21 @@ def _changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     changes = []
     for name in COMPARED:
         if old.get(name) != new.get(name):
-            changes.append(f"{FIELD_WORDS[name]}: {old.get(name) or 'none'} → "
-                           f"{new.get(name) or 'none'}")
-    old_dose, new_dose = describe_dose(old.get("prescription")), describe_dose(
-        new.get("prescription"))
+            changes.append(
+                f"{FIELD_WORDS[name]}: {old.get(name) or 'none'} → {new.get(name) or 'none'}"
+            )
+    old_dose, new_dose = (
+        describe_dose(old.get("prescription")),
+        describe_dose(new.get("prescription")),
+    )
     if old_dose != new_dose:
-        changes.append(f"dose: {old_dose} → {new_dose}" if old_dose and new_dose else
-                       f"dose: {new_dose}" if new_dose else "dose taken off")
+        changes.append(
+            f"dose: {old_dose} → {new_dose}"
+            if old_dose and new_dose
+            else f"dose: {new_dose}"
+            if new_dose
+            else "dose taken off"
+        )
     old_note = (old.get("prescription") or {}).get("note") or ""
     new_note = (new.get("prescription") or {}).get("note") or ""
     if old_note != new_note:
@@ -69,8 +91,9 @@ def _changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     if new.get("override_reason") and new.get("override_reason") != old.get("override_reason"):
         changes.append("kept by your physiotherapist despite a rule")
     if not _same_schedule(old["schedule"], new["schedule"]):
-        changes.append(f"when: {describe_schedule(old['schedule'])} → "
-                       f"{describe_schedule(new['schedule'])}")
+        changes.append(
+            f"when: {describe_schedule(old['schedule'])} → {describe_schedule(new['schedule'])}"
+        )
     return changes
 
 
@@ -88,5 +111,10 @@ def plan_diff(old_plan: dict[str, Any] | None, new_plan: dict[str, Any]) -> dict
             if changes:
                 changed.append({"item": item, "changes": changes})
     kept = len(new_items) - len(added) - len(changed)
-    return {"added": added, "removed": removed, "changed": changed, "unchanged": kept,
-            "first": old_plan is None}
+    return {
+        "added": added,
+        "removed": removed,
+        "changed": changed,
+        "unchanged": kept,
+        "first": old_plan is None,
+    }

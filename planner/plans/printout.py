@@ -10,12 +10,12 @@ from planner.plans.context import readable
 from planner.plans.domains import LABELS
 
 
-
 def by_domain(items: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
     """Plan items grouped by domain, in the domains' order, as (label, items); empty ones left
     out."""
-    groups = [(label, [i for i in items if i["domain"] == domain])
-              for domain, label in LABELS.items()]
+    groups = [
+        (label, [i for i in items if i["domain"] == domain]) for domain, label in LABELS.items()
+    ]
     return [(label, found) for label, found in groups if found]
 
 
@@ -33,8 +33,11 @@ def describe_schedule(schedule: dict[str, Any]) -> str:
         return "once a week" if n == 1 else f"{n} times a week"
     if kind == "every-n-weeks":
         start = schedule.get("from")
-        when = f"from {readable(dt.date.fromisoformat(start))}" if start else (
-            "(your care team will give you the date)")
+        when = (
+            f"from {readable(dt.date.fromisoformat(start))}"
+            if start
+            else ("(your care team will give you the date)")
+        )
         return f"every {schedule['weeks']} weeks {when}"
     return "when needed"
 
@@ -72,8 +75,10 @@ def _item_lines(items: list[dict[str, Any]]) -> list[str]:
     for item in items:
         where = f"; {item['room']}" if item.get("room") else ""
         mark = "(!)" if item.get("emphasis") else "[ ]"
-        lines.append(f"  {mark} {item['title']} ({describe_schedule(item['schedule'])}; "
-                     f"for the {item['audience']}{where})")
+        lines.append(
+            f"  {mark} {item['title']} ({describe_schedule(item['schedule'])}; "
+            f"for the {item['audience']}{where})"
+        )
         dose = describe_dose(item.get("prescription"))
         if dose:
             lines.append(_wrap(f"Your physiotherapist's dose: {dose}.", "      "))
@@ -91,8 +96,12 @@ EMERGENCY_BLANK = "________________ (ask your cancer team for it and write it he
 def render_text(plan: dict[str, Any], emergency_number: str | None = None) -> str:
     """The whole plan as text: the red flags and the team's emergency number first, then the
     warnings, each other domain, and what was left out."""
-    lines = [f"Your plan for {plan['generated_on']}", "",
-             f"YOUR CANCER TEAM'S EMERGENCY NUMBER: {emergency_number or EMERGENCY_BLANK}", ""]
+    lines = [
+        f"Your plan for {plan['generated_on']}",
+        "",
+        f"YOUR CANCER TEAM'S EMERGENCY NUMBER: {emergency_number or EMERGENCY_BLANK}",
+        "",
+    ]
     flags = [i for i in plan["items"] if i["domain"] == "red-flags"]
     if flags:
         lines.append(LABELS["red-flags"].upper())

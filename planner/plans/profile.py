@@ -12,36 +12,65 @@ from dataclasses import dataclass
 from typing import Any
 
 LESION_SITES = (
-    "skull", "spine-cervical", "spine-thoracic", "spine-lumbar", "ribs", "sternum", "pelvis",
-    "femur-left", "femur-right", "humerus-left", "humerus-right", "other",
+    "skull",
+    "spine-cervical",
+    "spine-thoracic",
+    "spine-lumbar",
+    "ribs",
+    "sternum",
+    "pelvis",
+    "femur-left",
+    "femur-right",
+    "humerus-left",
+    "humerus-right",
+    "other",
 )
 ENUMS: dict[str, tuple[str, ...]] = {
     "fracture_risk": ("low", "moderate", "high", "unknown"),
     "weight_bearing": ("full", "partial", "none", "unknown"),
     "bone_agent": (
-        "none", "denosumab", "zoledronic-acid", "pamidronate", "other-bisphosphonate", "undecided",
+        "none",
+        "denosumab",
+        "zoledronic-acid",
+        "pamidronate",
+        "other-bisphosphonate",
+        "undecided",
     ),
     "mobility_aid": ("none", "cane", "walker", "wheelchair"),
     # How often the bone medicine is given; "unknown" (or left out): no dose date is invented.
     "bone_agent_interval": ("4-weekly", "12-weekly", "unknown"),
 }
 BOOLEANS = (
-    "spinal_instability", "bone_agent_started", "dentures", "lives_alone", "kidney_problems",
+    "spinal_instability",
+    "bone_agent_started",
+    "dentures",
+    "lives_alone",
+    "kidney_problems",
     "hypercalcaemia_history",
     # Had a bone medicine before (even if none now): the jaw risk stays after it stops.
     "bone_agent_past",
     # Either one means a fluid amount needs the care team's limit.
-    "heart_failure", "dialysis",
+    "heart_failure",
+    "dialysis",
 )
 DATES = ("bone_agent_start", "last_dental_exam", "bone_agent_stopped")
 HOME_FIELDS = (
-    "stairs_inside", "entrance_steps", "bedroom_upstairs", "bathtub", "walk_in_shower",
-    "loose_rugs", "pets", "night_toilet_trips",
+    "stairs_inside",
+    "entrance_steps",
+    "bedroom_upstairs",
+    "bathtub",
+    "walk_in_shower",
+    "loose_rugs",
+    "pets",
+    "night_toilet_trips",
 )
 FALLS_RANGE = (0, 100)
 FLUID_RANGE = (500, 5000)
 TOP_FIELDS = (
-    ("lesion_sites",) + tuple(ENUMS) + BOOLEANS + DATES
+    ("lesion_sites",)
+    + tuple(ENUMS)
+    + BOOLEANS
+    + DATES
     + ("falls_past_year", "home", "fluid_restriction_ml")
 )
 

@@ -49,11 +49,23 @@ class Step:
 
 SITE_GROUPS = (
     ("Head and neck", (("skull", "Skull (head)"), ("spine-cervical", "Neck (top of the spine)"))),
-    ("Back and chest", (("spine-thoracic", "Upper and middle back"),
-                        ("spine-lumbar", "Lower back"), ("ribs", "Ribs"),
-                        ("sternum", "Breastbone (sternum)"))),
-    ("Hips and legs", (("pelvis", "Pelvis (hip bones)"), ("femur-left", "Left thigh bone"),
-                       ("femur-right", "Right thigh bone"))),
+    (
+        "Back and chest",
+        (
+            ("spine-thoracic", "Upper and middle back"),
+            ("spine-lumbar", "Lower back"),
+            ("ribs", "Ribs"),
+            ("sternum", "Breastbone (sternum)"),
+        ),
+    ),
+    (
+        "Hips and legs",
+        (
+            ("pelvis", "Pelvis (hip bones)"),
+            ("femur-left", "Left thigh bone"),
+            ("femur-right", "Right thigh bone"),
+        ),
+    ),
     ("Arms", (("humerus-left", "Left upper arm"), ("humerus-right", "Right upper arm"))),
     ("Elsewhere", (("other", "Another bone"),)),
 )
@@ -66,94 +78,183 @@ def _yesno(name: str, label: str, short: str, hint: str = "") -> Question:
 
 
 STEPS: tuple[Step, ...] = (
-    Step("where", "Where are the bone metastases?",
-         "Tick every place your care team has told you about. If you are not sure, or none is "
-         "known yet, leave them all empty: the plan will then be careful everywhere.",
-         (Question("lesion_sites", "sites", "Places in the body",
-                   short="Bone metastases"),)),
-    Step("movement", "Bones and movement",
-         "What your care team has said about your bones, and how you get about.",
-         (Question("fracture_risk", "choice",
-                   "What has your care team said about the risk of a bone breaking?",
-                   options=(("low", "Low"), ("moderate", "Medium"), ("high", "High")),
-                   short="Risk of a bone breaking"),
-          Question("weight_bearing", "choice",
-                   "How much weight may you put on your legs?",
-                   options=(("full", "Full weight"), ("partial", "Only some weight"),
-                            ("none", "No weight at all")),
-                   short="Weight on the legs"),
-          _yesno("spinal_instability",
-                 "Has your care team said your spine is unstable, or that you must wear a brace?",
-                 "Spine unstable or brace needed"),
-          Question("mobility_aid", "choice", "What do you use to get about?",
-                   options=(("none", "Nothing"), ("cane", "A walking stick"),
-                            ("walker", "A walking frame"), ("wheelchair", "A wheelchair")),
-                   short="Walking aid"),
-          Question("falls_past_year", "number", "How many times have you fallen in the past year?",
-                   "Write 0 if you have not fallen. Leave it empty if you are not sure.",
-                   short="Falls in the past year"))),
-    Step("medicine", "Bone medicine and teeth",
-         "Some bone-strengthening medicines can, rarely, harm the jaw, so the plan looks after "
-         "your teeth around them.",
-         (Question("bone_agent", "choice",
-                   "Which bone-strengthening medicine is planned or used?",
-                   options=(("none", "None"), ("denosumab", "Denosumab (Xgeva), an injection"),
-                            ("zoledronic-acid", "Zoledronic acid (Zometa), a drip"),
-                            ("pamidronate", "Pamidronate, a drip"),
-                            ("other-bisphosphonate", "Another bisphosphonate"),
-                            ("undecided", "Not decided yet")),
-                   short="Bone medicine"),
-          _yesno("bone_agent_started", "Have you had the first dose already?",
-                 "First dose already given"),
-          Question("bone_agent_start", "date", "Date of the first dose, or the planned first dose",
-                   "Leave it empty if you do not know it.", short="First dose"),
-          Question("bone_agent_interval", "choice", "How often is it given?",
-                   "Your letters or your team will say. If you are not sure, the plan shows no "
-                   "dates for it and your team gives you the days.",
-                   options=(("4-weekly", "Every 4 weeks"), ("12-weekly", "Every 12 weeks")),
-                   short="How often it is given"),
-          _yesno("bone_agent_past",
-                 "Have you had a bone-strengthening medicine in the past, even if you stopped?",
-                 "Bone medicine in the past"),
-          Question("bone_agent_stopped", "date", "If you stopped one, when did you stop?",
-                   "An approximate date is fine. Leave it empty if you do not know.",
-                   short="Past bone medicine stopped"),
-          Question("last_dental_exam", "date", "When did a dentist last check your teeth fully?",
-                   "An approximate date is fine. Leave it empty if you do not know.",
-                   short="Last full dental check"),
-          _yesno("dentures", "Do you wear dentures?", "Dentures"))),
-    Step("home", "Your home",
-         "These answers choose the home safety checks that matter for your home.",
-         (_yesno("home.stairs_inside", "Are there stairs inside your home?", "Stairs inside"),
-          _yesno("home.entrance_steps", "Are there steps to get into your home?",
-                 "Steps at the entrance"),
-          _yesno("home.bedroom_upstairs", "Is your bedroom upstairs?", "Bedroom upstairs"),
-          _yesno("home.bathtub", "Do you use a bath tub to wash?", "Bath tub"),
-          _yesno("home.walk_in_shower", "Is there a walk-in shower?", "Walk-in shower"),
-          _yesno("home.loose_rugs", "Are there loose rugs or mats on the floors?", "Loose rugs"),
-          _yesno("home.pets", "Are there pets in your home?", "Pets"),
-          _yesno("home.night_toilet_trips", "Do you get up to use the toilet at night?",
-                 "Toilet trips at night"))),
-    Step("health", "Your health",
-         "A few things that change how much to drink and which warning signs matter most.",
-         (Question("fluid_restriction_ml", "fluid",
-                   "Has a doctor set a limit on how much you may drink each day?",
-                   "For example because of heart or kidney disease.",
-                   (("none", "No, there is no limit"), ("yes", "Yes, a limit of")),
-                   short="Daily drinking limit"),
-          _yesno("kidney_problems", "Do you have kidney problems?", "Kidney problems"),
-          _yesno("dialysis", "Do you have kidney dialysis?", "Kidney dialysis"),
-          _yesno("heart_failure", "Has a doctor said you have heart failure?", "Heart failure"),
-          _yesno("hypercalcaemia_history", "Have you ever had high calcium in the blood?",
-                 "High calcium before"),
-          _yesno("lives_alone", "Do you live alone?", "Lives alone"))),
+    Step(
+        "where",
+        "Where are the bone metastases?",
+        "Tick every place your care team has told you about. If you are not sure, or none is "
+        "known yet, leave them all empty: the plan will then be careful everywhere.",
+        (Question("lesion_sites", "sites", "Places in the body", short="Bone metastases"),),
+    ),
+    Step(
+        "movement",
+        "Bones and movement",
+        "What your care team has said about your bones, and how you get about.",
+        (
+            Question(
+                "fracture_risk",
+                "choice",
+                "What has your care team said about the risk of a bone breaking?",
+                options=(("low", "Low"), ("moderate", "Medium"), ("high", "High")),
+                short="Risk of a bone breaking",
+            ),
+            Question(
+                "weight_bearing",
+                "choice",
+                "How much weight may you put on your legs?",
+                options=(
+                    ("full", "Full weight"),
+                    ("partial", "Only some weight"),
+                    ("none", "No weight at all"),
+                ),
+                short="Weight on the legs",
+            ),
+            _yesno(
+                "spinal_instability",
+                "Has your care team said your spine is unstable, or that you must wear a brace?",
+                "Spine unstable or brace needed",
+            ),
+            Question(
+                "mobility_aid",
+                "choice",
+                "What do you use to get about?",
+                options=(
+                    ("none", "Nothing"),
+                    ("cane", "A walking stick"),
+                    ("walker", "A walking frame"),
+                    ("wheelchair", "A wheelchair"),
+                ),
+                short="Walking aid",
+            ),
+            Question(
+                "falls_past_year",
+                "number",
+                "How many times have you fallen in the past year?",
+                "Write 0 if you have not fallen. Leave it empty if you are not sure.",
+                short="Falls in the past year",
+            ),
+        ),
+    ),
+    Step(
+        "medicine",
+        "Bone medicine and teeth",
+        "Some bone-strengthening medicines can, rarely, harm the jaw, so the plan looks after "
+        "your teeth around them.",
+        (
+            Question(
+                "bone_agent",
+                "choice",
+                "Which bone-strengthening medicine is planned or used?",
+                options=(
+                    ("none", "None"),
+                    ("denosumab", "Denosumab (Xgeva), an injection"),
+                    ("zoledronic-acid", "Zoledronic acid (Zometa), a drip"),
+                    ("pamidronate", "Pamidronate, a drip"),
+                    ("other-bisphosphonate", "Another bisphosphonate"),
+                    ("undecided", "Not decided yet"),
+                ),
+                short="Bone medicine",
+            ),
+            _yesno(
+                "bone_agent_started",
+                "Have you had the first dose already?",
+                "First dose already given",
+            ),
+            Question(
+                "bone_agent_start",
+                "date",
+                "Date of the first dose, or the planned first dose",
+                "Leave it empty if you do not know it.",
+                short="First dose",
+            ),
+            Question(
+                "bone_agent_interval",
+                "choice",
+                "How often is it given?",
+                "Your letters or your team will say. If you are not sure, the plan shows no "
+                "dates for it and your team gives you the days.",
+                options=(("4-weekly", "Every 4 weeks"), ("12-weekly", "Every 12 weeks")),
+                short="How often it is given",
+            ),
+            _yesno(
+                "bone_agent_past",
+                "Have you had a bone-strengthening medicine in the past, even if you stopped?",
+                "Bone medicine in the past",
+            ),
+            Question(
+                "bone_agent_stopped",
+                "date",
+                "If you stopped one, when did you stop?",
+                "An approximate date is fine. Leave it empty if you do not know.",
+                short="Past bone medicine stopped",
+            ),
+            Question(
+                "last_dental_exam",
+                "date",
+                "When did a dentist last check your teeth fully?",
+                "An approximate date is fine. Leave it empty if you do not know.",
+                short="Last full dental check",
+            ),
+            _yesno("dentures", "Do you wear dentures?", "Dentures"),
+        ),
+    ),
+    Step(
+        "home",
+        "Your home",
+        "These answers choose the home safety checks that matter for your home.",
+        (
+            _yesno("home.stairs_inside", "Are there stairs inside your home?", "Stairs inside"),
+            _yesno(
+                "home.entrance_steps",
+                "Are there steps to get into your home?",
+                "Steps at the entrance",
+            ),
+            _yesno("home.bedroom_upstairs", "Is your bedroom upstairs?", "Bedroom upstairs"),
+            _yesno("home.bathtub", "Do you use a bath tub to wash?", "Bath tub"),
+            _yesno("home.walk_in_shower", "Is there a walk-in shower?", "Walk-in shower"),
+            _yesno("home.loose_rugs", "Are there loose rugs or mats on the floors?", "Loose rugs"),
+            _yesno("home.pets", "Are there pets in your home?", "Pets"),
+            _yesno(
+                "home.night_toilet_trips",
+                "Do you get up to use the toilet at night?",
+                "Toilet trips at night",
+            ),
+        ),
+    ),
+    Step(
+        "health",
+        "Your health",
+        "A few things that change how much to drink and which warning signs matter most.",
+        (
+            Question(
+                "fluid_restriction_ml",
+                "fluid",
+                "Has a doctor set a limit on how much you may drink each day?",
+                "For example because of heart or kidney disease.",
+                (("none", "No, there is no limit"), ("yes", "Yes, a limit of")),
+                short="Daily drinking limit",
+            ),
+            _yesno("kidney_problems", "Do you have kidney problems?", "Kidney problems"),
+            _yesno("dialysis", "Do you have kidney dialysis?", "Kidney dialysis"),
+            _yesno("heart_failure", "Has a doctor said you have heart failure?", "Heart failure"),
+            _yesno(
+                "hypercalcaemia_history",
+                "Have you ever had high calcium in the blood?",
+                "High calcium before",
+            ),
+            _yesno("lives_alone", "Do you live alone?", "Lives alone"),
+        ),
+    ),
 )
 QUESTIONS = {q.name: q for step in STEPS for q in step.questions}
 
 # Every field of the contract has exactly one question.
-assert set(QUESTIONS) == ({"lesion_sites", "falls_past_year", "fluid_restriction_ml"}
-                          | set(ENUMS) | set(BOOLEANS) | set(DATES)
-                          | {f"home.{h}" for h in HOME_FIELDS})
+assert set(QUESTIONS) == (
+    {"lesion_sites", "falls_past_year", "fluid_restriction_ml"}
+    | set(ENUMS)
+    | set(BOOLEANS)
+    | set(DATES)
+    | {f"home.{h}" for h in HOME_FIELDS}
+)
 
 
 # The facts on the physiotherapist's own page (views/physio.py). Who may change which facts in
@@ -211,8 +312,9 @@ def read_form(form: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
         if amount:
             profile["fluid_restriction_ml"] = _number(amount)
         else:
-            problems.append(Problem("fluid_restriction_ml",
-                                    "write the daily limit in millilitres (ml)"))
+            problems.append(
+                Problem("fluid_restriction_ml", "write the daily limit in millilitres (ml)")
+            )
     elif limit:
         problems.append(Problem("fluid_restriction_ml", "choose one of the answers"))
     return profile, problems
@@ -227,8 +329,9 @@ def form_values(profile: Mapping[str, Any] | None) -> dict[str, Any]:
     profile = profile or {}
     home = profile.get("home") if isinstance(profile.get("home"), dict) else {}
     sites = profile.get("lesion_sites")
-    values: dict[str, Any] = {"lesion_sites": [s for s in sites if isinstance(s, str)]
-                              if isinstance(sites, list) else []}
+    values: dict[str, Any] = {
+        "lesion_sites": [s for s in sites if isinstance(s, str)] if isinstance(sites, list) else []
+    }
     for name, question in QUESTIONS.items():
         value = home.get(name[5:]) if name.startswith("home.") else profile.get(name)
         if not isinstance(value, str | int | float | None):
@@ -286,5 +389,7 @@ def answer(question: Question, profile: Mapping[str, Any]) -> str:
 
 def describe(profile: Mapping[str, Any]) -> list[tuple[str, list[tuple[str, str]]]]:
     """The profile in words, step by step: [(step title, [(what, answer), ...]), ...]."""
-    return [(step.title, [(q.short or q.label, answer(q, profile)) for q in step.questions])
-            for step in STEPS]
+    return [
+        (step.title, [(q.short or q.label, answer(q, profile)) for q in step.questions])
+        for step in STEPS
+    ]

@@ -1,6 +1,7 @@
 """Which occurrences of each task are due on a day, which are overdue, and what a tap may set.
 
-Pure: no Flask, no database, no reading of the clock. The views pass the day, the household's active tasks
+Pure: no Flask, no database, no reading of the clock. The views pass the day, the household's
+active tasks
 (plan items) and the tick states they read; this module decides what the day looks like.
 
 Occurrences (the `occurrence` column of ticks):
@@ -80,8 +81,10 @@ class Entry:
         if self.hydration:
             ml = self.item["drink_ml"]
             target = self.item.get("target_ml") or ml * self.slots
-            return (f"{self.done_slots} of {self.slots} drinks "
-                    f"({min(self.done_slots * ml, target)} of {target} ml)")
+            return (
+                f"{self.done_slots} of {self.slots} drinks "
+                f"({min(self.done_slots * ml, target)} of {target} ml)"
+            )
         if self.slots > 1:
             return f"{self.done_slots} of {self.slots} done today"
         if self.week_done is not None:
@@ -152,8 +155,9 @@ class DayView:
     def now(self) -> list[Entry]:
         """What is due now: what is overdue, the tasks done once that are due today (the home
         set-up's share of the day among them)."""
-        return [e for e in self.daily if e.status == "overdue" or e.occurrence == ONCE] \
-            + self.set_up
+        return [
+            e for e in self.daily if e.status == "overdue" or e.occurrence == ONCE
+        ] + self.set_up
 
     @property
     def later_today(self) -> list[Entry]:
@@ -172,8 +176,14 @@ class DayView:
 
     def groups(self) -> list[Group]:
         """Today's groups in the order they are shown, each with its own count."""
-        return [Group(key, entries) for key, entries in (
-            ("now", self.now), ("later", self.later_today), ("week", self.this_week))]
+        return [
+            Group(key, entries)
+            for key, entries in (
+                ("now", self.now),
+                ("later", self.later_today),
+                ("week", self.this_week),
+            )
+        ]
 
     def find(self, item_id: str) -> Entry | None:
         for entry in self.due + self.upcoming + self.set_up:
@@ -227,13 +237,18 @@ def updated_on(tick: Mapping[str, Any] | None) -> dt.date | None:
     return tick.get("updated_on") if tick else None
 
 
-def index_ticks(rows: Iterable[Mapping[str, Any]],
-                where: dt.tzinfo) -> dict[tuple[str, str, int], Mapping]:
+def index_ticks(
+    rows: Iterable[Mapping[str, Any]], where: dt.tzinfo
+) -> dict[tuple[str, str, int], Mapping]:
     """Tick rows keyed by (item_id, occurrence, slot), each with `updated_on`: the day, in the
     household's zone `where`, of its `updated_at` (stored in UTC)."""
-    return {(r["item_id"], r["occurrence"], r["slot"]):
-            {**r, "updated_on": local(r["updated_at"], where).date() if r["updated_at"] else None}
-            for r in rows}
+    return {
+        (r["item_id"], r["occurrence"], r["slot"]): {
+            **r,
+            "updated_on": local(r["updated_at"], where).date() if r["updated_at"] else None,
+        }
+        for r in rows
+    }
 
 
 def _state(ticks: Ticks, item_id: str, occurrence: str, slot: int) -> str:
@@ -241,8 +256,9 @@ def _state(ticks: Ticks, item_id: str, occurrence: str, slot: int) -> str:
     return tick["state"] if tick else "open"
 
 
-def _entry(item: dict, occurrence: str, status: str, ticks: Ticks, day: dt.date,
-           **extra: Any) -> Entry:
+def _entry(
+    item: dict, occurrence: str, status: str, ticks: Ticks, day: dt.date, **extra: Any
+) -> Entry:
     n = slots_of(item)
     rows = [ticks.get((item["id"], occurrence, s)) for s in range(n)]
     states = [r["state"] if r else "open" for r in rows]
@@ -265,8 +281,11 @@ def _once(item: dict, day: dt.date, ticks: Ticks) -> Entry | None:
 
 def _done_this_week(item: dict, day: dt.date, ticks: Ticks) -> int:
     """How often a weekly task was done in the ISO week of `day`, up to and including it."""
-    return sum(1 for d in week_of(day)
-               if d <= day and _state(ticks, item["id"], d.isoformat(), 0) == "done")
+    return sum(
+        1
+        for d in week_of(day)
+        if d <= day and _state(ticks, item["id"], d.isoformat(), 0) == "done"
+    )
 
 
 def _weekly(item: dict, day: dt.date, ticks: Ticks) -> Entry | None:
@@ -382,8 +401,14 @@ def _count_home(home: dict[str, int], item: dict, day: dt.date, ticks: Ticks) ->
         home["next_due"] = due
 
 
-def check_tick(item: Mapping[str, Any] | None, occurrence: str, slot: Any, state: str,
-               day: dt.date, allowed: tuple[str, ...] = TODAY_STATES) -> str | None:
+def check_tick(
+    item: Mapping[str, Any] | None,
+    occurrence: str,
+    slot: Any,
+    state: str,
+    day: dt.date,
+    allowed: tuple[str, ...] = TODAY_STATES,
+) -> str | None:
     """Why a tap on this task may not be stored (in plain words), or None if it may.
 
     Daily and weekly taps may be for today or up to LATE_DAYS days back, never the future;

@@ -20,26 +20,50 @@ from planner.plans.engine import build_plan
 # Exercise outcomes do not depend on the date; one fixed day keeps the matrix reproducible.
 DAY = dt.date(2026, 1, 1)
 BASELINE: dict[str, Any] = {
-    "lesion_sites": ["other"], "fracture_risk": "low", "weight_bearing": "full",
-    "spinal_instability": False, "mobility_aid": "none", "falls_past_year": 0,
+    "lesion_sites": ["other"],
+    "fracture_risk": "low",
+    "weight_bearing": "full",
+    "spinal_instability": False,
+    "mobility_aid": "none",
+    "falls_past_year": 0,
 }
 GONE = None  # a fact set to GONE is left out of the profile: "not known"
-SITES = ("skull", "spine-cervical", "spine-thoracic", "spine-lumbar", "ribs", "sternum", "pelvis",
-         "femur-left", "femur-right", "humerus-left", "humerus-right")
+SITES = (
+    "skull",
+    "spine-cervical",
+    "spine-thoracic",
+    "spine-lumbar",
+    "ribs",
+    "sternum",
+    "pelvis",
+    "femur-left",
+    "femur-right",
+    "humerus-left",
+    "humerus-right",
+)
 FACTS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("Baseline: no restricting fact", {}),
     ("Lesion sites not known", {"lesion_sites": []}),
     *((f"Lesion: {site}", {"lesion_sites": [site]}) for site in SITES),
     ("Fracture risk high", {"fracture_risk": "high"}),
     ("Fracture risk not known", {"fracture_risk": GONE}),
-    *((f"Fracture risk high, lesion: {site}", {"fracture_risk": "high", "lesion_sites": [site]})
-      for site in ("pelvis", "femur-left", "femur-right", "humerus-left", "humerus-right")),
+    *(
+        (f"Fracture risk high, lesion: {site}", {"fracture_risk": "high", "lesion_sites": [site]})
+        for site in ("pelvis", "femur-left", "femur-right", "humerus-left", "humerus-right")
+    ),
     ("Spine unstable", {"spinal_instability": True}),
-    ("Spine unstable, high risk, thoracic and lumbar lesions",
-     {"spinal_instability": True, "fracture_risk": "high",
-      "lesion_sites": ["spine-thoracic", "spine-lumbar"]}),
-    ("Spine stability not known, thoracic lesion",
-     {"spinal_instability": GONE, "lesion_sites": ["spine-thoracic"]}),
+    (
+        "Spine unstable, high risk, thoracic and lumbar lesions",
+        {
+            "spinal_instability": True,
+            "fracture_risk": "high",
+            "lesion_sites": ["spine-thoracic", "spine-lumbar"],
+        },
+    ),
+    (
+        "Spine stability not known, thoracic lesion",
+        {"spinal_instability": GONE, "lesion_sites": ["spine-thoracic"]},
+    ),
     ("Weight-bearing partial", {"weight_bearing": "partial"}),
     ("Weight-bearing none", {"weight_bearing": "none"}),
     ("Weight-bearing not known", {"weight_bearing": GONE}),
@@ -79,8 +103,14 @@ def build(catalog: Catalog) -> dict[str, Any]:
                 cells[item.id] = ("excluded", "; ".join(rules))
             else:
                 cells[item.id] = ("allowed", "") if item.id in allowed else ("not offered", "")
-        columns.append({"label": label, "change": change, "cells": cells,
-                        "advice": [a["advice"] for a in plan["avoid_in_daily_life"]]})
+        columns.append(
+            {
+                "label": label,
+                "change": change,
+                "cells": cells,
+                "advice": [a["advice"] for a in plan["avoid_in_daily_life"]],
+            }
+        )
     return {"exercises": [(i.id, i.title) for i in exercises], "columns": columns}
 
 
@@ -90,8 +120,9 @@ MARK = {"allowed": "yes", "excluded": "NO", "not offered": "."}
 def _change_text(change: dict[str, Any]) -> str:
     if not change:
         return "the baseline"
-    return ", ".join(f"{k} {'not known' if v is GONE else json.dumps(v)}"
-                     for k, v in change.items())
+    return ", ".join(
+        f"{k} {'not known' if v is GONE else json.dumps(v)}" for k, v in change.items()
+    )
 
 
 BASELINE_TEXT = ", ".join(f"{k} {json.dumps(v)}" for k, v in BASELINE.items())
@@ -105,7 +136,8 @@ def to_markdown(data: dict[str, Any]) -> str:
         "",
         "Written by `planner check-content --matrix DIR` from the engine; do not edit by hand.",
         "Each column changes one fact (or a combination) on the baseline profile: "
-        + BASELINE_TEXT + ".",
+        + BASELINE_TEXT
+        + ".",
         "`yes`: on the plan; `NO`: left out (reasons below); `.`: not offered for this profile.",
         "",
         "| column | fact |",
@@ -116,11 +148,15 @@ def to_markdown(data: dict[str, Any]) -> str:
         "| --- |" + " :-: |" * len(cols),
     ]
     for ident, _ in data["exercises"]:
-        lines.append(f"| {ident} | "
-                     + " | ".join(MARK[c["cells"][ident][0]] for c in cols) + " |")
+        lines.append(f"| {ident} | " + " | ".join(MARK[c["cells"][ident][0]] for c in cols) + " |")
     for n, col in enumerate(cols, 1):
-        lines += ["", f"## F{n}. {col['label']}", "", f"Profile: {_change_text(col['change'])}.",
-                  ""]
+        lines += [
+            "",
+            f"## F{n}. {col['label']}",
+            "",
+            f"Profile: {_change_text(col['change'])}.",
+            "",
+        ]
         for ident, _ in data["exercises"]:
             outcome, why = col["cells"][ident]
             if outcome == "excluded":
@@ -147,32 +183,45 @@ def to_html(data: dict[str, Any]) -> str:
     """The matrix as one standalone HTML page (no script, no inline style)."""
     e = html.escape
     cols = data["columns"]
-    head = "".join(f'<th scope="col" title="{e(c["label"])}">F{n}</th>'
-                   for n, c in enumerate(cols, 1))
+    head = "".join(
+        f'<th scope="col" title="{e(c["label"])}">F{n}</th>' for n, c in enumerate(cols, 1)
+    )
     rows = []
     for ident, title in data["exercises"]:
         cells = []
         for c in cols:
             outcome, why = c["cells"][ident]
-            cells.append(f'<td class="{outcome.replace(" ", "-")}" title="{e(why or outcome)}">'
-                         f"{e(MARK[outcome])}</td>")
-        rows.append(f'<tr><th scope="row">{e(title)} <code>{e(ident)}</code></th>'
-                    + "".join(cells) + "</tr>")
+            cells.append(
+                f'<td class="{outcome.replace(" ", "-")}" title="{e(why or outcome)}">'
+                f"{e(MARK[outcome])}</td>"
+            )
+        rows.append(
+            f'<tr><th scope="row">{e(title)} <code>{e(ident)}</code></th>'
+            + "".join(cells)
+            + "</tr>"
+        )
     key = "".join(f"<li>F{n}: {e(c['label'])}</li>" for n, c in enumerate(cols, 1))
     details = []
     for n, col in enumerate(cols, 1):
-        left = "".join(f"<li><code>{e(i)}</code>: {e(col['cells'][i][1])}</li>"
-                       for i, _ in data["exercises"] if col["cells"][i][0] == "excluded")
+        left = "".join(
+            f"<li><code>{e(i)}</code>: {e(col['cells'][i][1])}</li>"
+            for i, _ in data["exercises"]
+            if col["cells"][i][0] == "excluded"
+        )
         advice = "".join(f"<li>{e(a)}</li>" for a in col["advice"])
-        details.append(f"<section><h2>F{n}. {e(col['label'])}</h2>"
-                       f"<h3>Left out</h3><ul>{left or '<li>nothing</li>'}</ul>"
-                       f"<h3>Daily life</h3><ul>{advice}</ul></section>")
-    return ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<title>Exercise safety matrix</title><style>" + _CSS + "</style></head><body>"
-            "<h1>Exercise safety matrix</h1>"
-            f"<p>Baseline profile: {e(BASELINE_TEXT)}. "
-            "yes: on the plan; NO: left out; .: not offered.</p>"
-            f"<ol class=\"key\">{key}</ol>"
-            "<div class=\"wrap\"><table><thead><tr><th scope=\"col\">Exercise</th>"
-            f"{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></div>{''.join(details)}</body></html>\n")
+        details.append(
+            f"<section><h2>F{n}. {e(col['label'])}</h2>"
+            f"<h3>Left out</h3><ul>{left or '<li>nothing</li>'}</ul>"
+            f"<h3>Daily life</h3><ul>{advice}</ul></section>"
+        )
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        "<title>Exercise safety matrix</title><style>" + _CSS + "</style></head><body>"
+        "<h1>Exercise safety matrix</h1>"
+        f"<p>Baseline profile: {e(BASELINE_TEXT)}. "
+        "yes: on the plan; NO: left out; .: not offered.</p>"
+        f'<ol class="key">{key}</ol>'
+        '<div class="wrap"><table><thead><tr><th scope="col">Exercise</th>'
+        f"{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>{''.join(details)}</body></html>\n"
+    )

@@ -21,8 +21,7 @@ from planner.plans.context import Context
 from planner.plans.engine import exercise_library, ruled_out
 
 # Bounds of what a form may say; not advice (the catalog gives no numbers), only sanity.
-LIMITS = {"sets": (1, 10), "reps": (1, 50), "hold_seconds": (1, 120),
-          "sessions_per_week": (1, 7)}
+LIMITS = {"sets": (1, 10), "reps": (1, 50), "hold_seconds": (1, 120), "sessions_per_week": (1, 7)}
 NUMBERS = tuple(LIMITS)
 NOTE_MAX = 300
 REASON_MAX = 300
@@ -91,8 +90,11 @@ def read_custom(form: Any, catalog: Catalog) -> tuple[dict[str, Any], dict[str, 
     vocabulary), and a message per bad field. `form` is a MultiDict or a plain dict."""
     getlist = getattr(form, "getlist", None)
     movements = list(getlist("movements") if getlist else form.get("movements", []))
-    custom = {"title": _text(form, "title"), "detail": _text(form, "detail"),
-              "movements": [m for m in catalog.movements if m in movements]}
+    custom = {
+        "title": _text(form, "title"),
+        "detail": _text(form, "detail"),
+        "movements": [m for m in catalog.movements if m in movements],
+    }
     errors: dict[str, str] = {}
     low, high = TITLE_RANGE
     if not low <= len(custom["title"]) <= high:
@@ -116,7 +118,8 @@ def _dosed(item: dict[str, Any], entry: Mapping[str, Any]) -> dict[str, Any]:
     prescription = entry.get("prescription")
     if has_dose(prescription) and takes_dose(item):
         item["prescription"] = {k: prescription.get(k) for k in NUMBERS} | {
-            "note": prescription.get("note") or ""}
+            "note": prescription.get("note") or ""
+        }
         sessions = prescription.get("sessions_per_week")
         if sessions:
             item["schedule"] = {"kind": "weekly", "times_per_week": sessions}
@@ -126,20 +129,34 @@ def _dosed(item: dict[str, Any], entry: Mapping[str, Any]) -> dict[str, Any]:
 def custom_item(entry: Mapping[str, Any]) -> dict[str, Any]:
     """The plan item of a physiotherapist's own exercise (before its prescription)."""
     custom = entry["custom"]
-    return {"id": entry["id"], "domain": "exercise", "title": custom["title"],
-            "detail": custom["detail"], "why": [CUSTOM_WHY], "sources": [CUSTOM_SOURCE],
-            "audience": "patient", "schedule": {"kind": "as-needed"},
-            "movements": list(custom["movements"]), "custom": True}
+    return {
+        "id": entry["id"],
+        "domain": "exercise",
+        "title": custom["title"],
+        "detail": custom["detail"],
+        "why": [CUSTOM_WHY],
+        "sources": [CUSTOM_SOURCE],
+        "audience": "patient",
+        "schedule": {"kind": "as-needed"},
+        "movements": list(custom["movements"]),
+        "custom": True,
+    }
 
 
-def _resolve(entry: Mapping[str, Any], library: dict[str, dict], profile: dict[str, Any],
-             catalog: Catalog, today: dt.date,
-             ctx: Context | None = None) -> tuple[dict | None, str | None]:
+def _resolve(
+    entry: Mapping[str, Any],
+    library: dict[str, dict],
+    profile: dict[str, Any],
+    catalog: Catalog,
+    today: dt.date,
+    ctx: Context | None = None,
+) -> tuple[dict | None, str | None]:
     """An entry's plan item (from the library or its own text) and why the profile rules it
     out (None if it does not); (None, None) for an id the catalog no longer has."""
     if entry.get("custom"):
-        return custom_item(entry), ruled_out(entry["custom"]["movements"], profile, catalog,
-                                             today, ctx)
+        return custom_item(entry), ruled_out(
+            entry["custom"]["movements"], profile, catalog, today, ctx
+        )
     found = library.get(entry["id"])
     if found is None:
         return None, None
@@ -147,9 +164,14 @@ def _resolve(entry: Mapping[str, Any], library: dict[str, dict], profile: dict[s
     return item, found.get("reason")
 
 
-def apply_tailoring(plan: dict[str, Any], tailoring: Mapping[str, Any] | None,
-                    profile: dict[str, Any], catalog: Catalog, today: dt.date,
-                    ctx: Context | None = None) -> dict[str, Any]:
+def apply_tailoring(
+    plan: dict[str, Any],
+    tailoring: Mapping[str, Any] | None,
+    profile: dict[str, Any],
+    catalog: Catalog,
+    today: dt.date,
+    ctx: Context | None = None,
+) -> dict[str, Any]:
     """The engine's plan with the tailoring applied: the tailored exercises in their order with
     their prescriptions, then any exercise the engine adds that the tailoring neither lists nor
     removed. A ruled-out exercise stays on the plan only with a written override, and is marked
@@ -169,9 +191,16 @@ def apply_tailoring(plan: dict[str, Any], tailoring: Mapping[str, Any] | None,
         if item is None:
             continue
         if reason and not entry.get("override_reason"):
-            left = excluded.setdefault(entry["id"], {
-                "id": entry["id"], "domain": "exercise", "title": item["title"],
-                "reason": reason, "movements": []})
+            left = excluded.setdefault(
+                entry["id"],
+                {
+                    "id": entry["id"],
+                    "domain": "exercise",
+                    "title": item["title"],
+                    "reason": reason,
+                    "movements": [],
+                },
+            )
             left["tailored"] = True
             continue
         if reason:
@@ -184,8 +213,11 @@ def apply_tailoring(plan: dict[str, Any], tailoring: Mapping[str, Any] | None,
     chosen += [i for i in engine.values() if i["id"] not in listed | removed]
     chosen = [i for i in chosen if i["id"] not in DONE_BY_PHYSIO]
     rank = DOMAINS.index("exercise")
-    plan["items"] = ([i for i in plan["items"] if DOMAINS.index(i["domain"]) < rank] + chosen
-                     + [i for i in plan["items"] if DOMAINS.index(i["domain"]) > rank])
+    plan["items"] = (
+        [i for i in plan["items"] if DOMAINS.index(i["domain"]) < rank]
+        + chosen
+        + [i for i in plan["items"] if DOMAINS.index(i["domain"]) > rank]
+    )
     plan["excluded"] = list(excluded.values())
     return plan
 
@@ -197,10 +229,14 @@ def materialize(plan: dict[str, Any], tailoring: Mapping[str, Any] | None) -> di
     tailoring = tailoring or empty()
     entries = {e["id"]: e for e in tailoring.get("exercises", [])}
     on_plan = [i["id"] for i in plan["items"] if i["domain"] == "exercise"]
-    exercises = [copy.deepcopy(entries.get(i, {"id": i})) for i in on_plan
-                 if i not in DONE_BY_PHYSIO]
-    exercises += [copy.deepcopy(e) for e in tailoring.get("exercises", [])
-                  if e["id"] not in on_plan and e["id"] not in DONE_BY_PHYSIO]
+    exercises = [
+        copy.deepcopy(entries.get(i, {"id": i})) for i in on_plan if i not in DONE_BY_PHYSIO
+    ]
+    exercises += [
+        copy.deepcopy(e)
+        for e in tailoring.get("exercises", [])
+        if e["id"] not in on_plan and e["id"] not in DONE_BY_PHYSIO
+    ]
     return {"exercises": exercises, "removed": list(tailoring.get("removed", []))}
 
 
@@ -242,8 +278,13 @@ def remove(tailoring: dict, item_id: str) -> dict | None:
     return out
 
 
-def add(tailoring: dict, item_id: str, override_reason: str | None = None,
-        custom: dict | None = None, prescription: dict | None = None) -> dict:
+def add(
+    tailoring: dict,
+    item_id: str,
+    override_reason: str | None = None,
+    custom: dict | None = None,
+    prescription: dict | None = None,
+) -> dict:
     """A copy with the exercise added at the end (or, if listed, given the override reason)."""
     out = copy.deepcopy(tailoring)
     n = _index(out, item_id)
@@ -270,21 +311,28 @@ def new_custom_id() -> str:
 def as_template(tailoring: Mapping[str, Any]) -> dict[str, Any]:
     """The part of a tailoring a template keeps: exercises, order, prescriptions and custom
     exercises. Overrides are left behind: they were written for one person."""
-    return {"exercises": [{k: copy.deepcopy(v) for k, v in e.items() if k != "override_reason"}
-                          for e in tailoring.get("exercises", [])], "removed": []}
+    return {
+        "exercises": [
+            {k: copy.deepcopy(v) for k, v in e.items() if k != "override_reason"}
+            for e in tailoring.get("exercises", [])
+        ],
+        "removed": [],
+    }
 
 
 def from_template(template: Mapping[str, Any], catalog: Catalog) -> dict[str, Any]:
     """The tailoring a template gives a household: exactly its exercises, in its order (every
     other exercise of the library is marked removed, so the template is the whole list)."""
     listed = {e["id"] for e in template.get("exercises", [])}
-    return {"exercises": copy.deepcopy(list(template.get("exercises", []))),
-            "removed": [i.id for i in catalog.items
-                        if i.domain == "exercise" and i.id not in listed]}
+    return {
+        "exercises": copy.deepcopy(list(template.get("exercises", []))),
+        "removed": [i.id for i in catalog.items if i.domain == "exercise" and i.id not in listed],
+    }
 
 
-def template_conflicts(template: Mapping[str, Any], profile: dict[str, Any], catalog: Catalog,
-                       today: dt.date) -> list[dict[str, str]]:
+def template_conflicts(
+    template: Mapping[str, Any], profile: dict[str, Any], catalog: Catalog, today: dt.date
+) -> list[dict[str, str]]:
     """What of a template cannot go on this household's plan: exercises its profile rules out
     (with the reason) and ids the catalog no longer has; each {id, title, problem}."""
     library = {e["id"]: e for e in exercise_library(profile, catalog, today)}
@@ -292,8 +340,13 @@ def template_conflicts(template: Mapping[str, Any], profile: dict[str, Any], cat
     for entry in template.get("exercises", []):
         item, reason = _resolve(entry, library, profile, catalog, today)
         if item is None:
-            out.append({"id": entry["id"], "title": entry["id"],
-                        "problem": "This exercise is no longer in the library."})
+            out.append(
+                {
+                    "id": entry["id"],
+                    "title": entry["id"],
+                    "problem": "This exercise is no longer in the library.",
+                }
+            )
         elif reason:
             out.append({"id": entry["id"], "title": item["title"], "problem": reason})
     return out

@@ -25,8 +25,17 @@ STALE_MINUTES = 15
 KEEP_DAYS = 30
 
 
-def enqueue(db: Database, household_id: int, user_id: int, kind: str, ref: str, day: dt.date,
-            channel: str, *, at: dt.datetime) -> bool:
+def enqueue(
+    db: Database,
+    household_id: int,
+    user_id: int,
+    kind: str,
+    ref: str,
+    day: dt.date,
+    channel: str,
+    *,
+    at: dt.datetime,
+) -> bool:
     """Queue one reminder unless it is already there (in any state); True if it is new."""
     stamp = iso(at)
     with transaction(db):
@@ -34,27 +43,36 @@ def enqueue(db: Database, household_id: int, user_id: int, kind: str, ref: str, 
             "insert or ignore into outbox (household_id, user_id, kind, ref, day, channel,"
             " state, due_at, next_try_at, attempts, created_at)"
             " values (?, ?, ?, ?, ?, ?, 'queued', ?, ?, 0, ?)",
-            [household_id, user_id, kind, ref, day.isoformat(), channel, stamp, stamp, stamp])
+            [household_id, user_id, kind, ref, day.isoformat(), channel, stamp, stamp, stamp],
+        )
         return cursor.rowcount == 1
 
 
 def due(db: Database, *, at: dt.datetime) -> list[dict]:
     """Queued rows whose time has come, oldest first."""
-    return fetch(db, "select * from outbox where state = 'queued' and next_try_at <= ?"
-                     " order by next_try_at, id", [iso(at)])
+    return fetch(
+        db,
+        "select * from outbox where state = 'queued' and next_try_at <= ? order by next_try_at, id",
+        [iso(at)],
+    )
 
 
 def claim(db: Database, row_id: int, *, at: dt.datetime) -> bool:
     """Take a queued row for sending; False if another sender took it (or it changed)."""
     with transaction(db):
-        return db.execute("update outbox set state = 'sending', claimed_at = ? "
-                          "where id = ? and state = 'queued'", [iso(at), row_id]).rowcount == 1
+        return (
+            db.execute(
+                "update outbox set state = 'sending', claimed_at = ? "
+                "where id = ? and state = 'queued'",
+                [iso(at), row_id],
+            ).rowcount
+            == 1
+        )
 
 
 def _finish(db: Database, row_id: int, sql: str, params: list) -> None:
     with transaction(db):
-        db.execute(f"update outbox set {sql} where id = ? and state = 'sending'",
-                   [*params, row_id])
+        db.execute(f"update outbox set {sql} where id = ? and state = 'sending'", [*params, row_id])
 
 
 def sent(db: Database, row_id: int, *, at: dt.datetime) -> None:
@@ -76,12 +94,20 @@ def failed(db: Database, row: dict, why: str, *, at: dt.datetime) -> str:
     row's new state."""
     attempts = row["attempts"] + 1
     if attempts >= MAX_ATTEMPTS:
-        _finish(db, row["id"], "state = 'failed', attempts = ?, last_error = ?, sent_at = ?",
-                [attempts, why, iso(at)])
+        _finish(
+            db,
+            row["id"],
+            "state = 'failed', attempts = ?, last_error = ?, sent_at = ?",
+            [attempts, why, iso(at)],
+        )
         return "failed"
     later = at + dt.timedelta(minutes=RETRY_MINUTES * 2 ** (attempts - 1))
-    _finish(db, row["id"], "state = 'queued', attempts = ?, last_error = ?, next_try_at = ?",
-            [attempts, why, iso(later)])
+    _finish(
+        db,
+        row["id"],
+        "state = 'queued', attempts = ?, last_error = ?, next_try_at = ?",
+        [attempts, why, iso(later)],
+    )
     return "queued"
 
 
@@ -91,20 +117,28 @@ def give_up_stale(db: Database, *, at: dt.datetime) -> int:
         return db.execute(
             "update outbox set state = 'failed', sent_at = ?, last_error = ? "
             "where state = 'sending' and claimed_at < ?",
-            [iso(at), "the sender stopped while sending it; not sent again in case it went",
-             iso(at - dt.timedelta(minutes=STALE_MINUTES))]).rowcount
+            [
+                iso(at),
+                "the sender stopped while sending it; not sent again in case it went",
+                iso(at - dt.timedelta(minutes=STALE_MINUTES)),
+            ],
+        ).rowcount
 
 
 def prune(db: Database, *, at: dt.datetime) -> int:
     """Delete rows finished more than KEEP_DAYS ago (sent, failed or cancelled)."""
     with transaction(db):
-        return db.execute("delete from outbox where state in ('sent', 'failed', 'cancelled')"
-                          " and sent_at < ?",
-                          [iso(at - dt.timedelta(days=KEEP_DAYS))]).rowcount
+        return db.execute(
+            "delete from outbox where state in ('sent', 'failed', 'cancelled') and sent_at < ?",
+            [iso(at - dt.timedelta(days=KEEP_DAYS))],
+        ).rowcount
 
 
 def recent(db: Database, household_id: int, user_id: int, limit: int = 10) -> list[dict]:
     """The person's latest reminders in this household, newest first (for their page)."""
-    return fetch(db, "select * from outbox where household_id = ? and user_id = ?"
-                     " order by created_at desc, id desc limit ?",
-                 [household_id, user_id, limit])
+    return fetch(
+        db,
+        "select * from outbox where household_id = ? and user_id = ?"
+        " order by created_at desc, id desc limit ?",
+        [household_id, user_id, limit],
+    )

@@ -69,8 +69,9 @@ def vapid(app) -> Vapid:
 
 def public_key(app) -> str:
     """The application server key browsers subscribe with (base64url, no padding)."""
-    raw = vapid(app).public_key.public_bytes(serialization.Encoding.X962,
-                                             serialization.PublicFormat.UncompressedPoint)
+    raw = vapid(app).public_key.public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
@@ -85,8 +86,7 @@ def check_subscription(data: object) -> dict | None:
         return None
     endpoint, keys = data.get("endpoint"), data["keys"]
     p256dh, auth = keys.get("p256dh"), keys.get("auth")
-    if not all(isinstance(v, str) and 0 < len(v) <= MAX_FIELD
-               for v in (endpoint, p256dh, auth)):
+    if not all(isinstance(v, str) and 0 < len(v) <= MAX_FIELD for v in (endpoint, p256dh, auth)):
         return None
     if urlsplit(endpoint).scheme not in ("https", "http"):
         return None
@@ -96,16 +96,19 @@ def check_subscription(data: object) -> dict | None:
 def subscribe(db: Database, user_id: int, subscription: dict, *, at: dt.datetime) -> None:
     """Keep a device's subscription for this person (the same endpoint moves to them)."""
     with transaction(db):
-        db.execute("delete from push_subscriptions where endpoint = ?",
-                   [subscription["endpoint"]])
-        db["push_subscriptions"].insert({**subscription, "user_id": user_id,
-                                         "created_at": iso(at)})
+        db.execute("delete from push_subscriptions where endpoint = ?", [subscription["endpoint"]])
+        db["push_subscriptions"].insert({**subscription, "user_id": user_id, "created_at": iso(at)})
 
 
 def unsubscribe(db: Database, user_id: int, endpoint: str) -> bool:
     with transaction(db):
-        return db.execute("delete from push_subscriptions where user_id = ? and endpoint = ?",
-                          [user_id, endpoint]).rowcount > 0
+        return (
+            db.execute(
+                "delete from push_subscriptions where user_id = ? and endpoint = ?",
+                [user_id, endpoint],
+            ).rowcount
+            > 0
+        )
 
 
 def forget(db: Database, subscription_id: int) -> None:
@@ -114,21 +117,30 @@ def forget(db: Database, subscription_id: int) -> None:
 
 
 def devices(db: Database, user_id: int) -> list[dict]:
-    return fetch(db, "select * from push_subscriptions where user_id = ? order by id",
-                 [user_id])
+    return fetch(db, "select * from push_subscriptions where user_id = ? order by id", [user_id])
 
 
 def send(key: Vapid, subscription: dict, payload: dict, sender: str) -> None:
     """Send one notification; PushError (gone=True for 404/410) if it was not taken."""
-    info = {"endpoint": subscription["endpoint"],
-            "keys": {"p256dh": subscription["p256dh"], "auth": subscription["auth"]}}
+    info = {
+        "endpoint": subscription["endpoint"],
+        "keys": {"p256dh": subscription["p256dh"], "auth": subscription["auth"]},
+    }
     try:
-        webpush(info, json.dumps(payload), vapid_private_key=key,
-                vapid_claims={"sub": f"mailto:{sender}"}, ttl=TTL, timeout=TIMEOUT)
+        webpush(
+            info,
+            json.dumps(payload),
+            vapid_private_key=key,
+            vapid_claims={"sub": f"mailto:{sender}"},
+            ttl=TTL,
+            timeout=TIMEOUT,
+        )
     except WebPushException as exc:
         status = getattr(exc.response, "status_code", None)
-        raise PushError(f"the push service answered {status or 'nothing'}",
-                        gone=status in GONE) from None
+        raise PushError(
+            f"the push service answered {status or 'nothing'}", gone=status in GONE
+        ) from None
     except (OSError, ValueError) as exc:  # connection refused, bad keys
-        raise PushError(f"the push service could not be reached ({exc.__class__.__name__})") \
-            from None
+        raise PushError(
+            f"the push service could not be reached ({exc.__class__.__name__})"
+        ) from None

@@ -25,11 +25,10 @@ import threading
 from flask import Flask, url_for
 
 from planner import clock, mail
-
 from planner.plans import recurrence
-from planner.web.db import get_db
 from planner.reminders import messages, outbox, push, settings, tasks
 from planner.store import plans, ticks
+from planner.web.db import get_db
 
 log = logging.getLogger(__name__)
 CATCH_UP = dt.timedelta(hours=12)
@@ -87,8 +86,10 @@ def channels(app: Flask, person: dict) -> list[str]:
 
 
 def _patients_wish(people: list[dict], household_id: int) -> bool:
-    return any(p["household_id"] == household_id and p["role"] == "patient"
-               and p["tell_caregivers"] for p in people)
+    return any(
+        p["household_id"] == household_id and p["role"] == "patient" and p["tell_caregivers"]
+        for p in people
+    )
 
 
 def plan(app: Flask, db, at: dt.datetime) -> int:
@@ -110,22 +111,27 @@ def plan(app: Flask, db, at: dt.datetime) -> int:
         if in_morning and person["digest"] and house.items:
             wanted.append(("digest", ""))
         if in_morning and person["key_dates"]:
-            wanted += [("key-date", i["id"]) for i in tasks.key_due(house.items, day,
-                                                                    house.ticks)]
+            wanted += [("key-date", i["id"]) for i in tasks.key_due(house.items, day, house.ticks)]
         overdue_to_me = (person["role"] == "patient" and person["key_dates"]) or (
-            person["role"] == "caregiver" and person["caregiver_alerts"]
-            and _patients_wish(people, person["household_id"]))
+            person["role"] == "caregiver"
+            and person["caregiver_alerts"]
+            and _patients_wish(people, person["household_id"])
+        )
         if in_morning and overdue_to_me:
-            wanted += [("overdue", i["id"]) for i in tasks.key_overdue(house.items, day,
-                                                                       house.ticks)]
+            wanted += [
+                ("overdue", i["id"]) for i in tasks.key_overdue(house.items, day, house.ticks)
+            ]
         if person["role"] == "caregiver" and person["caregiver_alerts"]:
-            wanted += [("needs-help", item["id"]) for item, tick
-                       in tasks.needs_help(house.items, day, house.ticks)
-                       if tick["by_user"] != person["user_id"]]
+            wanted += [
+                ("needs-help", item["id"])
+                for item, tick in tasks.needs_help(house.items, day, house.ticks)
+                if tick["by_user"] != person["user_id"]
+            ]
         for kind, ref in wanted:
             for channel in ways:
-                new += outbox.enqueue(db, person["household_id"], person["user_id"], kind,
-                                      ref, day, channel, at=at)
+                new += outbox.enqueue(
+                    db, person["household_id"], person["user_id"], kind, ref, day, channel, at=at
+                )
     return new
 
 
@@ -143,20 +149,25 @@ def _still_wanted(person: dict | None, row: dict, house: _Household) -> tuple[li
     if row["kind"] == "key-date":
         found = [i for i in tasks.key_due(house.items, day, house.ticks) if i["id"] == row["ref"]]
     elif row["kind"] == "overdue":
-        found = [i for i in tasks.key_overdue(house.items, day, house.ticks)
-                 if i["id"] == row["ref"]]
+        found = [
+            i for i in tasks.key_overdue(house.items, day, house.ticks) if i["id"] == row["ref"]
+        ]
     else:
-        found = [i for i, _ in tasks.needs_help(house.items, day, house.ticks)
-                 if i["id"] == row["ref"]]
+        found = [
+            i for i, _ in tasks.needs_help(house.items, day, house.ticks) if i["id"] == row["ref"]
+        ]
     return (found, None) if found and row["ref"] in by_id else ([], "already answered")
 
 
 def _links(person: dict, token: str | None) -> dict:
     hid = person["household_id"]
-    return {"today": url_for("today.show", household_id=hid, _external=True),
-            "settings": url_for("reminders.settings", household_id=hid, _external=True),
-            "unsubscribe": url_for("reminders.unsubscribe", token=token, _external=True)
-            if token else None}
+    return {
+        "today": url_for("today.show", household_id=hid, _external=True),
+        "settings": url_for("reminders.settings", household_id=hid, _external=True),
+        "unsubscribe": url_for("reminders.unsubscribe", token=token, _external=True)
+        if token
+        else None,
+    }
 
 
 def _send_email(app, db, person: dict, message: messages.Message, at: dt.datetime) -> None:
@@ -166,9 +177,16 @@ def _send_email(app, db, person: dict, message: messages.Message, at: dt.datetim
     token = settings.unsubscribe_token(db, person["household_id"], person["user_id"], at=at)
     links = _links(person, token)
     text, html = messages.email(message, links)
-    sender.send(person["user_email"], message.subject, text, html, headers={
-        "List-Unsubscribe": f"<{links['unsubscribe']}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+    sender.send(
+        person["user_email"],
+        message.subject,
+        text,
+        html,
+        headers={
+            "List-Unsubscribe": f"<{links['unsubscribe']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
 
 
 def _send_push(app, db, person: dict, message: messages.Message) -> None:
@@ -190,8 +208,9 @@ def _send_push(app, db, person: dict, message: messages.Message) -> None:
         raise push.PushError(str(problems[0]), gone=all(p.gone for p in problems))
 
 
-def _deliver_one(app: Flask, db, row: dict, person: dict | None, cache: dict,
-                 at: dt.datetime) -> str:
+def _deliver_one(
+    app: Flask, db, row: dict, person: dict | None, cache: dict, at: dt.datetime
+) -> str:
     """Send one claimed row (or cancel it, or put it back until quiet hours end); return
     what became of it."""
     if person is None:
@@ -240,8 +259,9 @@ def deliver(app: Flask, db, at: dt.datetime) -> dict[str, int]:
             counts[_deliver_one(app, db, row, person, cache, at)] += 1
         except Exception as exc:  # a bug must cost one reminder, not the whole run
             log.exception("reminder %s could not be sent", row["id"])
-            counts[outbox.failed(db, row, f"unexpected error ({exc.__class__.__name__})",
-                                 at=at)] += 1
+            counts[
+                outbox.failed(db, row, f"unexpected error ({exc.__class__.__name__})", at=at)
+            ] += 1
     return counts
 
 

@@ -14,8 +14,13 @@ from planner.plans import recurrence
 # The dates a missed day matters for: the bone medicine's injection or infusion day, the kidney
 # test before it and the dental examination before the first dose (dental.yaml). Which items
 # are key is a property of the reminders, not advice: the advice stays in checklists/.
-KEY_TASKS = ("injection-day", "infusion-day", "kidney-test-before-infusion",
-             "dental-exam-before-first-dose", "dental-clearance-before-first-dose")
+KEY_TASKS = (
+    "injection-day",
+    "infusion-day",
+    "kidney-test-before-infusion",
+    "dental-exam-before-first-dose",
+    "dental-clearance-before-first-dose",
+)
 # An overdue key date is mentioned on this many days after it, once a day, then left to the
 # plan's own page: a reminder, not a nag.
 OVERDUE_DAYS = 3
@@ -34,9 +39,12 @@ def digest(items: list[dict], day: dt.date, ticks) -> list[dict]:
     not set to "not today"), then the N-times-a-week ones not yet done enough (`week`), each
     as {"title", "week"} in plan order."""
     view = recurrence.day_view(items, day, ticks)
-    return [{"title": e.item["title"], "week": week}
-            for week, entries in ((False, view.daily), (True, view.weekly))
-            for e in entries if not e.done and not e.skipped]
+    return [
+        {"title": e.item["title"], "week": week}
+        for week, entries in ((False, view.daily), (True, view.weekly))
+        for e in entries
+        if not e.done and not e.skipped
+    ]
 
 
 def _last_dose_day(schedule: dict, day: dt.date) -> dt.date | None:

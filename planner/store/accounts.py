@@ -9,8 +9,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner import permissions
 from planner.clock import DEFAULT_ZONE, iso
-from planner.store.sqlite import fetch, transaction
 from planner.store import activity
+from planner.store.sqlite import fetch, transaction
 
 ROLES = ("patient", "caregiver", "physio")
 # A household always keeps one of these roles (who may do what: planner/permissions.py).
@@ -48,6 +48,7 @@ def normalise_email(email: str) -> str:
 
 # Users ------------------------------------------------------------------------------------------
 
+
 def get_user(db: Database, user_id: int) -> dict | None:
     """The user with this id (without the password hash), or None."""
     rows = fetch(db, "select id, email, name, created_at from users where id = ?", [user_id])
@@ -56,8 +57,11 @@ def get_user(db: Database, user_id: int) -> dict | None:
 
 def user_by_email(db: Database, email: str) -> dict | None:
     """The user with this email (without the password hash), or None."""
-    rows = fetch(db, "select id, email, name, created_at from users where email = ?",
-                 [normalise_email(email)])
+    rows = fetch(
+        db,
+        "select id, email, name, created_at from users where email = ?",
+        [normalise_email(email)],
+    )
     return rows[0] if rows else None
 
 
@@ -75,14 +79,24 @@ def create_user(db: Database, email: str, name: str, password: str, *, at: dt.da
     with transaction(db):
         if user_by_email(db, email) is not None:
             raise EmailTaken("An account with this email already exists.")
-        user_id = db["users"].insert({"email": email, "name": name.strip(),
-                                      "password_hash": password_hash,
-                                      "created_at": iso(at)}).last_pk
+        user_id = (
+            db["users"]
+            .insert(
+                {
+                    "email": email,
+                    "name": name.strip(),
+                    "password_hash": password_hash,
+                    "created_at": iso(at),
+                }
+            )
+            .last_pk
+        )
     return get_user(db, user_id)
 
 
-def import_users(db: Database, people: list[tuple[str, str]], password_hash: str, *,
-                 at: dt.datetime) -> list[int]:
+def import_users(
+    db: Database, people: list[tuple[str, str]], password_hash: str, *, at: dt.datetime
+) -> list[int]:
     """Create many accounts, (email, name) each, that share one password already hashed by the
     caller; return their ids in order. For imports and the benchmark seeder: scrypt takes about
     0.1 s per hash by design, so thousands of create_user calls would take minutes.
@@ -94,25 +108,38 @@ def import_users(db: Database, people: list[tuple[str, str]], password_hash: str
         for email, name in people:
             if user_by_email(db, email) is not None:
                 raise EmailTaken("An account with this email already exists.")
-            ids.append(db["users"].insert({"email": normalise_email(email), "name": name.strip(),
-                                           "password_hash": password_hash,
-                                           "created_at": iso(at)}).last_pk)
+            ids.append(
+                db["users"]
+                .insert(
+                    {
+                        "email": normalise_email(email),
+                        "name": name.strip(),
+                        "password_hash": password_hash,
+                        "created_at": iso(at),
+                    }
+                )
+                .last_pk
+            )
     return ids
 
 
-def login_blocked(db: Database, email: str, address: str | None = None, *,
-                  at: dt.datetime) -> str | None:
+def login_blocked(
+    db: Database, email: str, address: str | None = None, *, at: dt.datetime
+) -> str | None:
     """Why sign-in is paused, or None: "account" after MAX_FAILURES wrong passwords for this
     email within FAILURE_WINDOW, "address" after MAX_ADDRESS_FAILURES from this address (one
     machine trying many accounts, which the per-account count alone would not slow)."""
     since = iso(at - FAILURE_WINDOW)
-    count = db.execute("select count(*) from login_failures where email = ? and at > ?",
-                       [normalise_email(email), since]).fetchone()[0]
+    count = db.execute(
+        "select count(*) from login_failures where email = ? and at > ?",
+        [normalise_email(email), since],
+    ).fetchone()[0]
     if count >= MAX_FAILURES:
         return "account"
     if address:
-        count = db.execute("select count(*) from login_failures where address = ? and at > ?",
-                           [address, since]).fetchone()[0]
+        count = db.execute(
+            "select count(*) from login_failures where address = ? and at > ?", [address, since]
+        ).fetchone()[0]
         if count >= MAX_ADDRESS_FAILURES:
             return "address"
     return None
@@ -126,8 +153,9 @@ class LoginPaused(AccountError):
         self.reason = reason
 
 
-def authenticate(db: Database, email: str, password: str,
-                 address: str | None = None, *, at: dt.datetime) -> dict | None:
+def authenticate(
+    db: Database, email: str, password: str, address: str | None = None, *, at: dt.datetime
+) -> dict | None:
     """The user whose email and password these are, or None (and the failure is recorded with
     the address it came from); LoginPaused, without checking the password, while
     login_blocked() says so.
@@ -145,8 +173,9 @@ def authenticate(db: Database, email: str, password: str,
         blocked = login_blocked(db, email, address, at=at)
         if blocked:
             raise LoginPaused(blocked)
-        attempt = db["login_failures"].insert({"email": email, "address": address,
-                                               "at": iso(at)}).last_pk
+        attempt = (
+            db["login_failures"].insert({"email": email, "address": address, "at": iso(at)}).last_pk
+        )
     rows = fetch(db, "select id, password_hash from users where email = ?", [email])
     stored = rows[0]["password_hash"] if rows else _DUMMY_HASH
     if check_password_hash(stored, password) and rows:
@@ -158,6 +187,7 @@ def authenticate(db: Database, email: str, password: str,
 
 # Households and members -------------------------------------------------------------------------
 
+
 def get_household(db: Database, household_id: int) -> dict | None:
     """The household with this id, or None."""
     rows = fetch(db, "select * from households where id = ?", [household_id])
@@ -166,8 +196,9 @@ def get_household(db: Database, household_id: int) -> dict | None:
 
 def get_membership(db: Database, household_id: int, user_id: int) -> dict | None:
     """The user's membership of the household ({household_id, user_id, role, ...}), or None."""
-    rows = fetch(db, "select * from members where household_id = ? and user_id = ?",
-                 [household_id, user_id])
+    rows = fetch(
+        db, "select * from members where household_id = ? and user_id = ?", [household_id, user_id]
+    )
     return rows[0] if rows else None
 
 
@@ -177,27 +208,45 @@ def check_role(role: str) -> None:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
 
 
-def add_member(db: Database, household_id: int, user_id: int, role: str, *,
-               at: dt.datetime) -> None:
+def add_member(
+    db: Database, household_id: int, user_id: int, role: str, *, at: dt.datetime
+) -> None:
     """Make the user a member of the household with this role (no change if already one)."""
     check_role(role)
     with transaction(db):
-        db["members"].insert({"household_id": household_id, "user_id": user_id, "role": role,
-                              "joined_at": iso(at)}, ignore=True)
+        db["members"].insert(
+            {"household_id": household_id, "user_id": user_id, "role": role, "joined_at": iso(at)},
+            ignore=True,
+        )
 
 
-def create_household(db: Database, name: str, user_id: int, role: str, *, at: dt.datetime,
-                     timezone: str = DEFAULT_ZONE) -> dict:
+def create_household(
+    db: Database,
+    name: str,
+    user_id: int,
+    role: str,
+    *,
+    at: dt.datetime,
+    timezone: str = DEFAULT_ZONE,
+) -> dict:
     """Create a household living in `timezone` with its creator as its first member, in one
     transaction."""
     check_role(role)
     with transaction(db):
-        household_id = db["households"].insert({"name": name.strip(), "created_by": user_id,
-                                                "created_at": iso(at),
-                                                "timezone": timezone}).last_pk
+        household_id = (
+            db["households"]
+            .insert(
+                {
+                    "name": name.strip(),
+                    "created_by": user_id,
+                    "created_at": iso(at),
+                    "timezone": timezone,
+                }
+            )
+            .last_pk
+        )
         add_member(db, household_id, user_id, role, at=at)
-        activity.record(db, household_id, "joined", at=at, actor_id=user_id,
-                        detail={"role": role})
+        activity.record(db, household_id, "joined", at=at, actor_id=user_id, detail={"role": role})
     return get_household(db, household_id)
 
 
@@ -205,24 +254,32 @@ def set_timezone(db: Database, household_id: int, timezone: str) -> None:
     """Move the household to another time zone. Its revision moves on too: the day its pages
     show may change with it."""
     with transaction(db):
-        db.execute("update households set timezone = ?, revision = revision + 1 where id = ?",
-                   [timezone, household_id])
+        db.execute(
+            "update households set timezone = ?, revision = revision + 1 where id = ?",
+            [timezone, household_id],
+        )
 
 
 def households_for(db: Database, user_id: int) -> list[dict]:
     """The user's households, oldest membership first, each with the user's `role` in it."""
-    return fetch(db,
+    return fetch(
+        db,
         "select households.*, members.role from members join households"
         " on households.id = members.household_id where members.user_id = ?"
-        " order by members.joined_at, households.id", [user_id])
+        " order by members.joined_at, households.id",
+        [user_id],
+    )
 
 
 def members(db: Database, household_id: int) -> list[dict]:
     """The household's members: user_id, name, email, role, joined_at; oldest first."""
-    return fetch(db,
+    return fetch(
+        db,
         "select members.user_id, users.name, users.email, members.role, members.joined_at"
         " from members join users on users.id = members.user_id"
-        " where members.household_id = ? order by members.joined_at, users.id", [household_id])
+        " where members.household_id = ? order by members.joined_at, users.id",
+        [household_id],
+    )
 
 
 def standing_of(db: Database, household_id: int, user_id: int) -> tuple[set[str], set[str]]:
@@ -237,8 +294,9 @@ def standing_of(db: Database, household_id: int, user_id: int) -> tuple[set[str]
     return permissions.standing(role, user_id, household, present), present
 
 
-def set_manager(db: Database, household_id: int, user_id: int | None, *, by: int,
-                at: dt.datetime) -> None:
+def set_manager(
+    db: Database, household_id: int, user_id: int | None, *, by: int, at: dt.datetime
+) -> None:
     """Name the caregiver who helps the patient manage the household (None: nobody); logged.
     Refuses (NotMember) anyone who is not a caregiver of the household."""
     with transaction(db):
@@ -246,14 +304,21 @@ def set_manager(db: Database, household_id: int, user_id: int | None, *, by: int
             member = get_membership(db, household_id, user_id)
             if member is None or member["role"] != "caregiver":
                 raise NotMember("Only a caregiver of this household can help manage it.")
-        db.execute("update households set manager_id = ?, revision = revision + 1 where id = ?",
-                   [user_id, household_id])
-        activity.record(db, household_id, "manager_named", at=at, actor_id=by,
-                        subject_id=user_id)
+        db.execute(
+            "update households set manager_id = ?, revision = revision + 1 where id = ?",
+            [user_id, household_id],
+        )
+        activity.record(db, household_id, "manager_named", at=at, actor_id=by, subject_id=user_id)
 
 
-def remove_member(db: Database, household_id: int, user_id: int, *, by: int | None = None,
-                  at: dt.datetime | None = None) -> None:
+def remove_member(
+    db: Database,
+    household_id: int,
+    user_id: int,
+    *,
+    by: int | None = None,
+    at: dt.datetime | None = None,
+) -> None:
     """Remove a member; refuse (LastManager) if that would leave the household empty, or
     take away its last patient or caregiver. With `at`, the removal (or leaving, when `by` is
     the member) is logged in the same transaction. Who may remove whom is the views' to
@@ -265,37 +330,61 @@ def remove_member(db: Database, household_id: int, user_id: int, *, by: int | No
         member = get_membership(db, household_id, user_id)
         if member is None:
             raise NotMember("This person is not a member of this household.")
-        others = {row["role"] for row in fetch(db,
-            "select role from members where household_id = ? and user_id != ?",
-            [household_id, user_id])}
+        others = {
+            row["role"]
+            for row in fetch(
+                db,
+                "select role from members where household_id = ? and user_id != ?",
+                [household_id, user_id],
+            )
+        }
         if not others:
             raise LastManager("The last member of a household cannot be removed.")
         if member["role"] in MANAGERS and not others & set(MANAGERS):
-            raise LastManager("A household needs at least one patient or caregiver, "
-                              "so this person cannot be removed yet.")
-        db.execute("delete from members where household_id = ? and user_id = ?",
-                   [household_id, user_id])
-        db.execute("update households set manager_id = null where id = ? and manager_id = ?",
-                   [household_id, user_id])
+            raise LastManager(
+                "A household needs at least one patient or caregiver, "
+                "so this person cannot be removed yet."
+            )
+        db.execute(
+            "delete from members where household_id = ? and user_id = ?", [household_id, user_id]
+        )
+        db.execute(
+            "update households set manager_id = null where id = ? and manager_id = ?",
+            [household_id, user_id],
+        )
         if member["role"] == "physio" and "physio" not in others:
             # Nobody is left to confirm: a waiting proposal lapses (see store/proposals.py),
             # and without a physiotherapist the household answers for itself again.
-            db.execute("update proposals set status = 'lapsed' where household_id = ?"
-                       " and status = 'waiting'", [household_id])
+            db.execute(
+                "update proposals set status = 'lapsed' where household_id = ?"
+                " and status = 'waiting'",
+                [household_id],
+            )
         if at is not None:
             leaving = by == user_id
-            activity.record(db, household_id, "left" if leaving else "removed", at=at,
-                            actor_id=by, subject_id=None if leaving else user_id,
-                            detail={"role": member["role"]})
+            activity.record(
+                db,
+                household_id,
+                "left" if leaving else "removed",
+                at=at,
+                actor_id=by,
+                subject_id=None if leaving else user_id,
+                detail={"role": member["role"]},
+            )
 
 
 def delete_household(db: Database, household_id: int) -> None:
     """Delete the household and everything of it: every table with a household_id column (so a
     table added later is not forgotten), then the household itself. One transaction."""
-    tables = [row["name"] for row in fetch(db,
-        "select m.name from sqlite_master m where m.type = 'table' and m.name != 'households'"
-        " and exists (select 1 from pragma_table_info(m.name) p"
-        "             where p.name = 'household_id')")]
+    tables = [
+        row["name"]
+        for row in fetch(
+            db,
+            "select m.name from sqlite_master m where m.type = 'table' and m.name != 'households'"
+            " and exists (select 1 from pragma_table_info(m.name) p"
+            "             where p.name = 'household_id')",
+        )
+    ]
     with transaction(db):
         # Children and parents go in one transaction; the foreign keys are checked at COMMIT.
         db.execute("PRAGMA defer_foreign_keys = ON")

@@ -43,17 +43,30 @@ KINDS = {
 MEMBERSHIP = ("joined", "left", "removed", "manager_named")
 
 
-def record(db: Database, household_id: int, kind: str, *, at: dt.datetime,
-           actor_id: int | None = None, subject_id: int | None = None,
-           detail: dict | None = None) -> None:
+def record(
+    db: Database,
+    household_id: int,
+    kind: str,
+    *,
+    at: dt.datetime,
+    actor_id: int | None = None,
+    subject_id: int | None = None,
+    detail: dict | None = None,
+) -> None:
     """Add one entry to the household's log (inside the caller's transaction, if any)."""
     if kind not in KINDS:
         raise ValueError(f"unknown activity kind {kind!r}")
     with transaction(db):
-        db["activity"].insert({"household_id": household_id, "kind": kind,
-                               "actor_id": actor_id, "subject_id": subject_id,
-                               "detail_json": json.dumps(detail or {}, sort_keys=True),
-                               "at": iso(at)})
+        db["activity"].insert(
+            {
+                "household_id": household_id,
+                "kind": kind,
+                "actor_id": actor_id,
+                "subject_id": subject_id,
+                "detail_json": json.dumps(detail or {}, sort_keys=True),
+                "at": iso(at),
+            }
+        )
 
 
 def record_for_user(db: Database, user_id: int, kind: str, *, at: dt.datetime) -> None:
@@ -63,20 +76,23 @@ def record_for_user(db: Database, user_id: int, kind: str, *, at: dt.datetime) -
             record(db, row["household_id"], kind, at=at, actor_id=user_id)
 
 
-def entries(db: Database, household_id: int, kinds: tuple[str, ...] | None = None,
-            limit: int = 200) -> list[dict]:
+def entries(
+    db: Database, household_id: int, kinds: tuple[str, ...] | None = None, limit: int = 200
+) -> list[dict]:
     """The household's latest entries, newest first, each with `detail` read and the names of
     its actor and subject (None when the account no longer exists)."""
     where, params = "activity.household_id = ?", [household_id]
     if kinds:
         where += f" and kind in ({', '.join('?' * len(kinds))})"
         params += list(kinds)
-    rows = fetch(db,
+    rows = fetch(
+        db,
         "select activity.*, actor.name as actor_name, subject.name as subject_name"
         " from activity left join users actor on actor.id = activity.actor_id"
         " left join users subject on subject.id = activity.subject_id"
         f" where {where} order by activity.at desc, activity.id desc limit ?",
-        [*params, limit])
+        [*params, limit],
+    )
     for row in rows:
         row["detail"] = json.loads(row.pop("detail_json") or "{}")
     return rows

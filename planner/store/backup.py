@@ -44,9 +44,17 @@ def schema_of(path: str | Path) -> list[str]:
         try:
             check = conn.execute("PRAGMA quick_check").fetchone()[0]
             tables = {r[0] for r in conn.execute("select name from sqlite_master")}
-            names = [r[0] for r in conn.execute(
-                "select name from _sqlite_migrations where migration_set = 'planner'"
-                " order by rowid")] if "_sqlite_migrations" in tables else []
+            names = (
+                [
+                    r[0]
+                    for r in conn.execute(
+                        "select name from _sqlite_migrations where migration_set = 'planner'"
+                        " order by rowid"
+                    )
+                ]
+                if "_sqlite_migrations" in tables
+                else []
+            )
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -58,8 +66,10 @@ def schema_of(path: str | Path) -> list[str]:
     known = [m.name for m in migrations._migrations]
     newer = [name for name in names if name not in known]
     if newer:
-        raise BackupError(f"{path}: made by a newer version of the planner (schema "
-                          f"{', '.join(newer)}); install that version to restore it")
+        raise BackupError(
+            f"{path}: made by a newer version of the planner (schema "
+            f"{', '.join(newer)}); install that version to restore it"
+        )
     return names
 
 
@@ -69,17 +79,23 @@ def _shape(conn: sqlite3.Connection) -> dict[str, object]:
     this way, a schema written out by another version of sqlite-utils still matches."""
     shape: dict[str, object] = {}
     for kind, name, table in conn.execute(
-            "select type, name, tbl_name from sqlite_master where name not like 'sqlite_%'"
-            " and tbl_name != '_sqlite_migrations'"):
+        "select type, name, tbl_name from sqlite_master where name not like 'sqlite_%'"
+        " and tbl_name != '_sqlite_migrations'"
+    ):
         if kind == "table":
             shape[f"table {name}"] = sorted(
                 (row[1], row[2].upper(), row[3], row[5])
-                for row in conn.execute(f"PRAGMA table_info([{name}])"))
+                for row in conn.execute(f"PRAGMA table_info([{name}])")
+            )
         elif kind == "index":
-            unique = conn.execute("select [unique] from pragma_index_list(?) where name = ?",
-                                  [table, name]).fetchone()
-            shape[f"index {name}"] = (table, unique[0] if unique else None, [
-                row[2] for row in conn.execute(f"PRAGMA index_info([{name}])")])
+            unique = conn.execute(
+                "select [unique] from pragma_index_list(?) where name = ?", [table, name]
+            ).fetchone()
+            shape[f"index {name}"] = (
+                table,
+                unique[0] if unique else None,
+                [row[2] for row in conn.execute(f"PRAGMA index_info([{name}])")],
+            )
         else:
             shape[f"{kind} {name}"] = table
     return shape
@@ -105,12 +121,13 @@ def check_schema(path: str | Path) -> list[str]:
     finally:
         expected.close()
         conn.close()
-    differences = sorted(key for key in want.keys() | have.keys()
-                         if want.get(key) != have.get(key))
+    differences = sorted(key for key in want.keys() | have.keys() if want.get(key) != have.get(key))
     if differences:
-        raise BackupError(f"{path}: its schema is not the planner's at {names[-1]} (differs in "
-                          f"{', '.join(differences[:5])}"
-                          f"{', ...' if len(differences) > 5 else ''}); not restored")
+        raise BackupError(
+            f"{path}: its schema is not the planner's at {names[-1]} (differs in "
+            f"{', '.join(differences[:5])}"
+            f"{', ...' if len(differences) > 5 else ''}); not restored"
+        )
     return names
 
 
@@ -218,25 +235,34 @@ def export(path: str | Path, household_id: int) -> dict:
             "format": "planner-household-export",
             "schema": schema,
             "household": household[0],
-            "members": _rows(conn, "select members.user_id, users.name, users.email,"
-                                   " members.role, members.joined_at from members"
-                                   " join users on users.id = members.user_id"
-                                   " where members.household_id = ? order by members.joined_at",
-                             [household_id]),
+            "members": _rows(
+                conn,
+                "select members.user_id, users.name, users.email,"
+                " members.role, members.joined_at from members"
+                " join users on users.id = members.user_id"
+                " where members.household_id = ? order by members.joined_at",
+                [household_id],
+            ),
             "profile": json.loads(profile[0]["profile_json"]) if profile else None,
-            "plans": _rows(conn, f"select * from plans {where} order by version",
-                           [household_id]),
-            "tasks": _rows(conn, f"select * from tasks {where} order by active desc, position",
-                           [household_id]),
-            "ticks": _rows(conn, f"select * from ticks {where}"
-                                 " order by occurrence, item_id, slot", [household_id]),
-            "events": _rows(conn, f"select * from tick_events {where} order by id",
-                            [household_id]),
-            "assignments": _rows(conn, f"select * from assignments {where} order by item_id",
-                                 [household_id]),
-            "contacts": _rows(conn, f"select kind, name, phone, updated_at, updated_by"
-                                    f" from care_contacts {where} order by kind",
-                              [household_id]),
+            "plans": _rows(conn, f"select * from plans {where} order by version", [household_id]),
+            "tasks": _rows(
+                conn, f"select * from tasks {where} order by active desc, position", [household_id]
+            ),
+            "ticks": _rows(
+                conn,
+                f"select * from ticks {where} order by occurrence, item_id, slot",
+                [household_id],
+            ),
+            "events": _rows(conn, f"select * from tick_events {where} order by id", [household_id]),
+            "assignments": _rows(
+                conn, f"select * from assignments {where} order by item_id", [household_id]
+            ),
+            "contacts": _rows(
+                conn,
+                f"select kind, name, phone, updated_at, updated_by"
+                f" from care_contacts {where} order by kind",
+                [household_id],
+            ),
         }
     finally:
         conn.close()

@@ -13,41 +13,56 @@ from planner.store.sqlite import fetch
 
 def households(db: Database, user_id: int) -> list[dict]:
     """The households where the user is the physiotherapist, with the patient's name."""
-    return fetch(db,
+    return fetch(
+        db,
         "select households.*, (select users.name from members p join users on users.id ="
         " p.user_id where p.household_id = households.id and p.role = 'patient'"
         " order by p.joined_at limit 1) as patient_name"
         " from members join households on households.id = members.household_id"
         " where members.user_id = ? and members.role = 'physio' order by households.name",
-        [user_id])
+        [user_id],
+    )
 
 
 def tick_rows(db: Database, household_id: int, first: dt.date, last: dt.date) -> list[dict]:
     """The tick rows (item_id, occurrence, state) of the days first..last (adherence.py)."""
-    return fetch(db, "select item_id, occurrence, state from ticks where household_id = ?"
-                     " and occurrence between ? and ?",
-                 [household_id, first.isoformat(), last.isoformat()])
+    return fetch(
+        db,
+        "select item_id, occurrence, state from ticks where household_id = ?"
+        " and occurrence between ? and ?",
+        [household_id, first.isoformat(), last.isoformat()],
+    )
 
 
 def once_states(db: Database, household_id: int) -> dict[str, str]:
     """The state of each one-off task (item id -> state)."""
-    return dict(db.conn.execute(
-        "select item_id, state from ticks where household_id = ? and occurrence = 'once'"
-        " and slot = 0", [household_id]).fetchall())
+    return dict(
+        db.conn.execute(
+            "select item_id, state from ticks where household_id = ? and occurrence = 'once'"
+            " and slot = 0",
+            [household_id],
+        ).fetchall()
+    )
 
 
 def needs_help(db: Database, household_id: int) -> list[str]:
     """The active tasks someone marked as needing help (item ids)."""
-    return [r[0] for r in db.conn.execute(
-        "select distinct ticks.item_id from ticks join tasks on tasks.household_id ="
-        " ticks.household_id and tasks.item_id = ticks.item_id and tasks.active = 1"
-        " where ticks.household_id = ? and ticks.state = 'needs-help'", [household_id])]
+    return [
+        r[0]
+        for r in db.conn.execute(
+            "select distinct ticks.item_id from ticks join tasks on tasks.household_id ="
+            " ticks.household_id and tasks.item_id = ticks.item_id and tasks.active = 1"
+            " where ticks.household_id = ? and ticks.state = 'needs-help'",
+            [household_id],
+        )
+    ]
 
 
 def last_activity(db: Database, household_id: int) -> str | None:
     """When anyone last ticked anything (UTC stamp), or None."""
-    return db.conn.execute("select max(at) from tick_events where household_id = ?",
-                           [household_id]).fetchone()[0]
+    return db.conn.execute(
+        "select max(at) from tick_events where household_id = ?", [household_id]
+    ).fetchone()[0]
 
 
 def started(db: Database, household_id: int) -> str | None:
@@ -56,11 +71,13 @@ def started(db: Database, household_id: int) -> str | None:
     return db.conn.execute(
         "select min(at) from (select min(created_at) as at from plans where household_id = ?"
         " union all select min(at) from tick_events where household_id = ?)",
-        [household_id, household_id]).fetchone()[0]
+        [household_id, household_id],
+    ).fetchone()[0]
 
 
 def draft_since(db: Database, household_id: int) -> str | None:
     """When the unpublished exercise draft was last changed, or None if there is none."""
-    row = db.conn.execute("select updated_at from tailoring_drafts where household_id = ?",
-                          [household_id]).fetchone()
+    row = db.conn.execute(
+        "select updated_at from tailoring_drafts where household_id = ?", [household_id]
+    ).fetchone()
     return row[0] if row else None

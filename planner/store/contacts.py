@@ -15,24 +15,44 @@ KINDS = ("emergency", "cancer-team", "physio", "dentist", "gp")
 
 def contacts(db: Database, household_id: int) -> list[dict]:
     """The household's contacts ({kind, name, phone, updated_at, updated_by}) in KINDS order."""
-    rows = {r["kind"]: r for r in fetch(
-        db, "select kind, name, phone, updated_at, updated_by from care_contacts"
-            " where household_id = ?", [household_id])}
+    rows = {
+        r["kind"]: r
+        for r in fetch(
+            db,
+            "select kind, name, phone, updated_at, updated_by from care_contacts"
+            " where household_id = ?",
+            [household_id],
+        )
+    }
     return [rows[kind] for kind in KINDS if kind in rows]
 
 
-def set_contacts(db: Database, household_id: int, entries: dict[str, dict | None],
-                 user_id: int, *, at: dt.datetime) -> None:
+def set_contacts(
+    db: Database,
+    household_id: int,
+    entries: dict[str, dict | None],
+    user_id: int,
+    *,
+    at: dt.datetime,
+) -> None:
     """Replace the contacts in one transaction: each kind of `entries` gets {name, phone}, or
     is cleared when None. Kinds not named keep what they had."""
     with transaction(db):
         for kind, entry in entries.items():
             if kind not in KINDS:
                 raise ValueError(f"unknown kind of contact {kind!r}")
-            db.execute("delete from care_contacts where household_id = ? and kind = ?",
-                       [household_id, kind])
+            db.execute(
+                "delete from care_contacts where household_id = ? and kind = ?",
+                [household_id, kind],
+            )
             if entry:
-                db["care_contacts"].insert({"household_id": household_id, "kind": kind,
-                                            "name": entry.get("name") or None,
-                                            "phone": entry["phone"], "updated_at": iso(at),
-                                            "updated_by": user_id})
+                db["care_contacts"].insert(
+                    {
+                        "household_id": household_id,
+                        "kind": kind,
+                        "name": entry.get("name") or None,
+                        "phone": entry["phone"],
+                        "updated_at": iso(at),
+                        "updated_by": user_id,
+                    }
+                )

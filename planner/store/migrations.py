@@ -16,54 +16,128 @@ migrations = Migrations("planner")
 @migrations()
 def m001_initial(db: Database) -> None:
     """Accounts, households and members, invites, profiles, plan versions, tasks and ticks."""
-    db["users"].create({"id": int, "email": str, "name": str, "password_hash": str,
-                        "created_at": str}, pk="id", not_null={"email", "password_hash"},
-                       strict=True)
+    db["users"].create(
+        {"id": int, "email": str, "name": str, "password_hash": str, "created_at": str},
+        pk="id",
+        not_null={"email", "password_hash"},
+        strict=True,
+    )
     db["users"].create_index(["email"], unique=True)
-    db["households"].create({"id": int, "name": str, "created_at": str, "created_by": int},
-                            pk="id", foreign_keys=[("created_by", "users", "id")], strict=True)
-    db["members"].create({"household_id": int, "user_id": int, "role": str, "joined_at": str},
-                         pk=("household_id", "user_id"),
-                         foreign_keys=[("household_id", "households", "id"),
-                                       ("user_id", "users", "id")], strict=True)
+    db["households"].create(
+        {"id": int, "name": str, "created_at": str, "created_by": int},
+        pk="id",
+        foreign_keys=[("created_by", "users", "id")],
+        strict=True,
+    )
+    db["members"].create(
+        {"household_id": int, "user_id": int, "role": str, "joined_at": str},
+        pk=("household_id", "user_id"),
+        foreign_keys=[("household_id", "households", "id"), ("user_id", "users", "id")],
+        strict=True,
+    )
     # Invite and share links: only a hash of the secret is stored.
-    db["invites"].create({"id": int, "household_id": int, "token_hash": str, "role": str,
-                          "kind": str, "created_by": int, "created_at": str, "expires_at": str,
-                          "used_at": str, "used_by": int, "revoked_at": str}, pk="id",
-                         foreign_keys=[("household_id", "households", "id"),
-                                       ("created_by", "users", "id"), ("used_by", "users", "id")],
-                         strict=True)
+    db["invites"].create(
+        {
+            "id": int,
+            "household_id": int,
+            "token_hash": str,
+            "role": str,
+            "kind": str,
+            "created_by": int,
+            "created_at": str,
+            "expires_at": str,
+            "used_at": str,
+            "used_by": int,
+            "revoked_at": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("household_id", "households", "id"),
+            ("created_by", "users", "id"),
+            ("used_by", "users", "id"),
+        ],
+        strict=True,
+    )
     db["invites"].create_index(["token_hash"], unique=True)
-    db["profiles"].create({"household_id": int, "profile_json": str, "updated_at": str,
-                           "updated_by": int}, pk="household_id",
-                          foreign_keys=[("household_id", "households", "id"),
-                                        ("updated_by", "users", "id")], strict=True)
+    db["profiles"].create(
+        {"household_id": int, "profile_json": str, "updated_at": str, "updated_by": int},
+        pk="household_id",
+        foreign_keys=[("household_id", "households", "id"), ("updated_by", "users", "id")],
+        strict=True,
+    )
     # Every applied plan is kept as a version; the tasks table holds the current one's items.
-    db["plans"].create({"id": int, "household_id": int, "version": int, "plan_json": str,
-                        "profile_json": str, "created_at": str, "created_by": int}, pk="id",
-                       foreign_keys=[("household_id", "households", "id"),
-                                     ("created_by", "users", "id")], strict=True)
+    db["plans"].create(
+        {
+            "id": int,
+            "household_id": int,
+            "version": int,
+            "plan_json": str,
+            "profile_json": str,
+            "created_at": str,
+            "created_by": int,
+        },
+        pk="id",
+        foreign_keys=[("household_id", "households", "id"), ("created_by", "users", "id")],
+        strict=True,
+    )
     db["plans"].create_index(["household_id", "version"], unique=True)
-    db["tasks"].create({"household_id": int, "item_id": str, "domain": str, "item_json": str,
-                        "active": int, "position": int, "since_version": int},
-                       pk=("household_id", "item_id"),
-                       foreign_keys=[("household_id", "households", "id")], strict=True)
+    db["tasks"].create(
+        {
+            "household_id": int,
+            "item_id": str,
+            "domain": str,
+            "item_json": str,
+            "active": int,
+            "position": int,
+            "since_version": int,
+        },
+        pk=("household_id", "item_id"),
+        foreign_keys=[("household_id", "households", "id")],
+        strict=True,
+    )
     # The current state of each occurrence of a task: `occurrence` is the day for daily and
     # weekly tasks, the dose day for every-n-weeks tasks and "once" for one-off tasks; `slot`
     # numbers the taps of a task done several times a day.
-    db["ticks"].create({"household_id": int, "item_id": str, "occurrence": str, "slot": int,
-                        "state": str, "by_user": int, "done_for": int, "updated_at": str},
-                       pk=("household_id", "item_id", "occurrence", "slot"),
-                       foreign_keys=[("household_id", "households", "id"),
-                                     ("by_user", "users", "id"), ("done_for", "users", "id")],
-                       strict=True)
+    db["ticks"].create(
+        {
+            "household_id": int,
+            "item_id": str,
+            "occurrence": str,
+            "slot": int,
+            "state": str,
+            "by_user": int,
+            "done_for": int,
+            "updated_at": str,
+        },
+        pk=("household_id", "item_id", "occurrence", "slot"),
+        foreign_keys=[
+            ("household_id", "households", "id"),
+            ("by_user", "users", "id"),
+            ("done_for", "users", "id"),
+        ],
+        strict=True,
+    )
     # Every change of state, never updated: the history a week view reads.
-    db["tick_events"].create({"id": int, "household_id": int, "item_id": str, "occurrence": str,
-                              "slot": int, "state": str, "by_user": int, "done_for": int,
-                              "at": str}, pk="id",
-                             foreign_keys=[("household_id", "households", "id"),
-                                           ("by_user", "users", "id"),
-                                           ("done_for", "users", "id")], strict=True)
+    db["tick_events"].create(
+        {
+            "id": int,
+            "household_id": int,
+            "item_id": str,
+            "occurrence": str,
+            "slot": int,
+            "state": str,
+            "by_user": int,
+            "done_for": int,
+            "at": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("household_id", "households", "id"),
+            ("by_user", "users", "id"),
+            ("done_for", "users", "id"),
+        ],
+        strict=True,
+    )
     db["tick_events"].create_index(["household_id", "at"])
     db["ticks"].create_index(["household_id", "occurrence"])
     db.index_foreign_keys()
@@ -72,8 +146,9 @@ def m001_initial(db: Database) -> None:
 @migrations()
 def m002_login_failures(db: Database) -> None:
     """Wrong-password attempts per email, so that sign-in can be slowed after many of them."""
-    db["login_failures"].create({"id": int, "email": str, "at": str}, pk="id",
-                                not_null={"email", "at"}, strict=True)
+    db["login_failures"].create(
+        {"id": int, "email": str, "at": str}, pk="id", not_null={"email", "at"}, strict=True
+    )
     db["login_failures"].create_index(["email", "at"])
 
 
@@ -90,23 +165,32 @@ def m004_tailoring(db: Database) -> None:
     """A physiotherapist's tailoring: kept with each plan version, a draft per household being
     edited, named templates per physiotherapist, and the version each household last saw."""
     db["plans"].add_column("tailoring_json", str)
-    db["tailoring_drafts"].create({"household_id": int, "tailoring_json": str, "updated_by": int,
-                                   "updated_at": str}, pk="household_id",
-                                  foreign_keys=[("household_id", "households", "id"),
-                                                ("updated_by", "users", "id")], strict=True)
-    db["exercise_templates"].create({"id": int, "owner_id": int, "name": str,
-                                     "tailoring_json": str, "created_at": str}, pk="id",
-                                    not_null={"owner_id", "name", "tailoring_json"},
-                                    foreign_keys=[("owner_id", "users", "id")], strict=True)
+    db["tailoring_drafts"].create(
+        {"household_id": int, "tailoring_json": str, "updated_by": int, "updated_at": str},
+        pk="household_id",
+        foreign_keys=[("household_id", "households", "id"), ("updated_by", "users", "id")],
+        strict=True,
+    )
+    db["exercise_templates"].create(
+        {"id": int, "owner_id": int, "name": str, "tailoring_json": str, "created_at": str},
+        pk="id",
+        not_null={"owner_id", "name", "tailoring_json"},
+        foreign_keys=[("owner_id", "users", "id")],
+        strict=True,
+    )
     db["exercise_templates"].create_index(["owner_id", "name"], unique=True)
     # The plan version a household has acknowledged; until then Today shows what changed.
     # Households with a plan already start acknowledged, so no old change is shown as new.
-    db["plan_seen"].create({"household_id": int, "version": int, "seen_by": int, "seen_at": str},
-                           pk="household_id",
-                           foreign_keys=[("household_id", "households", "id"),
-                                         ("seen_by", "users", "id")], strict=True)
-    db.execute("insert into plan_seen (household_id, version) select household_id, max(version)"
-               " from plans group by household_id")
+    db["plan_seen"].create(
+        {"household_id": int, "version": int, "seen_by": int, "seen_at": str},
+        pk="household_id",
+        foreign_keys=[("household_id", "households", "id"), ("seen_by", "users", "id")],
+        strict=True,
+    )
+    db.execute(
+        "insert into plan_seen (household_id, version) select household_id, max(version)"
+        " from plans group by household_id"
+    )
     db.index_foreign_keys()
 
 
@@ -130,7 +214,8 @@ def _revision_triggers(db: Database, table: str) -> None:
         db.execute(
             f"create trigger {table}_{event}_revision after {event} on {table} begin"
             f" update households set revision = revision + 1"
-            f" where id = {row}.household_id; end")
+            f" where id = {row}.household_id; end"
+        )
 
 
 @migrations()
@@ -145,40 +230,105 @@ def m011_reminders(db: Database) -> None:
     """Reminders: each person's choices per household, the outbox of what is due to be sent
     (one row per person, kind, task, day and channel, so nothing is sent twice), the devices
     that take web push, and the hashes of one-click unsubscribe links."""
-    db["reminder_settings"].create({
-        "household_id": int, "user_id": int, "digest": int, "digest_time": str,
-        "key_dates": int, "caregiver_alerts": int, "tell_caregivers": int,
-        "quiet_start": str, "quiet_end": str, "timezone": str, "email": int, "push": int,
-        "updated_at": str}, pk=("household_id", "user_id"),
-        not_null={"digest", "digest_time", "key_dates", "caregiver_alerts", "tell_caregivers",
-                  "email", "push"},
-        defaults={"digest": 0, "digest_time": "08:00", "key_dates": 0, "caregiver_alerts": 0,
-                  "tell_caregivers": 0, "email": 0, "push": 0},
+    db["reminder_settings"].create(
+        {
+            "household_id": int,
+            "user_id": int,
+            "digest": int,
+            "digest_time": str,
+            "key_dates": int,
+            "caregiver_alerts": int,
+            "tell_caregivers": int,
+            "quiet_start": str,
+            "quiet_end": str,
+            "timezone": str,
+            "email": int,
+            "push": int,
+            "updated_at": str,
+        },
+        pk=("household_id", "user_id"),
+        not_null={
+            "digest",
+            "digest_time",
+            "key_dates",
+            "caregiver_alerts",
+            "tell_caregivers",
+            "email",
+            "push",
+        },
+        defaults={
+            "digest": 0,
+            "digest_time": "08:00",
+            "key_dates": 0,
+            "caregiver_alerts": 0,
+            "tell_caregivers": 0,
+            "email": 0,
+            "push": 0,
+        },
         foreign_keys=[("household_id", "households", "id"), ("user_id", "users", "id")],
-        strict=True)
+        strict=True,
+    )
     # state: queued, sending, sent, failed, cancelled. `ref` is the task an alert is about
     # ("" for a digest); `day` the recipient's local day it belongs to.
-    db["outbox"].create({
-        "id": int, "household_id": int, "user_id": int, "kind": str, "ref": str, "day": str,
-        "channel": str, "state": str, "due_at": str, "next_try_at": str, "attempts": int,
-        "last_error": str, "created_at": str, "claimed_at": str, "sent_at": str}, pk="id",
-        not_null={"household_id", "user_id", "kind", "ref", "day", "channel", "state",
-                  "due_at", "next_try_at", "attempts", "created_at"},
+    db["outbox"].create(
+        {
+            "id": int,
+            "household_id": int,
+            "user_id": int,
+            "kind": str,
+            "ref": str,
+            "day": str,
+            "channel": str,
+            "state": str,
+            "due_at": str,
+            "next_try_at": str,
+            "attempts": int,
+            "last_error": str,
+            "created_at": str,
+            "claimed_at": str,
+            "sent_at": str,
+        },
+        pk="id",
+        not_null={
+            "household_id",
+            "user_id",
+            "kind",
+            "ref",
+            "day",
+            "channel",
+            "state",
+            "due_at",
+            "next_try_at",
+            "attempts",
+            "created_at",
+        },
         foreign_keys=[("household_id", "households", "id"), ("user_id", "users", "id")],
-        strict=True)
-    db["outbox"].create_index(["user_id", "household_id", "kind", "ref", "day", "channel"],
-                              unique=True)
+        strict=True,
+    )
+    db["outbox"].create_index(
+        ["user_id", "household_id", "kind", "ref", "day", "channel"], unique=True
+    )
     db["outbox"].create_index(["state", "next_try_at"])
-    db["push_subscriptions"].create({
-        "id": int, "user_id": int, "endpoint": str, "p256dh": str, "auth": str,
-        "created_at": str}, pk="id", not_null={"user_id", "endpoint", "p256dh", "auth"},
-        foreign_keys=[("user_id", "users", "id")], strict=True)
+    db["push_subscriptions"].create(
+        {"id": int, "user_id": int, "endpoint": str, "p256dh": str, "auth": str, "created_at": str},
+        pk="id",
+        not_null={"user_id", "endpoint", "p256dh", "auth"},
+        foreign_keys=[("user_id", "users", "id")],
+        strict=True,
+    )
     db["push_subscriptions"].create_index(["endpoint"], unique=True)
-    db["unsubscribe_tokens"].create({
-        "token_hash": str, "household_id": int, "user_id": int, "created_at": str,
-        "expires_at": str}, pk="token_hash",
+    db["unsubscribe_tokens"].create(
+        {
+            "token_hash": str,
+            "household_id": int,
+            "user_id": int,
+            "created_at": str,
+            "expires_at": str,
+        },
+        pk="token_hash",
         foreign_keys=[("household_id", "households", "id"), ("user_id", "users", "id")],
-        strict=True)
+        strict=True,
+    )
     db.index_foreign_keys()
 
 
@@ -188,26 +338,46 @@ def m012_calendar_feeds_and_visits(db: Database) -> None:
     stored; each says whether it shows full titles and a daily summary, when it was last read,
     until when it works and whether it was cancelled. And for the visit summary: the questions a
     household wants to ask at the next clinic visit, and the days of the last and next visits."""
-    db["calendar_feeds"].create({"id": int, "household_id": int, "user_id": int,
-                                 "token_hash": str, "full_titles": int, "daily_summary": int,
-                                 "created_at": str, "expires_at": str, "last_read_at": str,
-                                 "revoked_at": str}, pk="id",
-                                not_null={"household_id", "user_id", "token_hash",
-                                          "created_at", "expires_at"},
-                                foreign_keys=[("household_id", "households", "id"),
-                                              ("user_id", "users", "id")], strict=True)
+    db["calendar_feeds"].create(
+        {
+            "id": int,
+            "household_id": int,
+            "user_id": int,
+            "token_hash": str,
+            "full_titles": int,
+            "daily_summary": int,
+            "created_at": str,
+            "expires_at": str,
+            "last_read_at": str,
+            "revoked_at": str,
+        },
+        pk="id",
+        not_null={"household_id", "user_id", "token_hash", "created_at", "expires_at"},
+        foreign_keys=[("household_id", "households", "id"), ("user_id", "users", "id")],
+        strict=True,
+    )
     db["calendar_feeds"].create_index(["token_hash"], unique=True)
     db["calendar_feeds"].create_index(["household_id", "user_id"])
-    db["visit_questions"].create({"id": int, "household_id": int, "text": str,
-                                  "created_by": int, "created_at": str}, pk="id",
-                                 not_null={"household_id", "text", "created_at"},
-                                 foreign_keys=[("household_id", "households", "id"),
-                                               ("created_by", "users", "id")], strict=True)
+    db["visit_questions"].create(
+        {"id": int, "household_id": int, "text": str, "created_by": int, "created_at": str},
+        pk="id",
+        not_null={"household_id", "text", "created_at"},
+        foreign_keys=[("household_id", "households", "id"), ("created_by", "users", "id")],
+        strict=True,
+    )
     db["visit_questions"].create_index(["household_id"])
-    db["visit_dates"].create({"household_id": int, "last_visit": str, "next_visit": str,
-                              "updated_by": int, "updated_at": str}, pk="household_id",
-                             foreign_keys=[("household_id", "households", "id"),
-                                           ("updated_by", "users", "id")], strict=True)
+    db["visit_dates"].create(
+        {
+            "household_id": int,
+            "last_visit": str,
+            "next_visit": str,
+            "updated_by": int,
+            "updated_at": str,
+        },
+        pk="household_id",
+        foreign_keys=[("household_id", "households", "id"), ("updated_by", "users", "id")],
+        strict=True,
+    )
 
 
 @migrations()
@@ -219,16 +389,38 @@ def m007_trust(db: Database) -> None:
     Activity rows keep user ids without a foreign key: the log outlives the people in it (an
     entry about someone who has gone reads "a former member")."""
     db["households"].add_column("manager_id", int)
-    db["activity"].create({"id": int, "household_id": int, "kind": str, "actor_id": int,
-                           "subject_id": int, "detail_json": str, "at": str}, pk="id",
-                          not_null={"household_id", "kind", "at"},
-                          foreign_keys=[("household_id", "households", "id")], strict=True)
+    db["activity"].create(
+        {
+            "id": int,
+            "household_id": int,
+            "kind": str,
+            "actor_id": int,
+            "subject_id": int,
+            "detail_json": str,
+            "at": str,
+        },
+        pk="id",
+        not_null={"household_id", "kind", "at"},
+        foreign_keys=[("household_id", "households", "id")],
+        strict=True,
+    )
     db["activity"].create_index(["household_id", "at"])
-    db["proposals"].create({"id": int, "household_id": int, "changes_json": str,
-                            "proposed_by": int, "proposed_at": str, "status": str,
-                            "decided_by": int, "decided_at": str}, pk="id",
-                           not_null={"household_id", "changes_json", "status", "proposed_at"},
-                           foreign_keys=[("household_id", "households", "id")], strict=True)
+    db["proposals"].create(
+        {
+            "id": int,
+            "household_id": int,
+            "changes_json": str,
+            "proposed_by": int,
+            "proposed_at": str,
+            "status": str,
+            "decided_by": int,
+            "decided_at": str,
+        },
+        pk="id",
+        not_null={"household_id", "changes_json", "status", "proposed_at"},
+        foreign_keys=[("household_id", "households", "id")],
+        strict=True,
+    )
     db["proposals"].create_index(["household_id", "status"])
     db["invites"].add_column("show_details", int, not_null_default=0)
     # A proposal shows on the household's pages: its writes move the revision on (see m005).
@@ -242,17 +434,28 @@ def m008_sessions_and_accounts(db: Database) -> None:
     signups and reset requests per address (to slow account farming and mail flooding), and
     when an account was deleted (its row stays, without name, email or password, so that its
     ticks read "a former member")."""
-    db["sessions"].create({"id_hash": str, "user_id": int, "created_at": str, "seen_at": str},
-                          pk="id_hash", not_null={"user_id", "created_at", "seen_at"},
-                          foreign_keys=[("user_id", "users", "id")], strict=True)
+    db["sessions"].create(
+        {"id_hash": str, "user_id": int, "created_at": str, "seen_at": str},
+        pk="id_hash",
+        not_null={"user_id", "created_at", "seen_at"},
+        foreign_keys=[("user_id", "users", "id")],
+        strict=True,
+    )
     db["sessions"].create_index(["user_id"])
-    db["password_resets"].create({"token_hash": str, "user_id": int, "created_at": str,
-                                  "expires_at": str, "used_at": str}, pk="token_hash",
-                                 not_null={"user_id", "created_at", "expires_at"},
-                                 foreign_keys=[("user_id", "users", "id")], strict=True)
+    db["password_resets"].create(
+        {"token_hash": str, "user_id": int, "created_at": str, "expires_at": str, "used_at": str},
+        pk="token_hash",
+        not_null={"user_id", "created_at", "expires_at"},
+        foreign_keys=[("user_id", "users", "id")],
+        strict=True,
+    )
     db["password_resets"].create_index(["user_id"])
-    db["attempts"].create({"id": int, "kind": str, "address": str, "at": str}, pk="id",
-                          not_null={"kind", "address", "at"}, strict=True)
+    db["attempts"].create(
+        {"id": int, "kind": str, "address": str, "at": str},
+        pk="id",
+        not_null={"kind", "address", "at"},
+        strict=True,
+    )
     db["attempts"].create_index(["kind", "address", "at"])
     db["users"].add_column("deleted_at", str)
 
@@ -265,12 +468,23 @@ REVISED_LATER = ("proposals", "assignments", "care_contacts")
 def m009_assignments(db: Database) -> None:
     """Who in the household is to do each home set-up task (or help with it when it "needs
     help"): one member per task, or nobody yet. Moves the household's revision like the rest."""
-    db["assignments"].create({"household_id": int, "item_id": str, "user_id": int,
-                              "assigned_by": int, "assigned_at": str},
-                             pk=("household_id", "item_id"), not_null={"user_id"},
-                             foreign_keys=[("household_id", "households", "id"),
-                                           ("user_id", "users", "id"),
-                                           ("assigned_by", "users", "id")], strict=True)
+    db["assignments"].create(
+        {
+            "household_id": int,
+            "item_id": str,
+            "user_id": int,
+            "assigned_by": int,
+            "assigned_at": str,
+        },
+        pk=("household_id", "item_id"),
+        not_null={"user_id"},
+        foreign_keys=[
+            ("household_id", "households", "id"),
+            ("user_id", "users", "id"),
+            ("assigned_by", "users", "id"),
+        ],
+        strict=True,
+    )
     db["assignments"].create_index(["user_id"])
     _revision_triggers(db, "assignments")
 
@@ -279,11 +493,20 @@ def m009_assignments(db: Database) -> None:
 def m010_care_contacts(db: Database) -> None:
     """The care team's phone numbers per household (emergency, cancer team, physiotherapist,
     dentist, GP), one row per kind. Today shows them, so a change moves the revision on."""
-    db["care_contacts"].create({"household_id": int, "kind": str, "name": str, "phone": str,
-                                "updated_at": str, "updated_by": int},
-                               pk=("household_id", "kind"), not_null={"phone"},
-                               foreign_keys=[("household_id", "households", "id"),
-                                             ("updated_by", "users", "id")], strict=True)
+    db["care_contacts"].create(
+        {
+            "household_id": int,
+            "kind": str,
+            "name": str,
+            "phone": str,
+            "updated_at": str,
+            "updated_by": int,
+        },
+        pk=("household_id", "kind"),
+        not_null={"phone"},
+        foreign_keys=[("household_id", "households", "id"), ("updated_by", "users", "id")],
+        strict=True,
+    )
     db.index_foreign_keys()
     _revision_triggers(db, "care_contacts")
 

@@ -13,16 +13,25 @@ from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.clock import iso
-from planner.store import activity
+from planner.store import activity, sessions
+from planner.store.accounts import (
+    MANAGERS,
+    AccountError,
+    EmailTaken,
+    normalise_email,
+    user_by_email,
+)
 from planner.store.sqlite import fetch, transaction
-from planner.store import sessions
-from planner.store.accounts import (MANAGERS, AccountError, EmailTaken, normalise_email,
-                                    user_by_email)
 
 FORMER_MEMBER = "A former member"
 # Tables of a person's own settings and devices, emptied of them when the account is deleted.
-PERSONAL_TABLES = ("reminder_settings", "outbox", "push_subscriptions", "unsubscribe_tokens",
-                   "calendar_feeds")
+PERSONAL_TABLES = (
+    "reminder_settings",
+    "outbox",
+    "push_subscriptions",
+    "unsubscribe_tokens",
+    "calendar_feeds",
+)
 
 
 class PatientMustDecide(AccountError):
@@ -31,8 +40,9 @@ class PatientMustDecide(AccountError):
 
 def password_matches(db: Database, user_id: int, password: str) -> bool:
     """Whether `password` is the user's current password."""
-    rows = fetch(db, "select password_hash from users where id = ? and deleted_at is null",
-                 [user_id])
+    rows = fetch(
+        db, "select password_hash from users where id = ? and deleted_at is null", [user_id]
+    )
     return bool(rows) and check_password_hash(rows[0]["password_hash"], password)
 
 
@@ -66,16 +76,23 @@ def set_password(db: Database, user_id: int, password: str, keep_session: str | 
 def households_to_decide(db: Database, user_id: int) -> list[dict]:
     """The households the user cannot simply leave: where they are the patient (it is their
     record: they delete it first), or the last patient or caregiver while others remain."""
-    rows = fetch(db,
+    rows = fetch(
+        db,
         "select households.id, households.name, members.role,"
         " (select count(*) from members o where o.household_id = members.household_id"
         "   and o.user_id != members.user_id) as others,"
         " (select count(*) from members o where o.household_id = members.household_id"
         "   and o.user_id != members.user_id and o.role in ('patient', 'caregiver')) as managers"
         " from members join households on households.id = members.household_id"
-        " where members.user_id = ? order by households.id", [user_id])
-    return [row for row in rows if row["role"] == "patient"
-            or (row["others"] and row["role"] in MANAGERS and not row["managers"])]
+        " where members.user_id = ? order by households.id",
+        [user_id],
+    )
+    return [
+        row
+        for row in rows
+        if row["role"] == "patient"
+        or (row["others"] and row["role"] in MANAGERS and not row["managers"])
+    ]
 
 
 def delete_user(db: Database, user_id: int, *, at: dt.datetime) -> list[int]:
@@ -86,19 +103,27 @@ def delete_user(db: Database, user_id: int, *, at: dt.datetime) -> list[int]:
 
     with transaction(db):
         if households_to_decide(db, user_id):
-            raise PatientMustDecide("Decide first what becomes of the households where you are "
-                                    "the patient or the last one who manages it.")
-        alone = [row["household_id"] for row in fetch(db,
-            "select household_id from members m where user_id = ? and not exists"
-            " (select 1 from members o where o.household_id = m.household_id"
-            "  and o.user_id != m.user_id)", [user_id])]
+            raise PatientMustDecide(
+                "Decide first what becomes of the households where you are "
+                "the patient or the last one who manages it."
+            )
+        alone = [
+            row["household_id"]
+            for row in fetch(
+                db,
+                "select household_id from members m where user_id = ? and not exists"
+                " (select 1 from members o where o.household_id = m.household_id"
+                "  and o.user_id != m.user_id)",
+                [user_id],
+            )
+        ]
         for household_id in alone:
             delete_household(db, household_id)
-        for row in fetch(db, "select household_id, role from members where user_id = ?",
-                         [user_id]):
+        for row in fetch(db, "select household_id, role from members where user_id = ?", [user_id]):
             if row["household_id"] not in alone:
-                activity.record(db, row["household_id"], "account_deleted", at=at,
-                                detail={"role": row["role"]})
+                activity.record(
+                    db, row["household_id"], "account_deleted", at=at, detail={"role": row["role"]}
+                )
         db.execute("delete from members where user_id = ?", [user_id])
         # Reminder choices, queued mails, push devices and unsubscribe links are the person's
         # own (their address, their device); history that others share is kept.
@@ -113,7 +138,9 @@ def delete_user(db: Database, user_id: int, *, at: dt.datetime) -> list[int]:
         db.execute("delete from login_failures where email = ?", [email])
         # The row stays for the ticks that point at it; nothing in it says who it was, and no
         # password opens it (the hash "!" matches no password).
-        db.execute("update users set name = ?, email = ?, password_hash = '!',"
-                   " deleted_at = ? where id = ?",
-                   [FORMER_MEMBER, f"former-member-{user_id}", iso(at), user_id])
+        db.execute(
+            "update users set name = ?, email = ?, password_hash = '!',"
+            " deleted_at = ? where id = ?",
+            [FORMER_MEMBER, f"former-member-{user_id}", iso(at), user_id],
+        )
     return alone

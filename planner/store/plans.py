@@ -16,19 +16,25 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def save_profile(db: Database, household_id: int, profile: dict, user_id: int, *,
-                 at: dt.datetime) -> None:
+def save_profile(
+    db: Database, household_id: int, profile: dict, user_id: int, *, at: dt.datetime
+) -> None:
     """Store (or replace) the household's profile. The caller has validated it."""
     with transaction(db):
-        db["profiles"].upsert({"household_id": household_id, "profile_json": _dumps(profile),
-                               "updated_at": iso(at), "updated_by": user_id},
-                              pk="household_id")
+        db["profiles"].upsert(
+            {
+                "household_id": household_id,
+                "profile_json": _dumps(profile),
+                "updated_at": iso(at),
+                "updated_by": user_id,
+            },
+            pk="household_id",
+        )
 
 
 def get_profile(db: Database, household_id: int) -> dict | None:
     """The household's profile, or None if it has none yet."""
-    rows = fetch(db, "select profile_json from profiles where household_id = ?",
-                 [household_id])
+    rows = fetch(db, "select profile_json from profiles where household_id = ?", [household_id])
     return json.loads(rows[0]["profile_json"]) if rows else None
 
 
@@ -38,15 +44,21 @@ _VERSION_SQL = (
     " members.role as created_by_role from plans"
     " left join users on users.id = plans.created_by"
     " left join members on members.household_id = plans.household_id"
-    " and members.user_id = plans.created_by where plans.household_id = ?")
+    " and members.user_id = plans.created_by where plans.household_id = ?"
+)
 
 
 def _version(row: dict) -> dict:
-    return {"version": row["version"], "plan": json.loads(row["plan_json"]),
-            "profile": json.loads(row["profile_json"]),
-            "tailoring": json.loads(row["tailoring_json"]) if row["tailoring_json"] else None,
-            "created_at": row["created_at"], "created_by": row["created_by"],
-            "created_by_name": row["created_by_name"], "created_by_role": row["created_by_role"]}
+    return {
+        "version": row["version"],
+        "plan": json.loads(row["plan_json"]),
+        "profile": json.loads(row["profile_json"]),
+        "tailoring": json.loads(row["tailoring_json"]) if row["tailoring_json"] else None,
+        "created_at": row["created_at"],
+        "created_by": row["created_by"],
+        "created_by_name": row["created_by_name"],
+        "created_by_role": row["created_by_role"],
+    }
 
 
 def current_plan(db: Database, household_id: int) -> dict | None:
@@ -66,18 +78,29 @@ def get_version(db: Database, household_id: int, version: int) -> dict | None:
 def versions(db: Database, household_id: int) -> list[dict]:
     """Every plan version of the household, newest first: {version, created_at, created_by_name,
     created_by_role, tasks} (tasks: how many items the plan had)."""
-    rows = fetch(db,
+    rows = fetch(
+        db,
         "select plans.version, plans.created_at, users.name as created_by_name,"
         " members.role as created_by_role, json_array_length(plans.plan_json, '$.items') as tasks"
         " from plans left join users on users.id = plans.created_by"
         " left join members on members.household_id = plans.household_id"
         " and members.user_id = plans.created_by"
-        " where plans.household_id = ? order by plans.version desc", [household_id])
+        " where plans.household_id = ? order by plans.version desc",
+        [household_id],
+    )
     return list(rows)
 
 
-def apply_plan(db: Database, household_id: int, plan: dict, profile: dict,
-               user_id: int, tailoring: dict | None = None, *, at: dt.datetime) -> int:
+def apply_plan(
+    db: Database,
+    household_id: int,
+    plan: dict,
+    profile: dict,
+    user_id: int,
+    tailoring: dict | None = None,
+    *,
+    at: dt.datetime,
+) -> int:
     """Make `plan` the household's current plan, all or nothing; return its version.
 
     `tailoring` is the physiotherapist's tailoring the plan was made with, kept with the version
@@ -88,20 +111,39 @@ def apply_plan(db: Database, household_id: int, plan: dict, profile: dict,
     """
     with transaction(db):
         save_profile(db, household_id, profile, user_id, at=at)
-        latest = db.execute("select coalesce(max(version), 0) from plans where household_id = ?",
-                            [household_id]).fetchone()[0]
+        latest = db.execute(
+            "select coalesce(max(version), 0) from plans where household_id = ?", [household_id]
+        ).fetchone()[0]
         version = latest + 1
-        db["plans"].insert({"household_id": household_id, "version": version,
-                            "plan_json": _dumps(plan), "profile_json": _dumps(profile),
-                            "tailoring_json": _dumps(tailoring) if tailoring else None,
-                            "created_at": iso(at), "created_by": user_id})
-        active_before = {r["item_id"] for r in fetch(db,
-            "select item_id from tasks where household_id = ? and active = 1", [household_id])}
+        db["plans"].insert(
+            {
+                "household_id": household_id,
+                "version": version,
+                "plan_json": _dumps(plan),
+                "profile_json": _dumps(profile),
+                "tailoring_json": _dumps(tailoring) if tailoring else None,
+                "created_at": iso(at),
+                "created_by": user_id,
+            }
+        )
+        active_before = {
+            r["item_id"]
+            for r in fetch(
+                db,
+                "select item_id from tasks where household_id = ? and active = 1",
+                [household_id],
+            )
+        }
         db.execute("update tasks set active = 0 where household_id = ?", [household_id])
         for position, item in enumerate(plan["items"]):
-            row = {"household_id": household_id, "item_id": item["id"],
-                   "domain": item["domain"], "item_json": _dumps(item), "active": 1,
-                   "position": position}
+            row = {
+                "household_id": household_id,
+                "item_id": item["id"],
+                "domain": item["domain"],
+                "item_json": _dumps(item),
+                "active": 1,
+                "position": position,
+            }
             if item["id"] not in active_before:
                 row["since_version"] = version
             db["tasks"].upsert(row, pk=("household_id", "item_id"))
@@ -112,14 +154,24 @@ def tasks(db: Database, household_id: int, active_only: bool = True) -> list[dic
     """The household's tasks in plan order, each the plan item (dict) with `since_version` and
     `active` added; only the current plan's unless `active_only` is False."""
     where = "household_id = ?" + (" and active = 1" if active_only else "")
-    rows = fetch(db, f"select * from tasks where {where} order by active desc, position",
-                 [household_id])
-    return [{**json.loads(r["item_json"]), "since_version": r["since_version"],
-             "active": bool(r["active"])} for r in rows]
+    rows = fetch(
+        db, f"select * from tasks where {where} order by active desc, position", [household_id]
+    )
+    return [
+        {
+            **json.loads(r["item_json"]),
+            "since_version": r["since_version"],
+            "active": bool(r["active"]),
+        }
+        for r in rows
+    ]
 
 
 def get_task(db: Database, household_id: int, item_id: str) -> dict | None:
     """One active task of the household (the plan item), or None."""
-    rows = fetch(db, "select item_json from tasks where household_id = ? and item_id = ?"
-                 " and active = 1", [household_id, item_id])
+    rows = fetch(
+        db,
+        "select item_json from tasks where household_id = ? and item_id = ? and active = 1",
+        [household_id, item_id],
+    )
     return json.loads(rows[0]["item_json"]) if rows else None

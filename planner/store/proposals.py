@@ -13,11 +13,16 @@ import json
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.store.sqlite import fetch, transaction
 from planner.store import activity
+from planner.store.sqlite import fetch, transaction
 
 WAITING, CONFIRMED, DECLINED, REPLACED, LAPSED = (
-    "waiting", "confirmed", "declined", "replaced", "lapsed")
+    "waiting",
+    "confirmed",
+    "declined",
+    "replaced",
+    "lapsed",
+)
 
 
 class ProposalGone(Exception):
@@ -28,43 +33,76 @@ def _read(row: dict) -> dict:
     return {**row, "changes": json.loads(row.pop("changes_json"))}
 
 
-def propose(db: Database, household_id: int, changes: list[dict], by: int, *,
-            at: dt.datetime) -> int:
+def propose(
+    db: Database, household_id: int, changes: list[dict], by: int, *, at: dt.datetime
+) -> int:
     """Keep `changes` waiting for the physiotherapist (replacing any waiting proposal)."""
     with transaction(db):
-        db.execute("update proposals set status = ?, decided_at = ? where household_id = ?"
-                   " and status = ?", [REPLACED, iso(at), household_id, WAITING])
-        proposal_id = db["proposals"].insert({
-            "household_id": household_id, "changes_json": json.dumps(changes),
-            "proposed_by": by, "proposed_at": iso(at), "status": WAITING}).last_pk
-        activity.record(db, household_id, "proposal_made", at=at, actor_id=by,
-                        detail={"proposal_id": proposal_id, "changes": changes})
+        db.execute(
+            "update proposals set status = ?, decided_at = ? where household_id = ? and status = ?",
+            [REPLACED, iso(at), household_id, WAITING],
+        )
+        proposal_id = (
+            db["proposals"]
+            .insert(
+                {
+                    "household_id": household_id,
+                    "changes_json": json.dumps(changes),
+                    "proposed_by": by,
+                    "proposed_at": iso(at),
+                    "status": WAITING,
+                }
+            )
+            .last_pk
+        )
+        activity.record(
+            db,
+            household_id,
+            "proposal_made",
+            at=at,
+            actor_id=by,
+            detail={"proposal_id": proposal_id, "changes": changes},
+        )
     return proposal_id
 
 
 def waiting(db: Database, household_id: int) -> dict | None:
     """The household's waiting proposal, with `changes` and `proposed_by_name`, or None."""
-    rows = fetch(db,
+    rows = fetch(
+        db,
         "select proposals.*, users.name as proposed_by_name from proposals"
         " left join users on users.id = proposals.proposed_by"
         " where household_id = ? and status = ? order by proposals.id desc limit 1",
-        [household_id, WAITING])
+        [household_id, WAITING],
+    )
     return _read(rows[0]) if rows else None
 
 
-def decide(db: Database, household_id: int, proposal_id: int, confirm: bool, by: int, *,
-           at: dt.datetime) -> dict:
+def decide(
+    db: Database, household_id: int, proposal_id: int, confirm: bool, by: int, *, at: dt.datetime
+) -> dict:
     """Mark the waiting proposal confirmed or declined (logged) and return it; the caller
     applies a confirmed one inside the same transaction. ProposalGone if it is not waiting."""
     with transaction(db):
-        rows = fetch(db, "select * from proposals where id = ? and household_id = ?"
-                         " and status = ?", [proposal_id, household_id, WAITING])
+        rows = fetch(
+            db,
+            "select * from proposals where id = ? and household_id = ? and status = ?",
+            [proposal_id, household_id, WAITING],
+        )
         if not rows:
             raise ProposalGone("This change was already decided, or replaced by a newer one.")
         proposal = _read(rows[0])
         status = CONFIRMED if confirm else DECLINED
-        db.execute("update proposals set status = ?, decided_by = ?, decided_at = ?"
-                   " where id = ?", [status, by, iso(at), proposal_id])
-        activity.record(db, household_id, f"proposal_{status}", at=at, actor_id=by,
-                        detail={"proposal_id": proposal_id, "changes": proposal["changes"]})
+        db.execute(
+            "update proposals set status = ?, decided_by = ?, decided_at = ? where id = ?",
+            [status, by, iso(at), proposal_id],
+        )
+        activity.record(
+            db,
+            household_id,
+            f"proposal_{status}",
+            at=at,
+            actor_id=by,
+            detail={"proposal_id": proposal_id, "changes": proposal["changes"]},
+        )
     return proposal

@@ -24,15 +24,22 @@ def create(db: Database, user_id: int, *, at: dt.datetime) -> str:
     token = secrets.token_urlsafe(32)
     with transaction(db):
         db.execute("delete from password_resets where user_id = ?", [user_id])
-        db.execute("insert into password_resets (token_hash, user_id, created_at, expires_at)"
-                   " values (?, ?, ?, ?)", [_hash(token), user_id, iso(at), iso(at + LIFETIME)])
+        db.execute(
+            "insert into password_resets (token_hash, user_id, created_at, expires_at)"
+            " values (?, ?, ?, ?)",
+            [_hash(token), user_id, iso(at), iso(at + LIFETIME)],
+        )
     return token
 
 
 def user_for(db: Database, token: str, *, at: dt.datetime) -> int | None:
     """The user this token may reset, if it is unused and not expired; else None."""
-    rows = fetch(db, "select user_id from password_resets where token_hash = ?"
-                     " and used_at is null and expires_at > ?", [_hash(token), iso(at)])
+    rows = fetch(
+        db,
+        "select user_id from password_resets where token_hash = ?"
+        " and used_at is null and expires_at > ?",
+        [_hash(token), iso(at)],
+    )
     return rows[0]["user_id"] if rows else None
 
 
@@ -40,7 +47,9 @@ def use(db: Database, token: str, *, at: dt.datetime) -> int | None:
     """Spend the token (once: a second use, even at the same moment, gets None); return its
     user. Call inside the transaction that sets the password."""
     with transaction(db):
-        row = db.execute("update password_resets set used_at = ? where token_hash = ?"
-                         " and used_at is null and expires_at > ? returning user_id",
-                         [iso(at), _hash(token), iso(at)]).fetchone()
+        row = db.execute(
+            "update password_resets set used_at = ? where token_hash = ?"
+            " and used_at is null and expires_at > ? returning user_id",
+            [iso(at), _hash(token), iso(at)],
+        ).fetchone()
     return row[0] if row else None

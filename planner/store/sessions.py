@@ -35,22 +35,36 @@ def start(db: Database, user_id: int, *, at: dt.datetime) -> str:
     stamp = iso(at)
     with transaction(db):
         # The user's sessions past their lifetime go now: nothing else would remove them.
-        db.execute("delete from sessions where user_id = ? and created_at <= ?",
-                   [user_id, iso(at - LIFETIME)])
-        db.execute("insert into sessions (id_hash, user_id, created_at, seen_at)"
-                   " values (?, ?, ?, ?)", [_hash(session_id), user_id, stamp, stamp])
+        db.execute(
+            "delete from sessions where user_id = ? and created_at <= ?",
+            [user_id, iso(at - LIFETIME)],
+        )
+        db.execute(
+            "insert into sessions (id_hash, user_id, created_at, seen_at) values (?, ?, ?, ?)",
+            [_hash(session_id), user_id, stamp, stamp],
+        )
     return session_id
 
 
-def user_for(db: Database, session_id: str, *, at: dt.datetime,
-             lifetime: dt.timedelta = LIFETIME, idle: dt.timedelta = IDLE) -> dict | None:
+def user_for(
+    db: Database,
+    session_id: str,
+    *,
+    at: dt.datetime,
+    lifetime: dt.timedelta = LIFETIME,
+    idle: dt.timedelta = IDLE,
+) -> dict | None:
     """The user signed in by this session id, or None if there is no such session or it has
     ended (too old, or unused too long: then it is deleted)."""
     key = _hash(session_id)
-    rows = fetch(db, "select users.id, users.email, users.name, users.created_at,"
-                     " sessions.created_at as session_created, sessions.seen_at"
-                     " from sessions join users on users.id = sessions.user_id"
-                     " where sessions.id_hash = ?", [key])
+    rows = fetch(
+        db,
+        "select users.id, users.email, users.name, users.created_at,"
+        " sessions.created_at as session_created, sessions.seen_at"
+        " from sessions join users on users.id = sessions.user_id"
+        " where sessions.id_hash = ?",
+        [key],
+    )
     if not rows:
         return None
     user = rows[0]
@@ -75,8 +89,10 @@ def end_all(db: Database, user_id: int, keep: str | None = None) -> int:
     """End every session of the user, except `keep` (the one in use) if given; return how many
     ended."""
     with transaction(db):
-        return db.execute("delete from sessions where user_id = ? and id_hash != ?",
-                          [user_id, _hash(keep) if keep else ""]).rowcount
+        return db.execute(
+            "delete from sessions where user_id = ? and id_hash != ?",
+            [user_id, _hash(keep) if keep else ""],
+        ).rowcount
 
 
 def count(db: Database, user_id: int) -> int:

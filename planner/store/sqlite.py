@@ -81,7 +81,7 @@ def fetch(db: sqlite_utils.Database, sql: str, params: tuple | list = ()) -> lis
     that tripled the waits of the hot pages (Today, a tap) for nothing a SELECT needs."""
     cursor = db.conn.execute(sql, params)
     keys = [column[0] for column in cursor.description]
-    return [dict(zip(keys, row)) for row in cursor.fetchall()]
+    return [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
 
 
 @contextlib.contextmanager

@@ -16,17 +16,18 @@ from planner.store.sqlite import transaction
 WINDOW = dt.timedelta(hours=1)
 
 
-def allow(db: Database, kind: str, address: str | None, limit: int, *,
-          at: dt.datetime) -> bool:
+def allow(db: Database, kind: str, address: str | None, limit: int, *, at: dt.datetime) -> bool:
     """Note an attempt of `kind` from `address` and say whether it is within `limit` per
     WINDOW (an attempt over the limit is not noted, so waiting always helps)."""
     address = address or "unknown"
     with transaction(db):
         db.execute("delete from attempts where at <= ?", [iso(at - WINDOW)])
-        count = db.execute("select count(*) from attempts where kind = ? and address = ?",
-                           [kind, address]).fetchone()[0]
+        count = db.execute(
+            "select count(*) from attempts where kind = ? and address = ?", [kind, address]
+        ).fetchone()[0]
         if count >= limit:
             return False
-        db.execute("insert into attempts (kind, address, at) values (?, ?, ?)",
-                   [kind, address, iso(at)])
+        db.execute(
+            "insert into attempts (kind, address, at) values (?, ?, ?)", [kind, address, iso(at)]
+        )
     return True

@@ -14,27 +14,41 @@ from planner.clock import day_start, iso
 from planner.plans.recurrence import STATES
 from planner.store.sqlite import fetch, transaction
 
+_EVENT_SQL = (
+    "insert into tick_events (household_id, item_id, occurrence, slot, state, by_user,"
+    " done_for, at) values (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_TICK_SQL = (
+    "insert into ticks (household_id, item_id, occurrence, slot, state, by_user,"
+    " done_for, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)"
+    " on conflict (household_id, item_id, occurrence, slot) do update set"
+    " state = excluded.state, by_user = excluded.by_user,"
+    " done_for = excluded.done_for, updated_at = excluded.updated_at"
+)
 
-_EVENT_SQL = ("insert into tick_events (household_id, item_id, occurrence, slot, state, by_user,"
-              " done_for, at) values (?, ?, ?, ?, ?, ?, ?, ?)")
-_TICK_SQL = ("insert into ticks (household_id, item_id, occurrence, slot, state, by_user,"
-             " done_for, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)"
-             " on conflict (household_id, item_id, occurrence, slot) do update set"
-             " state = excluded.state, by_user = excluded.by_user,"
-             " done_for = excluded.done_for, updated_at = excluded.updated_at")
 
-
-def _get(db: Database, household_id: int, item_id: str, occurrence: str,
-         slot: int) -> dict | None:
-    rows = fetch(db,
+def _get(db: Database, household_id: int, item_id: str, occurrence: str, slot: int) -> dict | None:
+    rows = fetch(
+        db,
         "select * from ticks where household_id = ? and item_id = ? and occurrence = ?"
-        " and slot = ?", [household_id, item_id, occurrence, slot])
+        " and slot = ?",
+        [household_id, item_id, occurrence, slot],
+    )
     return rows[0] if rows else None
 
 
-def set_state(db: Database, household_id: int, item_id: str, occurrence: str, slot: int,
-              state: str, by_user: int, done_for: int | None = None, *,
-              at: dt.datetime) -> dict:
+def set_state(
+    db: Database,
+    household_id: int,
+    item_id: str,
+    occurrence: str,
+    slot: int,
+    state: str,
+    by_user: int,
+    done_for: int | None = None,
+    *,
+    at: dt.datetime,
+) -> dict:
     """Set one occurrence (and slot) of a task to `state`; return the ticks row.
 
     The row and a history event are written in one transaction. Setting the state it already
@@ -44,54 +58,55 @@ def set_state(db: Database, household_id: int, item_id: str, occurrence: str, sl
     if state not in STATES:
         raise ValueError(f"state must be one of {', '.join(STATES)}")
     at = iso(at)
-    key = {"household_id": household_id, "item_id": item_id, "occurrence": occurrence,
-           "slot": slot}
+    key = {"household_id": household_id, "item_id": item_id, "occurrence": occurrence, "slot": slot}
     with transaction(db):
         row = _get(db, household_id, item_id, occurrence, slot)
         if row is not None and row["state"] == state:
             return row
         if row is None and state == "open":
-            return {**key, "state": "open", "by_user": None, "done_for": None,
-                    "updated_at": None}
+            return {**key, "state": "open", "by_user": None, "done_for": None, "updated_at": None}
         # Plain statements: sqlite-utils' upsert and insert introspect the table on each call,
         # which cost more than the writes, inside the one write lock every tap queues on.
         values = (household_id, item_id, occurrence, slot, state, by_user, done_for, at)
         db.conn.execute(_TICK_SQL, values)
         db.conn.execute(_EVENT_SQL, values)
-        return {**key, "state": state, "by_user": by_user, "done_for": done_for,
-                "updated_at": at}
+        return {**key, "state": state, "by_user": by_user, "done_for": done_for, "updated_at": at}
 
 
-def states(db: Database, household_id: int, occurrences: list[str],
-           item_id: str | None = None) -> list[dict]:
+def states(
+    db: Database, household_id: int, occurrences: list[str], item_id: str | None = None
+) -> list[dict]:
     """The tick rows of a household for these occurrences (days, "once"), of one task if
     `item_id` is given, with the names of who ticked (`by_name`) and for whom (`for_name`)."""
     if not occurrences:
         return []
     marks = ", ".join("?" for _ in occurrences)
     one = " and ticks.item_id = ?" if item_id is not None else ""
-    return fetch(db,
+    return fetch(
+        db,
         "select ticks.*, who.name as by_name, whom.name as for_name from ticks"
         " left join users who on who.id = ticks.by_user"
         " left join users whom on whom.id = ticks.done_for"
         f" where ticks.household_id = ? and ticks.occurrence in ({marks}){one}",
-        [household_id, *occurrences, *([item_id] if one else [])])
+        [household_id, *occurrences, *([item_id] if one else [])],
+    )
 
 
-def get_state(db: Database, household_id: int, item_id: str, occurrence: str,
-              slot: int = 0) -> str:
+def get_state(db: Database, household_id: int, item_id: str, occurrence: str, slot: int = 0) -> str:
     """The state of one occurrence and slot ("open" if never set)."""
     row = _get(db, household_id, item_id, occurrence, slot)
     return row["state"] if row else "open"
 
 
-def history(db: Database, household_id: int, start_day: dt.date, end_day: dt.date,
-            where: dt.tzinfo) -> list[dict]:
+def history(
+    db: Database, household_id: int, start_day: dt.date, end_day: dt.date, where: dt.tzinfo
+) -> list[dict]:
     """Every change of state from the start of `start_day` to the end of `end_day`, days as
     they are in the household's zone `where`,
     oldest first, with the task's domain, title and drink size, and the names of who did it
     (`by_name`) and for whom (`for_name`). The (household_id, at) index serves the range."""
-    return fetch(db,
+    return fetch(
+        db,
         "select tick_events.*, tasks.domain, json_extract(tasks.item_json, '$.title') as title,"
         " json_extract(tasks.item_json, '$.drink_ml') as drink_ml,"
         " who.name as by_name, whom.name as for_name from tick_events"
@@ -101,17 +116,24 @@ def history(db: Database, household_id: int, start_day: dt.date, end_day: dt.dat
         " left join users whom on whom.id = tick_events.done_for"
         " where tick_events.household_id = ? and tick_events.at >= ? and tick_events.at < ?"
         " order by tick_events.at, tick_events.id",
-        [household_id, day_start(start_day, where), day_start(end_day + dt.timedelta(days=1), where)])
+        [
+            household_id,
+            day_start(start_day, where),
+            day_start(end_day + dt.timedelta(days=1), where),
+        ],
+    )
 
 
 def patient_of(db: Database, household_id: int) -> dict | None:
     """The household's patient member ({user_id, name}), the first if there are several."""
-    rows = fetch(db,
+    rows = fetch(
+        db,
         "select members.user_id, users.name from members join users on users.id = members.user_id"
         " where members.household_id = ? and members.role = 'patient'"
-        " order by members.joined_at, users.id limit 1", [household_id])
+        " order by members.joined_at, users.id limit 1",
+        [household_id],
+    )
     return rows[0] if rows else None
-
 
 
 def import_history(db: Database, household_id: int, marks: list[tuple]) -> int:

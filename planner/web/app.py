@@ -57,9 +57,12 @@ def create_app(test_config: dict | None = None, catalog: Catalog | None = None) 
 
     `catalog`: one already loaded from CHECKLISTS_DIR (tests share one: loading and checking
     the YAML takes a quarter of a second)."""
-    app = PlannerFlask("planner", instance_path=str(instance_folder()),
-                       instance_relative_config=True,
-                       template_folder=str(_templates_folder()))
+    app = PlannerFlask(
+        "planner",
+        instance_path=str(instance_folder()),
+        instance_relative_config=True,
+        template_folder=str(_templates_folder()),
+    )
     instance = Path(app.instance_path)
     app.config.from_mapping(
         DATABASE=str(instance / "planner.web.db"),
@@ -88,21 +91,15 @@ def create_app(test_config: dict | None = None, catalog: Catalog | None = None) 
         app.config["SECRET_KEY"] = _secret_key(instance)
 
     if not is_zone(app.config["TIMEZONE"]):
-        raise ValueError(f"TIMEZONE {app.config['TIMEZONE']!r} is not a time zone name such as "
-                         "Europe/London")
+        raise ValueError(
+            f"TIMEZONE {app.config['TIMEZONE']!r} is not a time zone name such as Europe/London"
+        )
     # An invalid catalog raises CatalogError here: the app refuses to start.
     app.extensions["planner_catalog"] = catalog or load_catalog(app.config["CHECKLISTS_DIR"])
     app.extensions["planner_pages"] = PageCache()
 
     from planner.store.migrations import migrate
-
-    from planner.web import errors
-
-    from planner.web import security
-
-    from planner.web import static_files
-
-    from planner.web import views
+    from planner.web import errors, security, static_files, views
     from planner.web.views import filters
 
     if app.config.get("BASE_URL"):

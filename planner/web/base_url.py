@@ -14,8 +14,9 @@ def parse(url: str) -> tuple[str, str, str]:
     """(scheme, host[:port], path prefix) of a base URL; ValueError naming what is wrong."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"BASE_URL {url!r} must be a full address such as "
-                         "https://planner.example.org")
+        raise ValueError(
+            f"BASE_URL {url!r} must be a full address such as https://planner.example.org"
+        )
     if parts.query or parts.fragment or parts.username:
         raise ValueError(f"BASE_URL {url!r} must have no user, query or fragment")
     return parts.scheme, parts.netloc, parts.path.rstrip("/")
@@ -36,5 +37,5 @@ class CanonicalHost:
             environ["SCRIPT_NAME"] = self.prefix
             path = environ.get("PATH_INFO", "")
             if path.startswith(self.prefix):
-                environ["PATH_INFO"] = path[len(self.prefix):] or "/"
+                environ["PATH_INFO"] = path[len(self.prefix) :] or "/"
         return self.app(environ, start_response)

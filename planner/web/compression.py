@@ -50,8 +50,12 @@ def static(response: Response, key: tuple) -> Response:
     """A static file's 200 response compressed (once per `key`, the file's version) if the
     browser takes gzip and the file is text worth it."""
     response.vary.add("Accept-Encoding")
-    if (response.status_code != 200 or response.mimetype not in TYPES
-            or not accepts_gzip() or (response.content_length or 0) < MIN_BYTES):
+    if (
+        response.status_code != 200
+        or response.mimetype not in TYPES
+        or not accepts_gzip()
+        or (response.content_length or 0) < MIN_BYTES
+    ):
         return response
     response.direct_passthrough = False
     body = _kept.get(key)

@@ -19,8 +19,11 @@ TITLES = {
 def _render(error: HTTPException):
     code = error.code or 500
     title = TITLES.get(code, "Something went wrong on our side")
-    message = error.description if code != 500 else (
-        "Nothing you did caused this. Please try again in a moment.")
+    message = (
+        error.description
+        if code != 500
+        else ("Nothing you did caused this. Please try again in a moment.")
+    )
     if code == 404 and error.description == HTTPException.description:
         message = "The link may be old, or the page may belong to another household."
     return render_template("errors/error.html", code=code, title=title, message=message), code

@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hmac
 import secrets
 from collections.abc import Callable
 
-import datetime as dt
-
-from flask import (Flask, abort, current_app, g, make_response, redirect, request, session,
-                   url_for)
+from flask import Flask, abort, current_app, g, make_response, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 from planner import clock
-from planner.web.db import get_db
 from planner.store import accounts, sessions
+from planner.web.db import get_db
 
 # No inline script anywhere: htmx is configured through a <meta> tag, and styles come from
 # app.css (htmx's own indicator style is switched off in that config).
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 class _SessionInterface(SecureCookieSessionInterface):
@@ -34,7 +34,7 @@ class _SessionInterface(SecureCookieSessionInterface):
     flash messages and CSRF token as they were, and a forged cookie is refused before any
     database read. The cookie is written only when its content changes
     (SESSION_REFRESH_EACH_REQUEST off): nothing is re-signed per response.
-"""
+    """
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return request.is_secure or super().get_cookie_secure(app)
@@ -87,9 +87,13 @@ def _load_user() -> None:
     g.user = None
     if session_id:
         config = current_app.config
-        g.user = sessions.user_for(get_db(), session_id, at=request_now(),
-                                   lifetime=current_app.permanent_session_lifetime,
-                                   idle=_duration(config["SESSION_IDLE_TIMEOUT"]))
+        g.user = sessions.user_for(
+            get_db(),
+            session_id,
+            at=request_now(),
+            lifetime=current_app.permanent_session_lifetime,
+            idle=_duration(config["SESSION_IDLE_TIMEOUT"]),
+        )
         if g.user is None:  # ended, expired, or from before a restore: start afresh
             session.clear()
 

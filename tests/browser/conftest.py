@@ -10,13 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import DAY
 from planner import create_app
 from planner.store.sqlite import close_thread_dbs
+from tests.factories import DAY
 
 CHROMIUM = os.environ.get("PLANNER_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 
 
@@ -29,8 +36,10 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's chromium to run "
-                    "browser tests (.ci/run does)")
+        pytest.skip(
+            f"Chromium not found at {CHROMIUM}: install Debian's chromium to run "
+            "browser tests (.ci/run does)"
+        )
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
@@ -44,8 +53,14 @@ def live_app(tmp_path, catalog):
     factories.DAY like every test app; yields (app, base_url)."""
     from waitress.server import create_server
 
-    app = create_app({"DATABASE": str(tmp_path / "planner.web.db"), "SECRET_KEY": "browser-test",
-                      "TODAY": DAY.isoformat()}, catalog)
+    app = create_app(
+        {
+            "DATABASE": str(tmp_path / "planner.web.db"),
+            "SECRET_KEY": "browser-test",
+            "TODAY": DAY.isoformat(),
+        },
+        catalog,
+    )
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -61,8 +76,9 @@ def page_factory(browser):
 
     def make(width: int = 390, height: int = 844, bypass_csp: bool = False):
         # bypass_csp only for axe: it is injected as an inline script, which our CSP forbids.
-        context = browser.new_context(viewport={"width": width, "height": height},
-                                      bypass_csp=bypass_csp)
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, bypass_csp=bypass_csp
+        )
         contexts.append(context)
         return context.new_page()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from planner.web.db import get_db
 from tests import factories as f
-
 from tests.factories import PASSWORD
 
 
@@ -13,9 +12,10 @@ def live_home(app, catalog) -> dict:
     with app.app_context():
         db = get_db()
         h = f.home(app, db, catalog)
-        h["emails"] = {role: db.execute("select email from users where id = ?",
-                                        [h[role]]).fetchone()[0]
-                       for role in ("patient", "caregiver", "physio", "outsider")}
+        h["emails"] = {
+            role: db.execute("select email from users where id = ?", [h[role]]).fetchone()[0]
+            for role in ("patient", "caregiver", "physio", "outsider")
+        }
     return h
 
 
@@ -50,9 +50,10 @@ def live_not_sure(app, catalog, name: str = "Nadia") -> dict:
         db = get_db()
         h = f.home(app, db, catalog, plan=False)
         f.with_plan(db, catalog, h["id"], h["patient"], NOT_SURE)
-        h["emails"] = {role: db.execute("select email from users where id = ?",
-                                        [h[role]]).fetchone()[0]
-                       for role in ("patient", "caregiver", "physio", "outsider")}
+        h["emails"] = {
+            role: db.execute("select email from users where id = ?", [h[role]]).fetchone()[0]
+            for role in ("patient", "caregiver", "physio", "outsider")
+        }
     return h
 
 

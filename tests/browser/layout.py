@@ -25,9 +25,12 @@ SMALL_TARGETS = """() => {
 def text_at(page, percent: int) -> None:
     """Scale the text as a browser's text-size setting does: the root font size, which every
     size in app.css follows (rem and em), times percent / 100."""
-    page.evaluate("p => { const html = document.documentElement;"
-                  " html.style.fontSize = parseFloat(getComputedStyle(html).fontSize) * p / 100"
-                  " + 'px'; }", percent)
+    page.evaluate(
+        "p => { const html = document.documentElement;"
+        " html.style.fontSize = parseFloat(getComputedStyle(html).fontSize) * p / 100"
+        " + 'px'; }",
+        percent,
+    )
 
 
 def sideways(page) -> int:

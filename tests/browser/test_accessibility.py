@@ -9,8 +9,11 @@ from tests.browser.helpers import live_home, sign_in
 
 
 def _report(violations: list[dict]) -> str:
-    return "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — "
-                     + "; ".join(n["target"][0] for n in v["nodes"][:3]) for v in violations)
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(n["target"][0] for n in v["nodes"][:3])
+        for v in violations
+    )
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -31,9 +34,19 @@ def test_household_pages(live_app, page_factory, catalog, width):
     page = page_factory(width, 900, bypass_csp=True)
     sign_in(page, base, h["emails"]["caregiver"])
     home = f"/h/{h['id']}"
-    for path in ("/", f"{home}/today", f"{home}/home", f"{home}/history", f"{home}/profile",
-                 f"{home}/profile/edit", "/red-flags", f"{home}/share", f"{home}/handout",
-                 "/account", "/account/delete"):
+    for path in (
+        "/",
+        f"{home}/today",
+        f"{home}/home",
+        f"{home}/history",
+        f"{home}/profile",
+        f"{home}/profile/edit",
+        "/red-flags",
+        f"{home}/share",
+        f"{home}/handout",
+        "/account",
+        "/account/delete",
+    ):
         page.goto(base + path)
         page.wait_for_load_state("networkidle")
         violations = axe_violations(page)

@@ -10,17 +10,50 @@ import re
 
 from playwright.sync_api import expect
 
-from planner.web.db import get_db
 from planner.store import accounts, ticks
+from planner.web.db import get_db
 from tests import factories as f
 from tests.browser.helpers import (
-    DEMO_PASSWORD, NOT_SURE, live_demo, live_not_sure, sign_in, sign_in_as,
+    DEMO_PASSWORD,
+    NOT_SURE,
+    live_demo,
+    live_not_sure,
+    sign_in,
+    sign_in_as,
 )
 from tests.browser.layout import sideways
 
-NAMES = ("Ahmed", "Beatriz", "Chen", "Dara", "Elif", "Fatima", "Giorgio", "Hana", "Ivan",
-         "Julia", "Kofi", "Lena", "Mateo", "Nadia", "Omar", "Paula", "Quinn", "Rosa", "Sven",
-         "Tara", "Umar", "Vera", "Wen", "Xavier", "Yusuf", "Zoe", "Amir", "Bea", "Cleo")
+NAMES = (
+    "Ahmed",
+    "Beatriz",
+    "Chen",
+    "Dara",
+    "Elif",
+    "Fatima",
+    "Giorgio",
+    "Hana",
+    "Ivan",
+    "Julia",
+    "Kofi",
+    "Lena",
+    "Mateo",
+    "Nadia",
+    "Omar",
+    "Paula",
+    "Quinn",
+    "Rosa",
+    "Sven",
+    "Tara",
+    "Umar",
+    "Vera",
+    "Wen",
+    "Xavier",
+    "Yusuf",
+    "Zoe",
+    "Amir",
+    "Bea",
+    "Cleo",
+)
 
 
 def _caseload_of_30(app, catalog) -> dict:
@@ -35,14 +68,22 @@ def _caseload_of_30(app, catalog) -> dict:
             accounts.add_member(db, home["id"], physio, "physio", at=f.NOW)
             f.with_plan(db, catalog, home["id"], person["id"], NOT_SURE if n % 3 == 0 else None)
             for slot in range(n % 8):
-                ticks.set_state(db, home["id"], "daily-drinks",
-                                (f.DAY - dt.timedelta(days=1)).isoformat(), slot, "done",
-                                by_user=person["id"], at=f.NOW - dt.timedelta(days=1))
+                ticks.set_state(
+                    db,
+                    home["id"],
+                    "daily-drinks",
+                    (f.DAY - dt.timedelta(days=1)).isoformat(),
+                    slot,
+                    "done",
+                    by_user=person["id"],
+                    at=f.NOW - dt.timedelta(days=1),
+                )
     return h
 
 
-def test_thirty_households_on_one_desktop_screen_searched_and_sorted(live_app, page_factory,
-                                                                      catalog):
+def test_thirty_households_on_one_desktop_screen_searched_and_sorted(
+    live_app, page_factory, catalog
+):
     app, base = live_app
     h = _caseload_of_30(app, catalog)
     page = page_factory(1280, 1000)
@@ -119,8 +160,9 @@ def test_the_publish_bar_stays_in_view_and_confirms_each_save(live_app, page_fac
     expect(page.get_by_text("Published as version 3.")).to_be_visible()
 
 
-def test_after_the_physio_publishes_the_household_is_not_asked_for_one(live_app, page_factory,
-                                                                        catalog):
+def test_after_the_physio_publishes_the_household_is_not_asked_for_one(
+    live_app, page_factory, catalog
+):
     app, base = live_app
     h = live_not_sure(app, catalog)
     patient = page_factory(390, 844)

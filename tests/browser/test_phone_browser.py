@@ -11,16 +11,22 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from planner.web.db import get_db
 from planner.store import contacts
+from planner.web.db import get_db
 from tests.browser.helpers import (
-    DEMO_PASSWORD, live_demo, live_not_sure, sign_in, sign_in_as,
+    DEMO_PASSWORD,
+    live_demo,
+    live_not_sure,
+    sign_in,
+    sign_in_as,
 )
 from tests.browser.layout import sideways, small_targets, text_at, wide_elements
 
 # A stand-in for the system share sheet, which headless Chromium on Linux does not have.
-FAKE_SHARE = ("window.__shared = null; Object.defineProperty(navigator, 'share', {value:"
-              " d => { window.__shared = d; return Promise.resolve(); }});")
+FAKE_SHARE = (
+    "window.__shared = null; Object.defineProperty(navigator, 'share', {value:"
+    " d => { window.__shared = d; return Promise.resolve(); }});"
+)
 
 
 def _new_invite(page, base, household_id):
@@ -46,7 +52,8 @@ def test_share_a_new_link_by_copy_share_sheet_or_code(live_app, browser, catalog
 
     page.get_by_role("button", name="Copy the link").click()
     expect(page.locator("#copy-status")).to_have_text(
-        "Copied. Paste it into a message or an email.")
+        "Copied. Paste it into a message or an email."
+    )
     assert page.evaluate("navigator.clipboard.readText()") == url
 
     page.get_by_role("button", name="Share the link…").click()
@@ -59,8 +66,7 @@ def test_share_a_new_link_by_copy_share_sheet_or_code(live_app, browser, catalog
 def test_without_javascript_the_new_link_stays_selectable(live_app, browser, catalog):
     app, base = live_app
     h = live_not_sure(app, catalog)
-    context = browser.new_context(viewport={"width": 390, "height": 844},
-                                  java_script_enabled=False)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
     page = context.new_page()
     sign_in(page, base, h["emails"]["caregiver"], f"/h/{h['id']}/share")
     url = _new_invite(page, base, h["id"])
@@ -93,8 +99,7 @@ def test_care_team_numbers_are_checked_then_one_tap_away(live_app, page_factory,
     page.get_by_role("button", name="Save the numbers").click()
     summary = page.locator(".error-summary")
     expect(summary).to_be_focused()  # focus moves to what went wrong
-    expect(summary).to_contain_text(
-        "Cancer team's line: “call the ward” is not a phone number.")
+    expect(summary).to_contain_text("Cancer team's line: “call the ward” is not a phone number.")
     with app.app_context():
         assert contacts.contacts(get_db(), h["id"]) == []  # nothing stored
     page.get_by_label("Phone number: Cancer team's line").fill("+44 (0)1632 960-111")
@@ -126,15 +131,28 @@ def test_the_demo_household_calls_its_team_from_today(live_app, page_factory, ca
     expect(page.locator("#call a[href^='tel:']")).to_have_count(5)
 
 
-PAGES = ("/h/{id}/today", "/h/{id}/home", "/h/{id}/history", "/h/{id}/profile",
-         "/h/{id}/profile/edit", "/red-flags", "/h/{id}/share", "/h/{id}/handout",
-         "/h/{id}/contacts", "/h/{id}/members", "/h/{id}/exercises", "/h/{id}/facts",
-         "/h/{id}/versions", "/")
+PAGES = (
+    "/h/{id}/today",
+    "/h/{id}/home",
+    "/h/{id}/history",
+    "/h/{id}/profile",
+    "/h/{id}/profile/edit",
+    "/red-flags",
+    "/h/{id}/share",
+    "/h/{id}/handout",
+    "/h/{id}/contacts",
+    "/h/{id}/members",
+    "/h/{id}/exercises",
+    "/h/{id}/facts",
+    "/h/{id}/versions",
+    "/",
+)
 
 
 @pytest.mark.parametrize("which", ["demo", "not-sure"])
-def test_pages_reflow_at_200_percent_text_with_targets_of_24_px(live_app, page_factory,
-                                                                catalog, which):
+def test_pages_reflow_at_200_percent_text_with_targets_of_24_px(
+    live_app, page_factory, catalog, which
+):
     app, base = live_app
     if which == "demo":
         h = live_demo(app, catalog)
@@ -169,8 +187,7 @@ def test_household_menu_fits_one_row_at_1280(live_app, page_factory, catalog, wh
     for width, shown in ((1280, 9), (390, 4)):
         page = page_factory(width, 900)
         if which == "demo":
-            sign_in_as(page, base, h["emails"]["caregiver"], DEMO_PASSWORD,
-                       f"/h/{h['id']}/today")
+            sign_in_as(page, base, h["emails"]["caregiver"], DEMO_PASSWORD, f"/h/{h['id']}/today")
         else:
             sign_in(page, base, h["emails"]["caregiver"], f"/h/{h['id']}/today")
         items = page.locator(".household-nav > ul > li:visible").all()

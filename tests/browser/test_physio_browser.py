@@ -40,7 +40,8 @@ def test_physio_tailors_and_publishes_and_the_patient_sees_it(live_app, page_fac
     own.get_by_label("Sessions a week").fill("3")
     own.get_by_role("button", name="Add this exercise").click()
     expect(physio.locator(".exercise", has_text="Seated marching")).to_contain_text(
-        "3 sets of 8, 3 sessions a week")
+        "3 sets of 8, 3 sessions a week"
+    )
 
     physio.get_by_role("button", name="Publish to the household").click()
     expect(physio.get_by_text("Published as version 2.")).to_be_visible()
@@ -82,13 +83,15 @@ def test_physio_pages_pass_axe(live_app, page_factory, catalog):
             page = page_factory(width, 900, bypass_csp=True)
             sign_in(page, base, h["emails"][role])
             paths = ["exercises", "facts", "versions", "versions/1"] + (
-                ["templates"] if role == "physio" else [])
+                ["templates"] if role == "physio" else []
+            )
             for path in paths:
                 page.goto(f"{home}/{path}")
                 page.wait_for_load_state("networkidle")
                 violations = axe_violations(page)
                 assert not violations, f"{role} {path}: " + "; ".join(
-                    f"{v['id']}: {v['nodes'][0]['target']}" for v in violations)
+                    f"{v['id']}: {v['nodes'][0]['target']}" for v in violations
+                )
         page.goto(f"{home}/exercises")
         page.locator("#x-grip-squeeze").get_by_text("Set the dose").click()
         page.locator("#x-grip-squeeze").get_by_label("Sets").fill("40")

@@ -9,11 +9,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from planner.web.db import get_db
-from planner.plans.engine import build_plan
-from tests import factories as f
 from planner.demo import CONTACTS
+from planner.plans.engine import build_plan
 from planner.store import contacts, plans
+from planner.web.db import get_db
+from tests import factories as f
 from tests.browser.helpers import live_home, sign_in
 from tests.conftest import SCENARIOS
 
@@ -49,8 +49,12 @@ def test_handout_prints_one_page_per_part_with_the_code(tailored, page_factory):
     expect(page.get_by_role("heading", name="The code to join is on page 1")).to_be_visible()
     expect(page.locator(".handout .handout-join svg.qr")).to_be_visible()
     promised = page.locator(".handout-parts li").all_inner_texts()  # the code's page is loaded
-    assert promised == ["Urgent symptoms: what to do", "Symptoms to tell your team about soon",
-                        "Your exercises", "Movements to avoid in daily life"]
+    assert promised == [
+        "Urgent symptoms: what to do",
+        "Symptoms to tell your team about soon",
+        "Your exercises",
+        "Movements to avoid in daily life",
+    ]
     # Budget: one page per part, with every exercise's how-to and the care team's numbers.
     handout = page.locator(".handout")
     expect(handout.get_by_text("squeeze a soft ball or rolled-up sock")).to_be_visible()  # how-to
@@ -66,8 +70,10 @@ def test_handout_prints_one_page_per_part_with_the_code(tailored, page_factory):
     expect(visitor.get_by_role("heading", name=re.compile("Join Anna"))).to_be_visible()
 
 
-@pytest.mark.parametrize("scenario", ["profile-example.json", "femur-walker-zoledronic.json",
-                                      "spine-denosumab-soon.json"])
+@pytest.mark.parametrize(
+    "scenario",
+    ["profile-example.json", "femur-walker-zoledronic.json", "spine-denosumab-soon.json"],
+)
 def test_handout_of_other_plans_keeps_its_promise(live_app, page_factory, catalog, scenario):
     app, base = live_app
     h = live_home(app, catalog)
@@ -80,8 +86,11 @@ def test_handout_of_other_plans_keeps_its_promise(live_app, page_factory, catalo
     sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/handout")
     # A long exercise list with every how-to runs onto a second page, and says so.
     promised = page.locator(".handout-parts li").all_inner_texts()
-    assert promised[:3] == ["Urgent symptoms: what to do",
-                            "Symptoms to tell your team about soon", "Your exercises"]
+    assert promised[:3] == [
+        "Urgent symptoms: what to do",
+        "Symptoms to tell your team about soon",
+        "Your exercises",
+    ]
     assert promised[-1] == "Movements to avoid in daily life"
     assert set(promised[3:-1]) <= {"Your exercises (continued)"}
     for paper in PAPERS:

@@ -8,8 +8,9 @@ from playwright.sync_api import expect
 from tests.browser.helpers import live_home, sign_in
 
 
-def test_the_service_worker_registers_and_the_choices_save(live_app, page_factory, catalog,
-                                                           tmp_path):
+def test_the_service_worker_registers_and_the_choices_save(
+    live_app, page_factory, catalog, tmp_path
+):
     app, base = live_app
     app.config["VAPID_KEY_FILE"] = str(tmp_path / "vapid_private.pem")
     h = live_home(app, catalog)
@@ -19,8 +20,7 @@ def test_the_service_worker_registers_and_the_choices_save(live_app, page_factor
     page.on("pageerror", lambda e: problems.append(str(e)))
     sign_in(page, base, h["emails"]["caregiver"], f"/h/{h['id']}/reminders")
     expect(page.get_by_role("heading", name="Your reminders")).to_be_visible()
-    expect(page.get_by_role("button", name="Turn on notifications on this device")) \
-        .to_be_visible()
+    expect(page.get_by_role("button", name="Turn on notifications on this device")).to_be_visible()
     expect(page.get_by_role("button", name="Stop notifications on this device")).to_be_hidden()
     scope = page.evaluate("async () => (await navigator.serviceWorker.ready).scope")
     assert scope == f"{base}/"
@@ -33,8 +33,9 @@ def test_the_service_worker_registers_and_the_choices_save(live_app, page_factor
     assert problems == []
 
 
-def test_the_reminders_page_has_no_serious_accessibility_problems(live_app, page_factory,
-                                                                  catalog, tmp_path):
+def test_the_reminders_page_has_no_serious_accessibility_problems(
+    live_app, page_factory, catalog, tmp_path
+):
     from tests.browser.conftest import axe_violations
 
     app, base = live_app

@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from planner.web.db import get_db
 from planner.plans.engine import build_plan
 from planner.store import plans, ticks, visits
+from planner.web.db import get_db
 from tests import factories as f
 from tests.browser.conftest import axe_violations
 from tests.browser.helpers import live_home, sign_in
@@ -28,20 +28,36 @@ def full(live_app, catalog):
         db = get_db()
         items = plans.tasks(db, h["id"])
         for n in range(visits.MAX_QUESTIONS):
-            visits.add_question(db, h["id"], f"Question {n}: " + "could you explain " * 11,
-                                h["patient"], at=f.NOW)
+            visits.add_question(
+                db, h["id"], f"Question {n}: " + "could you explain " * 11, h["patient"], at=f.NOW
+            )
         for item in items:
             kind = item["schedule"]["kind"]
             if kind == "once":
-                ticks.set_state(db, h["id"], item["id"], "once", 0, "needs-help",
-                                h["caregiver"], at=f.NOW)
+                ticks.set_state(
+                    db, h["id"], item["id"], "once", 0, "needs-help", h["caregiver"], at=f.NOW
+                )
             elif kind in ("daily", "weekly"):
-                ticks.set_state(db, h["id"], item["id"], f.DAY.isoformat(), 0, "not-today",
-                                h["patient"], at=f.NOW)
+                ticks.set_state(
+                    db,
+                    h["id"],
+                    item["id"],
+                    f.DAY.isoformat(),
+                    0,
+                    "not-today",
+                    h["patient"],
+                    at=f.NOW,
+                )
         for n, pets in enumerate((False, True, False, True, False)):
             profile = {**f.PROFILE, "home": {**f.PROFILE["home"], "pets": pets}}
-            plans.apply_plan(db, h["id"], build_plan(profile, catalog, f.DAY), profile,
-                             h["physio"], at=f.NOW + dt.timedelta(hours=n + 1))
+            plans.apply_plan(
+                db,
+                h["id"],
+                build_plan(profile, catalog, f.DAY),
+                profile,
+                h["physio"],
+                at=f.NOW + dt.timedelta(hours=n + 1),
+            )
     return app, base, h
 
 

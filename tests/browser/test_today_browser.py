@@ -29,7 +29,8 @@ def test_tick_without_reload_then_seen_by_the_caregiver(live_app, page_factory, 
     expect(progress).to_contain_text("1 of ")  # the progress region listened for the event
     assert patient.evaluate("window.__stillHere") == "yes"  # no navigation happened
     expect(patient.locator(f"#task-belly-breathing-{app.config['TODAY']}")).to_contain_text(
-        "Done by you")
+        "Done by you"
+    )
 
     # A second tap sets it back to open (the button now names that state), without reload.
     button.click()
@@ -41,7 +42,8 @@ def test_tick_without_reload_then_seen_by_the_caregiver(live_app, page_factory, 
 
     patient.reload()
     expect(patient.get_by_role("button", name=TITLE, exact=True)).to_have_attribute(
-        "aria-pressed", "true")
+        "aria-pressed", "true"
+    )
     assert patient.evaluate("window.__stillHere") is None  # the reload really happened
 
     caregiver = page_factory(1280, 900)
@@ -49,7 +51,8 @@ def test_tick_without_reload_then_seen_by_the_caregiver(live_app, page_factory, 
     seen = caregiver.get_by_role("button", name=TITLE, exact=True)
     expect(seen).to_have_attribute("aria-pressed", "true")
     expect(caregiver.locator(f"#task-belly-breathing-{app.config['TODAY']}")).to_contain_text(
-        "Done by Anna")
+        "Done by Anna"
+    )
 
 
 def test_keyboard_focus_stays_on_the_task_after_the_swap(live_app, page_factory, catalog):
@@ -96,8 +99,7 @@ def test_drinks_and_home_check_update_in_place(live_app, page_factory, catalog):
 def test_without_javascript_the_form_posts_and_redirects(live_app, browser, catalog):
     app, base = live_app
     h = live_home(app, catalog)
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 390,
-                                                                       "height": 844})
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     try:
         page = context.new_page()
         sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/today")
@@ -105,6 +107,7 @@ def test_without_javascript_the_form_posts_and_redirects(live_app, browser, cata
         page.wait_for_load_state("load")
         assert page.url.endswith(f"/h/{h['id']}/today#task-belly-breathing-{app.config['TODAY']}")
         expect(page.get_by_role("button", name=TITLE, exact=True)).to_have_attribute(
-            "aria-pressed", "true")
+            "aria-pressed", "true"
+        )
     finally:
         context.close()

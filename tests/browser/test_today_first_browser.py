@@ -18,8 +18,10 @@ PHONE = (390, 844)
 
 def first_tick_top(page) -> float:
     """Where the first tick button starts, from the top of the page."""
-    return page.evaluate("(() => { const b = document.querySelector('button.tick, button.slot');"
-                         " return b.getBoundingClientRect().top + window.scrollY; })()")
+    return page.evaluate(
+        "(() => { const b = document.querySelector('button.tick, button.slot');"
+        " return b.getBoundingClientRect().top + window.scrollY; })()"
+    )
 
 
 def assert_counts_match(page) -> None:
@@ -33,8 +35,7 @@ def assert_counts_match(page) -> None:
     day_total = day_done = 0
     for g in groups:
         total = g["rows"] - g["off"]
-        expect_words = (f"All {total} done" if g["done"] == total
-                        else f"{g['done']} of {total} done")
+        expect_words = f"All {total} done" if g["done"] == total else f"{g['done']} of {total} done"
         if g["off"]:
             expect_words += f", {g['off']} not today"
         # The counts are refreshed after the row (htmx out-of-band swap): wait for them.
@@ -42,8 +43,8 @@ def assert_counts_match(page) -> None:
         if g["key"] != "group-week":
             day_total, day_done = day_total + total, day_done + g["done"]
     expect(page.locator("#progress .progress-text")).to_have_text(
-        f"{day_done} of {day_total} done today" + (". Well done." if day_done == day_total
-                                                    else ""))
+        f"{day_done} of {day_total} done today" + (". Well done." if day_done == day_total else "")
+    )
 
 
 def test_demo_household_tasks_first(live_app, page_factory, catalog):
@@ -80,8 +81,9 @@ def test_demo_household_tasks_first(live_app, page_factory, catalog):
     assert_counts_match(page)
 
 
-def test_new_not_sure_household_is_asked_instead_of_given_every_task(live_app, page_factory,
-                                                                     catalog):
+def test_new_not_sure_household_is_asked_instead_of_given_every_task(
+    live_app, page_factory, catalog
+):
     app, base = live_app
     h = live_home(app, catalog)
     with app.app_context():  # a brand-new household: no plan yet, Anna alone with Ben
@@ -104,7 +106,8 @@ def test_new_not_sure_household_is_asked_instead_of_given_every_task(live_app, p
     assert_counts_match(page)
     # Only the day's share of the home set-up is on Today.
     home_rows = page.locator("#group-now li.task").filter(
-        has=page.locator("[id^='tick-bedroom-'], [id^='tick-bathroom-']"))
+        has=page.locator("[id^='tick-bedroom-'], [id^='tick-bathroom-']")
+    )
     expect(home_rows).to_have_count(2)
 
     questions = page.locator("#questions")

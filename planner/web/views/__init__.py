@@ -29,7 +29,25 @@ from planner.web.views import (
 
 def register(app: Flask) -> None:
     """Register every blueprint of the app."""
-    for module in (auth, households, profile, today, walkthrough, history, redflags, physio,
-                   exercise_templates, versions, share, health, reminders, exports,
-                   calendar, visit, account, reset, contacts):
+    for module in (
+        auth,
+        households,
+        profile,
+        today,
+        walkthrough,
+        history,
+        redflags,
+        physio,
+        exercise_templates,
+        versions,
+        share,
+        health,
+        reminders,
+        exports,
+        calendar,
+        visit,
+        account,
+        reset,
+        contacts,
+    ):
         app.register_blueprint(module.bp)

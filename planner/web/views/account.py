@@ -7,11 +7,10 @@ import json
 
 from flask import Blueprint, Response, current_app, flash, g, redirect, request, session, url_for
 
-from planner.store import backup
+from planner.store import accounts, activity, backup, own_account, sessions
 from planner.web.db import get_db
 from planner.web.htmx import render
 from planner.web.security import login_required, sign_out
-from planner.store import accounts, activity, own_account, sessions
 from planner.web.views.auth import MAX_EMAIL, MAX_NAME, email_error, password_error
 from planner.web.views.common import household_view, now
 
@@ -20,10 +19,14 @@ bp = Blueprint("account", __name__)
 
 def _page(errors: dict | None = None, form: dict | None = None, status: int = 200):
     db = get_db()
-    return render("account/settings.html", status=status, errors=errors or {}, form=form or {},
-                  signed_in=sessions.count(db, g.user["id"]),
-                  patient_of=[h for h in accounts.households_for(db, g.user["id"])
-                              if h["role"] == "patient"])
+    return render(
+        "account/settings.html",
+        status=status,
+        errors=errors or {},
+        form=form or {},
+        signed_in=sessions.count(db, g.user["id"]),
+        patient_of=[h for h in accounts.households_for(db, g.user["id"]) if h["role"] == "patient"],
+    )
 
 
 def _password_ok(field: str, errors: dict) -> bool:
@@ -44,8 +47,9 @@ def settings():
 def change_name():
     name = request.form.get("name", "").strip()
     if not name or len(name) > MAX_NAME:
-        return _page({"name": f"Enter your name, at most {MAX_NAME} characters."},
-                     request.form, 422)
+        return _page(
+            {"name": f"Enter your name, at most {MAX_NAME} characters."}, request.form, 422
+        )
     own_account.set_name(get_db(), g.user["id"], name)
     flash("Your name is changed.")
     return redirect(url_for("account.settings"), code=303)
@@ -82,9 +86,14 @@ def change_password():
         return _page(errors, {}, 422)
     ended = own_account.set_password(get_db(), g.user["id"], new, keep_session=session["sid"])
     activity.record_for_user(get_db(), g.user["id"], "password_changed", at=now())
-    flash("Your password is changed." + (
-        f" You were signed out on {ended} other browser{'s' if ended != 1 else ''}."
-        if ended else ""))
+    flash(
+        "Your password is changed."
+        + (
+            f" You were signed out on {ended} other browser{'s' if ended != 1 else ''}."
+            if ended
+            else ""
+        )
+    )
     return redirect(url_for("account.settings"), code=303)
 
 
@@ -106,14 +115,19 @@ def download():
     their households, the same export as `planner export`."""
     db = get_db()
     path = current_app.config["DATABASE"]
-    data = {"format": "planner-account-export",
-            "account": {k: g.user[k] for k in ("id", "name", "email", "created_at")},
-            "households": [backup.export(path, h["id"])
-                           for h in accounts.households_for(db, g.user["id"])]}
+    data = {
+        "format": "planner-account-export",
+        "account": {k: g.user[k] for k in ("id", "name", "email", "created_at")},
+        "households": [
+            backup.export(path, h["id"]) for h in accounts.households_for(db, g.user["id"])
+        ],
+    }
     activity.record_for_user(db, g.user["id"], "account_data_downloaded", at=now())
-    return Response(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
-                    mimetype="application/json",
-                    headers={"Content-Disposition": 'attachment; filename="planner-my-data.json"'})
+    return Response(
+        json.dumps(data, indent=2, ensure_ascii=False) + "\n",
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="planner-my-data.json"'},
+    )
 
 
 @bp.route("/account/delete", methods=("GET", "POST"))
@@ -127,11 +141,14 @@ def delete():
     if request.method == "POST" and _password_ok("password", errors) and not blocking:
         own_account.delete_user(db, g.user["id"], at=now())
         session.clear()
-        flash("Your account is deleted. Your name, email and password are gone; what you ticked "
-              "stays in the households' history as done by a former member.")
+        flash(
+            "Your account is deleted. Your name, email and password are gone; what you ticked "
+            "stays in the households' history as done by a former member."
+        )
         return redirect(url_for("households.index"), code=303)
-    return render("account/delete.html", status=422 if errors else 200, errors=errors,
-                  blocking=blocking)
+    return render(
+        "account/delete.html", status=422 if errors else 200, errors=errors, blocking=blocking
+    )
 
 
 @bp.route("/h/<int:household_id>/delete", methods=("GET", "POST"))
@@ -141,8 +158,9 @@ def delete_household(household_id: int):
     errors = {}
     if request.method == "POST":
         if request.form.get("confirm_name", "").strip() != g.household["name"]:
-            errors["confirm_name"] = (f"Type the household’s name, {g.household['name']}, "
-                                      "exactly as shown, to delete it.")
+            errors["confirm_name"] = (
+                f"Type the household’s name, {g.household['name']}, exactly as shown, to delete it."
+            )
         else:
             name = g.household["name"]
             # Its activity log goes with it (every table with a household_id is emptied).

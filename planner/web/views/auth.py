@@ -6,12 +6,12 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, request, url_for
 
+from planner.store import accounts, activity, throttle
 from planner.web.db import get_db
 from planner.web.htmx import render
 from planner.web.security import sign_in, sign_out
-from planner.web.views.common import now
-from planner.store import accounts, activity, throttle
 from planner.web.views import mails
+from planner.web.views.common import now
 
 bp = Blueprint("auth", __name__)
 
@@ -21,9 +21,9 @@ MAX_NAME = 80
 MAX_EMAIL = 254
 BLOCKED = {
     "account": "There have been too many tries for this email. "
-               "Please wait 15 minutes, then try again.",
+    "Please wait 15 minutes, then try again.",
     "address": "There have been too many wrong passwords from this network. "
-               "Please wait 15 minutes, then try again.",
+    "Please wait 15 minutes, then try again.",
 }
 
 
@@ -68,8 +68,10 @@ def _signup_errors(form) -> dict[str, str]:
         errors["name"] = "Enter your name, as the others in your household know you."
     elif len(name) > MAX_NAME:
         errors["name"] = f"Use at most {MAX_NAME} characters."
-    for key, problem in (("email", email_error(form.get("email", "").strip())),
-                         ("password", password_error(form.get("password", "")))):
+    for key, problem in (
+        ("email", email_error(form.get("email", "").strip())),
+        ("password", password_error(form.get("password", ""))),
+    ):
         if problem:
             errors[key] = problem
     return errors
@@ -88,21 +90,30 @@ def signup():
     if errors:
         return render("auth/signup.html", status=422, form=form, errors=errors, next=next_url)
     db = get_db()
-    if not throttle.allow(db, "signup", request.remote_addr,
-                          current_app.config["SIGNUP_LIMIT"], at=now()):
-        return render("auth/signup.html", status=429, form=form, next=next_url, errors={
-            "form": "Many accounts have been made from this network in the last hour. "
-                    "Please wait an hour and try again, or ask someone who already has an "
-                    "account to invite you."})
+    if not throttle.allow(
+        db, "signup", request.remote_addr, current_app.config["SIGNUP_LIMIT"], at=now()
+    ):
+        return render(
+            "auth/signup.html",
+            status=429,
+            form=form,
+            next=next_url,
+            errors={
+                "form": "Many accounts have been made from this network in the last hour. "
+                "Please wait an hour and try again, or ask someone who already has an "
+                "account to invite you."
+            },
+        )
     try:
-        user = accounts.create_user(db, form["email"], form["name"], form["password"],
-                                    at=now())
+        user = accounts.create_user(db, form["email"], form["name"], form["password"], at=now())
     except accounts.EmailTaken:
         owner = accounts.user_by_email(db, form["email"])
         if owner is not None:
             mails.send_taken(owner)
-        errors["email"] = ("We could not create an account with that email. If you already "
-                           "have one, sign in, or choose a new password if you forgot it.")
+        errors["email"] = (
+            "We could not create an account with that email. If you already "
+            "have one, sign in, or choose a new password if you forgot it."
+        )
         return render("auth/signup.html", status=422, form=form, errors=errors, next=next_url)
     return _start(user, next_url, f"Welcome, {user['name']}. Your account is ready.")
 

@@ -7,14 +7,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, g, redirect, request, session, url_for
 
 from planner import clock
-
-from planner.plans import calendar_feed
-
-from planner.plans import recurrence
+from planner.plans import calendar_feed, recurrence
+from planner.store import calendar_feeds, plans, ticks
 from planner.web.db import get_db
 from planner.web.htmx import render
 from planner.web.security import link_page
-from planner.store import calendar_feeds, plans, ticks
 from planner.web.views.common import app_clock, household_view, now
 
 bp = Blueprint("calendar", __name__)
@@ -25,8 +22,12 @@ def _page(household_id: int, status: int = 200):
     new = session.pop(NEW_FEED, None)
     if new and new.get("household_id") != household_id:
         new = None
-    return render("calendar/show.html", status=status, new_feed=new,
-                  feeds=calendar_feeds.feeds(get_db(), household_id, g.user["id"], at=now()))
+    return render(
+        "calendar/show.html",
+        status=status,
+        new_feed=new,
+        feeds=calendar_feeds.feeds(get_db(), household_id, g.user["id"], at=now()),
+    )
 
 
 @bp.get("/h/<int:household_id>/calendar")
@@ -41,11 +42,13 @@ def show(household_id: int):
 def create(household_id: int):
     """Make a subscription address; it is shown once, on the page this redirects to."""
     full, daily = request.form.get("full_titles") == "1", request.form.get("daily_summary") == "1"
-    token = calendar_feeds.create_feed(get_db(), household_id, g.user["id"], full, daily,
-                                       at=now())
+    token = calendar_feeds.create_feed(get_db(), household_id, g.user["id"], full, daily, at=now())
     url = url_for("calendar.feed", token=token, _external=True)
-    session[NEW_FEED] = {"household_id": household_id, "url": url,
-                         "webcal": "webcal://" + url.split("://", 1)[1]}
+    session[NEW_FEED] = {
+        "household_id": household_id,
+        "url": url,
+        "webcal": "webcal://" + url.split("://", 1)[1],
+    }
     return redirect(url_for("calendar.show", household_id=household_id), code=303)
 
 
@@ -71,8 +74,14 @@ def feed(token: str):
         abort(404)
     where = clock.zone(found["timezone"])
     items = plans.tasks(db, found["household_id"])
-    finished = {row["item_id"] for row in ticks.states(db, found["household_id"], ["once"])
-                if row["slot"] == 0 and row["state"] in recurrence.FINISHED}
+    finished = {
+        row["item_id"]
+        for row in ticks.states(db, found["household_id"], ["once"])
+        if row["slot"] == 0 and row["state"] in recurrence.FINISHED
+    }
     body = calendar_feed.build(found, items, finished, app_clock().today(where), moment)
-    return Response(body, mimetype="text/calendar", headers={
-        "Content-Disposition": 'inline; filename="planner.ics"'})
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": 'inline; filename="planner.ics"'},
+    )

@@ -15,14 +15,13 @@ import datetime as dt
 from flask import g, request
 
 from planner import clock
-
 from planner.plans import adherence
-from planner.web.db import get_db
 from planner.plans.domains import LABELS as DOMAIN_LABELS
-from planner.web.htmx import render
 from planner.plans.recurrence import FINISHED, ONCE
 from planner.store import accounts, plans
 from planner.store import caseload as store
+from planner.web.db import get_db
+from planner.web.htmx import render
 from planner.web.views.common import app_clock
 
 WINDOWS = (7, 28)  # days, today included (adherence.window counts in weeks)
@@ -37,8 +36,10 @@ def overdue(items: list[dict], once_states: dict[str, str], today: dt.date) -> l
         schedule = item["schedule"]
         if schedule["kind"] != ONCE or not schedule.get("due"):
             continue
-        if dt.date.fromisoformat(schedule["due"]) < today and \
-                once_states.get(item["id"]) not in FINISHED:
+        if (
+            dt.date.fromisoformat(schedule["due"]) < today
+            and once_states.get(item["id"]) not in FINISHED
+        ):
             out.append(item)
     return out
 
@@ -62,25 +63,33 @@ def _row(household: dict) -> dict:
     rates = {}
     for days in WINDOWS:
         counted = adherence.window(today, days // 7, start)
-        rates[days] = {d["key"]: d["percent"]
-                       for d in adherence.by_domain(items, rows, counted)}
+        rates[days] = {d["key"]: d["percent"] for d in adherence.by_domain(items, rows, counted)}
     late = overdue(items, store.once_states(db, household["id"]), today)
     last = store.last_activity(db, household["id"])
     draft = store.draft_since(db, household["id"])
-    return {"household": household, "rates": rates, "has_plan": bool(items),
-            "help": store.needs_help(db, household["id"]),
-            "overdue_key": [i for i in late if is_key(i)], "overdue": late,
-            "last": clock.local(last, where) if last else None,
-            "quiet_days": (today - clock.local(last, where).date()).days if last else None,
-            "draft": clock.local(draft, where) if draft else None}
+    return {
+        "household": household,
+        "rates": rates,
+        "has_plan": bool(items),
+        "help": store.needs_help(db, household["id"]),
+        "overdue_key": [i for i in late if is_key(i)],
+        "overdue": late,
+        "last": clock.local(last, where) if last else None,
+        "quiet_days": (today - clock.local(last, where).date()).days if last else None,
+        "draft": clock.local(draft, where) if draft else None,
+    }
 
 
 def _attention(row: dict) -> int:
     """How much a household asks of the physiotherapist now: higher first."""
     low = row["rates"][7].get("exercise")
-    return (2 * len(row["help"]) + 2 * len(row["overdue_key"]) + (1 if row["draft"] else 0)
-            + (1 if low is not None and low < 50 else 0)
-            + (1 if row["quiet_days"] is None or row["quiet_days"] >= 3 else 0))
+    return (
+        2 * len(row["help"])
+        + 2 * len(row["overdue_key"])
+        + (1 if row["draft"] else 0)
+        + (1 if low is not None and low < 50 else 0)
+        + (1 if row["quiet_days"] is None or row["quiet_days"] >= 3 else 0)
+    )
 
 
 def _sorted(rows: list[dict], key: str) -> list[dict]:
@@ -88,11 +97,13 @@ def _sorted(rows: list[dict], key: str) -> list[dict]:
     if key == "name":
         return by_name
     if key == "activity":  # never ticked first, then the longest quiet
-        return sorted(by_name, key=lambda r: -(r["quiet_days"] if r["quiet_days"] is not None
-                                               else 10**6))
+        return sorted(
+            by_name, key=lambda r: -(r["quiet_days"] if r["quiet_days"] is not None else 10**6)
+        )
     if key in DOMAIN_LABELS:  # lowest 7-day rate first; nothing asked last
-        return sorted(by_name, key=lambda r: (r["rates"][7].get(key) is None,
-                                              r["rates"][7].get(key) or 0))
+        return sorted(
+            by_name, key=lambda r: (r["rates"][7].get(key) is None, r["rates"][7].get(key) or 0)
+        )
     return sorted(by_name, key=lambda r: -_attention(r))
 
 
@@ -112,15 +123,30 @@ def page():
     every = store.households(get_db(), g.user["id"])
     query = " ".join(request.args.get("q", "").split())[:MAX_QUERY]
     rows = [_row(h) for h in every if _matches(h, query)]
-    domains = [d for d in DOMAIN_LABELS
-               if any(d in r["rates"][max(WINDOWS)] for r in rows)] or ["exercise"]
+    domains = [d for d in DOMAIN_LABELS if any(d in r["rates"][max(WINDOWS)] for r in rows)] or [
+        "exercise"
+    ]
     sort = request.args.get("sort", "attention")
     if sort not in SORTS and sort not in domains:
         sort = "attention"
-    others = [h for h in accounts.households_for(get_db(), g.user["id"])
-              if h["role"] != "physio"]
-    return render("households/caseload.html", block="caseload", rows=_sorted(rows, sort),
-                  total=len(every), query=query, sort=sort, sorts=SORTS, domains=domains,
-                  labels=DOMAIN_LABELS, windows=WINDOWS, others=others,
-                  short={"home-safety": "Home", "exercise": "Exercise", "dental": "Teeth & meds",
-                         "hydration": "Drinks", "red-flags": "Red flags"})
+    others = [h for h in accounts.households_for(get_db(), g.user["id"]) if h["role"] != "physio"]
+    return render(
+        "households/caseload.html",
+        block="caseload",
+        rows=_sorted(rows, sort),
+        total=len(every),
+        query=query,
+        sort=sort,
+        sorts=SORTS,
+        domains=domains,
+        labels=DOMAIN_LABELS,
+        windows=WINDOWS,
+        others=others,
+        short={
+            "home-safety": "Home",
+            "exercise": "Exercise",
+            "dental": "Teeth & meds",
+            "hydration": "Drinks",
+            "red-flags": "Red flags",
+        },
+    )

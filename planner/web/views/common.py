@@ -6,24 +6,24 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 
-from flask import Blueprint, abort, current_app, g, session
+from flask import abort, current_app, g, session
 from flask_htmx import make_response
 from markupsafe import escape
 
 from planner import clock, permissions, planning
-
 from planner.plans import recurrence
+from planner.store import accounts, plans, ticks
 from planner.web.db import get_db
 from planner.web.security import login_required, membership
-from planner.store import accounts, plans, ticks
 
 ROLES = ("patient", "caregiver", "physio")
 PHYSIO = ("physio",)  # the role that tailors and decides (who may do what: planner/permissions.py)
 CURRENT = "household_id"  # session key: the household last opened (red flags emphasis)
 
 
-def enter(household_id: int, roles: tuple[str, ...] | None = None,
-          action: str | None = None) -> dict:
+def enter(
+    household_id: int, roles: tuple[str, ...] | None = None, action: str | None = None
+) -> dict:
     """Check the signed-in user belongs to the household (404/403), may do `action` there
     (403; planner/permissions.py), and remember it as current. Sets g.standing."""
     member = membership(household_id, roles)
@@ -42,8 +42,7 @@ def can(action: str) -> bool:
     return bool(standing) and permissions.allowed(action, standing)
 
 
-def household_view(roles: tuple[str, ...] | None = None, action: str | None = None
-                   ) -> Callable:
+def household_view(roles: tuple[str, ...] | None = None, action: str | None = None) -> Callable:
     """A page of one household (`household_id` in its URL): anonymous visitors go to sign in,
     outsiders get 404, members in other roles, or who may not do `action`
     (planner/permissions.py), 403 (`roles`: who may use it; None: every member);
@@ -90,18 +89,27 @@ def catalog():
     return current_app.extensions["planner_catalog"]
 
 
-def proposal(household_id: int, profile: dict, tailoring: dict | None = None
-             ) -> planning.Proposal:
+def proposal(household_id: int, profile: dict, tailoring: dict | None = None) -> planning.Proposal:
     """The plan the household would get from `profile` today (planning.propose)."""
     return planning.propose(get_db(), household_id, profile, catalog(), today(), tailoring)
 
 
-def replan(household_id: int, profile: dict, tailoring: dict | None = None,
-           publish_draft: bool = False) -> int:
+def replan(
+    household_id: int, profile: dict, tailoring: dict | None = None, publish_draft: bool = False
+) -> int:
     """Make and store the household's plan for `profile`, by the signed-in member, now
     (planning.replan); return its version."""
-    return planning.replan(get_db(), household_id, profile, catalog(), today(), g.user["id"],
-                           at=now(), tailoring=tailoring, publish_draft=publish_draft)
+    return planning.replan(
+        get_db(),
+        household_id,
+        profile,
+        catalog(),
+        today(),
+        g.user["id"],
+        at=now(),
+        tailoring=tailoring,
+        publish_draft=publish_draft,
+    )
 
 
 def needs_physio(household_id: int) -> bool:

@@ -13,19 +13,25 @@ import re
 from flask import Blueprint, flash, g, redirect, request, url_for
 from markupsafe import Markup
 
+from planner.store import contacts as store
 from planner.web.db import get_db
 from planner.web.htmx import render
-from planner.store import contacts as store
 from planner.web.views.common import household_view, now
 
 bp = Blueprint("contacts", __name__)
 
 # What each kind is called, and a hint for the form.
 LABELS = {
-    "emergency": ("Emergency number", "The number for an ambulance where you live, for example "
-                  "999 in the UK, 112 in the EU or 911 in the US."),
-    "cancer-team": ("Cancer team's line", "The number your cancer team gave you for urgent "
-                    "problems, day and night (often called the acute oncology line)."),
+    "emergency": (
+        "Emergency number",
+        "The number for an ambulance where you live, for example "
+        "999 in the UK, 112 in the EU or 911 in the US.",
+    ),
+    "cancer-team": (
+        "Cancer team's line",
+        "The number your cancer team gave you for urgent "
+        "problems, day and night (often called the acute oncology line).",
+    ),
     "physio": ("Physiotherapist", None),
     "dentist": ("Dentist", None),
     "gp": ("GP (family doctor)", None),
@@ -60,8 +66,7 @@ def read_form(form) -> tuple[dict[str, dict | None], dict[str, str]]:
             continue
         digits = sum(c.isdigit() for c in phone)
         if len(phone) > MAX_PHONE or not PHONE.fullmatch(phone):
-            errors[f"{kind}-phone"] = (f"{label}: “{phone[:40]}” is not a phone number. "
-                                       f"{PHONE_RULE}")
+            errors[f"{kind}-phone"] = f"{label}: “{phone[:40]}” is not a phone number. {PHONE_RULE}"
         elif digits < 3 or digits > 20:
             errors[f"{kind}-phone"] = f"{label}: a phone number has 3 to 20 digits."
         entries[kind] = {"name": name, "phone": phone}
@@ -71,16 +76,18 @@ def read_form(form) -> tuple[dict[str, dict | None], dict[str, str]]:
 @bp.app_template_global("care_contacts")
 def care_contacts(household_id: int) -> list[dict]:
     """The household's contacts for a template, each with its label and tel: target."""
-    return [{**c, "label": LABELS[c["kind"]][0], "tel": tel(c["phone"]),
-             "urgent": c["kind"] in URGENT}
-            for c in store.contacts(get_db(), household_id)]
+    return [
+        {**c, "label": LABELS[c["kind"]][0], "tel": tel(c["phone"]), "urgent": c["kind"] in URGENT}
+        for c in store.contacts(get_db(), household_id)
+    ]
 
 
 @bp.app_template_filter("tel_link")
 def tel_link(contact: dict) -> Markup:
     """A contact's number as a tap-to-call link that names whom it calls."""
-    return Markup('<a class="tel" href="tel:{}">{}<span class="visually-hidden">, call {}'
-                  '</span></a>').format(contact["tel"], contact["phone"], contact["label"])
+    return Markup(
+        '<a class="tel" href="tel:{}">{}<span class="visually-hidden">, call {}</span></a>'
+    ).format(contact["tel"], contact["phone"], contact["label"])
 
 
 def _page(values: dict | None = None, errors: dict | None = None, status: int = 200):
@@ -89,8 +96,14 @@ def _page(values: dict | None = None, errors: dict | None = None, status: int = 
         for c in store.contacts(get_db(), g.household["id"]):
             values[f"{c['kind']}-name"] = c["name"] or ""
             values[f"{c['kind']}-phone"] = c["phone"]
-    return render("contacts/edit.html", status=status, kinds=store.KINDS, labels=LABELS,
-                  values=values, errors=errors or {})
+    return render(
+        "contacts/edit.html",
+        status=status,
+        kinds=store.KINDS,
+        labels=LABELS,
+        values=values,
+        errors=errors or {},
+    )
 
 
 @bp.get("/h/<int:household_id>/contacts")
@@ -108,6 +121,8 @@ def save(household_id: int):
     if errors:
         return _page(request.form.to_dict(), errors, 422)
     store.set_contacts(get_db(), household_id, entries, g.user["id"], at=now())
-    flash("The care team's numbers are saved. They show on Today, on the urgent symptoms page "
-          "and on the handout.")
+    flash(
+        "The care team's numbers are saved. They show on Today, on the urgent symptoms page "
+        "and on the handout."
+    )
     return redirect(url_for("contacts.edit", household_id=household_id), 303)

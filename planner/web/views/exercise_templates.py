@@ -12,12 +12,11 @@ import re
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 
 from planner.plans import tailoring
-from planner.web.db import get_db
-from planner.web.htmx import render
-
 from planner.store import plans
 from planner.store import tailoring as store
-from planner.web.views.common import household_view, catalog, now, proposal, today
+from planner.web.db import get_db
+from planner.web.htmx import render
+from planner.web.views.common import catalog, household_view, now, proposal, today
 from planner.web.views.physio import editing
 
 bp = Blueprint("exercise_templates", __name__)
@@ -26,9 +25,14 @@ NAME_MAX = 80
 
 def _index(household_id: int, errors: dict | None = None, name: str = ""):
     current, _, _ = editing(household_id)
-    return render("physio/templates.html", status=422 if errors else 200,
-                  templates=store.templates(get_db(), g.user["id"]), has_plan=bool(current),
-                  errors=errors or {}, name=name)
+    return render(
+        "physio/templates.html",
+        status=422 if errors else 200,
+        templates=store.templates(get_db(), g.user["id"]),
+        has_plan=bool(current),
+        errors=errors or {},
+        name=name,
+    )
 
 
 @bp.get("/h/<int:household_id>/templates")
@@ -46,16 +50,22 @@ def save(household_id: int):
     if not name:
         return _index(household_id, {"name": "Give the template a name."})
     if len(name) > NAME_MAX:
-        return _index(household_id, {"name": f"Keep the name to {NAME_MAX} characters "
-                                              f"(it has {len(name)})."}, name)
+        return _index(
+            household_id,
+            {"name": f"Keep the name to {NAME_MAX} characters (it has {len(name)})."},
+            name,
+        )
     current, shown, _ = editing(household_id)
     if current is None:
         abort(404, "This household has no plan yet.")
     try:
         store.save_template(get_db(), g.user["id"], name, tailoring.as_template(shown), at=now())
     except store.DuplicateName:
-        return _index(household_id, {"name": f"You already have a template called “{name}”. "
-                                              "Choose another name."}, name)
+        return _index(
+            household_id,
+            {"name": f"You already have a template called “{name}”. Choose another name."},
+            name,
+        )
     flash(f"Saved the template “{name}”.")
     return redirect(url_for("exercise_templates.index", household_id=household_id), 303)
 
@@ -66,10 +76,12 @@ def _check(household_id: int, template_id: int) -> tuple[dict, dict, list[dict],
     current = plans.current_plan(get_db(), household_id)
     if template is None or current is None:
         abort(404, "That template or this household's plan was not found.")
-    conflicts = tailoring.template_conflicts(template["tailoring"], current["profile"],
-                                             catalog(), today())
-    seen = hashlib.sha256(json.dumps([template["tailoring"], conflicts],
-                                     sort_keys=True).encode()).hexdigest()
+    conflicts = tailoring.template_conflicts(
+        template["tailoring"], current["profile"], catalog(), today()
+    )
+    seen = hashlib.sha256(
+        json.dumps([template["tailoring"], conflicts], sort_keys=True).encode()
+    ).hexdigest()
     return template, current, conflicts, seen
 
 
@@ -78,9 +90,15 @@ def _preview(household_id: int, template_id: int, problem: str = ""):
     result = tailoring.from_template(template["tailoring"], catalog())
     plan = proposal(household_id, current["profile"], result).plan
     exercises = [i for i in plan["items"] if i["domain"] == "exercise"]
-    return render("physio/template_check.html", status=422 if problem else 200,
-                  chosen=template, conflicts=conflicts, seen=seen, exercises=exercises,
-                  problem=problem)
+    return render(
+        "physio/template_check.html",
+        status=422 if problem else 200,
+        chosen=template,
+        conflicts=conflicts,
+        seen=seen,
+        exercises=exercises,
+        problem=problem,
+    )
 
 
 @bp.get("/h/<int:household_id>/templates/<int:template_id>")
@@ -97,13 +115,25 @@ def apply(household_id: int, template_id: int):
     changed) without the confirmation, or when the conflicts are no longer those confirmed."""
     template, _, _, seen = _check(household_id, template_id)
     if request.form.get("confirm") != "yes":
-        return _preview(household_id, template_id,
-                        "Tick the box to confirm you have read the list, then apply.")
+        return _preview(
+            household_id, template_id, "Tick the box to confirm you have read the list, then apply."
+        )
     if request.form.get("seen") != seen:
-        return _preview(household_id, template_id, "Something changed since you looked (the "
-                        "template or this person's profile). Check the list again.")
-    store.save_draft(get_db(), household_id,
-                     tailoring.from_template(template["tailoring"], catalog()), g.user["id"], at=now())
-    flash(f"The template “{template['name']}” is now the exercise plan being prepared. "
-          "Check it, then publish it to the household.")
+        return _preview(
+            household_id,
+            template_id,
+            "Something changed since you looked (the "
+            "template or this person's profile). Check the list again.",
+        )
+    store.save_draft(
+        get_db(),
+        household_id,
+        tailoring.from_template(template["tailoring"], catalog()),
+        g.user["id"],
+        at=now(),
+    )
+    flash(
+        f"The template “{template['name']}” is now the exercise plan being prepared. "
+        "Check it, then publish it to the household."
+    )
     return redirect(url_for("physio.exercises", household_id=household_id), 303)

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, g
 
-from planner.store import backup
 from planner.exports import FORMATS, MEDIA_TYPES, SUFFIXES
 from planner.exports import render as as_text
-from planner.web.htmx import render
+from planner.store import activity, backup
 from planner.web.db import get_db
-from planner.store import activity
+from planner.web.htmx import render
 from planner.web.views.common import app_clock, household_view, now, today
 
 bp = Blueprint("exports", __name__)
@@ -34,8 +33,9 @@ def download(household_id: int, fmt: str):
     if fmt not in FORMATS:
         abort(404)
     data = backup.export(current_app.config["DATABASE"], household_id)
-    activity.record(get_db(), household_id, "exported", at=now(), actor_id=g.user["id"],
-                    detail={"format": fmt})
+    activity.record(
+        get_db(), household_id, "exported", at=now(), actor_id=g.user["id"], detail={"format": fmt}
+    )
     response = Response(as_text(data, fmt, app_clock()), mimetype=MEDIA_TYPES[fmt])
     name = f"planner-household-{household_id}-{today().isoformat()}.{SUFFIXES[fmt]}"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

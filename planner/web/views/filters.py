@@ -32,8 +32,16 @@ def qr_svg(url: str) -> Markup:
     the quiet zone that scanners need.
     """
     qr = segno.make(url, error="m")
-    return Markup(qr.svg_inline(scale=1, border=4, light="#fff", omitsize=True,
-                                svgclass="qr", title="QR code of the link"))
+    return Markup(
+        qr.svg_inline(
+            scale=1,
+            border=4,
+            light="#fff",
+            omitsize=True,
+            svgclass="qr",
+            title="QR code of the link",
+        )
+    )
 
 
 FILTERS = {

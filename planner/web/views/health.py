@@ -11,5 +11,5 @@ bp = Blueprint("health", __name__)
 
 @bp.get("/healthz")
 def show():
-    """"ok" as plain text."""
+    """ "ok" as plain text."""
     return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}

@@ -7,21 +7,21 @@ import datetime as dt
 from flask import Blueprint, request
 
 from planner import clock
-
-from planner.plans import adherence
-
-from planner.plans import recurrence
+from planner.plans import adherence, recurrence
+from planner.plans.domains import LABELS as DOMAIN_LABELS
+from planner.store import accounts, plans, ticks
 from planner.web.db import get_db
 from planner.web.htmx import render
-from planner.plans.domains import LABELS as DOMAIN_LABELS
-
-from planner.store import accounts, plans, ticks
-from planner.web.views.common import household_view, here, local, today
+from planner.web.views.common import here, household_view, local, today
 
 bp = Blueprint("history", __name__)
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)  # weeks one may ask for
-STATE_WORDS = {"done": "Done", "not-today": "Not today", "not-applicable": "Not needed here",
-               "needs-help": "Needs help"}
+STATE_WORDS = {
+    "done": "Done",
+    "not-today": "Not today",
+    "not-applicable": "Not needed here",
+    "needs-help": "Needs help",
+}
 
 
 def _week(raw: str | None, today: dt.date) -> tuple[list[dt.date], str | None]:
@@ -49,8 +49,9 @@ def _group(events: list[dict], days: list[dt.date]) -> list[dict]:
     """Per domain, per day: one line per task, state and person (drinks added up)."""
     domains = []
     for domain, label in {**DOMAIN_LABELS, None: "Other"}.items():
-        mine = [e for e in events if (e["domain"] if e["domain"] in DOMAIN_LABELS else None)
-                == domain]
+        mine = [
+            e for e in events if (e["domain"] if e["domain"] in DOMAIN_LABELS else None) == domain
+        ]
         if not mine:
             continue
         per_day = []
@@ -66,8 +67,7 @@ def _group(events: list[dict], days: list[dt.date]) -> list[dict]:
             if lines:
                 per_day.append((day, list(lines.values())))
         done = sum(1 for e in mine if e["state"] == "done")
-        domains.append({"key": domain or "other", "label": label, "days": per_day,
-                        "done": done})
+        domains.append({"key": domain or "other", "label": label, "days": per_day, "done": done})
     return domains
 
 
@@ -81,13 +81,24 @@ def progress(household_id: int, weeks: int) -> dict:
     rows = ticks.states(db, household_id, [d.isoformat() for d in days]) if days else []
     domains = adherence.by_domain(plans.tasks(db, household_id), rows, days)
     people = adherence.by_person(accounts.members(db, household_id), rows, days)
-    return {"weeks": weeks, "days": days, "domains": domains, "people": people,
-            # The charts' bars: a share of 100 for the parts of the plan, a count for people.
-            "domain_bars": [{"label": d["label"], "value": d["percent"] or 0,
-                             "text": "–" if d["percent"] is None else f"{d['percent']}%"}
-                            for d in domains],
-            "people_bars": [{"label": p["name"], "value": p["done"], "text": str(p["done"])}
-                            for p in people]}
+    return {
+        "weeks": weeks,
+        "days": days,
+        "domains": domains,
+        "people": people,
+        # The charts' bars: a share of 100 for the parts of the plan, a count for people.
+        "domain_bars": [
+            {
+                "label": d["label"],
+                "value": d["percent"] or 0,
+                "text": "–" if d["percent"] is None else f"{d['percent']}%",
+            }
+            for d in domains
+        ],
+        "people_bars": [
+            {"label": p["name"], "value": p["done"], "text": str(p["done"])} for p in people
+        ],
+    }
 
 
 def _span(raw: str | None) -> int:
@@ -104,10 +115,17 @@ def show(household_id: int):
     days, note = _week(request.args.get("week"), this_day)
     events = _final(ticks.history(get_db(), household_id, days[0], days[-1], here()))
     later = days[0] + dt.timedelta(days=7)
-    return render("history/show.html", days=days, note=note, domains=_group(events, days),
-                  done=sum(1 for e in events if e["state"] == "done"),
-                  previous=(days[0] - dt.timedelta(days=7)).isoformat(),
-                  next=later.isoformat() if later <= this_day else None,
-                  this_week=days[0] <= this_day <= days[-1], states=STATE_WORDS,
-                  progress=progress(household_id, _span(request.args.get("span"))),
-                  spans=adherence.SPANS, week=request.args.get("week"))
+    return render(
+        "history/show.html",
+        days=days,
+        note=note,
+        domains=_group(events, days),
+        done=sum(1 for e in events if e["state"] == "done"),
+        previous=(days[0] - dt.timedelta(days=7)).isoformat(),
+        next=later.isoformat() if later <= this_day else None,
+        this_week=days[0] <= this_day <= days[-1],
+        states=STATE_WORDS,
+        progress=progress(household_id, _span(request.args.get("span"))),
+        spans=adherence.SPANS,
+        week=request.args.get("week"),
+    )

@@ -8,19 +8,17 @@ that caregiver read the activity log. Invite links are made on the Share page (s
 
 from __future__ import annotations
 
-import datetime as dt
-
-from flask import Blueprint, current_app, abort, flash, g, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
 
 from planner import clock, permissions
+from planner.reminders import settings as reminder_settings
+from planner.store import accounts, activity, links
 from planner.web.db import get_db
 from planner.web.htmx import render
-from planner.reminders import settings as reminder_settings
 from planner.web.security import link_page, login_required
 from planner.web.views import caseload
-from planner.web.views.common import can, household_view, now
+from planner.web.views.common import household_view, now
 from planner.web.views.filters import ROLE_NAMES
-from planner.store import accounts, activity, links
 
 bp = Blueprint("households", __name__)
 
@@ -33,8 +31,14 @@ def _index_page(form=None, errors=None, status=200):
     if g.user is None:
         return render("households/landing.html")
     mine = accounts.households_for(get_db(), g.user["id"])
-    return render("households/index.html", status=status, households=mine,
-                  form=form or {}, errors=errors or {}, roles=ROLE_NAMES)
+    return render(
+        "households/index.html",
+        status=status,
+        households=mine,
+        form=form or {},
+        errors=errors or {},
+        roles=ROLE_NAMES,
+    )
 
 
 @bp.get("/")
@@ -64,8 +68,9 @@ def create():
         errors["timezone"] = ZONE_ERROR
     if errors:
         return _index_page(request.form, errors, 422)
-    household = accounts.create_household(get_db(), name, g.user["id"], role, at=now(),
-                                          timezone=timezone)
+    household = accounts.create_household(
+        get_db(), name, g.user["id"], role, at=now(), timezone=timezone
+    )
     flash(f"{household['name']} is ready. Next, answer a few questions to build the plan.")
     return redirect(url_for("profile.show", household_id=household["id"]), code=303)
 
@@ -73,12 +78,20 @@ def create():
 def _members_page(errors: dict | None = None, status: int = 200):
     db = get_db()
     people = accounts.members(db, g.household["id"])
-    return render("households/members.html", status=status, errors=errors or {},
-                  members=people, manager_id=g.household.get("manager_id"),
-                  removable={p["user_id"] for p in people if p["user_id"] != g.user["id"]
-                             and permissions.may_remove(p["role"], g.standing)},
-                  caregivers=[p for p in people if p["role"] == "caregiver"],
-                  changes=activity.entries(db, g.household["id"], activity.MEMBERSHIP, 20))
+    return render(
+        "households/members.html",
+        status=status,
+        errors=errors or {},
+        members=people,
+        manager_id=g.household.get("manager_id"),
+        removable={
+            p["user_id"]
+            for p in people
+            if p["user_id"] != g.user["id"] and permissions.may_remove(p["role"], g.standing)
+        },
+        caregivers=[p for p in people if p["role"] == "caregiver"],
+        changes=activity.entries(db, g.household["id"], activity.MEMBERSHIP, 20),
+    )
 
 
 @bp.get("/h/<int:household_id>/members")
@@ -108,9 +121,12 @@ def remove(household_id: int, user_id: int):
     leaving = user_id == g.user["id"]
     target = accounts.get_membership(get_db(), household_id, user_id)
     if not leaving and not permissions.may_remove(target["role"] if target else "", g.standing):
-        abort(403, "The patient stays in their own household; only they can leave it."
-              if target and target["role"] == "patient"
-              else "Your role in this household cannot do this.")
+        abort(
+            403,
+            "The patient stays in their own household; only they can leave it."
+            if target and target["role"] == "patient"
+            else "Your role in this household cannot do this.",
+        )
     person = accounts.get_user(get_db(), user_id)
     try:
         accounts.remove_member(get_db(), household_id, user_id, by=g.user["id"], at=now())
@@ -137,8 +153,11 @@ def name_manager(household_id: int):
     except (ValueError, accounts.NotMember):
         return _members_page({"manager": "Choose one of the caregivers listed, or nobody."}, 422)
     person = accounts.get_user(get_db(), user_id) if user_id else None
-    flash(f"{person['name']} now helps you manage {g.household['name']}." if person
-          else f"Nobody else manages {g.household['name']} now: only you.")
+    flash(
+        f"{person['name']} now helps you manage {g.household['name']}."
+        if person
+        else f"Nobody else manages {g.household['name']} now: only you."
+    )
     return redirect(url_for("households.members", household_id=household_id), code=303)
 
 
@@ -147,8 +166,11 @@ def name_manager(household_id: int):
 def activity_log(household_id: int):
     """Everything that happened around the household's access and its clinical facts, newest
     first: for the patient and the caregiver they named."""
-    return render("households/activity.html", limit=LOG_LIMIT,
-                  entries=activity.entries(get_db(), household_id, limit=LOG_LIMIT))
+    return render(
+        "households/activity.html",
+        limit=LOG_LIMIT,
+        entries=activity.entries(get_db(), household_id, limit=LOG_LIMIT),
+    )
 
 
 @bp.route("/join/<token>", methods=("GET", "POST"))
@@ -163,14 +185,17 @@ def join(token: str):
                 return redirect(url_for("auth.login", next=request.path), code=303)
             member = links.redeem_invite(db, token, g.user["id"], at=now())
             if request.form.get("daily_email") == "on":  # the one reminder asked for at joining
-                reminder_settings.opt_in_digest(db, member["household_id"], g.user["id"],
-                                                at=now())
+                reminder_settings.opt_in_digest(db, member["household_id"], g.user["id"], at=now())
             flash(f"Welcome to {invite['household_name']}.")
-            return redirect(url_for("today.show", household_id=member["household_id"]),
-                            code=303)
+            return redirect(url_for("today.show", household_id=member["household_id"]), code=303)
     except links.LinkInvalid as exc:
-        return render("households/join.html", status=410 if exc.reason != "unknown" else 404,
-                      problem=exc.reason, invite=None)
+        return render(
+            "households/join.html",
+            status=410 if exc.reason != "unknown" else 404,
+            problem=exc.reason,
+            invite=None,
+        )
     already = g.user and accounts.get_membership(db, invite["household_id"], g.user["id"])
-    return render("households/join.html", invite=invite, problem=None, already=already,
-                  next=request.path)
+    return render(
+        "households/join.html", invite=invite, problem=None, already=already, next=request.path
+    )

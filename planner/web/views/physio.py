@@ -6,21 +6,24 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
 
-from planner.plans import caution
-
-from planner.plans import profile_form
-
-from planner.plans import tailoring
-from planner.web.db import get_db
+from planner.plans import caution, profile_form, tailoring
 from planner.plans.engine import exercise_library, ruled_out
-from planner.web.htmx import render
 from planner.plans.plan_diff import plan_diff
 from planner.plans.profile import validate
-from planner.store.sqlite import transaction
 from planner.store import plans, proposals
 from planner.store import tailoring as drafts
+from planner.store.sqlite import transaction
+from planner.web.db import get_db
+from planner.web.htmx import render
 from planner.web.views.common import (
-    can, catalog, household_view, now, physio_names, proposal, replan, today,
+    can,
+    catalog,
+    household_view,
+    now,
+    physio_names,
+    proposal,
+    replan,
+    today,
 )
 from planner.web.views.profile import preview
 
@@ -51,46 +54,69 @@ def _rows(plan: dict, shown: dict) -> list[dict]:
         item, out = items.get(entry["id"]), left.get(entry["id"])
         if entry["id"] in tailoring.DONE_BY_PHYSIO:  # a draft made before it went away
             continue
-        rows.append({"entry": entry, "item": item, "excluded": out,
-                     "title": (item or out or {}).get("title", entry["id"]),
-                     "dose": entry.get("prescription") or {},
-                     "dosable": item is not None and tailoring.takes_dose(item)})
+        rows.append(
+            {
+                "entry": entry,
+                "item": item,
+                "excluded": out,
+                "title": (item or out or {}).get("title", entry["id"]),
+                "dose": entry.get("prescription") or {},
+                "dosable": item is not None and tailoring.takes_dose(item),
+            }
+        )
     return rows
 
 
-def _page(household_id: int, status: int = 200, failed: str = "", errors: dict | None = None,
-          values: dict | None = None):
+def _page(
+    household_id: int,
+    status: int = 200,
+    failed: str = "",
+    errors: dict | None = None,
+    values: dict | None = None,
+):
     current, shown, is_draft = editing(household_id)
     if current is None:
         return render("physio/no_plan.html", status=status)
     profile = current["profile"]
     plan = proposal(household_id, profile, shown).plan if is_draft else current["plan"]
     listed = {e["id"] for e in shown["exercises"]}
-    library = [e for e in exercise_library(profile, catalog(), today())
-               if e["id"] not in listed]
+    library = [e for e in exercise_library(profile, catalog(), today()) if e["id"] not in listed]
     saved = session.pop(SAVED, None)
     if not saved or saved.get("household_id") != household_id:
         saved = None
-    return render("physio/exercises.html", status=status, rows=_rows(plan, shown), saved=saved,
-                  library=library, is_draft=is_draft, current=current,
-                  diff=plan_diff(current["plan"], plan) if is_draft else None,
-                  published_order=[i["id"] for i in current["plan"]["items"]
-                                   if i["domain"] == "exercise"],
-                  can_edit=can("tailor"), movements=catalog().movements,
-                  failed=failed, errors=errors or {}, values=values or {},
-                  limits=tailoring.LIMITS)
+    return render(
+        "physio/exercises.html",
+        status=status,
+        rows=_rows(plan, shown),
+        saved=saved,
+        library=library,
+        is_draft=is_draft,
+        current=current,
+        diff=plan_diff(current["plan"], plan) if is_draft else None,
+        published_order=[i["id"] for i in current["plan"]["items"] if i["domain"] == "exercise"],
+        can_edit=can("tailor"),
+        movements=catalog().movements,
+        failed=failed,
+        errors=errors or {},
+        values=values or {},
+        limits=tailoring.LIMITS,
+    )
 
 
-def _save(household_id: int, changed: dict | None, anchor: str | None = None,
-          words: str = "Saved."):
+def _save(
+    household_id: int, changed: dict | None, anchor: str | None = None, words: str = "Saved."
+):
     """Keep the changed draft and go back to the editor at the row changed (303), where the
     publish bar says what was saved (`words`); 404 when the exercise named in the URL is not
     on the list."""
     if changed is None:
         abort(404, "That exercise is not on this plan.")
     drafts.save_draft(get_db(), household_id, changed, g.user["id"], at=now())
-    session[SAVED] = {"household_id": household_id, "words": words,
-                      "row": anchor if anchor and anchor.startswith("x-") else None}
+    session[SAVED] = {
+        "household_id": household_id,
+        "words": words,
+        "row": anchor if anchor and anchor.startswith("x-") else None,
+    }
     return redirect(url_for("physio.exercises", household_id=household_id, _anchor=anchor), 303)
 
 
@@ -123,14 +149,22 @@ def dose(household_id: int, item_id: str):
     shown = _draft(household_id)
     item = _plan_item(household_id, shown, item_id)
     if item is not None and not tailoring.takes_dose(item):
-        return _page(household_id, 422, f"dose-{item_id}", {"form": (
-            f"“{item['title']}” is advice, not an exercise: it takes no dose.")})
+        return _page(
+            household_id,
+            422,
+            f"dose-{item_id}",
+            {"form": (f"“{item['title']}” is advice, not an exercise: it takes no dose.")},
+        )
     prescription, errors = tailoring.read_prescription(request.form)
     if errors:
         return _page(household_id, 422, f"dose-{item_id}", errors, request.form.to_dict())
     title = item["title"] if item else "the exercise"
-    return _save(household_id, tailoring.set_dose(shown, item_id, prescription), f"x-{item_id}",
-                 f"The dose of “{title}” is saved.")
+    return _save(
+        household_id,
+        tailoring.set_dose(shown, item_id, prescription),
+        f"x-{item_id}",
+        f"The dose of “{title}” is saved.",
+    )
 
 
 @bp.post("/h/<int:household_id>/exercises/<item_id>/move")
@@ -141,8 +175,12 @@ def move(household_id: int, item_id: str):
     step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
     if step is None:
         return _page(household_id, 422, f"dose-{item_id}", {"form": "Choose up or down."})
-    return _save(household_id, tailoring.move(shown, item_id, step), f"x-{item_id}",
-                 f"Moved {request.form['direction']}.")
+    return _save(
+        household_id,
+        tailoring.move(shown, item_id, step),
+        f"x-{item_id}",
+        f"Moved {request.form['direction']}.",
+    )
 
 
 @bp.post("/h/<int:household_id>/exercises/<item_id>/remove")
@@ -150,8 +188,12 @@ def move(household_id: int, item_id: str):
 def remove(household_id: int, item_id: str):
     """Take an exercise off the plan (re-planning will not bring it back)."""
     shown = _draft(household_id)
-    return _save(household_id, tailoring.remove(shown, item_id), "library",
-                 "Taken off the list. Publish to take it off the household's plan.")
+    return _save(
+        household_id,
+        tailoring.remove(shown, item_id),
+        "library",
+        "Taken off the list. Publish to take it off the household's plan.",
+    )
 
 
 @bp.post("/h/<int:household_id>/exercises/add")
@@ -161,18 +203,28 @@ def add(household_id: int):
     shown = _draft(household_id)
     item_id = request.form.get("item_id", "")
     profile = plans.get_profile(get_db(), household_id)
-    found = next((e for e in exercise_library(profile, catalog(), today())
-                  if e["id"] == item_id), None)
+    found = next(
+        (e for e in exercise_library(profile, catalog(), today()) if e["id"] == item_id), None
+    )
     if found is None:
         return _page(household_id, 422, "add", {"form": "That exercise is not in the library."})
     reason = None
     if found.get("reason"):
         reason, problem = tailoring.read_reason(request.form)
         if problem:
-            return _page(household_id, 422, f"add-{item_id}", {"override_reason": problem},
-                         request.form.to_dict())
-    return _save(household_id, tailoring.add(shown, item_id, reason), f"x-{item_id}",
-                 f"“{found['title']}” is added to the list.")
+            return _page(
+                household_id,
+                422,
+                f"add-{item_id}",
+                {"override_reason": problem},
+                request.form.to_dict(),
+            )
+    return _save(
+        household_id,
+        tailoring.add(shown, item_id, reason),
+        f"x-{item_id}",
+        f"“{found['title']}” is added to the list.",
+    )
 
 
 @bp.post("/h/<int:household_id>/exercises/custom")
@@ -195,12 +247,20 @@ def custom(household_id: int):
     if rule:
         reason, problem = tailoring.read_reason(request.form)
         if problem:
-            return _page(household_id, 422, "custom",
-                         {"override_reason": f"The profile rules this out. {rule} {problem}"},
-                         values | {"ruled_out": rule})
+            return _page(
+                household_id,
+                422,
+                "custom",
+                {"override_reason": f"The profile rules this out. {rule} {problem}"},
+                values | {"ruled_out": rule},
+            )
     item_id = tailoring.new_custom_id()
-    return _save(household_id, tailoring.add(shown, item_id, reason, custom_, prescription),
-                 f"x-{item_id}", f"“{custom_['title']}” is added to the list.")
+    return _save(
+        household_id,
+        tailoring.add(shown, item_id, reason, custom_, prescription),
+        f"x-{item_id}",
+        f"“{custom_['title']}” is added to the list.",
+    )
 
 
 @bp.post("/h/<int:household_id>/exercises/publish")
@@ -230,14 +290,18 @@ def discard(household_id: int):
 def _facts_page(household_id: int, values: dict | None = None, errors: dict | None = None):
     profile = plans.get_profile(get_db(), household_id)
     questions = [profile_form.QUESTIONS[name] for name in profile_form.CLINICAL]
-    return render("physio/facts.html", status=422 if errors else 200, profile=profile,
-                  proposal=proposals.waiting(get_db(), household_id),
-                  physio=physio_names(household_id),
-                  questions=questions, can_edit=can("decide_clinical"),
-                  values=values if values is not None else profile_form.form_values(profile),
-                  errors=errors or {},
-                  answers=[(q, profile_form.answer(q, profile)) for q in questions]
-                  if profile else [])
+    return render(
+        "physio/facts.html",
+        status=422 if errors else 200,
+        profile=profile,
+        proposal=proposals.waiting(get_db(), household_id),
+        physio=physio_names(household_id),
+        questions=questions,
+        can_edit=can("decide_clinical"),
+        values=values if values is not None else profile_form.form_values(profile),
+        errors=errors or {},
+        answers=[(q, profile_form.answer(q, profile)) for q in questions] if profile else [],
+    )
 
 
 @bp.route("/h/<int:household_id>/facts", methods=("GET", "POST"))
@@ -257,8 +321,11 @@ def facts(household_id: int):
     problems += validate(profile)
     if problems:
         errors, other = profile_form.errors_by_input(problems)
-        return _facts_page(household_id, request.form.to_dict(),
-                           errors | {f"other-{n}": message for n, message in enumerate(other)})
+        return _facts_page(
+            household_id,
+            request.form.to_dict(),
+            errors | {f"other-{n}": message for n, message in enumerate(other)},
+        )
     return preview(household_id, profile)
 
 
@@ -268,8 +335,9 @@ def _decide(household_id: int, proposal_id: int, confirm: bool):
     db = get_db()
     try:
         with transaction(db):
-            proposal = proposals.decide(db, household_id, proposal_id, confirm, g.user["id"],
-                                        at=now())
+            proposal = proposals.decide(
+                db, household_id, proposal_id, confirm, g.user["id"], at=now()
+            )
             if confirm:
                 stored = plans.get_profile(db, household_id) or {}
                 profile = caution.apply_changes(stored, proposal["changes"])
@@ -280,8 +348,11 @@ def _decide(household_id: int, proposal_id: int, confirm: bool):
         flash(str(exc), "error")
         return redirect(url_for("physio.facts", household_id=household_id), 303)
     said = "; ".join(c["words"] for c in proposal["changes"])
-    flash(f"Confirmed: {said}. The household sees what changed on Today." if confirm
-          else f"Declined: {said}. The plan stays as it was.")
+    flash(
+        f"Confirmed: {said}. The household sees what changed on Today."
+        if confirm
+        else f"Declined: {said}. The plan stays as it was."
+    )
     return redirect(url_for("physio.facts", household_id=household_id), 303)
 
 

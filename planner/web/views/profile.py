@@ -17,21 +17,27 @@ import json
 
 from flask import Blueprint, flash, g, redirect, request, url_for
 
-from planner.plans import caution
-
-from planner.plans import profile_form
-from planner.web.db import get_db
-from planner.plans.engine import open_questions, warnings as plan_warnings
+from planner.plans import caution, profile_form
+from planner.plans.engine import open_questions
+from planner.plans.engine import warnings as plan_warnings
 from planner.plans.pacing import SetUp, group_of, is_set_up
-from planner.web.htmx import render
 from planner.plans.plan_diff import plan_diff
 from planner.plans.printout import by_domain
 from planner.plans.profile import Problem, validate
-
-from planner.store.sqlite import transaction
 from planner.store import activity, plans, proposals
+from planner.store.sqlite import transaction
+from planner.web.db import get_db
+from planner.web.htmx import render
 from planner.web.views.common import (
-    can, catalog, household_view, needs_physio, now, physio_names, proposal, replan, today,
+    can,
+    catalog,
+    household_view,
+    needs_physio,
+    now,
+    physio_names,
+    proposal,
+    replan,
+    today,
 )
 
 bp = Blueprint("profile", __name__)
@@ -40,10 +46,18 @@ bp = Blueprint("profile", __name__)
 def _form(household_id: int, values: dict, problems: list[Problem] | None = None):
     errors, other = profile_form.errors_by_input(problems or [])
     guarded = caution.GUARDED if needs_physio(household_id) else ()
-    return render("profile/edit.html", status=422 if problems else 200, steps=profile_form.STEPS,
-                  site_groups=profile_form.SITE_GROUPS, questions=profile_form.QUESTIONS,
-                  values=values, errors=errors, other_errors=other, guarded=guarded,
-                  physio=physio_names(household_id) if guarded else "")
+    return render(
+        "profile/edit.html",
+        status=422 if problems else 200,
+        steps=profile_form.STEPS,
+        site_groups=profile_form.SITE_GROUPS,
+        questions=profile_form.QUESTIONS,
+        values=values,
+        errors=errors,
+        other_errors=other,
+        guarded=guarded,
+        physio=physio_names(household_id) if guarded else "",
+    )
 
 
 def _split(household_id: int, wanted: dict) -> tuple[dict | None, dict, list[dict]]:
@@ -64,10 +78,18 @@ def preview(household_id: int, wanted: dict):
     plan, current = proposed.plan, proposed.current
     diff = plan_diff(current["plan"] if current else None, plan)
     added = {i["id"] for i in diff["added"]}
-    return render("profile/preview.html", profile=wanted, plan=plan, diff=diff,
-                  added=added, domains=by_domain(plan["items"]), current=current,
-                  waiting=waiting, physio=physio_names(household_id) if waiting else "",
-                  summary=_summary(plan, profile))
+    return render(
+        "profile/preview.html",
+        profile=wanted,
+        plan=plan,
+        diff=diff,
+        added=added,
+        domains=by_domain(plan["items"]),
+        current=current,
+        waiting=waiting,
+        physio=physio_names(household_id) if waiting else "",
+        summary=_summary(plan, profile),
+    )
 
 
 def _summary(plan: dict, profile: dict) -> dict:
@@ -75,19 +97,24 @@ def _summary(plan: dict, profile: dict) -> dict:
     first, and the "Not sure" answers Today will ask (with the tasks a "No" would take off)."""
     set_up_rule = catalog().set_up or SetUp()
     order = {i["id"]: n for n, i in enumerate(plan["items"])}
-    set_up = sorted((i for i in plan["items"] if is_set_up(i)),
-                    key=lambda i: (i["schedule"]["due"], group_of(i, set_up_rule), order[i["id"]]))
+    set_up = sorted(
+        (i for i in plan["items"] if is_set_up(i)),
+        key=lambda i: (i["schedule"]["due"], group_of(i, set_up_rule), order[i["id"]]),
+    )
     day = today()
     week = (day + dt.timedelta(days=7)).isoformat()
     asked = open_questions(profile, catalog(), day)
     ids = set(order)
-    return {"parts": [(label, len(items)) for label, items in by_domain(plan["items"])],
-            "set_up": len(set_up), "per_day": set_up_rule.per_day,
-            "first_week": sum(1 for i in set_up if i["schedule"]["due"] < week),
-            "last": set_up[-1]["schedule"]["due"] if set_up else None,
-            "first": [i["title"] for i in set_up[:3]],
-            "questions": len(asked),
-            "could_drop": len(ids.intersection(x for _, dropped in asked for x in dropped))}
+    return {
+        "parts": [(label, len(items)) for label, items in by_domain(plan["items"])],
+        "set_up": len(set_up),
+        "per_day": set_up_rule.per_day,
+        "first_week": sum(1 for i in set_up if i["schedule"]["due"] < week),
+        "last": set_up[-1]["schedule"]["due"] if set_up else None,
+        "first": [i["title"] for i in set_up[:3]],
+        "questions": len(asked),
+        "could_drop": len(ids.intersection(x for _, dropped in asked for x in dropped)),
+    }
 
 
 MAX_PROFILE_JSON = 16 * 1024  # characters; a full profile is well under 2,000
@@ -130,11 +157,17 @@ def show(household_id: int):
     plan = current["plan"] if current else None
     warnings = plan_warnings(profile, catalog(), today()) if profile else []
     counts = [(label, len(items)) for label, items in by_domain(plan["items"])] if plan else []
-    return render("profile/show.html", current=current, plan=plan, counts=counts,
-                  proposal=proposals.waiting(db, household_id),
-                  physio=physio_names(household_id),
-                  answers=profile_form.describe(profile) if profile else None,
-                  warnings=warnings, can_edit=can("answer_profile"))
+    return render(
+        "profile/show.html",
+        current=current,
+        plan=plan,
+        counts=counts,
+        proposal=proposals.waiting(db, household_id),
+        physio=physio_names(household_id),
+        answers=profile_form.describe(profile) if profile else None,
+        warnings=warnings,
+        can_edit=can("answer_profile"),
+    )
 
 
 @bp.route("/h/<int:household_id>/profile/edit", methods=("GET", "POST"))
@@ -147,13 +180,21 @@ def edit(household_id: int):
         return _form(household_id, profile_form.form_values(profile))
     if "back" in request.form:  # from the preview: the answers just given, to change them
         profile = _json(request.form.get("profile_json", ""))
-        return _form(household_id, profile_form.form_values(
-            profile if isinstance(profile, dict) and not validate(profile) else None))
+        return _form(
+            household_id,
+            profile_form.form_values(
+                profile if isinstance(profile, dict) and not validate(profile) else None
+            ),
+        )
     profile, problems = profile_form.read_form(request.form)
     problems += validate(profile)
     if problems:
-        return _form(household_id, request.form.to_dict(flat=True) | {
-            "lesion_sites": request.form.getlist("lesion_sites")}, problems)
+        return _form(
+            household_id,
+            request.form.to_dict(flat=True)
+            | {"lesion_sites": request.form.getlist("lesion_sites")},
+            problems,
+        )
     return preview(household_id, profile)
 
 
@@ -177,14 +218,23 @@ def apply(household_id: int):
         if not waiting or profile != stored or plans.current_plan(db, household_id) is None:
             version = replan(household_id, profile)
             if stored is not None and (facts := caution.changed(stored, profile)):
-                activity.record(db, household_id, "facts_changed", at=now(),
-                                actor_id=g.user["id"], detail={"changes": facts})
+                activity.record(
+                    db,
+                    household_id,
+                    "facts_changed",
+                    at=now(),
+                    actor_id=g.user["id"],
+                    detail={"changes": facts},
+                )
         if waiting:
             proposals.propose(db, household_id, waiting, g.user["id"], at=now())
     if waiting:
-        flash(f"Waiting for {physio_names(household_id)} to confirm: "
-              + "; ".join(c["words"] for c in waiting) + "."
-              + (f" The rest is in place (version {version})." if version else ""))
+        flash(
+            f"Waiting for {physio_names(household_id)} to confirm: "
+            + "; ".join(c["words"] for c in waiting)
+            + "."
+            + (f" The rest is in place (version {version})." if version else "")
+        )
         return redirect(url_for("profile.show", household_id=household_id), 303)
     flash(f"The new plan is in place (version {version}). Here is what is due today.")
     return redirect(url_for("today.show", household_id=household_id), 303)

@@ -7,9 +7,9 @@ from __future__ import annotations
 from flask import Blueprint, g, session
 
 from planner.plans.context import build_context, fill
+from planner.store import accounts, plans
 from planner.web.db import get_db
 from planner.web.htmx import render
-from planner.store import accounts, plans
 from planner.web.views.common import CURRENT, catalog, today
 
 bp = Blueprint("redflags", __name__)
@@ -47,9 +47,17 @@ def show():
     """Every red flag of the catalog, in large print."""
     cat = catalog()
     ctx = build_context({"lesion_sites": []}, cat, today())
-    items = [{"id": i.id, "title": fill(i.title, ctx), "detail": fill(i.detail, ctx),
-              "why": [fill(i.why, ctx)], "emphasis": False}
-             for i in cat.items if i.domain == "red-flags"]
+    items = [
+        {
+            "id": i.id,
+            "title": fill(i.title, ctx),
+            "detail": fill(i.detail, ctx),
+            "why": [fill(i.why, ctx)],
+            "emphasis": False,
+        }
+        for i in cat.items
+        if i.domain == "red-flags"
+    ]
     household, plan = _household_plan()
     if plan:
         personal = {i["id"]: i for i in plan["items"] if i["domain"] == "red-flags"}
@@ -57,5 +65,9 @@ def show():
         items.sort(key=lambda i: not i.get("emphasis"))
     for item in items:
         item["parts"] = split_detail(item["detail"])
-    return render("redflags/show.html", items=items, household=household,
-                  emphasised=sum(1 for i in items if i.get("emphasis")))
+    return render(
+        "redflags/show.html",
+        items=items,
+        household=household,
+        emphasised=sum(1 for i in items if i.get("emphasis")),
+    )

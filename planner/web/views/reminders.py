@@ -20,17 +20,26 @@ from flask import (
 )
 
 from planner import clock, mail
+from planner.reminders import outbox, push, settings
 from planner.web.db import get_db
 from planner.web.htmx import render
-from planner.reminders import outbox, push, settings
 from planner.web.security import csrf_exempt, link_page
 from planner.web.views.common import app_clock, household_view, now
 
 bp = Blueprint("reminders", __name__)
-STATE_WORDS = {"queued": "waiting to be sent", "sending": "being sent", "sent": "sent",
-               "failed": "could not be sent", "cancelled": "not needed any more"}
-KIND_WORDS = {"digest": "Daily plan", "key-date": "Key date", "overdue": "Key date passed",
-              "needs-help": "Help asked for"}
+STATE_WORDS = {
+    "queued": "waiting to be sent",
+    "sending": "being sent",
+    "sent": "sent",
+    "failed": "could not be sent",
+    "cancelled": "not needed any more",
+}
+KIND_WORDS = {
+    "digest": "Daily plan",
+    "key-date": "Key date",
+    "overdue": "Key date passed",
+    "needs-help": "Help asked for",
+}
 
 
 def _time(form, name: str, errors: dict, label: str, required: bool = True) -> str | None:
@@ -68,12 +77,19 @@ def _read(form, role: str) -> tuple[dict, dict]:
 def _page(values: dict, errors: dict, status: int = 200):
     db = get_db()
     rows = outbox.recent(db, g.household["id"], g.user["id"])
-    return render("reminders/settings.html", status=status, s=values, errors=errors,
-                  rows=rows, states=STATE_WORDS, kinds=KIND_WORDS,
-                  mail_ready=mail.mailer(current_app.config) is not None,
-                  push_ready=push.enabled(current_app),
-                  push_key=push.public_key(current_app) if push.enabled(current_app) else "",
-                  devices=len(push.devices(db, g.user["id"])))
+    return render(
+        "reminders/settings.html",
+        status=status,
+        s=values,
+        errors=errors,
+        rows=rows,
+        states=STATE_WORDS,
+        kinds=KIND_WORDS,
+        mail_ready=mail.mailer(current_app.config) is not None,
+        push_ready=push.enabled(current_app),
+        push_key=push.public_key(current_app) if push.enabled(current_app) else "",
+        devices=len(push.devices(db, g.user["id"])),
+    )
 
 
 # (endpoint "settings"; the function has another name: `settings` is the module it uses)
@@ -102,8 +118,7 @@ def push_subscribe(household_id: int):
         data = None
     subscription = push.check_subscription(data)
     if subscription is None:
-        abort(422, "This browser sent no usable push subscription. Reload the page and try "
-                   "again.")
+        abort(422, "This browser sent no usable push subscription. Reload the page and try again.")
     db = get_db()
     push.subscribe(db, g.user["id"], subscription, at=now())
     settings.save(db, household_id, g.user["id"], {"push": 1}, at=now())
@@ -116,7 +131,7 @@ def push_subscribe(household_id: int):
 @household_view()
 def push_remove(household_id: int):
     """Stop notifications on this device (the browser unsubscribes too, in reminders.js)."""
-    push.unsubscribe(get_db(), g.user["id"], request.form.get("endpoint", "")[:push.MAX_FIELD])
+    push.unsubscribe(get_db(), g.user["id"], request.form.get("endpoint", "")[: push.MAX_FIELD])
     if request.headers.get("X-Requested-With") == "fetch":
         return "", 204
     return redirect(url_for("reminders.settings", household_id=household_id), 303)
@@ -136,13 +151,17 @@ def unsubscribe(token: str):
         return render("reminders/unsubscribe.html", status=404, owner=None, done=False)
     if request.method == "POST":
         settings.unsubscribe(db, owner["household_id"], owner["user_id"], at=moment)
-    return render("reminders/unsubscribe.html", owner=owner, done=request.method == "POST",
-                  token=token)
+    return render(
+        "reminders/unsubscribe.html", owner=owner, done=request.method == "POST", token=token
+    )
 
 
 @bp.get("/sw.js")
 def service_worker():
     """The service worker, served from the root so that its scope is the whole app."""
     script = (Path(current_app.static_folder) / "sw.js").read_text(encoding="utf-8")
-    return Response(script, mimetype="text/javascript",
-                    headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"})
+    return Response(
+        script,
+        mimetype="text/javascript",
+        headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"},
+    )

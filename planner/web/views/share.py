@@ -16,11 +16,11 @@ import datetime as dt
 
 from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
 
+from planner import permissions
+from planner.store import links, plans
 from planner.web.db import get_db
 from planner.web.htmx import render
 from planner.web.security import link_page
-from planner.store import accounts, links, plans
-from planner import permissions
 from planner.web.views.common import household_view, now
 from planner.web.views.filters import ROLE_NAMES
 from planner.web.views.redflags import split_detail
@@ -32,9 +32,12 @@ NEW_LINK = "new_link"  # session key: the link just made on the Share page
 HANDOUT_LINK = "handout_link"  # session key: the join link just made for the handout
 # The red flags first, as in every output of a plan (issue 12): those to act on at once, then
 # those to tell the team about soon, each part on a page of its own.
-SECTIONS = (("red_flags", "Urgent symptoms: what to do"),
-            ("report_soon", "Symptoms to tell your team about soon"),
-            ("exercises", "Your exercises"), ("avoid", "Movements to avoid in daily life"))
+SECTIONS = (
+    ("red_flags", "Urgent symptoms: what to do"),
+    ("report_soon", "Symptoms to tell your team about soon"),
+    ("exercises", "Your exercises"),
+    ("avoid", "Movements to avoid in daily life"),
+)
 NOW = "What to do now:"  # how a red flag to act on at once begins (red-flags.yaml)
 # The page budget of the handout: every page fits 186 x 255 mm (A4 and Letter, 12 mm margins),
 # one page for each part, except the exercises with their how-to, which run onto as many pages
@@ -55,27 +58,45 @@ def _link_form(household_id: int, kind: str, form) -> tuple[dict | None, dict]:
     if kind == links.MEMBER and role not in ROLE_NAMES:
         errors["role"] = "Choose the role of the person you are inviting."
     elif kind == links.MEMBER and role not in _grantable():
-        abort(403, f"Your role in this household cannot invite a {ROLE_NAMES[role].lower()}. "
-                   "Ask the patient.")
+        abort(
+            403,
+            f"Your role in this household cannot invite a {ROLE_NAMES[role].lower()}. "
+            "Ask the patient.",
+        )
     if days not in EXPIRY_DAYS:
         errors["expires"] = "Choose how long the link works."
     if errors:
         return None, errors
     expires = now() + dt.timedelta(days=int(days))
     details = kind == links.VIEW and form.get("details") == "yes" and g.member["role"] == "patient"
-    token = links.create_link(get_db(), household_id, kind, g.user["id"], expires,
-                              role if kind == links.MEMBER else None, at=now(),
-                              show_details=details)
+    token = links.create_link(
+        get_db(),
+        household_id,
+        kind,
+        g.user["id"],
+        expires,
+        role if kind == links.MEMBER else None,
+        at=now(),
+        show_details=details,
+    )
     endpoint = "households.join" if kind == links.MEMBER else "share.view"
-    return {"household_id": household_id, "kind": kind, "role": role, "days": days,
-            "until": expires.isoformat(), "details": details,
-            "url": url_for(endpoint, token=token, _external=True)}, {}
+    return {
+        "household_id": household_id,
+        "kind": kind,
+        "role": role,
+        "days": days,
+        "until": expires.isoformat(),
+        "details": details,
+        "url": url_for(endpoint, token=token, _external=True),
+    }, {}
 
 
 def _grantable() -> dict[str, str]:
     """The roles the signed-in member may invite someone into, with their names."""
-    return {role: ROLE_NAMES[role]
-            for role in permissions.grantable(g.standing, g.roles_present, ROLE_NAMES)}
+    return {
+        role: ROLE_NAMES[role]
+        for role in permissions.grantable(g.standing, g.roles_present, ROLE_NAMES)
+    }
 
 
 def _popped(key: str, household_id: int) -> dict | None:
@@ -84,9 +105,16 @@ def _popped(key: str, household_id: int) -> dict | None:
 
 
 def _share_page(household_id: int, form=None, errors=None, status=200):
-    return render("share/show.html", status=status, new_link=_popped(NEW_LINK, household_id),
-                  links=links.links(get_db(), household_id, at=now()), roles=_grantable(),
-                  expiry=EXPIRY_DAYS, form=form or {}, errors=errors or {})
+    return render(
+        "share/show.html",
+        status=status,
+        new_link=_popped(NEW_LINK, household_id),
+        links=links.links(get_db(), household_id, at=now()),
+        roles=_grantable(),
+        expiry=EXPIRY_DAYS,
+        form=form or {},
+        errors=errors or {},
+    )
 
 
 @bp.get("/h/<int:household_id>/share")
@@ -123,13 +151,19 @@ def plan_sections(plan: dict) -> dict:
     (those that matter most for this plan first), each red flag's text split for scanning.
     The read-only link leaves out the reasons (why, physio's notes) unless the patient chose
     to show them: they name where the metastases are."""
-    flags = [{**i, "parts": split_detail(i["detail"])} for i in plan["items"]
-             if i["domain"] == "red-flags"]
+    flags = [
+        {**i, "parts": split_detail(i["detail"])}
+        for i in plan["items"]
+        if i["domain"] == "red-flags"
+    ]
     flags.sort(key=lambda i: not i.get("emphasis"))
-    return {"exercises": [i for i in plan["items"] if i["domain"] == "exercise"],
-            "avoid": plan.get("avoid_in_daily_life") or [], "red_flags": flags,
-            "urgent": [i for i in flags if i["detail"].startswith(NOW)],
-            "report_soon": [i for i in flags if not i["detail"].startswith(NOW)]}
+    return {
+        "exercises": [i for i in plan["items"] if i["domain"] == "exercise"],
+        "avoid": plan.get("avoid_in_daily_life") or [],
+        "red_flags": flags,
+        "urgent": [i for i in flags if i["detail"].startswith(NOW)],
+        "report_soon": [i for i in flags if not i["detail"].startswith(NOW)],
+    }
 
 
 @bp.get("/view/<token>")
@@ -140,19 +174,33 @@ def view(token: str):
     try:
         link = links.active_link(db, token, links.VIEW, at=now())
     except links.LinkInvalid as exc:
-        return render("share/view_gone.html", status=404 if exc.reason == "unknown" else 410,
-                      reason=exc.reason)
+        return render(
+            "share/view_gone.html",
+            status=404 if exc.reason == "unknown" else 410,
+            reason=exc.reason,
+        )
     links.opened(db, link, at=now())
     current = plans.current_plan(db, link["household_id"])
-    return render("share/view.html", current=current, link=link, details=link["show_details"],
-                  sections=plan_sections(current["plan"]) if current else None)
+    return render(
+        "share/view.html",
+        current=current,
+        link=link,
+        details=link["show_details"],
+        sections=plan_sections(current["plan"]) if current else None,
+    )
 
 
 def _weight(item: dict) -> int:
     """How much of an exercise page an exercise takes (see EXERCISE_PAGE)."""
     rx = item.get("prescription") or {}
-    return (ITEM_COST + len(item["title"]) + len(item.get("detail", "")) + len(rx.get("note") or "")
-            + len(item.get("override_reason") or "") + len(item.get("ruled_out") or ""))
+    return (
+        ITEM_COST
+        + len(item["title"])
+        + len(item.get("detail", ""))
+        + len(rx.get("note") or "")
+        + len(item.get("override_reason") or "")
+        + len(item.get("ruled_out") or "")
+    )
 
 
 def exercise_pages(items: list[dict]) -> list[list[dict]]:
@@ -188,9 +236,18 @@ def _handout_page(household_id: int, form=None, errors=None, status=200):
     current = plans.current_plan(get_db(), household_id)
     sections = plan_sections(current["plan"]) if current else None
     pages = handout_pages(sections)
-    return render("share/handout.html", status=status, current=current, sections=sections,
-                  pages=pages, join=_popped(HANDOUT_LINK, household_id), roles=_grantable(),
-                  expiry=EXPIRY_DAYS, form=form or {}, errors=errors or {})
+    return render(
+        "share/handout.html",
+        status=status,
+        current=current,
+        sections=sections,
+        pages=pages,
+        join=_popped(HANDOUT_LINK, household_id),
+        roles=_grantable(),
+        expiry=EXPIRY_DAYS,
+        form=form or {},
+        errors=errors or {},
+    )
 
 
 @bp.get("/h/<int:household_id>/handout")

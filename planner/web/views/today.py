@@ -16,21 +16,28 @@ from flask import (
 from flask_htmx import make_response
 
 from planner import clock
-
-from planner.web import compression
-
-from planner.plans import recurrence
-from planner.web.db import get_db
-from planner.plans import profile_form
+from planner.plans import profile_form, recurrence
 from planner.plans.engine import open_questions, warnings
-from planner.web.htmx import fragment, partial, render
 from planner.plans.plan_diff import plan_diff
 from planner.plans.profile import validate
-from planner.web.security import csrf_token
 from planner.store import assignments, plans, proposals, ticks
+from planner.web import compression
+from planner.web.db import get_db
+from planner.web.htmx import fragment, partial, render
+from planner.web.security import csrf_token
 from planner.web.views.common import (
-    can, catalog, day_view, done_for, household_view, now, physio_names, proposal, replan,
-    task_entry, tick_error, today,
+    can,
+    catalog,
+    day_view,
+    done_for,
+    household_view,
+    now,
+    physio_names,
+    proposal,
+    replan,
+    task_entry,
+    tick_error,
+    today,
 )
 from planner.web.views.versions import ROLE_WORDS, unseen_changes
 
@@ -56,8 +63,14 @@ def _questions(household_id: int) -> list[dict]:
     for name, dropped in open_questions(profile, catalog(), today()):
         count = len(active.intersection(dropped))
         if count:
-            out.append({"field": name, "key": name.replace(".", "-").replace("_", "-"),
-                        "label": profile_form.QUESTIONS[name].label, "count": count})
+            out.append(
+                {
+                    "field": name,
+                    "key": name.replace(".", "-").replace("_", "-"),
+                    "label": profile_form.QUESTIONS[name].label,
+                    "count": count,
+                }
+            )
     return out
 
 
@@ -66,13 +79,22 @@ def _page(household_id: int) -> str:
     if view is None:
         return render("today/no_plan.html")[0]
     waiting = proposals.waiting(get_db(), household_id)
-    return render("today/show.html", block="progress", view=view, groups=view.groups(),
-                  oob=partial(), questions=_questions(household_id),
-                  assigned=assignments.of_household(get_db(), household_id),
-                  proposal=waiting, physio=physio_names(household_id) if waiting else "",
-                  warnings=_warnings(household_id), day_words=clock.day_words(view.day),
-                  changes=unseen_changes(household_id), roles=ROLE_WORDS,
-                  about=catalog().about)[0]
+    return render(
+        "today/show.html",
+        block="progress",
+        view=view,
+        groups=view.groups(),
+        oob=partial(),
+        questions=_questions(household_id),
+        assigned=assignments.of_household(get_db(), household_id),
+        proposal=waiting,
+        physio=physio_names(household_id) if waiting else "",
+        warnings=_warnings(household_id),
+        day_words=clock.day_words(view.day),
+        changes=unseen_changes(household_id),
+        roles=ROLE_WORDS,
+        about=catalog().about,
+    )[0]
 
 
 @bp.get("/h/<int:household_id>/today")
@@ -84,13 +106,23 @@ def show(household_id: int):
     planner/page_cache.py), except when it carries a message meant to be shown once."""
     if "_flashes" in session:
         return _page(household_id)
-    key = ("today", household_id, g.household["revision"], g.user["id"], csrf_token(),
-           today(), partial())
+    key = (
+        "today",
+        household_id,
+        g.household["revision"],
+        g.user["id"],
+        csrf_token(),
+        today(),
+        partial(),
+    )
     pages = current_app.extensions["planner_pages"]
     html = pages.get_or_render(key, lambda: _page(household_id))
     # Compressed once, kept beside it: a phone gets a fifth of the bytes for no CPU.
-    gzipped = pages.get_or_render(key + ("gzip",), lambda: compression.compress(html)) \
-        if compression.accepts_gzip() and len(html) >= compression.MIN_BYTES else None
+    gzipped = (
+        pages.get_or_render(key + ("gzip",), lambda: compression.compress(html))
+        if compression.accepts_gzip() and len(html) >= compression.MIN_BYTES
+        else None
+    )
     return compression.page(html, gzipped)
 
 
@@ -107,16 +139,27 @@ def set_state(household_id: int, item_id: str):
     problem = recurrence.check_tick(item, occurrence, slot, state, today())
     if problem:
         return tick_error(problem, bool(current_app.htmx))
-    ticks.set_state(db, household_id, item_id, occurrence, int(slot), state,
-                    by_user=g.user["id"], done_for=done_for(item, state), at=now())
+    ticks.set_state(
+        db,
+        household_id,
+        item_id,
+        occurrence,
+        int(slot),
+        state,
+        by_user=g.user["id"],
+        done_for=done_for(item, state),
+        at=now(),
+    )
     entry = task_entry(household_id, item)
     if not current_app.htmx:
         anchor = entry.key if entry else None
         return redirect(url_for("today.show", household_id=household_id, _anchor=anchor), 303)
-    assigned = assignments.of_household(db, household_id) \
-        if item["domain"] == "home-safety" else {}
-    html = fragment("today/_task.html", entry=entry, assigned=assigned,
-                    about=catalog().about) if entry else ""
+    assigned = assignments.of_household(db, household_id) if item["domain"] == "home-safety" else {}
+    html = (
+        fragment("today/_task.html", entry=entry, assigned=assigned, about=catalog().about)
+        if entry
+        else ""
+    )
     return make_response(html, 200, trigger=CHANGED)
 
 
@@ -124,7 +167,8 @@ def set_state(household_id: int, item_id: str):
 @household_view(action="answer_profile")
 def answer(household_id: int, field: str):
     """Answer one of Today's questions: the profile's answer is set and the plan made again
-    through the one planning pipeline (planner/planning.py: tailoring and deadlines kept). An answer that takes nothing
+    through the one planning pipeline (planner/planning.py: tailoring and deadlines kept).
+    An answer that takes nothing
     off (towards caution) applies at once; one that takes tasks off is shown as the plan's
     preview first, to apply from there."""
     from planner.web.views.profile import preview  # the profile page's preview and apply
@@ -149,6 +193,8 @@ def answer(household_id: int, field: str):
         return preview(household_id, answered)
     version = replan(household_id, answered)
     words = profile_form.answer(profile_form.QUESTIONS[field], answered)
-    flash(f"Saved: {profile_form.QUESTIONS[field].short}: {words}. The plan is up to date "
-          f"(version {version}); its tasks stay on it.")
+    flash(
+        f"Saved: {profile_form.QUESTIONS[field].short}: {words}. The plan is up to date "
+        f"(version {version}); its tasks stay on it."
+    )
     return redirect(url_for("today.show", household_id=household_id), 303)

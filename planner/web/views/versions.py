@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, redirect, request, url_for
 
-from planner.web.db import get_db
-from planner.web.htmx import render
 from planner.plans.plan_diff import plan_diff
 from planner.plans.printout import by_domain
-
 from planner.store import plans
 from planner.store import tailoring as store
+from planner.web.db import get_db
+from planner.web.htmx import render
 from planner.web.views.common import household_view, now
 
 bp = Blueprint("versions", __name__)
@@ -50,8 +49,9 @@ def seen(household_id: int):
 @household_view()
 def index(household_id: int):
     """Every plan version, newest first, with who made it and when."""
-    return render("versions/index.html", versions=plans.versions(get_db(), household_id),
-                  roles=ROLE_WORDS)
+    return render(
+        "versions/index.html", versions=plans.versions(get_db(), household_id), roles=ROLE_WORDS
+    )
 
 
 @bp.get("/h/<int:household_id>/versions/<int:version>")
@@ -65,6 +65,12 @@ def show(household_id: int, version: int):
     before = plans.get_version(db, household_id, version - 1) if version > 1 else None
     plan = found["plan"]
     latest = plans.current_plan(db, household_id)["version"]
-    return render("versions/show.html", found=found, plan=plan, latest=latest,
-                  diff=plan_diff(before["plan"] if before else None, plan),
-                  domains=by_domain(plan["items"]), roles=ROLE_WORDS)
+    return render(
+        "versions/show.html",
+        found=found,
+        plan=plan,
+        latest=latest,
+        diff=plan_diff(before["plan"] if before else None, plan),
+        domains=by_domain(plan["items"]),
+        roles=ROLE_WORDS,
+    )

@@ -10,12 +10,11 @@ import datetime as dt
 from flask import Blueprint, flash, g, redirect, request, url_for
 
 from planner import clock
-
 from planner.plans import key_dates
-from planner.web.db import get_db
-from planner.web.htmx import render
 from planner.plans.plan_diff import plan_diff
 from planner.store import plans, ticks, visits
+from planner.web.db import get_db
+from planner.web.htmx import render
 from planner.web.views.common import household_view, local, now, today
 from planner.web.views.history import progress
 
@@ -35,9 +34,10 @@ def _put_off(household_id: int, days: list[dt.date], titles: dict[str, str]) -> 
         key = {"not-today": "not_today", "needs-help": "needs_help"}.get(row["state"])
         if key is None or (row["occurrence"] == "once" and key == "not_today"):
             continue  # a one-off's "not today" lasts a day: it is not a put-off task
-        entry = found.setdefault(row["item_id"], {
-            "title": titles.get(row["item_id"], row["item_id"]), "not_today": 0,
-            "needs_help": 0})
+        entry = found.setdefault(
+            row["item_id"],
+            {"title": titles.get(row["item_id"], row["item_id"]), "not_today": 0, "needs_help": 0},
+        )
         entry[key] += 1
     # Waiting for help first: that is what the team can do something about.
     return sorted(found.values(), key=lambda e: (-e["needs_help"], -e["not_today"], e["title"]))
@@ -59,10 +59,18 @@ def _changes(household_id: int, since: dt.date, inclusive: bool) -> list[dict]:
         new = plans.get_version(db, household_id, row["version"])
         old = plans.get_version(db, household_id, row["version"] - 1)
         diff = plan_diff(old["plan"] if old else None, new["plan"])
-        result.append({"version": row["version"], "day": made, "by": row["created_by_name"],
-                       "role": row["created_by_role"], "first": diff["first"],
-                       "added": _titles(diff["added"]), "removed": _titles(diff["removed"]),
-                       "changed": _titles([c["item"] for c in diff["changed"]])})
+        result.append(
+            {
+                "version": row["version"],
+                "day": made,
+                "by": row["created_by_name"],
+                "role": row["created_by_role"],
+                "first": diff["first"],
+                "added": _titles(diff["added"]),
+                "removed": _titles(diff["removed"]),
+                "changed": _titles([c["item"] for c in diff["changed"]]),
+            }
+        )
     return result
 
 
@@ -74,13 +82,22 @@ def _page(household_id: int, errors: dict | None = None, form=None, status: int 
     went = progress(household_id, WEEKS)
     when = visits.dates(db, household_id)
     since = when["last_visit"] or (day - dt.timedelta(weeks=WEEKS))
-    return render("visit/show.html", status=status, day=day, went=went,
-                  put_off=_put_off(household_id, went["days"], titles),
-                  changes=_changes(household_id, since, when["last_visit"] is None),
-                  key_dates=key_dates.key_dates(items, day, day + AHEAD),
-                  questions=visits.questions(db, household_id), when=when, shown=SHOWN,
-                  max_questions=visits.MAX_QUESTIONS, max_length=visits.MAX_LENGTH,
-                  errors=errors or {}, form=form or {})
+    return render(
+        "visit/show.html",
+        status=status,
+        day=day,
+        went=went,
+        put_off=_put_off(household_id, went["days"], titles),
+        changes=_changes(household_id, since, when["last_visit"] is None),
+        key_dates=key_dates.key_dates(items, day, day + AHEAD),
+        questions=visits.questions(db, household_id),
+        when=when,
+        shown=SHOWN,
+        max_questions=visits.MAX_QUESTIONS,
+        max_length=visits.MAX_LENGTH,
+        errors=errors or {},
+        form=form or {},
+    )
 
 
 @bp.get("/h/<int:household_id>/visit")
@@ -99,14 +116,18 @@ def add_question(household_id: int):
     if not text:
         error = "Write the question you want to ask."
     elif len(text) > visits.MAX_LENGTH:
-        error = (f"Keep the question to {visits.MAX_LENGTH} characters (it has {len(text)}), "
-                 "so that the summary fits on one page.")
+        error = (
+            f"Keep the question to {visits.MAX_LENGTH} characters (it has {len(text)}), "
+            "so that the summary fits on one page."
+        )
     else:
         try:
             visits.add_question(get_db(), household_id, text, g.user["id"], at=now())
         except visits.TooMany:
-            error = (f"The list already has {visits.MAX_QUESTIONS} questions. Take off one "
-                     "that was answered first.")
+            error = (
+                f"The list already has {visits.MAX_QUESTIONS} questions. Take off one "
+                "that was answered first."
+            )
     if error:
         return _page(household_id, {"text": error}, request.form, 422)
     return redirect(url_for("visit.show", household_id=household_id) + "#questions", code=303)
@@ -137,6 +158,7 @@ def set_dates(household_id: int):
         errors["next_visit"] = "The next visit cannot be before today."
     if errors:
         return _page(household_id, errors, request.form, 422)
-    visits.set_dates(get_db(), household_id, chosen["last_visit"], chosen["next_visit"],
-                     g.user["id"], at=now())
+    visits.set_dates(
+        get_db(), household_id, chosen["last_visit"], chosen["next_visit"], g.user["id"], at=now()
+    )
     return redirect(url_for("visit.show", household_id=household_id), code=303)

@@ -10,19 +10,24 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from flask_htmx import make_response
 
 from planner import clock
-
 from planner.plans import recurrence
 from planner.plans.catalog import ROOMS
-from planner.web.db import get_db
-from planner.web.htmx import render
 from planner.plans.pacing import SetUp, group_of
 from planner.store import accounts, assignments, plans, ticks
+from planner.web.db import get_db
+from planner.web.htmx import render
 from planner.web.views.common import catalog, done_for, here, household_view, now, tick_error, today
 
 bp = Blueprint("walkthrough", __name__)
-ROOM_LABELS = {"entrance": "Entrance and outside", "floors": "Floors", "stairs": "Stairs",
-               "kitchen": "Kitchen", "bathroom": "Bathroom", "bedroom": "Bedroom",
-               "other": "Everywhere"}
+ROOM_LABELS = {
+    "entrance": "Entrance and outside",
+    "floors": "Floors",
+    "stairs": "Stairs",
+    "kitchen": "Kitchen",
+    "bathroom": "Bathroom",
+    "bedroom": "Bedroom",
+    "other": "Everywhere",
+}
 assert set(ROOM_LABELS) == set(ROOMS)
 CHECKED = ("done", "not-applicable", "needs-help")
 KEEP = "keep"  # the section of the habits kept up as needed
@@ -53,8 +58,14 @@ def _sections(household_id: int, only: str | None = None) -> list[dict]:
     set_up = catalog().set_up or SetUp()
     items = [i for i in plans.tasks(db, household_id) if i["domain"] == "home-safety"]
     order = {i["id"]: n for n, i in enumerate(items)}
-    items.sort(key=lambda i: (_section_key(i, day) == KEEP, i["schedule"].get("due") or "",
-                              group_of(i, set_up), order[i["id"]]))
+    items.sort(
+        key=lambda i: (
+            _section_key(i, day) == KEEP,
+            i["schedule"].get("due") or "",
+            group_of(i, set_up),
+            order[i["id"]],
+        )
+    )
     marks = recurrence.index_ticks(ticks.states(db, household_id, [recurrence.ONCE]), here())
     given = assignments.of_household(db, household_id)
     sections: dict[str, dict] = {}
@@ -63,8 +74,13 @@ def _sections(household_id: int, only: str | None = None) -> list[dict]:
         if only and key != only:
             continue
         tick = marks.get((item["id"], recurrence.ONCE, 0))
-        row = {"item": item, "tick": tick, "state": tick["state"] if tick else "open",
-               "who": given.get(item["id"]), "room": ROOM_LABELS[item.get("room") or "other"]}
+        row = {
+            "item": item,
+            "tick": tick,
+            "state": tick["state"] if tick else "open",
+            "who": given.get(item["id"]),
+            "room": ROOM_LABELS[item.get("room") or "other"],
+        }
         section = sections.setdefault(key, {"key": key, "label": _label(key, day), "rows": []})
         section["rows"].append(row)
     for section in sections.values():
@@ -77,10 +93,15 @@ def _section_response(household_id: int, item: dict):
     """After a change: the task's section with htmx (its count stays true), else 303 to it."""
     key = _section_key(item, today())
     if not current_app.htmx:
-        return redirect(url_for("walkthrough.show", household_id=household_id,
-                                _anchor=f"section-{key}"), 303)
-    html = render_template("walkthrough/_section.html", section=_sections(household_id, key)[0],
-                           people=accounts.members(get_db(), household_id), today=today())
+        return redirect(
+            url_for("walkthrough.show", household_id=household_id, _anchor=f"section-{key}"), 303
+        )
+    html = render_template(
+        "walkthrough/_section.html",
+        section=_sections(household_id, key)[0],
+        people=accounts.members(get_db(), household_id),
+        today=today(),
+    )
     return make_response(html, 200, trigger="tasks-changed")
 
 
@@ -96,10 +117,17 @@ def show(household_id: int):
     sections = _sections(household_id)
     has_plan = bool(plans.current_plan(get_db(), household_id))
     once = [r for s in sections if s["key"] != KEEP for r in s["rows"]]
-    return render("walkthrough/show.html", sections=sections, has_plan=has_plan,
-                  checked=sum(1 for r in once if r["state"] in CHECKED), total=len(once),
-                  people=accounts.members(get_db(), household_id), today=today(),
-                  per_day=(catalog().set_up or SetUp()).per_day, week_keys=_week_keys(today()))
+    return render(
+        "walkthrough/show.html",
+        sections=sections,
+        has_plan=has_plan,
+        checked=sum(1 for r in once if r["state"] in CHECKED),
+        total=len(once),
+        people=accounts.members(get_db(), household_id),
+        today=today(),
+        per_day=(catalog().set_up or SetUp()).per_day,
+        week_keys=_week_keys(today()),
+    )
 
 
 def _week_keys(day: dt.date) -> list[str]:
@@ -115,12 +143,22 @@ def set_state(household_id: int, item_id: str):
     db = get_db()
     item = _home_task(household_id, item_id)
     state = request.form.get("state", "")
-    problem = recurrence.check_tick(item, recurrence.ONCE, 0, state, today(),
-                                    allowed=recurrence.HOME_STATES)
+    problem = recurrence.check_tick(
+        item, recurrence.ONCE, 0, state, today(), allowed=recurrence.HOME_STATES
+    )
     if problem:
         return tick_error(problem, bool(current_app.htmx))
-    ticks.set_state(db, household_id, item_id, recurrence.ONCE, 0, state,
-                    by_user=g.user["id"], done_for=done_for(item, state), at=now())
+    ticks.set_state(
+        db,
+        household_id,
+        item_id,
+        recurrence.ONCE,
+        0,
+        state,
+        by_user=g.user["id"],
+        done_for=done_for(item, state),
+        at=now(),
+    )
     return _section_response(household_id, item)
 
 
@@ -132,14 +170,13 @@ def assign(household_id: int, item_id: str):
     db = get_db()
     item = _home_task(household_id, item_id)
     if item is None:
-        return tick_error("This task is no longer on the plan. Reload the page to see the "
-                          "current one.", bool(current_app.htmx))
+        return tick_error(
+            "This task is no longer on the plan. Reload the page to see the current one.",
+            bool(current_app.htmx),
+        )
     raw = request.form.get("user_id", "")
     members = {str(m["user_id"]): m for m in accounts.members(db, household_id)}
     if raw and raw not in members:
         return tick_error("Choose someone of the household, or nobody.", bool(current_app.htmx))
-    assignments.assign(db, household_id, item_id, int(raw) if raw else None, g.user["id"],
-                       at=now())
+    assignments.assign(db, household_id, item_id, int(raw) if raw else None, g.user["id"], at=now())
     return _section_response(household_id, item)
-
-
