@@ -130,7 +130,7 @@ def apply_changes(profile: dict, changes: list[dict]) -> dict:
 def changed(stored: dict | None, applied: dict) -> list[dict]:
     """The guarded facts that differ between two profiles, each with its `words` (what the
     activity log says of a change that applied)."""
-    out = []
+    out: list[dict[str, Any]] = []
     before = set((stored or {}).get("lesion_sites", []))
     after = set(applied.get("lesion_sites", []))
     if after - before:

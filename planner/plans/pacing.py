@@ -8,7 +8,7 @@ Nothing is ever dropped here, only scheduled: every task given to `pace` gets a 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,7 +86,7 @@ def group_of(item: Mapping[str, Any], set_up: SetUp) -> int:
 
 
 def pace(
-    items: list[Mapping[str, Any]], waiting: set[str], set_up: SetUp, today: dt.date
+    items: Sequence[Mapping[str, Any]], waiting: set[str], set_up: SetUp, today: dt.date
 ) -> dict[str, dt.date]:
     """The due date of each set-up task of `items` (plan order, the walking order within a room).
 

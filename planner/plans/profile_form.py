@@ -327,7 +327,8 @@ def form_values(profile: Mapping[str, Any] | None) -> dict[str, Any]:
     sent), so a value of the wrong type is left out rather than trusted.
     """
     profile = profile or {}
-    home = profile.get("home") if isinstance(profile.get("home"), dict) else {}
+    raw_home = profile.get("home")
+    home: dict[str, Any] = raw_home if isinstance(raw_home, dict) else {}
     sites = profile.get("lesion_sites")
     values: dict[str, Any] = {
         "lesion_sites": [s for s in sites if isinstance(s, str)] if isinstance(sites, list) else []
@@ -337,7 +338,7 @@ def form_values(profile: Mapping[str, Any] | None) -> dict[str, Any]:
         if not isinstance(value, str | int | float | None):
             value = None
         if question.kind == "yesno":
-            values[name] = {True: "yes", False: "no"}.get(value, "")
+            values[name] = "yes" if value is True else "no" if value is False else ""
         elif question.kind in ("sites", "fluid"):
             continue
         else:
@@ -379,7 +380,8 @@ def answer(question: Question, profile: Mapping[str, Any]) -> str:
     if question.kind == "yesno":
         return "Yes" if value else "No"
     if question.kind == "choice":
-        return dict(question.options).get(value, str(value))
+        options: dict[Any, str] = dict(question.options)
+        return options.get(value, str(value))
     if question.kind == "fluid":
         return "No limit" if value is None else f"{value} ml a day"
     if question.kind == "date":

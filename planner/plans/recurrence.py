@@ -127,7 +127,7 @@ class DayView:
     due: list[Entry]
     upcoming: list[Entry]
     when_needed: list[dict[str, Any]]
-    home: dict[str, int]
+    home: dict[str, Any]  # counts, and next_due (a date or None)
     week: dict[str, int] = field(default_factory=lambda: {"done": 0, "goal": 0})
     set_up: list[Entry] = field(default_factory=list)  # home set-up tasks due, overdue
 
@@ -325,7 +325,7 @@ def day_view(items: Iterable[dict], day: dt.date, ticks: Ticks) -> DayView:
     due: list[Entry] = []
     upcoming: list[Entry] = []
     when_needed: list[dict] = []
-    home = {"due": 0, "overdue": 0, "needs_help": 0, "total": 0, "next_due": None}
+    home: dict[str, Any] = {"due": 0, "overdue": 0, "needs_help": 0, "total": 0, "next_due": None}
     week = {"done": 0, "goal": 0}
     horizon = day + dt.timedelta(days=UPCOMING_DAYS)
     set_up: list[Entry] = []
@@ -344,10 +344,10 @@ def day_view(items: Iterable[dict], day: dt.date, ticks: Ticks) -> DayView:
             week["goal"] += goal
             week["done"] += min(goal, _done_this_week(item, day, ticks))
         entry = entry_for(item, day, ticks)
-        where = _listed(entry, horizon)
-        if where == "due":
+        where = _listed(entry, horizon)  # None for no entry
+        if entry is not None and where == "due":
             due.append(entry)
-        elif where == "upcoming":
+        elif entry is not None and where == "upcoming":
             upcoming.append(entry)
     upcoming.sort(key=lambda e: (e.due is None, e.due or day))
     set_up.sort(key=lambda e: (e.status != "overdue", e.due or day))
@@ -384,7 +384,7 @@ def find_entry(item: dict, day: dt.date, ticks: Ticks) -> Entry | None:
     return entry if _listed(entry, day + dt.timedelta(days=UPCOMING_DAYS)) else None
 
 
-def _count_home(home: dict[str, int], item: dict, day: dt.date, ticks: Ticks) -> None:
+def _count_home(home: dict[str, Any], item: dict, day: dt.date, ticks: Ticks) -> None:
     home["total"] += 1
     tick = ticks.get((item["id"], ONCE, 0))
     state = tick["state"] if tick else "open"

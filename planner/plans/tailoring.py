@@ -90,7 +90,7 @@ def read_custom(form: Any, catalog: Catalog) -> tuple[dict[str, Any], dict[str, 
     vocabulary), and a message per bad field. `form` is a MultiDict or a plain dict."""
     getlist = getattr(form, "getlist", None)
     movements = list(getlist("movements") if getlist else form.get("movements", []))
-    custom = {
+    custom: dict[str, Any] = {
         "title": _text(form, "title"),
         "detail": _text(form, "detail"),
         "movements": [m for m in catalog.movements if m in movements],
@@ -111,12 +111,12 @@ def read_custom(form: Any, catalog: Catalog) -> tuple[dict[str, Any], dict[str, 
 
 def has_dose(prescription: Mapping[str, Any] | None) -> bool:
     """Whether a prescription says anything (a number or a note)."""
-    return bool(prescription) and any(prescription.get(k) for k in (*NUMBERS, "note"))
+    return prescription is not None and any(prescription.get(k) for k in (*NUMBERS, "note"))
 
 
 def _dosed(item: dict[str, Any], entry: Mapping[str, Any]) -> dict[str, Any]:
     prescription = entry.get("prescription")
-    if has_dose(prescription) and takes_dose(item):
+    if prescription and has_dose(prescription) and takes_dose(item):
         item["prescription"] = {k: prescription.get(k) for k in NUMBERS} | {
             "note": prescription.get("note") or ""
         }
