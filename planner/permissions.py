@@ -37,6 +37,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 PATIENT, CAREGIVER, PHYSIO, MANAGER = "patient", "caregiver", "physio", "manager"
+# The roles a member can have, in one table: the label on badges and forms, and the word used in
+# a sentence ("made by the physiotherapist"). Their powers are TABLE's rows below.
+ROLE_LABELS = {PATIENT: "Patient", CAREGIVER: "Caregiver", PHYSIO: "Physiotherapist"}
+ROLE_WORDS = {PATIENT: "patient", CAREGIVER: "caregiver", PHYSIO: "physiotherapist"}
+ROLES = tuple(ROLE_LABELS)
 EVERYONE = frozenset({PATIENT, MANAGER, CAREGIVER, PHYSIO})
 
 TABLE: dict[str, frozenset[str]] = {

@@ -9,10 +9,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner import permissions
 from planner.clock import DEFAULT_ZONE, iso
+from planner.permissions import ROLES
 from planner.store import activity
 from planner.store.sqlite import fetch, transaction
 
-ROLES = ("patient", "caregiver", "physio")
 # A household always keeps one of these roles (who may do what: planner/permissions.py).
 MANAGERS = ("patient", "caregiver")
 # Checked when the email is unknown, so that the answer takes as long as for a real account.

@@ -16,7 +16,6 @@ from planner.store import accounts, plans, ticks
 from planner.web.db import get_db
 from planner.web.security import login_required, membership
 
-ROLES = ("patient", "caregiver", "physio")
 PHYSIO = ("physio",)  # the role that tailors and decides (who may do what: planner/permissions.py)
 CURRENT = "household_id"  # session key: the household last opened (red flags emphasis)
 

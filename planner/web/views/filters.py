@@ -8,11 +8,12 @@ from flask import Flask
 from markupsafe import Markup
 
 from planner import clock
+from planner.permissions import ROLE_LABELS
 from planner.plans.context import readable
 from planner.plans.printout import describe_dose, describe_schedule
 from planner.web.views.common import can, local
 
-ROLE_NAMES = {"patient": "Patient", "caregiver": "Caregiver", "physio": "Physiotherapist"}
+ROLE_NAMES = ROLE_LABELS  # what a role is called, from the one table of roles
 
 
 def role_name(role: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, redirect, request, url_for
 
+from planner.permissions import ROLE_WORDS
 from planner.plans.plan_diff import plan_diff
 from planner.plans.printout import by_domain
 from planner.store import plans
@@ -14,7 +15,6 @@ from planner.web.htmx import render
 from planner.web.views.common import household_view, now
 
 bp = Blueprint("versions", __name__)
-ROLE_WORDS = {"physio": "physiotherapist", "caregiver": "caregiver", "patient": "patient"}
 
 
 def unseen_changes(household_id: int) -> dict | None:
