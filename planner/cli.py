@@ -128,7 +128,7 @@ def check_content(checklists: str | None, matrix_dir: str | None) -> None:
 
 def _database(path: str | None) -> str:
     """The database file: --db, else what the web app would use (PLANNER_DATABASE, the
-    instance config.py, or planner.web.db in the instance folder), without starting the app."""
+    instance config.py, or planner.db in the instance folder), without starting the app."""
     if path:
         return str(Path(path).resolve())
     from flask import Flask
@@ -136,7 +136,7 @@ def _database(path: str | None) -> str:
     from planner.web.app import instance_folder
 
     probe = Flask("planner", instance_path=str(instance_folder()), instance_relative_config=True)
-    probe.config["DATABASE"] = str(Path(probe.instance_path) / "planner.web.db")
+    probe.config["DATABASE"] = str(Path(probe.instance_path) / "planner.db")
     probe.config.from_pyfile("config.py", silent=True)
     probe.config.from_prefixed_env("PLANNER")
     return str(probe.config["DATABASE"])

@@ -34,7 +34,7 @@ def app(tmp_path, catalog):
     app = create_app(
         {
             "TESTING": True,
-            "DATABASE": str(tmp_path / "planner.web.db"),
+            "DATABASE": str(tmp_path / "planner.db"),
             "SECRET_KEY": "test-secret",
             "TODAY": DAY.isoformat(),
         },

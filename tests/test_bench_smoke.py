@@ -76,7 +76,7 @@ def test_quick_run_reports_every_figure(tmp_path):
 def test_python_load_generator_counts_answers_and_failures(tmp_path):
     from server import HOST, Server  # bench/server.py: planner serve in a subprocess
 
-    server = Server(tmp_path / "planner.web.db", "2026-11-23")
+    server = Server(tmp_path / "planner.db", "2026-11-23")
     try:
         lanes = [[load.Request("GET", "/healthz")], [load.Request("GET", "/no-such-page")]]
         result = load.run("python", HOST, server.port, lanes, 0.3, 2)

@@ -132,7 +132,7 @@ def test_migrate_creates_then_reports_up_to_date(tmp_path):
 
 
 def test_serve_trusts_proxy_headers_only_when_asked(tmp_path, served):
-    path = tmp_path / "planner.web.db"
+    path = tmp_path / "planner.db"
     serve("--db", str(path), "--port", "5099")
     serve("--db", str(path), "--port", "5099", "--trusted-proxy", "127.0.0.1")
     (_, plain), (_, proxied) = served

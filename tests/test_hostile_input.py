@@ -103,7 +103,7 @@ def field(valid: list[str]):
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    path = tmp_path_factory.mktemp("hostile") / "planner.web.db"
+    path = tmp_path_factory.mktemp("hostile") / "planner.db"
     app = create_app(
         {"TESTING": True, "DATABASE": str(path), "SECRET_KEY": "test-secret", "SIGNUP_LIMIT": 10**6}
     )  # every input reaches the checks after the limit

@@ -27,7 +27,7 @@ def _env(tmp_path, smtp_url):
 
 
 def test_the_same_moment_twice_sends_once(tmp_path, smtp_sink):
-    path = tmp_path / "planner.web.db"
+    path = tmp_path / "planner.db"
     w = seed(path)
     db = connect(path)
     settings.save(db, w["id"], w["patient"]["id"], {"digest": 1, "email": 1}, at=f.NOW)
@@ -48,7 +48,7 @@ def test_the_same_moment_twice_sends_once(tmp_path, smtp_sink):
 
 
 def test_a_moment_without_a_zone_or_not_a_moment_is_refused(tmp_path):
-    path = tmp_path / "planner.web.db"
+    path = tmp_path / "planner.db"
     env = _env(tmp_path, "smtp://127.0.0.1:1")
     for value, problem in (
         ("2026-11-24T08:00", "names no time zone"),

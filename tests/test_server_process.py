@@ -32,7 +32,7 @@ TAPS = 60  # per thread: 360 taps in all
 
 @pytest.fixture
 def world(tmp_path):
-    path = tmp_path / "planner.web.db"
+    path = tmp_path / "planner.db"
     return path, seed(path)
 
 

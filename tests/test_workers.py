@@ -24,7 +24,7 @@ def _today(http: requests.Session, server: Server, household_id: int) -> str:
 
 
 def test_a_page_kept_by_one_process_shows_a_tick_made_in_another(tmp_path):
-    path = tmp_path / "planner.web.db"
+    path = tmp_path / "planner.db"
     h = seed(path)
     a, b = Server(path, tmp_path), Server(path, tmp_path)
     try:
@@ -42,7 +42,7 @@ def test_a_page_kept_by_one_process_shows_a_tick_made_in_another(tmp_path):
 
 
 def test_wrong_passwords_counted_in_one_process_pause_sign_in_in_the_other(tmp_path):
-    path = tmp_path / "planner.web.db"
+    path = tmp_path / "planner.db"
     h = seed(path)
     a, b = Server(path, tmp_path), Server(path, tmp_path)
     email = h["patient"]["email"]
@@ -73,7 +73,7 @@ def _children(pid: int) -> list[int]:
 
 
 def test_workers_serve_one_port_write_and_stop_together(tmp_path):
-    path = tmp_path / "planner.web.db"
+    path = tmp_path / "planner.db"
     h = seed(path)
     server = Server(path, tmp_path, "--workers", "2")
     try:
@@ -106,7 +106,7 @@ def test_a_write_holds_the_lock_every_process_of_the_database_waits_on(tmp_path)
     from planner.store.migrations import migrate
     from planner.store.sqlite import connect, transaction
 
-    path = tmp_path / "planner.web.db"
+    path = tmp_path / "planner.db"
     migrate(path)
     db = connect(path)
     other = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT)  # as another process opens it

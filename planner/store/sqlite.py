@@ -5,7 +5,7 @@ queue on a lock instead of SQLite's sleeping busy handler; WAL with synchronous=
 killed process without an fsync per commit.
 
 The lock is two: a thread lock for the writers of one process, and an flock() on a file beside
-the database (`planner.web.db.lock`) for the processes of one server (`planner serve --workers`)
+the database (`planner.db.lock`) for the processes of one server (`planner serve --workers`)
 and the CLI. Without the second, a writer of one process that finds another process's
 transaction open sleeps in SQLite's busy handler (1, 2, 5, 10 ms ... and again): two workers
 ticking at once spent more time asleep than writing. flock() wakes the next writer as soon as

@@ -65,7 +65,7 @@ def create_app(test_config: dict | None = None, catalog: Catalog | None = None) 
     )
     instance = Path(app.instance_path)
     app.config.from_mapping(
-        DATABASE=str(instance / "planner.web.db"),
+        DATABASE=str(instance / "planner.db"),
         CHECKLISTS_DIR=str(default_folder()),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

@@ -55,7 +55,7 @@ def live_app(tmp_path, catalog):
 
     app = create_app(
         {
-            "DATABASE": str(tmp_path / "planner.web.db"),
+            "DATABASE": str(tmp_path / "planner.db"),
             "SECRET_KEY": "browser-test",
             "TODAY": DAY.isoformat(),
         },
