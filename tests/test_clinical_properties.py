@@ -13,6 +13,8 @@ import datetime as dt
 import random
 import re
 
+import pytest
+
 from planner.plans.catalog import DOMAINS
 from planner.plans.context import INTERVALS
 from planner.plans.printout import render_text
@@ -153,8 +155,15 @@ def _check_dental_and_doses(profile: dict, plan: dict, today: dt.date) -> None:
         assert all(day >= today for day in dates_in(entry)), entry["id"]
 
 
-def test_ten_thousand_profiles_keep_the_clinical_rules():
+CHUNKS = 4  # the 10,000 profiles in four parts, so that the test runner spreads them on cores
+
+
+@pytest.mark.parametrize("chunk", range(CHUNKS))
+def test_ten_thousand_profiles_keep_the_clinical_rules(chunk):
+    size = N // CHUNKS
     for n, profile in enumerate(_profiles()):
+        if not chunk * size <= n < (chunk + 1) * size:
+            continue  # the same seeded sequence in every part; each part plans its own
         today = TODAY + dt.timedelta(days=n % 7)
         plan = plan_for(profile, today)
         _check_red_flags(plan)
