@@ -7,7 +7,7 @@ import datetime as dt
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.store.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, insert, run, transaction
 
 # In the order they are shown: who to call first comes first.
 KINDS = ("emergency", "cancer-team", "physio", "dentist", "gp")
@@ -41,12 +41,15 @@ def set_contacts(
         for kind, entry in entries.items():
             if kind not in KINDS:
                 raise ValueError(f"unknown kind of contact {kind!r}")
-            db.execute(
+            run(
+                db,
                 "delete from care_contacts where household_id = ? and kind = ?",
                 [household_id, kind],
             )
             if entry:
-                db["care_contacts"].insert(
+                insert(
+                    db,
+                    "care_contacts",
                     {
                         "household_id": household_id,
                         "kind": kind,
@@ -54,5 +57,5 @@ def set_contacts(
                         "phone": entry["phone"],
                         "updated_at": iso(at),
                         "updated_by": user_id,
-                    }
+                    },
                 )

@@ -9,7 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.store.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, fetch_value, insert, run, transaction, upsert
 
 
 def _dumps(value: Any) -> str:
@@ -21,14 +21,16 @@ def save_profile(
 ) -> None:
     """Store (or replace) the household's profile. The caller has validated it."""
     with transaction(db):
-        db["profiles"].upsert(
+        upsert(
+            db,
+            "profiles",
             {
                 "household_id": household_id,
                 "profile_json": _dumps(profile),
                 "updated_at": iso(at),
                 "updated_by": user_id,
             },
-            pk="household_id",
+            pk=("household_id",),
         )
 
 
@@ -111,11 +113,13 @@ def apply_plan(
     """
     with transaction(db):
         save_profile(db, household_id, profile, user_id, at=at)
-        latest = db.execute(
-            "select coalesce(max(version), 0) from plans where household_id = ?", [household_id]
-        ).fetchone()[0]
+        latest = fetch_value(
+            db, "select coalesce(max(version), 0) from plans where household_id = ?", [household_id]
+        )
         version = latest + 1
-        db["plans"].insert(
+        insert(
+            db,
+            "plans",
             {
                 "household_id": household_id,
                 "version": version,
@@ -124,7 +128,7 @@ def apply_plan(
                 "tailoring_json": _dumps(tailoring) if tailoring else None,
                 "created_at": iso(at),
                 "created_by": user_id,
-            }
+            },
         )
         active_before = {
             r["item_id"]
@@ -134,7 +138,7 @@ def apply_plan(
                 [household_id],
             )
         }
-        db.execute("update tasks set active = 0 where household_id = ?", [household_id])
+        run(db, "update tasks set active = 0 where household_id = ?", [household_id])
         for position, item in enumerate(plan["items"]):
             row = {
                 "household_id": household_id,
@@ -146,7 +150,7 @@ def apply_plan(
             }
             if item["id"] not in active_before:
                 row["since_version"] = version
-            db["tasks"].upsert(row, pk=("household_id", "item_id"))
+            upsert(db, "tasks", row, pk=("household_id", "item_id"))
     return version
 
 
