@@ -51,3 +51,10 @@ def of_household(db: Database, household_id: int) -> dict[str, dict]:
         [household_id],
     )
     return {r["item_id"]: {"user_id": r["user_id"], "name": r["name"]} for r in rows}
+
+
+def assignment_rows(db: Database, household_id: int) -> list[dict]:
+    """The household's assignments as stored (also of members who have left), by item id."""
+    return fetch(
+        db, "select * from assignments where household_id = ? order by item_id", [household_id]
+    )

@@ -13,17 +13,19 @@ from planner.store.sqlite import fetch, insert, run, transaction
 KINDS = ("emergency", "cancer-team", "physio", "dentist", "gp")
 
 
+def contact_rows(db: Database, household_id: int) -> list[dict]:
+    """The household's contacts ({kind, name, phone, updated_at, updated_by}) by kind's name."""
+    return fetch(
+        db,
+        "select kind, name, phone, updated_at, updated_by from care_contacts"
+        " where household_id = ? order by kind",
+        [household_id],
+    )
+
+
 def contacts(db: Database, household_id: int) -> list[dict]:
     """The household's contacts ({kind, name, phone, updated_at, updated_by}) in KINDS order."""
-    rows = {
-        r["kind"]: r
-        for r in fetch(
-            db,
-            "select kind, name, phone, updated_at, updated_by from care_contacts"
-            " where household_id = ?",
-            [household_id],
-        )
-    }
+    rows = {r["kind"]: r for r in contact_rows(db, household_id)}
     return [rows[kind] for kind in KINDS if kind in rows]
 
 

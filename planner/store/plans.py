@@ -154,13 +154,24 @@ def apply_plan(
     return version
 
 
+def plan_rows(db: Database, household_id: int) -> list[dict]:
+    """Every plan version of the household as stored (JSON still text), oldest first."""
+    return fetch(db, "select * from plans where household_id = ? order by version", [household_id])
+
+
+def task_rows(db: Database, household_id: int, active_only: bool = False) -> list[dict]:
+    """The household's task rows as stored (item_json still text): the current plan's in plan
+    order, then (unless `active_only`) the tasks of earlier plans."""
+    where = "household_id = ?" + (" and active = 1" if active_only else "")
+    return fetch(
+        db, f"select * from tasks where {where} order by active desc, position", [household_id]
+    )
+
+
 def tasks(db: Database, household_id: int, active_only: bool = True) -> list[dict]:
     """The household's tasks in plan order, each the plan item (dict) with `since_version` and
     `active` added; only the current plan's unless `active_only` is False."""
-    where = "household_id = ?" + (" and active = 1" if active_only else "")
-    rows = fetch(
-        db, f"select * from tasks where {where} order by active desc, position", [household_id]
-    )
+    rows = task_rows(db, household_id, active_only)
     return [
         {
             **json.loads(r["item_json"]),

@@ -151,6 +151,12 @@ def upsert(db: sqlite_utils.Database, table: str, row: dict, pk: tuple[str, ...]
     )
 
 
+def copy_database(source: sqlite_utils.Database, target: sqlite_utils.Database) -> None:
+    """Every page of `source` into `target` in one step (SQLite's online backup API): one
+    consistent snapshot of the source, written to the target in one transaction."""
+    source.conn.backup(target.conn)
+
+
 @contextlib.contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """One all-or-nothing write: the locks, BEGIN IMMEDIATE, COMMIT or ROLLBACK.

@@ -99,6 +99,20 @@ def get_state(db: Database, household_id: int, item_id: str, occurrence: str, sl
     return row["state"] if row else "open"
 
 
+def tick_rows(db: Database, household_id: int) -> list[dict]:
+    """Every tick (current state) of the household as stored, by occurrence, item and slot."""
+    return fetch(
+        db,
+        "select * from ticks where household_id = ? order by occurrence, item_id, slot",
+        [household_id],
+    )
+
+
+def event_rows(db: Database, household_id: int) -> list[dict]:
+    """Every change of state of the household as stored, oldest first."""
+    return fetch(db, "select * from tick_events where household_id = ? order by id", [household_id])
+
+
 def history(
     db: Database, household_id: int, start_day: dt.date, end_day: dt.date, where: dt.tzinfo
 ) -> list[dict]:
