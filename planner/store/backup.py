@@ -13,6 +13,7 @@ import os
 import sqlite3
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -237,7 +238,7 @@ def export(path: str | Path, household_id: int) -> dict:
         household = accounts.get_household(db, household_id)
         if household is None:
             raise BackupError(f"There is no household with id {household_id}.")
-        data = {
+        data: dict[str, Any] = {
             "format": "planner-household-export",
             "schema": schema,
             "household": household,
