@@ -11,7 +11,7 @@ from planner import permissions
 from planner.clock import DEFAULT_ZONE, iso
 from planner.permissions import ROLES
 from planner.store import activity
-from planner.store.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, fetch_value, insert, run, transaction
 
 # A household always keeps one of these roles (who may do what: planner/permissions.py).
 MANAGERS = ("patient", "caregiver")
@@ -79,17 +79,15 @@ def create_user(db: Database, email: str, name: str, password: str, *, at: dt.da
     with transaction(db):
         if user_by_email(db, email) is not None:
             raise EmailTaken("An account with this email already exists.")
-        user_id = (
-            db["users"]
-            .insert(
-                {
-                    "email": email,
-                    "name": name.strip(),
-                    "password_hash": password_hash,
-                    "created_at": iso(at),
-                }
-            )
-            .last_pk
+        user_id = insert(
+            db,
+            "users",
+            {
+                "email": email,
+                "name": name.strip(),
+                "password_hash": password_hash,
+                "created_at": iso(at),
+            },
         )
     return get_user(db, user_id)
 
@@ -109,16 +107,16 @@ def import_users(
             if user_by_email(db, email) is not None:
                 raise EmailTaken("An account with this email already exists.")
             ids.append(
-                db["users"]
-                .insert(
+                insert(
+                    db,
+                    "users",
                     {
                         "email": normalise_email(email),
                         "name": name.strip(),
                         "password_hash": password_hash,
                         "created_at": iso(at),
-                    }
+                    },
                 )
-                .last_pk
             )
     return ids
 
@@ -130,16 +128,19 @@ def login_blocked(
     email within FAILURE_WINDOW, "address" after MAX_ADDRESS_FAILURES from this address (one
     machine trying many accounts, which the per-account count alone would not slow)."""
     since = iso(at - FAILURE_WINDOW)
-    count = db.execute(
+    count = fetch_value(
+        db,
         "select count(*) from login_failures where email = ? and at > ?",
         [normalise_email(email), since],
-    ).fetchone()[0]
+    )
     if count >= MAX_FAILURES:
         return "account"
     if address:
-        count = db.execute(
-            "select count(*) from login_failures where address = ? and at > ?", [address, since]
-        ).fetchone()[0]
+        count = fetch_value(
+            db,
+            "select count(*) from login_failures where address = ? and at > ?",
+            [address, since],
+        )
         if count >= MAX_ADDRESS_FAILURES:
             return "address"
     return None
@@ -169,18 +170,16 @@ def authenticate(
     """
     email = normalise_email(email)
     with transaction(db):
-        db.execute("delete from login_failures where at <= ?", [iso(at - FAILURE_WINDOW)])
+        run(db, "delete from login_failures where at <= ?", [iso(at - FAILURE_WINDOW)])
         blocked = login_blocked(db, email, address, at=at)
         if blocked:
             raise LoginPaused(blocked)
-        attempt = (
-            db["login_failures"].insert({"email": email, "address": address, "at": iso(at)}).last_pk
-        )
+        attempt = insert(db, "login_failures", {"email": email, "address": address, "at": iso(at)})
     rows = fetch(db, "select id, password_hash from users where email = ?", [email])
     stored = rows[0]["password_hash"] if rows else _DUMMY_HASH
     if check_password_hash(stored, password) and rows:
         with transaction(db):
-            db.execute("delete from login_failures where email = ? or id = ?", [email, attempt])
+            run(db, "delete from login_failures where email = ? or id = ?", [email, attempt])
         return get_user(db, rows[0]["id"])
     return None
 
@@ -214,9 +213,11 @@ def add_member(
     """Make the user a member of the household with this role (no change if already one)."""
     check_role(role)
     with transaction(db):
-        db["members"].insert(
-            {"household_id": household_id, "user_id": user_id, "role": role, "joined_at": iso(at)},
-            ignore=True,
+        run(
+            db,
+            "insert or ignore into members (household_id, user_id, role, joined_at)"
+            " values (?, ?, ?, ?)",
+            [household_id, user_id, role, iso(at)],
         )
 
 
@@ -233,17 +234,15 @@ def create_household(
     transaction."""
     check_role(role)
     with transaction(db):
-        household_id = (
-            db["households"]
-            .insert(
-                {
-                    "name": name.strip(),
-                    "created_by": user_id,
-                    "created_at": iso(at),
-                    "timezone": timezone,
-                }
-            )
-            .last_pk
+        household_id = insert(
+            db,
+            "households",
+            {
+                "name": name.strip(),
+                "created_by": user_id,
+                "created_at": iso(at),
+                "timezone": timezone,
+            },
         )
         add_member(db, household_id, user_id, role, at=at)
         activity.record(db, household_id, "joined", at=at, actor_id=user_id, detail={"role": role})
@@ -254,7 +253,8 @@ def set_timezone(db: Database, household_id: int, timezone: str) -> None:
     """Move the household to another time zone. Its revision moves on too: the day its pages
     show may change with it."""
     with transaction(db):
-        db.execute(
+        run(
+            db,
             "update households set timezone = ?, revision = revision + 1 where id = ?",
             [timezone, household_id],
         )
@@ -304,7 +304,8 @@ def set_manager(
             member = get_membership(db, household_id, user_id)
             if member is None or member["role"] != "caregiver":
                 raise NotMember("Only a caregiver of this household can help manage it.")
-        db.execute(
+        run(
+            db,
             "update households set manager_id = ?, revision = revision + 1 where id = ?",
             [user_id, household_id],
         )
@@ -345,17 +346,21 @@ def remove_member(
                 "A household needs at least one patient or caregiver, "
                 "so this person cannot be removed yet."
             )
-        db.execute(
-            "delete from members where household_id = ? and user_id = ?", [household_id, user_id]
+        run(
+            db,
+            "delete from members where household_id = ? and user_id = ?",
+            [household_id, user_id],
         )
-        db.execute(
+        run(
+            db,
             "update households set manager_id = null where id = ? and manager_id = ?",
             [household_id, user_id],
         )
         if member["role"] == "physio" and "physio" not in others:
             # Nobody is left to confirm: a waiting proposal lapses (see store/proposals.py),
             # and without a physiotherapist the household answers for itself again.
-            db.execute(
+            run(
+                db,
                 "update proposals set status = 'lapsed' where household_id = ?"
                 " and status = 'waiting'",
                 [household_id],
@@ -387,7 +392,7 @@ def delete_household(db: Database, household_id: int) -> None:
     ]
     with transaction(db):
         # Children and parents go in one transaction; the foreign keys are checked at COMMIT.
-        db.execute("PRAGMA defer_foreign_keys = ON")
+        run(db, "PRAGMA defer_foreign_keys = ON")
         for table in tables:
-            db.execute(f"delete from [{table}] where household_id = ?", [household_id])
-        db.execute("delete from households where id = ?", [household_id])
+            run(db, f"delete from [{table}] where household_id = ?", [household_id])
+        run(db, "delete from households where id = ?", [household_id])

@@ -16,7 +16,7 @@ import json
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.store.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, insert, transaction
 
 # Every kind of entry, with the `detail` keys it carries.
 KINDS = {
@@ -57,7 +57,9 @@ def record(
     if kind not in KINDS:
         raise ValueError(f"unknown activity kind {kind!r}")
     with transaction(db):
-        db["activity"].insert(
+        insert(
+            db,
+            "activity",
             {
                 "household_id": household_id,
                 "kind": kind,
@@ -65,7 +67,7 @@ def record(
                 "subject_id": subject_id,
                 "detail_json": json.dumps(detail or {}, sort_keys=True),
                 "at": iso(at),
-            }
+            },
         )
 
 

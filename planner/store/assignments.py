@@ -7,7 +7,7 @@ import datetime as dt
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.store.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, run, transaction
 
 
 def assign(
@@ -22,12 +22,14 @@ def assign(
     """Give the task to `user_id` (the caller has checked they are a member), or to nobody."""
     with transaction(db):
         if user_id is None:
-            db.execute(
+            run(
+                db,
                 "delete from assignments where household_id = ? and item_id = ?",
                 [household_id, item_id],
             )
             return
-        db.execute(
+        run(
+            db,
             "insert into assignments (household_id, item_id, user_id, assigned_by,"
             " assigned_at) values (?, ?, ?, ?, ?) on conflict (household_id, item_id)"
             " do update set user_id = excluded.user_id,"
@@ -49,3 +51,10 @@ def of_household(db: Database, household_id: int) -> dict[str, dict]:
         [household_id],
     )
     return {r["item_id"]: {"user_id": r["user_id"], "name": r["name"]} for r in rows}
+
+
+def assignment_rows(db: Database, household_id: int) -> list[dict]:
+    """The household's assignments as stored (also of members who have left), by item id."""
+    return fetch(
+        db, "select * from assignments where household_id = ? order by item_id", [household_id]
+    )

@@ -13,21 +13,35 @@ import os
 import sqlite3
 import tempfile
 from pathlib import Path
+from typing import Any
 
+import sqlite_utils
+
+from planner.store import accounts, assignments, contacts, plans, ticks
 from planner.store.migrations import migrations
-from planner.store.sqlite import BUSY_TIMEOUT_MS
+from planner.store.sqlite import (
+    connect,
+    copy_database,
+    fetch,
+    fetch_one,
+    fetch_value,
+    run,
+    transaction,
+)
 
 
 class BackupError(Exception):
     """A backup or restore that cannot be done; `str()` says why, for the person at the terminal."""
 
 
-def _open(path: str | Path) -> sqlite3.Connection:
-    """A plain connection. Sources are only read, but not opened read-only: a read-only
-    connection cannot open a WAL database whose -shm file is missing."""
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    return conn
+def _open(path: str | Path) -> sqlite_utils.Database:
+    """A connection of its own (store/sqlite.py's connect), not the thread's kept one. Sources
+    are only read, but not opened read-only: a read-only connection cannot open a WAL database
+    whose -shm file is missing. A copy is written once and must reach the disk, so it is synced
+    fully (SQLite's default), not with the app's synchronous=NORMAL."""
+    db = connect(path)
+    run(db, "PRAGMA synchronous = FULL")
+    return db
 
 
 def schema_of(path: str | Path) -> list[str]:
@@ -42,14 +56,15 @@ def schema_of(path: str | Path) -> list[str]:
     try:
         conn = _open(path)
         try:
-            check = conn.execute("PRAGMA quick_check").fetchone()[0]
-            tables = {r[0] for r in conn.execute("select name from sqlite_master")}
+            check = fetch_value(conn, "PRAGMA quick_check")
+            tables = {r["name"] for r in fetch(conn, "select name from sqlite_master")}
             names = (
                 [
-                    r[0]
-                    for r in conn.execute(
+                    r["name"]
+                    for r in fetch(
+                        conn,
                         "select name from _sqlite_migrations where migration_set = 'planner'"
-                        " order by rowid"
+                        " order by rowid",
                     )
                 ]
                 if "_sqlite_migrations" in tables
@@ -73,28 +88,30 @@ def schema_of(path: str | Path) -> list[str]:
     return names
 
 
-def _shape(conn: sqlite3.Connection) -> dict[str, object]:
+def _shape(db: sqlite_utils.Database) -> dict[str, object]:
     """The structure of a database, not its text: each table's columns (name, type, not null,
     primary key), each index's table, columns and uniqueness, each trigger's table. Compared
     this way, a schema written out by another version of sqlite-utils still matches."""
     shape: dict[str, object] = {}
-    for kind, name, table in conn.execute(
+    for entry in fetch(
+        db,
         "select type, name, tbl_name from sqlite_master where name not like 'sqlite_%'"
-        " and tbl_name != '_sqlite_migrations'"
+        " and tbl_name != '_sqlite_migrations'",
     ):
+        kind, name, table = entry["type"], entry["name"], entry["tbl_name"]
         if kind == "table":
             shape[f"table {name}"] = sorted(
-                (row[1], row[2].upper(), row[3], row[5])
-                for row in conn.execute(f"PRAGMA table_info([{name}])")
+                (row["name"], row["type"].upper(), row["notnull"], row["pk"])
+                for row in fetch(db, f"PRAGMA table_info([{name}])")
             )
         elif kind == "index":
-            unique = conn.execute(
-                "select [unique] from pragma_index_list(?) where name = ?", [table, name]
-            ).fetchone()
+            unique = fetch_one(
+                db, "select [unique] from pragma_index_list(?) where name = ?", [table, name]
+            )
             shape[f"index {name}"] = (
                 table,
-                unique[0] if unique else None,
-                [row[2] for row in conn.execute(f"PRAGMA index_info([{name}])")],
+                unique["unique"] if unique else None,
+                [row["name"] for row in fetch(db, f"PRAGMA index_info([{name}])")],
             )
         else:
             shape[f"{kind} {name}"] = table
@@ -107,19 +124,16 @@ def check_schema(path: str | Path) -> list[str]:
     a planner database changed by hand, is refused (BackupError naming the differences)."""
     names = schema_of(path)
     steps = {m.name: m.fn for m in migrations._migrations}
-    expected = sqlite3.connect(":memory:")
+    made = sqlite_utils.Database(memory=True)
     conn = _open(path)
     try:
-        import sqlite_utils
-
         # The source's own migrations, in the order it applied them (branches may have added
         # migrations in another order than they are numbered).
-        made = sqlite_utils.Database(expected)
         for name in names:
             steps[name](made)
-        want, have = _shape(expected), _shape(conn)
+        want, have = _shape(made), _shape(conn)
     finally:
-        expected.close()
+        made.close()
         conn.close()
     differences = sorted(key for key in want.keys() | have.keys() if want.get(key) != have.get(key))
     if differences:
@@ -145,8 +159,8 @@ def backup(source: str | Path, target: str | Path) -> None:
     try:
         src, dst = _open(source), _open(temporary)
         try:
-            src.backup(dst)  # all pages in one step: one snapshot of the source
-            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal
+            copy_database(src, dst)  # all pages in one step: one snapshot of the source
+            run(dst, "PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal
         finally:
             src.close()
             dst.close()
@@ -176,7 +190,7 @@ def restore(source: str | Path, target: str | Path) -> list[str]:
     src, dst = _open(source), _open(target)
     try:
         before = _highest_revision(dst)
-        src.backup(dst)
+        copy_database(src, dst)
     except sqlite3.OperationalError as exc:
         raise BackupError(f"{target}: could not be replaced ({exc})") from None
     finally:
@@ -185,87 +199,60 @@ def restore(source: str | Path, target: str | Path) -> list[str]:
     applied = migrate(target)
     conn = _open(target)
     try:
-        with conn:
+        with transaction(conn):
             # Every session and reset link ends: a cookie or a mailed link from before the
             # restore (or kept in the backup) must never open an account, least of all one the
             # restored data gives to someone else under the same id.
-            conn.execute("delete from sessions")
-            conn.execute("delete from password_resets")
+            run(conn, "delete from sessions")
+            run(conn, "delete from password_resets")
             if before:
                 # A running server keeps pages keyed by each household's revision. The
                 # backup's revisions are older numbers that the server may have seen with
                 # other data, so move every household past all of them.
-                conn.execute("update households set revision = revision + ?", [before + 1])
+                run(conn, "update households set revision = revision + ?", [before + 1])
     finally:
         conn.close()
     return applied
 
 
-def _highest_revision(conn: sqlite3.Connection) -> int:
+def _highest_revision(db: sqlite_utils.Database) -> int:
     """The highest household revision in a database (0 if none, or before m005)."""
     try:
-        return conn.execute("select coalesce(max(revision), 0) from households").fetchone()[0]
+        return fetch_value(db, "select coalesce(max(revision), 0) from households")
     except sqlite3.OperationalError:  # no households table or no revision column yet
         return 0
-
-
-def _rows(conn: sqlite3.Connection, sql: str, args: list) -> list[dict]:
-    cursor = conn.execute(sql, args)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]
 
 
 def export(path: str | Path, household_id: int) -> dict:
     """One household's data: the household, its members (never a password hash), the profile,
     every plan version, the tasks, the ticks, the full history of changes and who is to do
-    which home task.
+    which home task. Read with the store's own reads, all in one read transaction: one
+    consistent moment even while the app writes.
 
     Raises BackupError if there is no such household.
     """
     schema = schema_of(path)[-1]
-    conn = _open(path)
+    db = _open(path)
     try:
-        conn.execute("BEGIN")  # one snapshot for every table
-        household = _rows(conn, "select * from households where id = ?", [household_id])
-        if not household:
+        run(db, "BEGIN")  # one snapshot for every table
+        household = accounts.get_household(db, household_id)
+        if household is None:
             raise BackupError(f"There is no household with id {household_id}.")
-        where = "where household_id = ?"
-        profile = _rows(conn, f"select profile_json from profiles {where}", [household_id])
-        data = {
+        data: dict[str, Any] = {
             "format": "planner-household-export",
             "schema": schema,
-            "household": household[0],
-            "members": _rows(
-                conn,
-                "select members.user_id, users.name, users.email,"
-                " members.role, members.joined_at from members"
-                " join users on users.id = members.user_id"
-                " where members.household_id = ? order by members.joined_at",
-                [household_id],
-            ),
-            "profile": json.loads(profile[0]["profile_json"]) if profile else None,
-            "plans": _rows(conn, f"select * from plans {where} order by version", [household_id]),
-            "tasks": _rows(
-                conn, f"select * from tasks {where} order by active desc, position", [household_id]
-            ),
-            "ticks": _rows(
-                conn,
-                f"select * from ticks {where} order by occurrence, item_id, slot",
-                [household_id],
-            ),
-            "events": _rows(conn, f"select * from tick_events {where} order by id", [household_id]),
-            "assignments": _rows(
-                conn, f"select * from assignments {where} order by item_id", [household_id]
-            ),
-            "contacts": _rows(
-                conn,
-                f"select kind, name, phone, updated_at, updated_by"
-                f" from care_contacts {where} order by kind",
-                [household_id],
-            ),
+            "household": household,
+            "members": accounts.members(db, household_id),
+            "profile": plans.get_profile(db, household_id),
+            "plans": plans.plan_rows(db, household_id),
+            "tasks": plans.task_rows(db, household_id),
+            "ticks": ticks.tick_rows(db, household_id),
+            "events": ticks.event_rows(db, household_id),
+            "assignments": assignments.assignment_rows(db, household_id),
+            "contacts": contacts.contact_rows(db, household_id),
         }
     finally:
-        conn.close()
+        db.close()  # ends the read transaction
     # Stored JSON text back into objects, so that the export is JSON all the way down.
     for plan in data["plans"]:
         plan["plan"] = json.loads(plan.pop("plan_json"))

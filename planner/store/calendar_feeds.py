@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from planner.clock import iso
 from planner.store.links import hash_token
-from planner.store.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, insert, run, transaction
 
 LIFETIME = dt.timedelta(days=365)  # a subscription works for a year, then a new one is made
 
@@ -29,7 +29,9 @@ def create_feed(
     """Make a feed for a member; return the raw token (returned once, never stored)."""
     token = secrets.token_urlsafe(32)
     with transaction(db):
-        db["calendar_feeds"].insert(
+        insert(
+            db,
+            "calendar_feeds",
             {
                 "household_id": household_id,
                 "user_id": user_id,
@@ -38,7 +40,7 @@ def create_feed(
                 "daily_summary": int(daily_summary),
                 "created_at": iso(at),
                 "expires_at": iso(at + LIFETIME),
-            }
+            },
         )
     return token
 
@@ -72,7 +74,7 @@ def read_feed(db: Database, token: str, *, at: dt.datetime) -> dict | None:
     if _status(feed, at) != "active":
         return None
     with transaction(db):
-        db.execute("update calendar_feeds set last_read_at = ? where id = ?", [iso(at), feed["id"]])
+        run(db, "update calendar_feeds set last_read_at = ? where id = ?", [iso(at), feed["id"]])
     return feed
 
 
@@ -93,9 +95,10 @@ def revoke_feed(
 ) -> bool:
     """Cancel one of a member's working feeds; False if there was none to cancel."""
     with transaction(db):
-        cursor = db.execute(
+        changed = run(
+            db,
             "update calendar_feeds set revoked_at = ? where id = ? and household_id = ?"
             " and user_id = ? and revoked_at is null",
             [iso(at), feed_id, household_id, user_id],
         )
-        return cursor.rowcount == 1
+        return changed == 1

@@ -8,7 +8,7 @@ import datetime as dt
 
 from sqlite_utils import Database
 
-from planner.store.sqlite import fetch
+from planner.store.sqlite import fetch, fetch_value
 
 
 def households(db: Database, user_id: int) -> list[dict]:
@@ -36,20 +36,21 @@ def tick_rows(db: Database, household_id: int, first: dt.date, last: dt.date) ->
 
 def once_states(db: Database, household_id: int) -> dict[str, str]:
     """The state of each one-off task (item id -> state)."""
-    return dict(
-        db.conn.execute(
-            "select item_id, state from ticks where household_id = ? and occurrence = 'once'"
-            " and slot = 0",
-            [household_id],
-        ).fetchall()
+    rows = fetch(
+        db,
+        "select item_id, state from ticks where household_id = ? and occurrence = 'once'"
+        " and slot = 0",
+        [household_id],
     )
+    return {r["item_id"]: r["state"] for r in rows}
 
 
 def needs_help(db: Database, household_id: int) -> list[str]:
     """The active tasks someone marked as needing help (item ids)."""
     return [
-        r[0]
-        for r in db.conn.execute(
+        r["item_id"]
+        for r in fetch(
+            db,
             "select distinct ticks.item_id from ticks join tasks on tasks.household_id ="
             " ticks.household_id and tasks.item_id = ticks.item_id and tasks.active = 1"
             " where ticks.household_id = ? and ticks.state = 'needs-help'",
@@ -60,24 +61,22 @@ def needs_help(db: Database, household_id: int) -> list[str]:
 
 def last_activity(db: Database, household_id: int) -> str | None:
     """When anyone last ticked anything (UTC stamp), or None."""
-    return db.conn.execute(
-        "select max(at) from tick_events where household_id = ?", [household_id]
-    ).fetchone()[0]
+    return fetch_value(db, "select max(at) from tick_events where household_id = ?", [household_id])
 
 
 def started(db: Database, household_id: int) -> str | None:
     """When the household started: its first plan or its first tick, whichever came first
     (UTC stamp; ticks may be entered late, for days before the plan), or None."""
-    return db.conn.execute(
+    return fetch_value(
+        db,
         "select min(at) from (select min(created_at) as at from plans where household_id = ?"
         " union all select min(at) from tick_events where household_id = ?)",
         [household_id, household_id],
-    ).fetchone()[0]
+    )
 
 
 def draft_since(db: Database, household_id: int) -> str | None:
     """When the unpublished exercise draft was last changed, or None if there is none."""
-    row = db.conn.execute(
-        "select updated_at from tailoring_drafts where household_id = ?", [household_id]
-    ).fetchone()
-    return row[0] if row else None
+    return fetch_value(
+        db, "select updated_at from tailoring_drafts where household_id = ?", [household_id]
+    )

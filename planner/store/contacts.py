@@ -7,23 +7,25 @@ import datetime as dt
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.store.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, insert, run, transaction
 
 # In the order they are shown: who to call first comes first.
 KINDS = ("emergency", "cancer-team", "physio", "dentist", "gp")
 
 
+def contact_rows(db: Database, household_id: int) -> list[dict]:
+    """The household's contacts ({kind, name, phone, updated_at, updated_by}) by kind's name."""
+    return fetch(
+        db,
+        "select kind, name, phone, updated_at, updated_by from care_contacts"
+        " where household_id = ? order by kind",
+        [household_id],
+    )
+
+
 def contacts(db: Database, household_id: int) -> list[dict]:
     """The household's contacts ({kind, name, phone, updated_at, updated_by}) in KINDS order."""
-    rows = {
-        r["kind"]: r
-        for r in fetch(
-            db,
-            "select kind, name, phone, updated_at, updated_by from care_contacts"
-            " where household_id = ?",
-            [household_id],
-        )
-    }
+    rows = {r["kind"]: r for r in contact_rows(db, household_id)}
     return [rows[kind] for kind in KINDS if kind in rows]
 
 
@@ -41,12 +43,15 @@ def set_contacts(
         for kind, entry in entries.items():
             if kind not in KINDS:
                 raise ValueError(f"unknown kind of contact {kind!r}")
-            db.execute(
+            run(
+                db,
                 "delete from care_contacts where household_id = ? and kind = ?",
                 [household_id, kind],
             )
             if entry:
-                db["care_contacts"].insert(
+                insert(
+                    db,
+                    "care_contacts",
                     {
                         "household_id": household_id,
                         "kind": kind,
@@ -54,5 +59,5 @@ def set_contacts(
                         "phone": entry["phone"],
                         "updated_at": iso(at),
                         "updated_by": user_id,
-                    }
+                    },
                 )

@@ -21,7 +21,7 @@ from planner import permissions
 from planner.clock import iso
 from planner.store import activity
 from planner.store.accounts import add_member, check_role, get_membership, standing_of
-from planner.store.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, insert, run, transaction
 
 MEMBER = "member"
 VIEW = "view"
@@ -65,21 +65,19 @@ def create_link(
         role = None
     token = secrets.token_urlsafe(32)  # 256 bits
     with transaction(db):
-        link_id = (
-            db["invites"]
-            .insert(
-                {
-                    "household_id": household_id,
-                    "token_hash": hash_token(token),
-                    "role": role,
-                    "kind": kind,
-                    "created_by": created_by,
-                    "created_at": iso(at),
-                    "expires_at": iso(expires_at),
-                    "show_details": int(bool(show_details) and kind == VIEW),
-                }
-            )
-            .last_pk
+        link_id = insert(
+            db,
+            "invites",
+            {
+                "household_id": household_id,
+                "token_hash": hash_token(token),
+                "role": role,
+                "kind": kind,
+                "created_by": created_by,
+                "created_at": iso(at),
+                "expires_at": iso(expires_at),
+                "show_details": int(bool(show_details) and kind == VIEW),
+            },
         )
         activity.record(
             db,
@@ -158,7 +156,8 @@ def redeem_invite(db: Database, token: str, user_id: int, *, at: dt.datetime) ->
         existing = get_membership(db, invite["household_id"], user_id)
         if existing is not None:
             return existing
-        db.execute(
+        run(
+            db,
             "update invites set used_at = ?, used_by = ? where id = ?",
             [iso(at), user_id, invite["id"]],
         )
@@ -180,12 +179,13 @@ def revoke_link(
     """Cancel an unused link of this household (logged as cancelled `by` them); False if there
     was none to cancel."""
     with transaction(db):
-        cursor = db.execute(
+        changed = run(
+            db,
             "update invites set revoked_at = ? where id = ? and household_id = ?"
             " and used_at is null and revoked_at is null",
             [iso(at), link_id, household_id],
         )
-        if cursor.rowcount != 1:
+        if changed != 1:
             return False
         row = fetch(db, "select kind, role from invites where id = ?", [link_id])[0]
         activity.record(

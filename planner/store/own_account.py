@@ -21,7 +21,7 @@ from planner.store.accounts import (
     normalise_email,
     user_by_email,
 )
-from planner.store.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, run, transaction
 
 FORMER_MEMBER = "A former member"
 # Tables of a person's own settings and devices, emptied of them when the account is deleted.
@@ -48,7 +48,7 @@ def password_matches(db: Database, user_id: int, password: str) -> bool:
 
 def set_name(db: Database, user_id: int, name: str) -> None:
     with transaction(db):
-        db.execute("update users set name = ? where id = ?", [name.strip(), user_id])
+        run(db, "update users set name = ? where id = ?", [name.strip(), user_id])
 
 
 def set_email(db: Database, user_id: int, email: str) -> None:
@@ -58,9 +58,9 @@ def set_email(db: Database, user_id: int, email: str) -> None:
         other = user_by_email(db, email)
         if other is not None and other["id"] != user_id:
             raise EmailTaken("Another account uses this email.")
-        db.execute("update users set email = ? where id = ?", [email, user_id])
+        run(db, "update users set email = ? where id = ?", [email, user_id])
         # A reset link mailed to the old address stops working.
-        db.execute("delete from password_resets where user_id = ?", [user_id])
+        run(db, "delete from password_resets where user_id = ?", [user_id])
 
 
 def set_password(db: Database, user_id: int, password: str, keep_session: str | None) -> int:
@@ -68,8 +68,8 @@ def set_password(db: Database, user_id: int, password: str, keep_session: str | 
     `keep_session` is None); return how many sessions ended. One transaction."""
     password_hash = generate_password_hash(password, method="scrypt")
     with transaction(db):
-        db.execute("update users set password_hash = ? where id = ?", [password_hash, user_id])
-        db.execute("delete from password_resets where user_id = ?", [user_id])
+        run(db, "update users set password_hash = ? where id = ?", [password_hash, user_id])
+        run(db, "delete from password_resets where user_id = ?", [user_id])
         return sessions.end_all(db, user_id, keep=keep_session)
 
 
@@ -124,21 +124,22 @@ def delete_user(db: Database, user_id: int, *, at: dt.datetime) -> list[int]:
                 activity.record(
                     db, row["household_id"], "account_deleted", at=at, detail={"role": row["role"]}
                 )
-        db.execute("delete from members where user_id = ?", [user_id])
+        run(db, "delete from members where user_id = ?", [user_id])
         # Reminder choices, queued mails, push devices and unsubscribe links are the person's
         # own (their address, their device); history that others share is kept.
         present = {row["name"] for row in fetch(db, "select name from sqlite_master")}
         for table in PERSONAL_TABLES:
             if table in present:
-                db.execute(f"delete from [{table}] where user_id = ?", [user_id])
-        db.execute("delete from exercise_templates where owner_id = ?", [user_id])
-        db.execute("delete from password_resets where user_id = ?", [user_id])
-        db.execute("delete from sessions where user_id = ?", [user_id])
+                run(db, f"delete from [{table}] where user_id = ?", [user_id])
+        run(db, "delete from exercise_templates where owner_id = ?", [user_id])
+        run(db, "delete from password_resets where user_id = ?", [user_id])
+        run(db, "delete from sessions where user_id = ?", [user_id])
         email = fetch(db, "select email from users where id = ?", [user_id])[0]["email"]
-        db.execute("delete from login_failures where email = ?", [email])
+        run(db, "delete from login_failures where email = ?", [email])
         # The row stays for the ticks that point at it; nothing in it says who it was, and no
         # password opens it (the hash "!" matches no password).
-        db.execute(
+        run(
+            db,
             "update users set name = ?, email = ?, password_hash = '!',"
             " deleted_at = ? where id = ?",
             [FORMER_MEMBER, f"former-member-{user_id}", iso(at), user_id],

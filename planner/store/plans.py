@@ -9,7 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.store.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, fetch_value, insert, run, transaction, upsert
 
 
 def _dumps(value: Any) -> str:
@@ -21,14 +21,16 @@ def save_profile(
 ) -> None:
     """Store (or replace) the household's profile. The caller has validated it."""
     with transaction(db):
-        db["profiles"].upsert(
+        upsert(
+            db,
+            "profiles",
             {
                 "household_id": household_id,
                 "profile_json": _dumps(profile),
                 "updated_at": iso(at),
                 "updated_by": user_id,
             },
-            pk="household_id",
+            pk=("household_id",),
         )
 
 
@@ -111,11 +113,13 @@ def apply_plan(
     """
     with transaction(db):
         save_profile(db, household_id, profile, user_id, at=at)
-        latest = db.execute(
-            "select coalesce(max(version), 0) from plans where household_id = ?", [household_id]
-        ).fetchone()[0]
+        latest = fetch_value(
+            db, "select coalesce(max(version), 0) from plans where household_id = ?", [household_id]
+        )
         version = latest + 1
-        db["plans"].insert(
+        insert(
+            db,
+            "plans",
             {
                 "household_id": household_id,
                 "version": version,
@@ -124,7 +128,7 @@ def apply_plan(
                 "tailoring_json": _dumps(tailoring) if tailoring else None,
                 "created_at": iso(at),
                 "created_by": user_id,
-            }
+            },
         )
         active_before = {
             r["item_id"]
@@ -134,7 +138,7 @@ def apply_plan(
                 [household_id],
             )
         }
-        db.execute("update tasks set active = 0 where household_id = ?", [household_id])
+        run(db, "update tasks set active = 0 where household_id = ?", [household_id])
         for position, item in enumerate(plan["items"]):
             row = {
                 "household_id": household_id,
@@ -146,17 +150,28 @@ def apply_plan(
             }
             if item["id"] not in active_before:
                 row["since_version"] = version
-            db["tasks"].upsert(row, pk=("household_id", "item_id"))
+            upsert(db, "tasks", row, pk=("household_id", "item_id"))
     return version
+
+
+def plan_rows(db: Database, household_id: int) -> list[dict]:
+    """Every plan version of the household as stored (JSON still text), oldest first."""
+    return fetch(db, "select * from plans where household_id = ? order by version", [household_id])
+
+
+def task_rows(db: Database, household_id: int, active_only: bool = False) -> list[dict]:
+    """The household's task rows as stored (item_json still text): the current plan's in plan
+    order, then (unless `active_only`) the tasks of earlier plans."""
+    where = "household_id = ?" + (" and active = 1" if active_only else "")
+    return fetch(
+        db, f"select * from tasks where {where} order by active desc, position", [household_id]
+    )
 
 
 def tasks(db: Database, household_id: int, active_only: bool = True) -> list[dict]:
     """The household's tasks in plan order, each the plan item (dict) with `since_version` and
     `active` added; only the current plan's unless `active_only` is False."""
-    where = "household_id = ?" + (" and active = 1" if active_only else "")
-    rows = fetch(
-        db, f"select * from tasks where {where} order by active desc, position", [household_id]
-    )
+    rows = task_rows(db, household_id, active_only)
     return [
         {
             **json.loads(r["item_json"]),

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from planner.clock import iso
 from planner.store import activity
-from planner.store.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, insert, run, transaction
 
 WAITING, CONFIRMED, DECLINED, REPLACED, LAPSED = (
     "waiting",
@@ -38,22 +38,21 @@ def propose(
 ) -> int:
     """Keep `changes` waiting for the physiotherapist (replacing any waiting proposal)."""
     with transaction(db):
-        db.execute(
+        run(
+            db,
             "update proposals set status = ?, decided_at = ? where household_id = ? and status = ?",
             [REPLACED, iso(at), household_id, WAITING],
         )
-        proposal_id = (
-            db["proposals"]
-            .insert(
-                {
-                    "household_id": household_id,
-                    "changes_json": json.dumps(changes),
-                    "proposed_by": by,
-                    "proposed_at": iso(at),
-                    "status": WAITING,
-                }
-            )
-            .last_pk
+        proposal_id = insert(
+            db,
+            "proposals",
+            {
+                "household_id": household_id,
+                "changes_json": json.dumps(changes),
+                "proposed_by": by,
+                "proposed_at": iso(at),
+                "status": WAITING,
+            },
         )
         activity.record(
             db,
@@ -93,7 +92,8 @@ def decide(
             raise ProposalGone("This change was already decided, or replaced by a newer one.")
         proposal = _read(rows[0])
         status = CONFIRMED if confirm else DECLINED
-        db.execute(
+        run(
+            db,
             "update proposals set status = ?, decided_by = ?, decided_at = ? where id = ?",
             [status, by, iso(at), proposal_id],
         )

@@ -10,7 +10,7 @@ import secrets
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.store.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, fetch_one, run, transaction
 
 LIFETIME = dt.timedelta(hours=1)
 
@@ -23,8 +23,9 @@ def create(db: Database, user_id: int, *, at: dt.datetime) -> str:
     """A new reset token for the user (earlier ones stop working); returns it for the mail."""
     token = secrets.token_urlsafe(32)
     with transaction(db):
-        db.execute("delete from password_resets where user_id = ?", [user_id])
-        db.execute(
+        run(db, "delete from password_resets where user_id = ?", [user_id])
+        run(
+            db,
             "insert into password_resets (token_hash, user_id, created_at, expires_at)"
             " values (?, ?, ?, ?)",
             [_hash(token), user_id, iso(at), iso(at + LIFETIME)],
@@ -47,9 +48,10 @@ def use(db: Database, token: str, *, at: dt.datetime) -> int | None:
     """Spend the token (once: a second use, even at the same moment, gets None); return its
     user. Call inside the transaction that sets the password."""
     with transaction(db):
-        row = db.execute(
+        row = fetch_one(
+            db,
             "update password_resets set used_at = ? where token_hash = ?"
             " and used_at is null and expires_at > ? returning user_id",
             [iso(at), _hash(token), iso(at)],
-        ).fetchone()
-    return row[0] if row else None
+        )
+    return row["user_id"] if row else None

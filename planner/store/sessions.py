@@ -18,7 +18,7 @@ import secrets
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.store.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, fetch_value, run, transaction
 
 LIFETIME = dt.timedelta(days=30)
 IDLE = dt.timedelta(days=7)
@@ -35,11 +35,13 @@ def start(db: Database, user_id: int, *, at: dt.datetime) -> str:
     stamp = iso(at)
     with transaction(db):
         # The user's sessions past their lifetime go now: nothing else would remove them.
-        db.execute(
+        run(
+            db,
             "delete from sessions where user_id = ? and created_at <= ?",
             [user_id, iso(at - LIFETIME)],
         )
-        db.execute(
+        run(
+            db,
             "insert into sessions (id_hash, user_id, created_at, seen_at) values (?, ?, ?, ?)",
             [_hash(session_id), user_id, stamp, stamp],
         )
@@ -75,26 +77,27 @@ def user_for(
         return None
     if at - seen >= SEEN_EVERY:
         with transaction(db):
-            db.execute("update sessions set seen_at = ? where id_hash = ?", [iso(at), key])
+            run(db, "update sessions set seen_at = ? where id_hash = ?", [iso(at), key])
     return user
 
 
 def end(db: Database, session_id: str) -> None:
     """End this session (signing out)."""
     with transaction(db):
-        db.execute("delete from sessions where id_hash = ?", [_hash(session_id)])
+        run(db, "delete from sessions where id_hash = ?", [_hash(session_id)])
 
 
 def end_all(db: Database, user_id: int, keep: str | None = None) -> int:
     """End every session of the user, except `keep` (the one in use) if given; return how many
     ended."""
     with transaction(db):
-        return db.execute(
+        return run(
+            db,
             "delete from sessions where user_id = ? and id_hash != ?",
             [user_id, _hash(keep) if keep else ""],
-        ).rowcount
+        )
 
 
 def count(db: Database, user_id: int) -> int:
     """How many sessions the user has open (signed in on how many browsers)."""
-    return db.execute("select count(*) from sessions where user_id = ?", [user_id]).fetchone()[0]
+    return fetch_value(db, "select count(*) from sessions where user_id = ?", [user_id])

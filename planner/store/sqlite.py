@@ -18,8 +18,9 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -82,6 +83,78 @@ def fetch(db: sqlite_utils.Database, sql: str, params: tuple | list = ()) -> lis
     cursor = db.conn.execute(sql, params)
     keys = [column[0] for column in cursor.description]
     return [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
+
+
+def fetch_one(db: sqlite_utils.Database, sql: str, params: tuple | list = ()) -> dict | None:
+    """The first row of a read as a dict, or None when there is none."""
+    cursor = db.conn.execute(sql, params)
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip([column[0] for column in cursor.description], row, strict=True))
+
+
+def fetch_value(
+    db: sqlite_utils.Database, sql: str, params: tuple | list = (), default: Any = None
+) -> Any:
+    """The first column of the first row of a read (a count, a max, one field); `default` when
+    the read finds no row."""
+    row = db.conn.execute(sql, params).fetchone()
+    return default if row is None else row[0]
+
+
+def run(db: sqlite_utils.Database, sql: str, params: tuple | list = ()) -> int:
+    """One write statement on the connection itself, returning how many rows it changed.
+
+    Writes belong inside `transaction(db)`. Not sqlite-utils' execute(): that is the same call,
+    but this keeps the store to one spelling of it."""
+    return db.conn.execute(sql, params).rowcount
+
+
+def run_many(db: sqlite_utils.Database, sql: str, rows: Iterable[tuple | list | dict]) -> int:
+    """One prepared write statement run for each of `rows` (executemany), inside a transaction."""
+    return db.conn.executemany(sql, rows).rowcount
+
+
+def insert(db: sqlite_utils.Database, table: str, row: dict) -> int:
+    """A plain INSERT of `row` (column -> value) into `table`, returning the new rowid.
+
+    Table and column names come from code, never from users: they are quoted, not bound.
+    sqlite-utils' insert() introspects the table's columns first (a PRAGMA per call) and may
+    alter or create tables; the store's tables are made by migrations only."""
+    columns = ", ".join(f"[{name}]" for name in row)
+    marks = ", ".join("?" for _ in row)
+    cursor = db.conn.execute(
+        f"insert into [{table}] ({columns}) values ({marks})", list(row.values())
+    )
+    return cursor.lastrowid or 0
+
+
+def upsert(db: sqlite_utils.Database, table: str, row: dict, pk: tuple[str, ...]) -> None:
+    """INSERT `row` into `table`, or when a row with the same `pk` columns exists, update that
+    row's other columns to the values in `row` (columns not in `row` keep theirs).
+
+    Table and column names come from code, never from users (see `insert`). `pk` must be the
+    table's primary key or a unique index (ON CONFLICT needs one)."""
+    columns = ", ".join(f"[{name}]" for name in row)
+    marks = ", ".join("?" for _ in row)
+    others = [name for name in row if name not in pk]
+    conflict = ", ".join(f"[{name}]" for name in pk)
+    if others:
+        sets = ", ".join(f"[{name}] = excluded.[{name}]" for name in others)
+        action = f"do update set {sets}"
+    else:
+        action = "do nothing"
+    db.conn.execute(
+        f"insert into [{table}] ({columns}) values ({marks}) on conflict ({conflict}) {action}",
+        list(row.values()),
+    )
+
+
+def copy_database(source: sqlite_utils.Database, target: sqlite_utils.Database) -> None:
+    """Every page of `source` into `target` in one step (SQLite's online backup API): one
+    consistent snapshot of the source, written to the target in one transaction."""
+    source.conn.backup(target.conn)
 
 
 @contextlib.contextmanager

@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from planner.clock import iso
 from planner.store.plans import _dumps
-from planner.store.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, fetch_one, insert, run, transaction, upsert
 
 
 class DuplicateName(ValueError):
@@ -30,21 +30,23 @@ def save_draft(
 ) -> None:
     """Store (or replace) the household's draft tailoring."""
     with transaction(db):
-        db["tailoring_drafts"].upsert(
+        upsert(
+            db,
+            "tailoring_drafts",
             {
                 "household_id": household_id,
                 "tailoring_json": _dumps(tailoring),
                 "updated_by": user_id,
                 "updated_at": iso(at),
             },
-            pk="household_id",
+            pk=("household_id",),
         )
 
 
 def drop_draft(db: Database, household_id: int) -> None:
     """Forget the household's draft (after publishing it, or to discard it)."""
     with transaction(db):
-        db.execute("delete from tailoring_drafts where household_id = ?", [household_id])
+        run(db, "delete from tailoring_drafts where household_id = ?", [household_id])
 
 
 def save_template(
@@ -52,22 +54,22 @@ def save_template(
 ) -> int:
     """Keep a named template for its owner; DuplicateName if the owner has one of that name."""
     with transaction(db):
-        taken = db.execute(
-            "select 1 from exercise_templates where owner_id = ? and name = ?", [owner_id, name]
-        ).fetchone()
+        taken = fetch_one(
+            db,
+            "select 1 from exercise_templates where owner_id = ? and name = ?",
+            [owner_id, name],
+        )
         if taken:
             raise DuplicateName(name)
-        return (
-            db["exercise_templates"]
-            .insert(
-                {
-                    "owner_id": owner_id,
-                    "name": name,
-                    "tailoring_json": _dumps(tailoring),
-                    "created_at": iso(at),
-                }
-            )
-            .last_pk
+        return insert(
+            db,
+            "exercise_templates",
+            {
+                "owner_id": owner_id,
+                "name": name,
+                "tailoring_json": _dumps(tailoring),
+                "created_at": iso(at),
+            },
         )
 
 
@@ -104,10 +106,8 @@ def get_template(db: Database, owner_id: int, template_id: int) -> dict | None:
 
 def seen_version(db: Database, household_id: int) -> int | None:
     """The plan version the household last acknowledged, or None."""
-    row = db.execute(
-        "select version from plan_seen where household_id = ?", [household_id]
-    ).fetchone()
-    return row[0] if row else None
+    row = fetch_one(db, "select version from plan_seen where household_id = ?", [household_id])
+    return row["version"] if row else None
 
 
 def mark_seen(
@@ -115,12 +115,14 @@ def mark_seen(
 ) -> None:
     """Record that a member of the household has seen the changes up to `version`."""
     with transaction(db):
-        db["plan_seen"].upsert(
+        upsert(
+            db,
+            "plan_seen",
             {
                 "household_id": household_id,
                 "version": version,
                 "seen_by": user_id,
                 "seen_at": iso(at),
             },
-            pk="household_id",
+            pk=("household_id",),
         )

@@ -11,7 +11,7 @@ import datetime as dt
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.store.sqlite import transaction
+from planner.store.sqlite import fetch_value, run, transaction
 
 WINDOW = dt.timedelta(hours=1)
 
@@ -21,13 +21,15 @@ def allow(db: Database, kind: str, address: str | None, limit: int, *, at: dt.da
     WINDOW (an attempt over the limit is not noted, so waiting always helps)."""
     address = address or "unknown"
     with transaction(db):
-        db.execute("delete from attempts where at <= ?", [iso(at - WINDOW)])
-        count = db.execute(
-            "select count(*) from attempts where kind = ? and address = ?", [kind, address]
-        ).fetchone()[0]
+        run(db, "delete from attempts where at <= ?", [iso(at - WINDOW)])
+        count = fetch_value(
+            db, "select count(*) from attempts where kind = ? and address = ?", [kind, address]
+        )
         if count >= limit:
             return False
-        db.execute(
-            "insert into attempts (kind, address, at) values (?, ?, ?)", [kind, address, iso(at)]
+        run(
+            db,
+            "insert into attempts (kind, address, at) values (?, ?, ?)",
+            [kind, address, iso(at)],
         )
     return True

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from planner.clock import day_start, iso
 from planner.plans.recurrence import STATES
-from planner.store.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, run, run_many, transaction
 
 _EVENT_SQL = (
     "insert into tick_events (household_id, item_id, occurrence, slot, state, by_user,"
@@ -65,11 +65,12 @@ def set_state(
             return row
         if row is None and state == "open":
             return {**key, "state": "open", "by_user": None, "done_for": None, "updated_at": None}
-        # Plain statements: sqlite-utils' upsert and insert introspect the table on each call,
-        # which cost more than the writes, inside the one write lock every tap queues on.
+        # Plain prepared statements (run), not upsert(): sqlite-utils' upsert and insert
+        # introspect the table on each call, which cost more than the writes, inside the one
+        # write lock every tap queues on; and these two are fixed SQL, cached by sqlite3.
         values = (household_id, item_id, occurrence, slot, state, by_user, done_for, at)
-        db.conn.execute(_TICK_SQL, values)
-        db.conn.execute(_EVENT_SQL, values)
+        run(db, _TICK_SQL, values)
+        run(db, _EVENT_SQL, values)
         return {**key, "state": state, "by_user": by_user, "done_for": done_for, "updated_at": at}
 
 
@@ -96,6 +97,20 @@ def get_state(db: Database, household_id: int, item_id: str, occurrence: str, sl
     """The state of one occurrence and slot ("open" if never set)."""
     row = _get(db, household_id, item_id, occurrence, slot)
     return row["state"] if row else "open"
+
+
+def tick_rows(db: Database, household_id: int) -> list[dict]:
+    """Every tick (current state) of the household as stored, by occurrence, item and slot."""
+    return fetch(
+        db,
+        "select * from ticks where household_id = ? order by occurrence, item_id, slot",
+        [household_id],
+    )
+
+
+def event_rows(db: Database, household_id: int) -> list[dict]:
+    """Every change of state of the household as stored, oldest first."""
+    return fetch(db, "select * from tick_events where household_id = ? order by id", [household_id])
 
 
 def history(
@@ -146,6 +161,6 @@ def import_history(db: Database, household_id: int, marks: list[tuple]) -> int:
     """
     rows = [(household_id, *mark) for mark in marks]
     with transaction(db):
-        db.conn.executemany(_EVENT_SQL, rows)
-        db.conn.executemany(_TICK_SQL, rows)
+        run_many(db, _EVENT_SQL, rows)
+        run_many(db, _TICK_SQL, rows)
     return len(rows)

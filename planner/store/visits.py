@@ -8,7 +8,7 @@ import datetime as dt
 from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.store.sqlite import fetch, transaction
+from planner.store.sqlite import fetch, fetch_value, insert, run, transaction, upsert
 
 MAX_QUESTIONS = 8  # a short list: the summary is one printed page
 MAX_LENGTH = 200
@@ -34,22 +34,20 @@ def add_question(
 ) -> int:
     """Add a question (the caller has checked its text); TooMany if the list is full."""
     with transaction(db):
-        count = db.execute(
-            "select count(*) from visit_questions where household_id = ?", [household_id]
-        ).fetchone()[0]
+        count = fetch_value(
+            db, "select count(*) from visit_questions where household_id = ?", [household_id]
+        )
         if count >= MAX_QUESTIONS:
             raise TooMany()
-        return (
-            db["visit_questions"]
-            .insert(
-                {
-                    "household_id": household_id,
-                    "text": text,
-                    "created_by": user_id,
-                    "created_at": iso(at),
-                }
-            )
-            .last_pk
+        return insert(
+            db,
+            "visit_questions",
+            {
+                "household_id": household_id,
+                "text": text,
+                "created_by": user_id,
+                "created_at": iso(at),
+            },
         )
 
 
@@ -57,10 +55,11 @@ def remove_question(db: Database, household_id: int, question_id: int) -> bool:
     """Take a question off the household's list; False if it had no such question."""
     with transaction(db):
         return (
-            db.execute(
+            run(
+                db,
                 "delete from visit_questions where id = ? and household_id = ?",
                 [question_id, household_id],
-            ).rowcount
+            )
             == 1
         )
 
@@ -88,7 +87,9 @@ def set_dates(
 ) -> None:
     """Store the days of the last and next visits (None clears one)."""
     with transaction(db):
-        db["visit_dates"].upsert(
+        upsert(
+            db,
+            "visit_dates",
             {
                 "household_id": household_id,
                 "last_visit": last_visit.isoformat() if last_visit else None,
@@ -96,5 +97,5 @@ def set_dates(
                 "updated_by": user_id,
                 "updated_at": iso(at),
             },
-            pk="household_id",
+            pk=("household_id",),
         )
