@@ -16,6 +16,7 @@ from typing import Any
 
 from planner.plans.catalog import Catalog
 from planner.plans.engine import build_plan
+from planner.plans.profile import LESION_SITES
 
 # Exercise outcomes do not depend on the date; one fixed day keeps the matrix reproducible.
 DAY = dt.date(2026, 1, 1)
@@ -28,19 +29,7 @@ BASELINE: dict[str, Any] = {
     "falls_past_year": 0,
 }
 GONE = None  # a fact set to GONE is left out of the profile: "not known"
-SITES = (
-    "skull",
-    "spine-cervical",
-    "spine-thoracic",
-    "spine-lumbar",
-    "ribs",
-    "sternum",
-    "pelvis",
-    "femur-left",
-    "femur-right",
-    "humerus-left",
-    "humerus-right",
-)
+SITES = tuple(s for s in LESION_SITES if s != "other")  # each named site, one column each
 FACTS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("Baseline: no restricting fact", {}),
     ("Lesion sites not known", {"lesion_sites": []}),
