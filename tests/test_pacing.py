@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from planner.planning import plan_for
 from planner.plans.engine import build_plan, open_questions
 from planner.plans.pacing import SetUp, is_set_up, pace, read_set_up
+from planner.plans.profile import HOME_FIELDS
 from tests import factories as f
 
 DAY = f.DAY
@@ -138,19 +139,7 @@ def test_questions_name_the_tasks_a_no_would_drop(catalog):
 NO = {
     "lesion_sites": [],
     "lives_alone": False,
-    "home": {
-        name: False
-        for name in (
-            "stairs_inside",
-            "entrance_steps",
-            "bedroom_upstairs",
-            "bathtub",
-            "walk_in_shower",
-            "loose_rugs",
-            "pets",
-            "night_toilet_trips",
-        )
-    },
+    "home": {name: False for name in HOME_FIELDS},
 }
 
 
