@@ -65,7 +65,12 @@ def live_app(tmp_path, catalog):
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield app, f"http://127.0.0.1:{server.effective_port}"
+    # Stop the worker threads before closing the server, then wait for its loop: a worker still
+    # answering after close() writes to the trigger's closed descriptor, which the next test's
+    # database file may have been given (seen in CI as "file is not a database").
+    server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
     server.close()
+    thread.join(timeout=5)
     close_thread_dbs()
 
 
