@@ -33,6 +33,12 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+def _real_clock(env) -> dict:
+    """Chromium's environment without libfaketime: on a moved clock (tests/test_moved_clock.py)
+    the server's clock is the one under test, and Chromium's own timers crawl under it."""
+    return {k: v for k, v in env.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")}
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
@@ -42,7 +48,9 @@ def browser():
         )
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, args=ARGS, headless=True, env=_real_clock(os.environ)
+        )
         yield browser
         browser.close()
 
@@ -95,5 +103,5 @@ def page_factory(browser):
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     """Run axe-core in the page; return the violations of the given impacts."""
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document)")
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [v for v in result["violations"] if v["impact"] in impacts]

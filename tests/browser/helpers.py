@@ -24,8 +24,8 @@ def sign_in(page, base_url: str, email: str, next_path: str | None = None) -> No
     page.goto(f"{base_url}/login" + (f"?next={next_path}" if next_path else ""))
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
 
 
 DEMO_PASSWORD = "demo-password"
@@ -62,5 +62,5 @@ def sign_in_as(page, base_url: str, email: str, password: str, next_path: str) -
     page.goto(f"{base_url}/login?next={next_path}")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()

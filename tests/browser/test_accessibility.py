@@ -22,7 +22,6 @@ def test_public_pages(live_app, page_factory, width):
     page = page_factory(width, 900, bypass_csp=True)
     for path in ("/", "/login", "/signup", "/red-flags", "/reset"):
         page.goto(base + path)
-        page.wait_for_load_state("networkidle")
         violations = axe_violations(page)
         assert not violations, f"{path}:\n{_report(violations)}"
 
@@ -48,7 +47,6 @@ def test_household_pages(live_app, page_factory, catalog, width):
         "/account/delete",
     ):
         page.goto(base + path)
-        page.wait_for_load_state("networkidle")
         violations = axe_violations(page)
         assert not violations, f"{path}:\n{_report(violations)}"
 
@@ -59,7 +57,6 @@ def test_household_pages(live_app, page_factory, catalog, width):
     violations = axe_violations(page)
     assert not violations, f"new link:\n{_report(violations)}"
     page.goto(page.locator("#new-link-url").inner_text())
-    page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", name="Exercise and safety plan").is_visible()
     violations = axe_violations(page)
     assert not violations, f"view link:\n{_report(violations)}"
@@ -67,16 +64,14 @@ def test_household_pages(live_app, page_factory, catalog, width):
     # The preview, and the questions again with errors (422).
     page.goto(f"{base}{home}/profile/edit")
     page.get_by_role("button", name="See the plan these answers give").click()
-    page.wait_for_load_state("networkidle")
-    assert page.get_by_role("heading", name="Check the new plan").is_visible()
+    page.get_by_role("heading", name="Check the new plan").wait_for()
     violations = axe_violations(page)
     assert not violations, f"preview:\n{_report(violations)}"
 
     page.goto(f"{base}{home}/profile/edit")
     page.get_by_label("How many times have you fallen in the past year?").fill("300")
     page.get_by_role("button", name="See the plan these answers give").click()
-    page.wait_for_load_state("networkidle")
-    assert page.get_by_role("heading", name="Please check 1 answer").is_visible()
+    page.get_by_role("heading", name="Please check 1 answer").wait_for()
     violations = axe_violations(page)
     assert not violations, f"questions with errors:\n{_report(violations)}"
 
@@ -101,7 +96,6 @@ def test_trust_pages(live_app, page_factory, catalog, width):
         sign_in(page, base, h["emails"][who])
         for path in paths:
             page.goto(f"{base}{home}/{path}")
-            page.wait_for_load_state("networkidle")
             violations = axe_violations(page)
             assert not violations, f"{path} as {who}:\n{_report(violations)}"
     page.get_by_role("button", name="Confirm and update the plan").wait_for()

@@ -87,7 +87,6 @@ def test_physio_pages_pass_axe(live_app, page_factory, catalog):
             )
             for path in paths:
                 page.goto(f"{home}/{path}")
-                page.wait_for_load_state("networkidle")
                 violations = axe_violations(page)
                 assert not violations, f"{role} {path}: " + "; ".join(
                     f"{v['id']}: {v['nodes'][0]['target']}" for v in violations

@@ -78,7 +78,6 @@ def test_take_away_pages_pass_axe(full, page_factory, width):
     home = f"{base}/h/{h['id']}"
     for path in ("/history", "/history?span=12", "/calendar", "/export", "/visit"):
         page.goto(home + path)
-        page.wait_for_load_state("networkidle")
         violations = axe_violations(page)
         assert not violations, f"{path}:\n{_report(violations)}"
     page.goto(home + "/calendar")
