@@ -3,6 +3,14 @@ clock moved across a daylight-saving change and a year end, in a far time zone (
 
 The suite pins the app's day (tests.factories.DAY); anything that reads the system time outside
 planner.clock, or reads the machine's zone, shows up here as a failure on a moved clock.
+
+The whole suite, browser tests included, runs on a moved clock the same way (from the checkout,
+in its venv; Chromium keeps the real clock, see tests/browser/conftest.py):
+
+    PYTHONPATH=$PWD/tests/moved_clock TZ=Pacific/Auckland FAKETIME_DONT_FAKE_MONOTONIC=1 \
+        faketime '2026-12-31 10:58:00 UTC' python -m pytest
+
+tests/moved_clock/sitecustomize.py works around a libfaketime bug with Python's sleeps.
 """
 
 from __future__ import annotations
@@ -34,7 +42,12 @@ def test_tick_and_week_modules_pass_on_a_moved_clock(moment, zone):
         if os.environ.get("CI"):
             pytest.fail("faketime is missing: .ci/run installs Debian's faketime package")
         pytest.skip("faketime is not installed (apt-get install faketime)")
-    env = {**os.environ, "TZ": zone, "FAKETIME_DONT_FAKE_MONOTONIC": "1"}
+    env = {
+        **os.environ,
+        "TZ": zone,
+        "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+        "PYTHONPATH": str(ROOT / "tests" / "moved_clock"),
+    }
     result = subprocess.run(
         [
             faketime,
