@@ -114,3 +114,30 @@ def test_the_cookie_holds_no_user_id(client, db):
     stored = db.execute("select id_hash from sessions").fetchone()[0]
     with client.session_transaction() as session:
         assert session["sid"] not in stored  # only a hash of the id is kept
+
+
+def test_a_changed_cookie_is_refused_after_the_real_one_was_used(app, client):
+    """The session interface keeps cookies it has checked (by their exact text): a cookie with
+    one character changed is checked afresh, and refused, however often the real one came."""
+    _signup(client, "ann@example.org", "Ann")
+    real = _cookie(client)
+    for _ in range(3):
+        assert _signed_in_as(_with_cookie(app, real)) == "ann@example.org"
+    at = next(i for i in range(len(real) // 3, len(real)) if real[i].isalnum())
+    changed = real[:at] + ("A" if real[at] != "A" else "B") + real[at + 1 :]
+    assert _signed_in_as(_with_cookie(app, changed)) is None
+    assert _with_cookie(app, changed).get("/h/1/today").status_code == 302
+
+
+def test_a_kept_cookie_older_than_the_session_lifetime_opens_nothing(app, client, monkeypatch):
+    """The cookie's own signed age is checked on every use, also once it has been checked and
+    kept (the server-side session would refuse it too; this is the cookie's own limit)."""
+    from planner import clock
+
+    _signup(client, "ann@example.org", "Ann")
+    assert _signed_in_as(client) == "ann@example.org"  # its welcome shown: nothing mutable left
+    real = _cookie(client)
+    assert _signed_in_as(_with_cookie(app, real)) == "ann@example.org"  # checked and kept
+    later = clock.system_now() + app.permanent_session_lifetime + dt.timedelta(seconds=5)
+    monkeypatch.setattr(clock, "system_now", lambda: later)
+    assert _signed_in_as(_with_cookie(app, real)) is None
