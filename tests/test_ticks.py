@@ -155,3 +155,33 @@ def test_concurrent_sets_from_threads_lose_nothing(app, db, home):
     assert all(r["state"] == "done" for r in rows)
     walk_events = [e for e in events(db, hid) if e["item_id"] == "walk"]
     assert len(walk_events) == 1  # the same set by eight people is one change
+
+
+def test_a_tap_is_one_statement_and_its_event_goes_with_it(db, home):
+    """The tick, its history event and the household's revision are written by one statement
+    (triggers of migration m013), so no reader or crash can see one without the other."""
+    hid, anna, _ = home
+    revision = db.execute("select revision from households where id = ?", [hid]).fetchone()[0]
+    said = []
+    db.conn.set_trace_callback(said.append)
+    try:
+        ticks.set_state(db, hid, "walk", "2026-11-23", 0, "done", anna, at=f.NOW)
+    finally:
+        db.conn.set_trace_callback(None)
+    statements = set(said)  # sqlite3 reports the statement again for each trigger step
+    assert len(statements) == 1 and said[0].startswith("insert into ticks"), said
+    assert [e["state"] for e in events(db, hid)] == ["done"]
+    assert (
+        db.execute("select revision from households where id = ?", [hid]).fetchone()[0] > revision
+    )
+
+
+def test_a_failed_tap_leaves_neither_tick_nor_event(db, home):
+    hid, anna, _ = home
+    db.execute(
+        "create trigger refuse before insert on tick_events begin select raise(abort, 'x'); end"
+    )
+    with pytest.raises(Exception, match="x"):
+        ticks.set_state(db, hid, "walk", "2026-11-23", 0, "done", anna, at=f.NOW)
+    assert ticks.get_state(db, hid, "walk", "2026-11-23") == "open"
+    assert events(db, hid) == []

@@ -511,6 +511,27 @@ def m010_care_contacts(db: Database) -> None:
     _revision_triggers(db, "care_contacts")
 
 
+_EVENT_OF_NEW = (
+    "insert into tick_events (household_id, item_id, occurrence, slot, state, by_user,"
+    " done_for, at) values (new.household_id, new.item_id, new.occurrence, new.slot,"
+    " new.state, new.by_user, new.done_for, new.updated_at)"
+)
+
+
+@migrations()
+def m013_tick_events_by_trigger(db: Database) -> None:
+    """Every change of a tick's state writes its history event in the same statement: a tap is
+    one statement, all or nothing with its event (and the household's revision), instead of a
+    transaction of five calls into SQLite, each of which gives up the GIL (issue 17)."""
+    db.execute(
+        f"create trigger ticks_insert_event after insert on ticks begin {_EVENT_OF_NEW}; end"
+    )
+    db.execute(
+        "create trigger ticks_update_event after update of state on ticks"
+        f" when old.state is not new.state begin {_EVENT_OF_NEW}; end"
+    )
+
+
 def private(path: str | Path) -> None:
     """Make the database file readable by its owner only (0600), creating it so if it is new,
     before SQLite opens it: SQLite gives the -wal and -shm files the database file's mode. Health

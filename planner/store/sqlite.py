@@ -36,7 +36,12 @@ _local = threading.local()
 
 def connect(path: str | Path) -> sqlite_utils.Database:
     """A new connection with foreign keys enforced and a busy timeout."""
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=True)
+    # isolation_level=None: SQLite's own autocommit. Every multi-statement write says where it
+    # begins and ends (transaction()); the sqlite3 module's implicit BEGIN before a lone write
+    # would leave it open after it.
+    conn = sqlite3.connect(
+        str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=True, isolation_level=None
+    )
     db = sqlite_utils.Database(conn)
     db.execute("PRAGMA foreign_keys = ON")
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -109,6 +114,17 @@ def run(db: sqlite_utils.Database, sql: str, params: tuple | list = ()) -> int:
     Writes belong inside `transaction(db)`. Not sqlite-utils' execute(): that is the same call,
     but this keeps the store to one spelling of it."""
     return db.conn.execute(sql, params).rowcount
+
+
+def run_alone(db: sqlite_utils.Database, sql: str, params: tuple | list = ()) -> int:
+    """One write statement that is its own transaction (its triggers included: all or nothing),
+    under the writers' locks; return how many rows it changed. Inside an open transaction it
+    joins it. A tap's write: one call into SQLite instead of BEGIN, a read, the writes and
+    COMMIT, each of which gives up the GIL and queues again for it under load."""
+    if db.conn.in_transaction:
+        return run(db, sql, params)
+    with WRITE_LOCK, _processes_lock(db):
+        return db.conn.execute(sql, params).rowcount
 
 
 def run_many(db: sqlite_utils.Database, sql: str, rows: Iterable[tuple | list | dict]) -> int:

@@ -12,18 +12,28 @@ from sqlite_utils import Database
 
 from planner.clock import day_start, iso
 from planner.plans.recurrence import STATES
-from planner.store.sqlite import fetch, run, run_many, transaction
+from planner.store.sqlite import fetch, run_alone, run_many, transaction
 
-_EVENT_SQL = (
-    "insert into tick_events (household_id, item_id, occurrence, slot, state, by_user,"
-    " done_for, at) values (?, ?, ?, ?, ?, ?, ?, ?)"
-)
+# A tick's history event is written by the ticks table's triggers (migration m013), in the
+# same statement as the tick.
 _TICK_SQL = (
     "insert into ticks (household_id, item_id, occurrence, slot, state, by_user,"
     " done_for, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)"
     " on conflict (household_id, item_id, occurrence, slot) do update set"
     " state = excluded.state, by_user = excluded.by_user,"
     " done_for = excluded.done_for, updated_at = excluded.updated_at"
+)
+# One tap: the state set unless it is so already (the first to mark it keeps the credit), and
+# "open" never stored for an occurrence nobody marked (never marked is open).
+_SET_SQL = (
+    "insert into ticks (household_id, item_id, occurrence, slot, state, by_user,"
+    " done_for, updated_at) select ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8"
+    " where ?5 != 'open' or exists (select 1 from ticks where household_id = ?1"
+    " and item_id = ?2 and occurrence = ?3 and slot = ?4)"
+    " on conflict (household_id, item_id, occurrence, slot) do update set"
+    " state = excluded.state, by_user = excluded.by_user,"
+    " done_for = excluded.done_for, updated_at = excluded.updated_at"
+    " where ticks.state != excluded.state"
 )
 
 
@@ -59,19 +69,13 @@ def set_state(
         raise ValueError(f"state must be one of {', '.join(STATES)}")
     at = iso(at)
     key = {"household_id": household_id, "item_id": item_id, "occurrence": occurrence, "slot": slot}
-    with transaction(db):
-        row = _get(db, household_id, item_id, occurrence, slot)
-        if row is not None and row["state"] == state:
-            return row
-        if row is None and state == "open":
-            return {**key, "state": "open", "by_user": None, "done_for": None, "updated_at": None}
-        # Plain prepared statements (run), not upsert(): sqlite-utils' upsert and insert
-        # introspect the table on each call, which cost more than the writes, inside the one
-        # write lock every tap queues on; and these two are fixed SQL, cached by sqlite3.
-        values = (household_id, item_id, occurrence, slot, state, by_user, done_for, at)
-        run(db, _TICK_SQL, values)
-        run(db, _EVENT_SQL, values)
+    values = (household_id, item_id, occurrence, slot, state, by_user, done_for, at)
+    if run_alone(db, _SET_SQL, values):
         return {**key, "state": state, "by_user": by_user, "done_for": done_for, "updated_at": at}
+    row = _get(db, household_id, item_id, occurrence, slot)  # it was so already
+    if row is None:
+        return {**key, "state": "open", "by_user": None, "done_for": None, "updated_at": None}
+    return row
 
 
 def states(
@@ -161,6 +165,5 @@ def import_history(db: Database, household_id: int, marks: list[tuple]) -> int:
     """
     rows = [(household_id, *mark) for mark in marks]
     with transaction(db):
-        run_many(db, _EVENT_SQL, rows)
-        run_many(db, _TICK_SQL, rows)
+        run_many(db, _TICK_SQL, rows)  # each change writes its event (migration m013)
     return len(rows)
