@@ -282,6 +282,26 @@ def members(db: Database, household_id: int) -> list[dict]:
     )
 
 
+def seat(db: Database, household_id: int, user_id: int) -> dict | None:
+    """What a member's every page of a household needs, in two reads: {"household", "member"
+    (their members row), "standing", "present" (the roles in the household)}; None when the
+    user is not a member (or there is no such household). See planner/permissions.py."""
+    household = get_household(db, household_id)
+    if household is None:
+        return None
+    rows = fetch(db, "select * from members where household_id = ?", [household_id])
+    member = next((row for row in rows if row["user_id"] == user_id), None)
+    if member is None:
+        return None
+    present = {row["role"] for row in rows}
+    return {
+        "household": household,
+        "member": member,
+        "standing": permissions.standing(member["role"], user_id, household, present),
+        "present": present,
+    }
+
+
 def standing_of(db: Database, household_id: int, user_id: int) -> tuple[set[str], set[str]]:
     """(the user's standing in the household, the roles present there); the standing is empty
     for someone who is not a member. See planner/permissions.py."""

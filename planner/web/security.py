@@ -15,7 +15,7 @@ from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 from planner import clock
-from planner.store import accounts, sessions
+from planner.store import sessions
 from planner.web.db import get_db
 
 # No inline script anywhere: htmx is configured through a <meta> tag, and styles come from
@@ -196,21 +196,6 @@ def login_required(view: Callable) -> Callable:
         return view(*args, **kwargs)
 
     return wrapped
-
-
-def membership(household_id: int, roles: tuple[str, ...] | None = None) -> dict:
-    """The signed-in user's membership of a household: 404 if none, 403 if the role may not act.
-
-    404 rather than 403 for outsiders, so that a household's existence is not revealed.
-    """
-    member = accounts.get_membership(get_db(), household_id, g.user["id"])
-    if member is None:
-        abort(404)
-    if roles is not None and member["role"] not in roles:
-        abort(403, "Your role in this household cannot do this.")
-    g.household = accounts.get_household(get_db(), household_id)
-    g.member = member
-    return member
 
 
 def link_page(view: Callable) -> Callable:

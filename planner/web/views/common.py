@@ -14,7 +14,7 @@ from planner import clock, permissions, planning
 from planner.plans import recurrence
 from planner.store import accounts, plans, ticks
 from planner.web.db import get_db
-from planner.web.security import login_required, membership
+from planner.web.security import login_required
 
 PHYSIO = ("physio",)  # the role that tailors and decides (who may do what: planner/permissions.py)
 CURRENT = "household_id"  # session key: the household last opened (red flags emphasis)
@@ -25,8 +25,14 @@ def enter(
 ) -> dict:
     """Check the signed-in user belongs to the household (404/403), may do `action` there
     (403; planner/permissions.py), and remember it as current. Sets g.standing."""
-    member = membership(household_id, roles)
-    g.standing, g.roles_present = accounts.standing_of(get_db(), household_id, g.user["id"])
+    seat = accounts.seat(get_db(), household_id, g.user["id"])
+    if seat is None:  # 404, not 403: a household's existence is not revealed to outsiders
+        abort(404)
+    member = seat["member"]
+    if roles is not None and member["role"] not in roles:
+        abort(403, "Your role in this household cannot do this.")
+    g.household, g.member = seat["household"], member
+    g.standing, g.roles_present = seat["standing"], seat["present"]
     if action is not None and not can(action):
         abort(403, "Your role in this household cannot do this.")
     if session.get(CURRENT) != household_id:
