@@ -88,12 +88,18 @@ def deal(items: list, lanes: int) -> list[list]:
     return [items[n::lanes] for n in range(lanes)]
 
 
+# What Chromium sends with every request, of what matters to the server's work.
+BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+
+
 def plans_for(sessions: list, server: Server, today: str, lanes: int) -> dict[str, list]:
     """The request lanes of each route. Tick lanes tap every daily task slot of the signed-in
     households to done, then all back to open, so each request really writes."""
     baseline = [[load.Request("GET", "/healthz")] for _ in range(lanes)]
+    # As a browser asks for a page: every browser offers compressed answers.
     pages = [
-        load.Request("GET", f"/h/{s.household_id}/today", {"Cookie": s.cookie}) for s in sessions
+        load.Request("GET", f"/h/{s.household_id}/today", {"Cookie": s.cookie, **BROWSER})
+        for s in sessions
     ]
     targets = [
         (s, item_id, slot)
@@ -113,6 +119,7 @@ def plans_for(sessions: list, server: Server, today: str, lanes: int) -> dict[st
                         "X-CSRF-Token": s.csrf,
                         "HX-Request": "true",
                         "Content-Type": "application/x-www-form-urlencoded",
+                        **BROWSER,
                     },
                     f"occurrence={today}&slot={slot}&state={state}",
                 )
