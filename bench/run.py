@@ -403,12 +403,12 @@ def options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="12 and 3 households, 14 days, 0.3 s per figure (wrk: 1 s): a check, not figures",
+        help="12 and 3 households, 14 days, 0.5 s per figure (wrk: 1 s): a check, not figures",
     )
     args = parser.parse_args(argv)
     if args.quick:
         args.households, args.small, args.days = 12, 3, 14
-        args.duration, args.rounds, args.warmup, args.users, args.connections = 0.3, 1, 0.1, 2, 4
+        args.duration, args.rounds, args.warmup, args.users, args.connections = 0.5, 1, 0.2, 2, 4
     args.workers = [int(n) for n in str(args.workers).split(",")]
     if args.loadgen == "auto":
         args.loadgen = load.available()
