@@ -73,12 +73,16 @@ def live_app(tmp_path, catalog):
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield app, f"http://127.0.0.1:{server.effective_port}"
-    # Stop the worker threads before closing the server, then wait for its loop: a worker still
-    # answering after close() writes to the trigger's closed descriptor, which the next test's
-    # database file may have been given (seen in CI as "file is not a database").
+    # Stop the worker threads first (a worker answering after its socket closed wrote to a
+    # descriptor the next test's database file had been given: "file is not a database"),
+    # then close every socket (the kept-alive connections, the listener and the trigger) from
+    # the server's own loop thread, which the trigger runs this in: closed from here, a socket
+    # the loop is waiting on fails it with EBADF, and the connections left open are found
+    # unclosed in a later test. With nothing left to wait on, the loop ends.
     server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
-    server.close()
+    server.trigger.pull_trigger(lambda: [each.close() for each in list(server._map.values())])
     thread.join(timeout=5)
+    assert not thread.is_alive(), "the test server's loop did not end"
     close_thread_dbs()
 
 
