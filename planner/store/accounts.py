@@ -283,35 +283,27 @@ def members(db: Database, household_id: int) -> list[dict]:
 
 
 def seat(db: Database, household_id: int, user_id: int) -> dict | None:
-    """What a member's every page of a household needs, in two reads: {"household", "member"
-    (their members row), "standing", "present" (the roles in the household)}; None when the
-    user is not a member (or there is no such household). See planner/permissions.py."""
+    """A person's place in a household, in two reads: {"household", "member" (their members
+    row, None if they are not a member), "standing" (empty for a non-member), "present" (the
+    roles in the household)}; None when there is no such household. Every household page and
+    every link's check of its maker read it here. See planner/permissions.py."""
     household = get_household(db, household_id)
     if household is None:
         return None
     rows = fetch(db, "select * from members where household_id = ?", [household_id])
     member = next((row for row in rows if row["user_id"] == user_id), None)
-    if member is None:
-        return None
     present = {row["role"] for row in rows}
-    return {
-        "household": household,
-        "member": member,
-        "standing": permissions.standing(member["role"], user_id, household, present),
-        "present": present,
-    }
+    standing = (
+        permissions.standing(member["role"], user_id, household, present) if member else set()
+    )
+    return {"household": household, "member": member, "standing": standing, "present": present}
 
 
 def standing_of(db: Database, household_id: int, user_id: int) -> tuple[set[str], set[str]]:
-    """(the user's standing in the household, the roles present there); the standing is empty
-    for someone who is not a member. See planner/permissions.py."""
-    household = get_household(db, household_id) or {}
-    rows = fetch(db, "select user_id, role from members where household_id = ?", [household_id])
-    present = {row["role"] for row in rows}
-    role = next((row["role"] for row in rows if row["user_id"] == user_id), None)
-    if role is None:
-        return set(), present
-    return permissions.standing(role, user_id, household, present), present
+    """(the user's standing in the household, the roles present there), from `seat`; the
+    standing is empty for someone who is not a member."""
+    found = seat(db, household_id, user_id)
+    return (found["standing"], found["present"]) if found else (set(), set())
 
 
 def set_manager(

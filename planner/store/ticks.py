@@ -160,8 +160,9 @@ def import_history(db: Database, household_id: int, marks: list[tuple]) -> int:
     many. For imports and the benchmark seeder, where set_state's reads per tap cost too much.
 
     Each mark is (item_id, occurrence, slot, state, by_user, done_for, at), as set_state takes
-    them: every mark becomes a history event, and the last one of each occurrence and slot its
-    current state. Unlike set_state nothing is checked: the caller gives valid, changing marks.
+    them: every mark that changes the state becomes a history event (the ticks table's triggers,
+    migration m013), and the last one of each occurrence and slot its current state. Unlike
+    set_state nothing is checked: the caller gives valid, changing marks.
     """
     rows = [(household_id, *mark) for mark in marks]
     with transaction(db):

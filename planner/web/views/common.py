@@ -26,7 +26,7 @@ def enter(
     """Check the signed-in user belongs to the household (404/403), may do `action` there
     (403; planner/permissions.py), and remember it as current. Sets g.standing."""
     seat = accounts.seat(get_db(), household_id, g.user["id"])
-    if seat is None:  # 404, not 403: a household's existence is not revealed to outsiders
+    if seat is None or seat["member"] is None:  # 404, not 403: outsiders learn nothing
         abort(404)
     member = seat["member"]
     if roles is not None and member["role"] not in roles:
