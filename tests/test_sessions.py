@@ -141,3 +141,12 @@ def test_a_kept_cookie_older_than_the_session_lifetime_opens_nothing(app, client
     later = clock.system_now() + app.permanent_session_lifetime + dt.timedelta(seconds=5)
     monkeypatch.setattr(clock, "system_now", lambda: later)
     assert _signed_in_as(_with_cookie(app, real)) is None
+
+
+def test_malformed_cookies_open_nothing_and_never_fail(app):
+    """Whatever the browser sends as the cookie, the page answers: signed out, never a 500."""
+    for value in (".", "a.b.c", "..", ".eJw.x.y", "Zm9v.Zm9v.Zm9v", "%%%", "é", "x" * 3000):
+        browser = _with_cookie(app, value)
+        assert browser.get("/").status_code == 200, value
+        assert _signed_in_as(browser) is None, value
+        assert browser.get("/h/1/today").status_code == 302, value  # to the sign-in page
