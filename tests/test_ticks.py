@@ -115,6 +115,25 @@ def test_history_uses_the_household_at_index(db, home):
     assert "idx_tick_events_household_id_at" in plan
 
 
+@pytest.mark.parametrize("table", ["ticks", "tick_events"])
+def test_lookups_by_household_use_an_index_without_a_repeated_one(db, table):
+    """Every index of a tick or event is written on every tap: no index repeats the start of
+    another, and a lookup by household alone (what deleting a household checks for its foreign
+    keys) still finds its rows through an index, never by reading the whole table."""
+    starts = [
+        tuple(row[2] for row in db.execute(f"pragma index_info([{name}])").fetchall())
+        for (name,) in db.execute(f"select name from pragma_index_list('{table}')").fetchall()
+    ]
+    assert not [s for s in starts if any(o != s and o[: len(s)] == s for o in starts)], starts
+    plan = " ".join(
+        str(row)
+        for row in db.execute(
+            f"explain query plan select * from {table} where household_id = ?", [1]
+        ).fetchall()
+    )
+    assert "USING" in plan and "INDEX" in plan, plan
+
+
 def test_concurrent_sets_from_threads_lose_nothing(app, db, home):
     """Eight people tap different slots and the same slot at once: every tap is kept."""
     hid, anna, ben = home

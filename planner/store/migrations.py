@@ -532,6 +532,18 @@ def m013_tick_events_by_trigger(db: Database) -> None:
     )
 
 
+@migrations()
+def m014_drop_repeated_household_indexes(db: Database) -> None:
+    """Drop the household_id indexes of ticks and tick_events that m001's index_foreign_keys()
+    made beside indexes that already begin with household_id (the ticks' primary key and
+    (household_id, occurrence); tick_events' (household_id, at)): those serve every lookup by
+    household, the foreign-key checks included. Each new tick and every history event wrote a
+    page of each for nothing, and together they were 6 % of a year's database (issue 17). A
+    later migration that calls index_foreign_keys() would make them again: drop them there."""
+    db.execute("drop index if exists idx_ticks_household_id")
+    db.execute("drop index if exists idx_tick_events_household_id")
+
+
 def private(path: str | Path) -> None:
     """Make the database file readable by its owner only (0600), creating it so if it is new,
     before SQLite opens it: SQLite gives the -wal and -shm files the database file's mode. Health
