@@ -15,6 +15,7 @@ from planner import clock, planning
 from planner.plans.catalog import CatalogError, default_folder, load_catalog
 from planner.plans.printout import render_text
 from planner.plans.profile import ProfileError, parse
+from planner.store import postgres
 
 
 def _catalog(folder: str | None):
@@ -126,11 +127,41 @@ def check_content(checklists: str | None, matrix_dir: str | None) -> None:
             click.echo(f"wrote {folder / name}")
 
 
+def _keep_url(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None and not postgres.is_url(value):
+        raise click.BadParameter("write it as postgresql://user:password@host:5432/name")
+    ctx.meta["database_url"] = value
+
+
+def _db_option(dest: str):
+    """--db PATH and --database-url URL, the two ways of naming the database a command uses."""
+
+    def wrap(command):
+        command = click.option(
+            "--database-url",
+            metavar="URL",
+            expose_value=False,
+            callback=_keep_url,
+            help="A PostgreSQL database, postgresql://user:password@host:5432/planner, in "
+            "place of the file (default: PLANNER_DATABASE_URL).",
+        )(command)
+        return click.option(
+            "--db", dest, metavar="PATH", help="Database file (default: the app's)."
+        )(command)
+
+    return wrap
+
+
 def _database(path: str | None) -> str:
-    """The database file: --db, else what the web app would use (PLANNER_DATABASE, the
-    instance config.py, or planner.db in the instance folder), without starting the app."""
+    """The database: --database-url or --db, else what the web app would use
+    (PLANNER_DATABASE_URL, PLANNER_DATABASE, the instance config.py, or planner.db in the
+    instance folder), without starting the app."""
+    context = click.get_current_context(silent=True)
+    url = context.meta.get("database_url") if context else None
+    if url:
+        return url
     if path:
-        return str(Path(path).resolve())
+        return path if postgres.is_url(path) else str(Path(path).resolve())
     from flask import Flask
 
     from planner.web.app import instance_folder
@@ -139,18 +170,21 @@ def _database(path: str | None) -> str:
     probe.config["DATABASE"] = str(Path(probe.instance_path) / "planner.db")
     probe.config.from_pyfile("config.py", silent=True)
     probe.config.from_prefixed_env("PLANNER")
-    return str(probe.config["DATABASE"])
+    return str(probe.config.get("DATABASE_URL") or probe.config["DATABASE"])
 
 
 @cli.command()
-@click.option("--db", "path", metavar="PATH", help="Database file (default: the app's).")
+@_db_option("path")
 def migrate(path: str | None) -> None:
     """Create or bring the database up to date (safe to run again)."""
     from planner.store.migrations import migrate as apply
 
     target = _database(path)
     applied = apply(target)
-    click.echo(f"{target}: " + (f"applied {', '.join(applied)}" if applied else "up to date"))
+    click.echo(
+        f"{postgres.shown(target)}: "
+        + (f"applied {', '.join(applied)}" if applied else "up to date")
+    )
 
 
 def _safely(action):
@@ -165,7 +199,7 @@ def _safely(action):
 
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--db", "source", metavar="PATH", help="Database file (default: the app's).")
+@_db_option("source")
 def backup(path: str, source: str | None) -> None:
     """Copy the database to PATH, safely while the app is running.
 
@@ -181,7 +215,7 @@ def backup(path: str, source: str | None) -> None:
 
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--db", "target", metavar="PATH", help="Database file (default: the app's).")
+@_db_option("target")
 @click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
 def restore(path: str, target: str | None, yes: bool) -> None:
     """Replace the database with the backup at PATH, then bring it up to date.
@@ -224,7 +258,7 @@ def restore(path: str, target: str | None, yes: bool) -> None:
     help="json: everything; csv: the ticks, one row per change; "
     "fhir: a FHIR R4 Bundle (CarePlan, Goals, Tasks, people).",
 )
-@click.option("--db", "source", metavar="PATH", help="Database file (default: the app's).")
+@_db_option("source")
 @click.option(
     "--output",
     type=click.File("w", encoding="utf-8"),
@@ -246,7 +280,8 @@ def _app(path: str | None, base_url: str | None = None):
     problems (or a setting's, such as a malformed base URL)."""
     from planner import create_app
 
-    settings = {"PLANNER_DATABASE": _database(path)}  # create_app reads these
+    # create_app reads these; an empty PLANNER_DATABASE_URL lets --db win over the environment.
+    settings = {"PLANNER_DATABASE": _database(path), "PLANNER_DATABASE_URL": ""}
     if base_url:
         settings["PLANNER_BASE_URL"] = base_url
     previous = {name: os.environ.get(name) for name in settings}
@@ -268,7 +303,7 @@ def _app(path: str | None, base_url: str | None = None):
 
 
 @cli.command()
-@click.option("--db", "path", metavar="PATH", help="Database file (default: the app's).")
+@_db_option("path")
 @click.option(
     "--at",
     "moment",
@@ -336,7 +371,7 @@ def _enough_files(wanted: int) -> None:
     type=click.IntRange(1, 65535),
     help="Port to listen on.",
 )
-@click.option("--db", "path", metavar="PATH", help="Database file (default: the app's).")
+@_db_option("path")
 @click.option(
     "--base-url",
     metavar="URL",
@@ -408,7 +443,7 @@ def serve(
             )
             for email, name, role in demo_data.ACCOUNTS:
                 click.echo(f"  {email:<24} {name} ({role})")
-    click.echo(f"Database: {target}")
+    click.echo(f"Database: {postgres.shown(target)}")
     reminders = None
     if mail.mailer(app.config) is not None or push.enabled(app):
         # One scheduler however many workers, started once they are forked (a thread running

@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from sqlite_utils import Database
-
 from planner import planning
 from planner.clock import DEFAULT_ZONE, Clock, zone
 from planner.plans import recurrence, tailoring
@@ -19,7 +17,7 @@ from planner.plans.catalog import Catalog
 from planner.plans.profile import parse
 from planner.reminders import settings as reminder_settings
 from planner.store import accounts, assignments, contacts, plans, ticks
-from planner.store.sqlite import transaction
+from planner.store.sql import Database, fetch_value, transaction
 
 PASSWORD = "demo-password"
 HOUSEHOLD = "Maria's home"
@@ -236,7 +234,7 @@ def seed(db: Database, catalog: Catalog, clock: Clock, timezone: str = DEFAULT_Z
     if accounts.user_by_email(db, ACCOUNTS[0][0]) is not None:
         return "present"
     with transaction(db):
-        if db.execute("select count(*) from users").fetchone()[0]:
+        if fetch_value(db, "select count(*) from users"):
             return "skipped"
         people = {
             role: accounts.create_user(db, email, name, PASSWORD, at=moment)["id"]

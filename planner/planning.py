@@ -16,8 +16,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
 from planner.plans.catalog import Catalog
 from planner.plans.context import build_context
 from planner.plans.engine import build_plan
@@ -26,7 +24,7 @@ from planner.plans.plan_diff import keep_earlier_deadlines
 from planner.plans.tailoring import apply_tailoring
 from planner.store import plans
 from planner.store import tailoring as drafts
-from planner.store.sqlite import transaction
+from planner.store.sql import Database, transaction
 
 
 @dataclass(frozen=True)

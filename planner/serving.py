@@ -25,7 +25,8 @@ from collections.abc import Callable
 import waitress
 from flask import Flask
 
-from planner.store.sqlite import close_thread_dbs
+from planner.store.postgres import close_pools
+from planner.store.sql import close_thread_dbs
 
 THREADS = 8
 
@@ -51,7 +52,8 @@ def serve(
     if not hasattr(os, "fork"):
         raise OSError(0, "several workers need os.fork (Linux, macOS); use --workers 1")
     listener = socket.create_server((host, port), backlog=1024)
-    close_thread_dbs()  # no SQLite connection may cross a fork
+    close_thread_dbs()  # no connection may cross a fork
+    close_pools()  # nor a pool's threads
     children = [_fork(app, listener, threads, options) for _ in range(workers)]
     listener.close()  # the workers hold it now
     if background:

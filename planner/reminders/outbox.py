@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlite_utils import Database
-
 from planner.clock import iso
-from planner.store.sqlite import fetch, transaction
+from planner.store.sql import Database, fetch, run, transaction
 
 RETRY_MINUTES = 5
 MAX_ATTEMPTS = 5
@@ -39,13 +37,14 @@ def enqueue(
     """Queue one reminder unless it is already there (in any state); True if it is new."""
     stamp = iso(at)
     with transaction(db):
-        cursor = db.execute(
-            "insert or ignore into outbox (household_id, user_id, kind, ref, day, channel,"
+        changed = run(
+            db,
+            "insert into outbox (household_id, user_id, kind, ref, day, channel,"
             " state, due_at, next_try_at, attempts, created_at)"
-            " values (?, ?, ?, ?, ?, ?, 'queued', ?, ?, 0, ?)",
+            " values (?, ?, ?, ?, ?, ?, 'queued', ?, ?, 0, ?) on conflict do nothing",
             [household_id, user_id, kind, ref, day.isoformat(), channel, stamp, stamp, stamp],
         )
-        return cursor.rowcount == 1
+        return changed == 1
 
 
 def due(db: Database, *, at: dt.datetime) -> list[dict]:
@@ -61,18 +60,19 @@ def claim(db: Database, row_id: int, *, at: dt.datetime) -> bool:
     """Take a queued row for sending; False if another sender took it (or it changed)."""
     with transaction(db):
         return (
-            db.execute(
+            run(
+                db,
                 "update outbox set state = 'sending', claimed_at = ? "
                 "where id = ? and state = 'queued'",
                 [iso(at), row_id],
-            ).rowcount
+            )
             == 1
         )
 
 
 def _finish(db: Database, row_id: int, sql: str, params: list) -> None:
     with transaction(db):
-        db.execute(f"update outbox set {sql} where id = ? and state = 'sending'", [*params, row_id])
+        run(db, f"update outbox set {sql} where id = ? and state = 'sending'", [*params, row_id])
 
 
 def sent(db: Database, row_id: int, *, at: dt.datetime) -> None:
@@ -114,7 +114,8 @@ def failed(db: Database, row: dict, why: str, *, at: dt.datetime) -> str:
 def give_up_stale(db: Database, *, at: dt.datetime) -> int:
     """Rows a dead process left "sending": failed, never resent (they may have gone out)."""
     with transaction(db):
-        return db.execute(
+        return run(
+            db,
             "update outbox set state = 'failed', sent_at = ?, last_error = ? "
             "where state = 'sending' and claimed_at < ?",
             [
@@ -122,16 +123,17 @@ def give_up_stale(db: Database, *, at: dt.datetime) -> int:
                 "the sender stopped while sending it; not sent again in case it went",
                 iso(at - dt.timedelta(minutes=STALE_MINUTES)),
             ],
-        ).rowcount
+        )
 
 
 def prune(db: Database, *, at: dt.datetime) -> int:
     """Delete rows finished more than KEEP_DAYS ago (sent, failed or cancelled)."""
     with transaction(db):
-        return db.execute(
+        return run(
+            db,
             "delete from outbox where state in ('sent', 'failed', 'cancelled') and sent_at < ?",
             [iso(at - dt.timedelta(days=KEEP_DAYS))],
-        ).rowcount
+        )
 
 
 def recent(db: Database, household_id: int, user_id: int, limit: int = 10) -> list[dict]:

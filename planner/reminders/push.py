@@ -18,10 +18,9 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives import serialization
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
-from sqlite_utils import Database
 
 from planner.clock import iso
-from planner.store.sqlite import fetch, transaction
+from planner.store.sql import Database, fetch, insert, run, transaction
 
 KEY_FILE = "vapid_private.pem"
 TIMEOUT = 10  # seconds: one slow push service must not hold the whole run
@@ -96,24 +95,27 @@ def check_subscription(data: object) -> dict | None:
 def subscribe(db: Database, user_id: int, subscription: dict, *, at: dt.datetime) -> None:
     """Keep a device's subscription for this person (the same endpoint moves to them)."""
     with transaction(db):
-        db.execute("delete from push_subscriptions where endpoint = ?", [subscription["endpoint"]])
-        db["push_subscriptions"].insert({**subscription, "user_id": user_id, "created_at": iso(at)})
+        run(db, "delete from push_subscriptions where endpoint = ?", [subscription["endpoint"]])
+        insert(
+            db, "push_subscriptions", {**subscription, "user_id": user_id, "created_at": iso(at)}
+        )
 
 
 def unsubscribe(db: Database, user_id: int, endpoint: str) -> bool:
     with transaction(db):
         return (
-            db.execute(
+            run(
+                db,
                 "delete from push_subscriptions where user_id = ? and endpoint = ?",
                 [user_id, endpoint],
-            ).rowcount
+            )
             > 0
         )
 
 
 def forget(db: Database, subscription_id: int) -> None:
     with transaction(db):
-        db.execute("delete from push_subscriptions where id = ?", [subscription_id])
+        run(db, "delete from push_subscriptions where id = ?", [subscription_id])
 
 
 def devices(db: Database, user_id: int) -> list[dict]:

@@ -12,10 +12,8 @@ import hashlib
 import hmac
 import secrets
 
-from sqlite_utils import Database
-
 from planner.clock import iso
-from planner.store.sqlite import fetch, transaction
+from planner.store.sql import Database, fetch, insert, run, transaction, upsert
 
 FLAGS = ("digest", "key_dates", "caregiver_alerts", "tell_caregivers", "email", "push")
 DEFAULTS = {
@@ -53,7 +51,7 @@ def save(db: Database, household_id: int, user_id: int, values: dict, *, at: dt.
     row = {**get(db, household_id, user_id), **values, "updated_at": iso(at)}
     row = {k: row[k] for k in (*DEFAULTS, "household_id", "user_id", "updated_at")}
     with transaction(db):
-        db["reminder_settings"].upsert(row, pk=("household_id", "user_id"))
+        upsert(db, "reminder_settings", row, pk=("household_id", "user_id"))
     return row
 
 
@@ -87,14 +85,16 @@ def unsubscribe_token(db: Database, household_id: int, user_id: int, *, at: dt.d
     """A new secret for one email's unsubscribe link; only its hash is stored."""
     token = secrets.token_urlsafe(24)
     with transaction(db):
-        db["unsubscribe_tokens"].insert(
+        insert(
+            db,
+            "unsubscribe_tokens",
             {
                 "token_hash": _hash(token),
                 "household_id": household_id,
                 "user_id": user_id,
                 "created_at": iso(at),
                 "expires_at": iso(at + dt.timedelta(days=TOKEN_DAYS)),
-            }
+            },
         )
     return token
 
@@ -121,6 +121,4 @@ def unsubscribe(db: Database, household_id: int, user_id: int, *, at: dt.datetim
 
 def prune_tokens(db: Database, *, at: dt.datetime) -> int:
     with transaction(db):
-        return db.execute(
-            "delete from unsubscribe_tokens where expires_at <= ?", [iso(at)]
-        ).rowcount
+        return run(db, "delete from unsubscribe_tokens where expires_at <= ?", [iso(at)])

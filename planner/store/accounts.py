@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner import permissions
 from planner.clock import DEFAULT_ZONE, iso
 from planner.permissions import ROLES
 from planner.store import activity
-from planner.store.sqlite import fetch, fetch_value, insert, run, transaction
+from planner.store.sql import (
+    Database,
+    defer_foreign_keys,
+    fetch,
+    fetch_value,
+    insert,
+    run,
+    tables_with_column,
+    transaction,
+)
 
 # A household always keeps one of these roles (who may do what: planner/permissions.py).
 MANAGERS = ("patient", "caregiver")
@@ -215,8 +223,8 @@ def add_member(
     with transaction(db):
         run(
             db,
-            "insert or ignore into members (household_id, user_id, role, joined_at)"
-            " values (?, ?, ?, ?)",
+            "insert into members (household_id, user_id, role, joined_at)"
+            " values (?, ?, ?, ?) on conflict do nothing",
             [household_id, user_id, role, iso(at)],
         )
 
@@ -393,18 +401,10 @@ def remove_member(
 def delete_household(db: Database, household_id: int) -> None:
     """Delete the household and everything of it: every table with a household_id column (so a
     table added later is not forgotten), then the household itself. One transaction."""
-    tables = [
-        row["name"]
-        for row in fetch(
-            db,
-            "select m.name from sqlite_master m where m.type = 'table' and m.name != 'households'"
-            " and exists (select 1 from pragma_table_info(m.name) p"
-            "             where p.name = 'household_id')",
-        )
-    ]
+    tables = [t for t in tables_with_column(db, "household_id") if t != "households"]
     with transaction(db):
         # Children and parents go in one transaction; the foreign keys are checked at COMMIT.
-        run(db, "PRAGMA defer_foreign_keys = ON")
+        defer_foreign_keys(db)
         for table in tables:
             run(db, f"delete from [{table}] where household_id = ?", [household_id])
         run(db, "delete from households where id = ?", [household_id])

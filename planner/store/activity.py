@@ -13,10 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlite_utils import Database
-
 from planner.clock import iso
-from planner.store.sqlite import fetch, insert, transaction
+from planner.store.sql import Database, fetch, insert, transaction
 
 # Every kind of entry, with the `detail` keys it carries.
 KINDS = {

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlite_utils import Database
-
 from planner.clock import iso
-from planner.store.sqlite import fetch, run, transaction
+from planner.store.sql import Database, fetch, run, transaction
 
 
 def assign(

@@ -19,15 +19,8 @@ import sqlite_utils
 
 from planner.store import accounts, assignments, contacts, plans, ticks
 from planner.store.migrations import migrations
-from planner.store.sqlite import (
-    connect,
-    copy_database,
-    fetch,
-    fetch_one,
-    fetch_value,
-    run,
-    transaction,
-)
+from planner.store.sql import fetch, fetch_one, fetch_value, run, transaction
+from planner.store.sqlite import connect, copy_database
 
 
 class BackupError(Exception):

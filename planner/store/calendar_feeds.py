@@ -8,11 +8,9 @@ import datetime as dt
 import hmac
 import secrets
 
-from sqlite_utils import Database
-
 from planner.clock import iso
 from planner.store.links import hash_token
-from planner.store.sqlite import fetch, insert, run, transaction
+from planner.store.sql import Database, fetch, insert, run, transaction
 
 LIFETIME = dt.timedelta(days=365)  # a subscription works for a year, then a new one is made
 

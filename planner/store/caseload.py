@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlite_utils import Database
-
-from planner.store.sqlite import fetch, fetch_value
+from planner.store.sql import Database, fetch, fetch_value
 
 
 def households(db: Database, user_id: int) -> list[dict]:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlite_utils import Database
-
 from planner.clock import iso
-from planner.store.sqlite import fetch, insert, run, transaction
+from planner.store.sql import Database, fetch, insert, run, transaction
 
 # In the order they are shown: who to call first comes first.
 KINDS = ("emergency", "cancer-team", "physio", "dentist", "gp")

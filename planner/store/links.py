@@ -15,13 +15,11 @@ import hashlib
 import hmac
 import secrets
 
-from sqlite_utils import Database
-
 from planner import permissions
 from planner.clock import iso
 from planner.store import activity
 from planner.store.accounts import add_member, check_role, get_membership, standing_of
-from planner.store.sqlite import fetch, insert, run, transaction
+from planner.store.sql import Database, fetch, insert, run, transaction
 
 MEMBER = "member"
 VIEW = "view"

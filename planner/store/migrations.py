@@ -1,4 +1,15 @@
-"""The schema, as sqlite-utils migrations. Never rename or reorder one that has shipped."""
+"""The schema, as numbered migrations run in their numbered order on both engines. Never
+rename one that has shipped.
+
+Each is written once with sqlite-utils' table-making calls; on PostgreSQL the same calls go to
+schema_pg.PgSchema, and the triggers, the one part spelled differently, to triggers.py. SQLite
+records what ran in sqlite-utils' `_sqlite_migrations`; PostgreSQL in `planner_migrations`.
+
+Until issue 22 the list ran in written order, m011 and m012 before m007: they are now written
+in number order. Nothing re-runs on an existing database (what ran is found by name), and
+none of m007-m012 needs another of them, so a database part-way through either order ends
+the same.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +19,8 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils import Database, Migrations
 
+from planner.store import postgres, triggers
+from planner.store.schema_pg import PgSchema
 from planner.store.sqlite import WRITE_LOCK
 
 migrations = Migrations("planner")
@@ -205,17 +218,7 @@ def m005_household_revision(db: Database) -> None:
     data: a new write path cannot forget it, and a second server process sees it too."""
     db["households"].add_column("revision", int, not_null_default=0)
     for table in REVISED_TABLES:
-        _revision_triggers(db, table)
-
-
-def _revision_triggers(db: Database, table: str) -> None:
-    """Triggers that move the household's revision on at every write to `table`."""
-    for event, row in (("insert", "new"), ("update", "new"), ("delete", "old")):
-        db.execute(
-            f"create trigger {table}_{event}_revision after {event} on {table} begin"
-            f" update households set revision = revision + 1"
-            f" where id = {row}.household_id; end"
-        )
+        triggers.revision(db, table)
 
 
 @migrations()
@@ -223,6 +226,137 @@ def m006_household_timezone(db: Database) -> None:
     """The time zone each household lives in (IANA name), so that its days are its own, not the
     server's. Households made before this live in UTC until someone sets their zone."""
     db["households"].add_column("timezone", str, not_null_default="UTC")
+
+
+@migrations()
+def m007_trust(db: Database) -> None:
+    """Issue 13: the caregiver the patient names to help manage the household; the activity
+    log the patient reads; proposals that make a plan less careful, waiting for the
+    physiotherapist; and whether a view link shows the reasons that name the diagnosis.
+
+    Activity rows keep user ids without a foreign key: the log outlives the people in it (an
+    entry about someone who has gone reads "a former member")."""
+    db["households"].add_column("manager_id", int)
+    db["activity"].create(
+        {
+            "id": int,
+            "household_id": int,
+            "kind": str,
+            "actor_id": int,
+            "subject_id": int,
+            "detail_json": str,
+            "at": str,
+        },
+        pk="id",
+        not_null={"household_id", "kind", "at"},
+        foreign_keys=[("household_id", "households", "id")],
+        strict=True,
+    )
+    db["activity"].create_index(["household_id", "at"])
+    db["proposals"].create(
+        {
+            "id": int,
+            "household_id": int,
+            "changes_json": str,
+            "proposed_by": int,
+            "proposed_at": str,
+            "status": str,
+            "decided_by": int,
+            "decided_at": str,
+        },
+        pk="id",
+        not_null={"household_id", "changes_json", "status", "proposed_at"},
+        foreign_keys=[("household_id", "households", "id")],
+        strict=True,
+    )
+    db["proposals"].create_index(["household_id", "status"])
+    db["invites"].add_column("show_details", int, not_null_default=0)
+    # A proposal shows on the household's pages: its writes move the revision on (see m005).
+    triggers.revision(db, "proposals")
+
+
+@migrations()
+def m008_sessions_and_accounts(db: Database) -> None:
+    """Server-side sessions (only a hash of each session's secret id is stored, so that a copy
+    of the database opens no session), password-reset tokens (hashed, single use, expiring),
+    signups and reset requests per address (to slow account farming and mail flooding), and
+    when an account was deleted (its row stays, without name, email or password, so that its
+    ticks read "a former member")."""
+    db["sessions"].create(
+        {"id_hash": str, "user_id": int, "created_at": str, "seen_at": str},
+        pk="id_hash",
+        not_null={"user_id", "created_at", "seen_at"},
+        foreign_keys=[("user_id", "users", "id")],
+        strict=True,
+    )
+    db["sessions"].create_index(["user_id"])
+    db["password_resets"].create(
+        {"token_hash": str, "user_id": int, "created_at": str, "expires_at": str, "used_at": str},
+        pk="token_hash",
+        not_null={"user_id", "created_at", "expires_at"},
+        foreign_keys=[("user_id", "users", "id")],
+        strict=True,
+    )
+    db["password_resets"].create_index(["user_id"])
+    db["attempts"].create(
+        {"id": int, "kind": str, "address": str, "at": str},
+        pk="id",
+        not_null={"kind", "address", "at"},
+        strict=True,
+    )
+    db["attempts"].create_index(["kind", "address", "at"])
+    db["users"].add_column("deleted_at", str)
+
+
+# Tables added after m005 whose rows Today shows: their triggers are made by their own migration.
+REVISED_LATER = ("proposals", "assignments", "care_contacts")
+
+
+@migrations()
+def m009_assignments(db: Database) -> None:
+    """Who in the household is to do each home set-up task (or help with it when it "needs
+    help"): one member per task, or nobody yet. Moves the household's revision like the rest."""
+    db["assignments"].create(
+        {
+            "household_id": int,
+            "item_id": str,
+            "user_id": int,
+            "assigned_by": int,
+            "assigned_at": str,
+        },
+        pk=("household_id", "item_id"),
+        not_null={"user_id"},
+        foreign_keys=[
+            ("household_id", "households", "id"),
+            ("user_id", "users", "id"),
+            ("assigned_by", "users", "id"),
+        ],
+        strict=True,
+    )
+    db["assignments"].create_index(["user_id"])
+    triggers.revision(db, "assignments")
+
+
+@migrations()
+def m010_care_contacts(db: Database) -> None:
+    """The care team's phone numbers per household (emergency, cancer team, physiotherapist,
+    dentist, GP), one row per kind. Today shows them, so a change moves the revision on."""
+    db["care_contacts"].create(
+        {
+            "household_id": int,
+            "kind": str,
+            "name": str,
+            "phone": str,
+            "updated_at": str,
+            "updated_by": int,
+        },
+        pk=("household_id", "kind"),
+        not_null={"phone"},
+        foreign_keys=[("household_id", "households", "id"), ("updated_by", "users", "id")],
+        strict=True,
+    )
+    db.index_foreign_keys()
+    triggers.revision(db, "care_contacts")
 
 
 @migrations()
@@ -378,144 +512,10 @@ def m012_calendar_feeds_and_visits(db: Database) -> None:
         foreign_keys=[("household_id", "households", "id"), ("updated_by", "users", "id")],
         strict=True,
     )
-
-
-@migrations()
-def m007_trust(db: Database) -> None:
-    """Issue 13: the caregiver the patient names to help manage the household; the activity
-    log the patient reads; proposals that make a plan less careful, waiting for the
-    physiotherapist; and whether a view link shows the reasons that name the diagnosis.
-
-    Activity rows keep user ids without a foreign key: the log outlives the people in it (an
-    entry about someone who has gone reads "a former member")."""
-    db["households"].add_column("manager_id", int)
-    db["activity"].create(
-        {
-            "id": int,
-            "household_id": int,
-            "kind": str,
-            "actor_id": int,
-            "subject_id": int,
-            "detail_json": str,
-            "at": str,
-        },
-        pk="id",
-        not_null={"household_id", "kind", "at"},
-        foreign_keys=[("household_id", "households", "id")],
-        strict=True,
-    )
-    db["activity"].create_index(["household_id", "at"])
-    db["proposals"].create(
-        {
-            "id": int,
-            "household_id": int,
-            "changes_json": str,
-            "proposed_by": int,
-            "proposed_at": str,
-            "status": str,
-            "decided_by": int,
-            "decided_at": str,
-        },
-        pk="id",
-        not_null={"household_id", "changes_json", "status", "proposed_at"},
-        foreign_keys=[("household_id", "households", "id")],
-        strict=True,
-    )
-    db["proposals"].create_index(["household_id", "status"])
-    db["invites"].add_column("show_details", int, not_null_default=0)
-    # A proposal shows on the household's pages: its writes move the revision on (see m005).
-    _revision_triggers(db, "proposals")
-
-
-@migrations()
-def m008_sessions_and_accounts(db: Database) -> None:
-    """Server-side sessions (only a hash of each session's secret id is stored, so that a copy
-    of the database opens no session), password-reset tokens (hashed, single use, expiring),
-    signups and reset requests per address (to slow account farming and mail flooding), and
-    when an account was deleted (its row stays, without name, email or password, so that its
-    ticks read "a former member")."""
-    db["sessions"].create(
-        {"id_hash": str, "user_id": int, "created_at": str, "seen_at": str},
-        pk="id_hash",
-        not_null={"user_id", "created_at", "seen_at"},
-        foreign_keys=[("user_id", "users", "id")],
-        strict=True,
-    )
-    db["sessions"].create_index(["user_id"])
-    db["password_resets"].create(
-        {"token_hash": str, "user_id": int, "created_at": str, "expires_at": str, "used_at": str},
-        pk="token_hash",
-        not_null={"user_id", "created_at", "expires_at"},
-        foreign_keys=[("user_id", "users", "id")],
-        strict=True,
-    )
-    db["password_resets"].create_index(["user_id"])
-    db["attempts"].create(
-        {"id": int, "kind": str, "address": str, "at": str},
-        pk="id",
-        not_null={"kind", "address", "at"},
-        strict=True,
-    )
-    db["attempts"].create_index(["kind", "address", "at"])
-    db["users"].add_column("deleted_at", str)
-
-
-# Tables added after m005 whose rows Today shows: their triggers are made by their own migration.
-REVISED_LATER = ("proposals", "assignments", "care_contacts")
-
-
-@migrations()
-def m009_assignments(db: Database) -> None:
-    """Who in the household is to do each home set-up task (or help with it when it "needs
-    help"): one member per task, or nobody yet. Moves the household's revision like the rest."""
-    db["assignments"].create(
-        {
-            "household_id": int,
-            "item_id": str,
-            "user_id": int,
-            "assigned_by": int,
-            "assigned_at": str,
-        },
-        pk=("household_id", "item_id"),
-        not_null={"user_id"},
-        foreign_keys=[
-            ("household_id", "households", "id"),
-            ("user_id", "users", "id"),
-            ("assigned_by", "users", "id"),
-        ],
-        strict=True,
-    )
-    db["assignments"].create_index(["user_id"])
-    _revision_triggers(db, "assignments")
-
-
-@migrations()
-def m010_care_contacts(db: Database) -> None:
-    """The care team's phone numbers per household (emergency, cancer team, physiotherapist,
-    dentist, GP), one row per kind. Today shows them, so a change moves the revision on."""
-    db["care_contacts"].create(
-        {
-            "household_id": int,
-            "kind": str,
-            "name": str,
-            "phone": str,
-            "updated_at": str,
-            "updated_by": int,
-        },
-        pk=("household_id", "kind"),
-        not_null={"phone"},
-        foreign_keys=[("household_id", "households", "id"), ("updated_by", "users", "id")],
-        strict=True,
-    )
+    # Written in number order (issue 22), m012 now runs after m010, whose index_foreign_keys()
+    # made these tables' foreign-key indexes when m012 ran first: made here instead, so that a
+    # new database has what every existing one has.
     db.index_foreign_keys()
-    _revision_triggers(db, "care_contacts")
-
-
-_EVENT_OF_NEW = (
-    "insert into tick_events (household_id, item_id, occurrence, slot, state, by_user,"
-    " done_for, at) values (new.household_id, new.item_id, new.occurrence, new.slot,"
-    " new.state, new.by_user, new.done_for, new.updated_at)"
-)
 
 
 @migrations()
@@ -523,13 +523,7 @@ def m013_tick_events_by_trigger(db: Database) -> None:
     """Every change of a tick's state writes its history event in the same statement: a tap is
     one statement, all or nothing with its event (and the household's revision), instead of a
     transaction of five calls into SQLite, each of which gives up the GIL (issue 17)."""
-    db.execute(
-        f"create trigger ticks_insert_event after insert on ticks begin {_EVENT_OF_NEW}; end"
-    )
-    db.execute(
-        "create trigger ticks_update_event after update of state on ticks"
-        f" when old.state is not new.state begin {_EVENT_OF_NEW}; end"
-    )
+    triggers.tick_events(db)
 
 
 @migrations()
@@ -556,12 +550,20 @@ def private(path: str | Path) -> None:
             each.chmod(0o600)
 
 
+def number(name: str) -> int:
+    """A migration's number: m007_trust -> 7."""
+    return int(name[1:4])
+
+
 def migrate(path: str | Path) -> list[str]:
-    """Bring the database at `path` up to date; return the names of migrations applied.
+    """Bring the database at `path` (a file, or a PostgreSQL URL) up to date; return the names
+    of migrations applied.
 
     Runs on its own connection without the foreign-key pragma, because sqlite-utils' transform()
     inside a migration fails with foreign keys on (STYLE.md section 6).
     """
+    if postgres.is_url(path):
+        return _migrate_postgres(str(path))
     private(path)
     with WRITE_LOCK, sqlite_utils.Database(path) as db:
         db.execute("PRAGMA busy_timeout = 10000")
@@ -570,3 +572,46 @@ def migrate(path: str | Path) -> list[str]:
         pending = [m.name for m in migrations.pending(db)]
         migrations.apply(db)
     return pending
+
+
+PG_RECORD = "planner_migrations"
+PG_MIGRATIONS_LOCK = postgres.WRITERS_LOCK + 1
+
+
+def applied_postgres(db: postgres.PgDatabase) -> list[str]:
+    """The migrations applied to a PostgreSQL database, in the order they ran ([] if none)."""
+    exists = db.conn.execute("select to_regclass(?) is not null", [PG_RECORD]).fetchone()
+    if not exists or not exists[0]:
+        return []
+    rows = db.conn.execute(f"select name from {PG_RECORD} order by id").fetchall()
+    return [row[0] for row in rows]
+
+
+def _migrate_postgres(url: str) -> list[str]:
+    """Each pending migration in its own transaction with its record. A session-wide advisory
+    lock makes servers that start at once take turns: the second finds nothing pending."""
+    db = postgres.connect(url)
+    try:
+        db.conn.execute(f"select pg_advisory_lock({PG_MIGRATIONS_LOCK})")
+        with db.conn.raw.transaction():
+            for statement in postgres.FUNCTIONS:
+                db.conn.raw.execute(statement)
+            db.conn.raw.execute(
+                f"create table if not exists {PG_RECORD} (id bigint generated by default as"
+                " identity primary key, migration_set text not null, name text not null,"
+                " applied_at text not null, unique (migration_set, name))"
+            )
+        done = set(applied_postgres(db))
+        pending = [m for m in migrations._migrations if m.name not in done]
+        for migration in pending:
+            with db.conn.raw.transaction():
+                migration.fn(PgSchema(db))  # type: ignore[arg-type]
+                db.conn.execute(
+                    f"insert into {PG_RECORD} (migration_set, name, applied_at)"
+                    " values ('planner', ?, now()::text)",
+                    [migration.name],
+                )
+        db.conn.execute(f"select pg_advisory_unlock({PG_MIGRATIONS_LOCK})")
+    finally:
+        db.close()
+    return [m.name for m in pending]

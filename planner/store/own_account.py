@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.clock import iso
@@ -21,7 +20,7 @@ from planner.store.accounts import (
     normalise_email,
     user_by_email,
 )
-from planner.store.sqlite import fetch, run, transaction
+from planner.store.sql import Database, fetch, run, table_names, transaction
 
 FORMER_MEMBER = "A former member"
 # Tables of a person's own settings and devices, emptied of them when the account is deleted.
@@ -127,7 +126,7 @@ def delete_user(db: Database, user_id: int, *, at: dt.datetime) -> list[int]:
         run(db, "delete from members where user_id = ?", [user_id])
         # Reminder choices, queued mails, push devices and unsubscribe links are the person's
         # own (their address, their device); history that others share is kept.
-        present = {row["name"] for row in fetch(db, "select name from sqlite_master")}
+        present = set(table_names(db))
         for table in PERSONAL_TABLES:
             if table in present:
                 run(db, f"delete from [{table}] where user_id = ?", [user_id])

@@ -6,10 +6,8 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlite_utils import Database
-
 from planner.clock import iso
-from planner.store.sqlite import fetch, fetch_value, insert, run, transaction, upsert
+from planner.store.sql import Database, fetch, fetch_value, insert, run, transaction, upsert
 
 
 def _dumps(value: Any) -> str:

@@ -10,11 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlite_utils import Database
-
 from planner.clock import iso
 from planner.store import activity
-from planner.store.sqlite import fetch, insert, run, transaction
+from planner.store.sql import Database, fetch, insert, run, transaction
 
 WAITING, CONFIRMED, DECLINED, REPLACED, LAPSED = (
     "waiting",

@@ -7,10 +7,8 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlite_utils import Database
-
 from planner.clock import iso
-from planner.store.sqlite import fetch, fetch_one, run, transaction
+from planner.store.sql import Database, fetch, fetch_one, run, transaction
 
 LIFETIME = dt.timedelta(hours=1)
 

@@ -15,10 +15,8 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlite_utils import Database
-
 from planner.clock import iso
-from planner.store.sqlite import fetch, fetch_value, run, transaction
+from planner.store.sql import Database, fetch, fetch_value, run, transaction
 
 LIFETIME = dt.timedelta(days=30)
 IDLE = dt.timedelta(days=7)

@@ -6,11 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlite_utils import Database
-
 from planner.clock import iso
 from planner.store.plans import _dumps
-from planner.store.sqlite import fetch, fetch_one, insert, run, transaction, upsert
+from planner.store.sql import Database, fetch, fetch_one, insert, run, transaction, upsert
 
 
 class DuplicateName(ValueError):

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlite_utils import Database
-
 from planner.clock import iso
-from planner.store.sqlite import fetch_value, run, transaction
+from planner.store.sql import Database, fetch_value, run, transaction
 
 WINDOW = dt.timedelta(hours=1)
 

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlite_utils import Database
-
 from planner.clock import day_start, iso
 from planner.plans.recurrence import STATES
-from planner.store.sqlite import fetch, run_alone, run_many, transaction
+from planner.store.sql import Database, fetch, run_alone, run_many, transaction
 
 # A tick's history event is written by the ticks table's triggers (migration m013), in the
 # same statement as the tick.

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlite_utils import Database
-
 from planner.clock import iso
-from planner.store.sqlite import fetch, fetch_value, insert, run, transaction, upsert
+from planner.store.sql import Database, fetch, fetch_value, insert, run, transaction, upsert
 
 MAX_QUESTIONS = 8  # a short list: the summary is one printed page
 MAX_LENGTH = 200

@@ -87,6 +87,8 @@ def create_app(test_config: dict | None = None, catalog: Catalog | None = None) 
         app.config.from_prefixed_env("PLANNER")
     else:
         app.config.from_mapping(test_config)
+    if app.config.get("DATABASE_URL"):  # PLANNER_DATABASE_URL: PostgreSQL, shared by servers
+        app.config["DATABASE"] = app.config["DATABASE_URL"]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
 
@@ -99,7 +101,7 @@ def create_app(test_config: dict | None = None, catalog: Catalog | None = None) 
     app.extensions["planner_pages"] = PageCache()
 
     from planner.store.migrations import migrate
-    from planner.web import errors, security, static_files, views
+    from planner.web import db, errors, security, static_files, views
     from planner.web.views import filters
 
     if app.config.get("BASE_URL"):
@@ -108,6 +110,7 @@ def create_app(test_config: dict | None = None, catalog: Catalog | None = None) 
         app.wsgi_app = CanonicalHost(app.wsgi_app, app.config["BASE_URL"])  # ValueError if bad
     migrate(app.config["DATABASE"])
     HTMX(app)
+    db.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     static_files.init_app(app)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
-from werkzeug.exceptions import HTTPException, InternalServerError
+import sqlite3
+
+from flask import Flask, current_app, render_template, request
+from flask_htmx import make_response
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from planner.store.postgres import OperationalErrors
 
 TITLES = {
     400: "Something in that request was not right",
@@ -13,7 +18,13 @@ TITLES = {
     413: "That was too much to send",
     422: "Please check what you entered",
     429: "Too many tries",
+    503: "That could not be saved just now",
 }
+# The database could not be reached (PostgreSQL restarting, the pool empty) or stayed busy:
+# nothing was written, and trying again in a moment is the right thing to do.
+STORE_AWAY = (
+    "We could not save that just now, so nothing was changed. Please try again in a moment."
+)
 
 
 def _render(error: HTTPException):
@@ -29,11 +40,27 @@ def _render(error: HTTPException):
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
-def init_app(app: Flask) -> None:
-    """Render every HTTP error, and any unexpected exception as a calm 500 page."""
-    app.register_error_handler(HTTPException, _render)
+def _store_away(error: Exception):
+    """503 "could not save, try again": a tap's message goes to Today's alert region, as a
+    refused tap's does, and its row stays as it was; any other request gets the error page."""
+    if isinstance(error, sqlite3.OperationalError) and "locked" not in str(error):
+        return _unexpected(error)
+    current_app.logger.warning("database unavailable: %s", error)
+    if current_app.htmx and request.method == "POST" and request.path.endswith("/state"):
+        html = f'<p class="field-error">{STORE_AWAY}</p>'
+        return make_response(html, 503, retarget="#tick-error", reswap="innerHTML")
+    return _render(ServiceUnavailable(STORE_AWAY))
 
-    @app.errorhandler(Exception)
-    def _unexpected(error: Exception):
-        app.logger.exception("Unhandled error")
-        return _render(InternalServerError())
+
+def _unexpected(error: Exception):
+    current_app.logger.exception("Unhandled error")
+    return _render(InternalServerError())
+
+
+def init_app(app: Flask) -> None:
+    """Render every HTTP error, the database being away as a calm 503 "try again", and any
+    unexpected exception as a calm 500 page."""
+    app.register_error_handler(HTTPException, _render)
+    for kind in (*OperationalErrors, sqlite3.OperationalError):
+        app.register_error_handler(kind, _store_away)
+    app.register_error_handler(Exception, _unexpected)

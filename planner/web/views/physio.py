@@ -12,7 +12,7 @@ from planner.plans.plan_diff import plan_diff
 from planner.plans.profile import validate
 from planner.store import plans, proposals
 from planner.store import tailoring as drafts
-from planner.store.sqlite import transaction
+from planner.store.sql import transaction
 from planner.web.db import get_db
 from planner.web.htmx import render
 from planner.web.views.common import (

@@ -25,7 +25,7 @@ from planner.plans.plan_diff import plan_diff
 from planner.plans.printout import by_domain
 from planner.plans.profile import Problem, validate
 from planner.store import activity, plans, proposals
-from planner.store.sqlite import transaction
+from planner.store.sql import transaction
 from planner.web.db import get_db
 from planner.web.htmx import render
 from planner.web.views.common import (
