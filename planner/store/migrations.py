@@ -538,6 +538,22 @@ def m014_drop_repeated_household_indexes(db: Database) -> None:
     db.execute("drop index if exists idx_tick_events_household_id")
 
 
+@migrations()
+def m015_tap_keys(db: Database) -> None:
+    """The keys of taps sent from a phone's queue (issue 23): each key is made on the phone
+    when the person taps, and the server applies a key once, however often it is sent (a
+    retry after a lost answer, two tabs). A key is kept with its household, so it goes when
+    the household does."""
+    db["tap_keys"].create(
+        {"household_id": int, "key": str, "user_id": int, "at": str},
+        pk=("household_id", "key"),
+        not_null={"user_id", "at"},
+        foreign_keys=[("household_id", "households", "id"), ("user_id", "users", "id")],
+        strict=True,
+    )
+    db["tap_keys"].create_index(["user_id"])
+
+
 def private(path: str | Path) -> None:
     """Make the database file readable by its owner only (0600), creating it so if it is new,
     before SQLite opens it: SQLite gives the -wal and -shm files the database file's mode. Health

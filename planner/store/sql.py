@@ -185,6 +185,24 @@ def transaction(db: Database) -> Iterator[Database]:
         db.conn.execute("COMMIT")
 
 
+@contextlib.contextmanager
+def atomic(db: Database) -> Iterator[Database]:
+    """All or nothing, for a few writes that need no check-then-write against other writers
+    (a tap and its key): on SQLite a transaction as above; on PostgreSQL BEGIN and COMMIT
+    without the writers' lock, so that taps from many servers do not queue on one lock."""
+    if not isinstance(db, PgDatabase) or db.conn.in_transaction:
+        with transaction(db):
+            yield db
+        return
+    db.conn.execute("BEGIN")
+    try:
+        yield db
+    except BaseException:
+        postgres.end(db.conn, commit=False)
+        raise
+    postgres.end(db.conn, commit=True)
+
+
 def table_names(db: Database) -> list[str]:
     """The store's tables (the migrations' own record aside)."""
     if isinstance(db, PgDatabase):

@@ -10,7 +10,7 @@ import datetime as dt
 
 from planner.clock import day_start, iso
 from planner.plans.recurrence import STATES
-from planner.store.sql import Database, fetch, run_alone, run_many, transaction
+from planner.store.sql import Database, atomic, fetch, run, run_alone, run_many, transaction
 
 # A tick's history event is written by the ticks table's triggers (migration m013), in the
 # same statement as the tick.
@@ -74,6 +74,35 @@ def set_state(
     if row is None:
         return {**key, "state": "open", "by_user": None, "done_for": None, "updated_at": None}
     return row
+
+
+def set_state_once(
+    db: Database,
+    key: str,
+    household_id: int,
+    item_id: str,
+    occurrence: str,
+    slot: int,
+    state: str,
+    by_user: int,
+    done_for: int | None = None,
+    *,
+    at: dt.datetime,
+) -> bool:
+    """set_state for a tap that carries a key made on the person's phone: applied only the
+    first time the key arrives, in one all-or-nothing step with the key. True if applied,
+    False if the key was seen before (a tap sent again changes nothing, even after later
+    taps: replaying "done" must not undo a later "open")."""
+    with atomic(db):
+        new = run(
+            db,
+            "insert into tap_keys (household_id, key, user_id, at) values (?, ?, ?, ?)"
+            " on conflict do nothing",
+            [household_id, key, by_user, iso(at)],
+        )
+        if new:
+            set_state(db, household_id, item_id, occurrence, slot, state, by_user, done_for, at=at)
+    return bool(new)
 
 
 def states(

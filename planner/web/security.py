@@ -82,6 +82,12 @@ class _RowId(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+# Sent by the phone's queue of taps (static/offline.js): it must learn that the session ended,
+# not follow a redirect to the sign-in page and take that page for the task's row.
+QUEUE_HEADER = "X-Planner-Queue"
+SESSION_ENDED = "Your session has ended: sign in again to send this."
+
+
 def csrf_token() -> str:
     """This session's CSRF token, made on first use."""
     if "csrf" not in session:
@@ -107,6 +113,10 @@ def _check_csrf() -> None:
     view = current_app.view_functions.get(request.endpoint)
     if getattr(view, "csrf_exempt", False):
         return
+    if g.user is None and request.headers.get(QUEUE_HEADER):
+        # A queued tap whose session ended (its token went with it): the queue keeps the tap
+        # and tells the person to sign in again. Nothing is applied either way.
+        abort(401, SESSION_ENDED)
     sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token", "")
     if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
         abort(400, "This form has expired. Go back, reload the page and try again.")
@@ -187,11 +197,13 @@ def init_app(app: Flask) -> None:
 
 
 def login_required(view: Callable) -> Callable:
-    """Send anonymous visitors to the login page, then back here."""
+    """Send anonymous visitors to the login page, then back here; the queue gets a 401."""
 
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
         if g.user is None:
+            if request.headers.get(QUEUE_HEADER):
+                abort(401, SESSION_ENDED)
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
 

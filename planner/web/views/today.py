@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import (
     Blueprint,
     abort,
@@ -43,6 +45,8 @@ from planner.web.views.versions import ROLE_WORDS, unseen_changes
 
 bp = Blueprint("today", __name__)
 CHANGED = "tasks-changed"
+# A tap's key, made on the phone (crypto.randomUUID, or a fallback of the same shape).
+TAP_KEY = re.compile(r"[A-Za-z0-9-]{8,64}")
 
 
 def _warnings(household_id: int) -> list[str]:
@@ -137,19 +141,17 @@ def set_state(household_id: int, item_id: str):
     slot = request.form.get("slot", "0")
     state = request.form.get("state", "")
     problem = recurrence.check_tick(item, occurrence, slot, state, today())
+    key = request.form.get("tap_key", "")
+    if not problem and key and not TAP_KEY.fullmatch(key):
+        problem = "That tap could not be read. Reload the page and tap again."
     if problem:
         return tick_error(problem, bool(current_app.htmx))
-    ticks.set_state(
-        db,
-        household_id,
-        item_id,
-        occurrence,
-        int(slot),
-        state,
-        by_user=g.user["id"],
-        done_for=done_for(item, state),
-        at=now(),
-    )
+    tap = (item_id, occurrence, int(slot), state)
+    who = {"by_user": g.user["id"], "done_for": done_for(item, state), "at": now()}
+    if key:  # from the phone's queue (static/offline.js): applied once, however often sent
+        ticks.set_state_once(db, key, household_id, *tap, **who)
+    else:
+        ticks.set_state(db, household_id, *tap, **who)
     entry = task_entry(household_id, item)
     if not current_app.htmx:
         anchor = entry.key if entry else None
