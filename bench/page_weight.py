@@ -32,7 +32,7 @@ from planner.plans import profile_form
 from planner.plans.catalog import default_folder, load_catalog
 from planner.store import accounts
 from planner.store.migrations import migrate
-from planner.store.sqlite import connect
+from planner.store.sql import connect
 
 DAY = "2026-11-23"
 NOT_SURE = ("not-sure@example.org", "Sam", "not-sure-password")

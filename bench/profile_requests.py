@@ -31,7 +31,7 @@ import seed
 from werkzeug.test import EnvironBuilder
 
 from planner.store import accounts, plans
-from planner.store.sqlite import close_thread_dbs, connect
+from planner.store.sql import close_thread_dbs, connect
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

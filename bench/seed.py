@@ -29,7 +29,7 @@ from planner.plans.catalog import default_folder, load_catalog
 from planner.plans.profile import parse
 from planner.store import accounts, plans, ticks
 from planner.store.migrations import migrate
-from planner.store.sqlite import connect, transaction
+from planner.store.sql import connect, transaction
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from plan_bench import random_profile  # bench/ is a folder of scripts

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from planner.store import accounts, plans
-from planner.store.sqlite import connect
+from planner.store.sql import connect
 
 HOST = "127.0.0.1"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

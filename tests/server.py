@@ -16,7 +16,7 @@ import requests
 
 from planner.plans.catalog import default_folder, load_catalog
 from planner.store.migrations import migrate
-from planner.store.sqlite import connect
+from planner.store.sql import connect
 from tests import factories as f
 
 PASSWORD = f.PASSWORD

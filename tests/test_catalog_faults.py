@@ -16,7 +16,7 @@ from planner.cli import cli
 from planner.plans.catalog import CatalogError, default_folder
 from planner.plans.profile_form import form_values
 from planner.store import plans, ticks
-from planner.store.sqlite import close_thread_dbs
+from planner.store.sql import close_thread_dbs
 from planner.web.db import get_db
 from tests import factories as f
 from tests.conftest import CSRF, login

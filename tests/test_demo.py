@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from planner import clock, create_app, demo
 from planner.cli import LIMITS, cli
 from planner.store import accounts
-from planner.store.sqlite import close_thread_dbs, connect
+from planner.store.sql import close_thread_dbs, connect
 from tests import factories as f
 from tests.conftest import CSRF
 

@@ -8,7 +8,7 @@ import stat
 import threading
 
 from planner.store import accounts
-from planner.store.sqlite import close_thread_dbs
+from planner.store.sql import close_thread_dbs
 from tests import factories as f
 from tests.conftest import CSRF, login
 

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from planner import create_app
-from planner.store.sqlite import close_thread_dbs, connect
+from planner.store.sql import close_thread_dbs, connect
 from planner.web.errors import TITLES
 from tests import factories as f
 from tests.conftest import CSRF, login

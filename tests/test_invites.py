@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from planner.store import accounts, links
-from planner.store.sqlite import close_thread_dbs, thread_db
+from planner.store.sql import close_thread_dbs, thread_db
 from tests import factories as f
 from tests.conftest import CSRF, login
 

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from planner.reminders import push, scheduler, settings
-from planner.store.sqlite import fetch
+from planner.store.sql import fetch
 from tests import factories as f
 from tests.conftest import CSRF, login
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from planner.cli import cli
 from planner.reminders import settings
-from planner.store.sqlite import connect
+from planner.store.sql import connect
 from tests import factories as f
 from tests.server import seed
 

@@ -12,7 +12,7 @@ import pytest
 from planner.plans import recurrence
 from planner.reminders import outbox, scheduler, settings, tasks
 from planner.store import plans, ticks
-from planner.store.sqlite import close_thread_dbs, fetch
+from planner.store.sql import close_thread_dbs, fetch
 from tests import factories as f
 from tests.conftest import CSRF, login
 from tests.server import free_port

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from planner.store import backup
-from planner.store.sqlite import close_thread_dbs
+from planner.store.sql import close_thread_dbs
 from tests import factories as f
 from tests.conftest import CSRF, login
 

@@ -9,7 +9,7 @@ import pytest
 
 from planner import clock
 from planner.store import ticks
-from planner.store.sqlite import connect
+from planner.store.sql import connect
 from tests import factories as f
 
 

@@ -104,7 +104,7 @@ def test_a_write_holds_the_lock_every_process_of_the_database_waits_on(tmp_path)
     import pytest
 
     from planner.store.migrations import migrate
-    from planner.store.sqlite import connect, transaction
+    from planner.store.sql import connect, transaction
 
     path = tmp_path / "planner.db"
     migrate(path)

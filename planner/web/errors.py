@@ -12,6 +12,7 @@ from planner.store.postgres import OperationalErrors
 
 TITLES = {
     400: "Something in that request was not right",
+    401: "Please sign in again",
     403: "You cannot do this here",
     404: "We could not find that page",
     405: "That does not work here",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from planner import create_app
-from planner.store.sqlite import close_thread_dbs
+from planner.store.sql import close_thread_dbs
 from tests.factories import DAY
 
 CHROMIUM = os.environ.get("PLANNER_CHROMIUM", "/usr/bin/chromium")
