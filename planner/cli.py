@@ -240,6 +240,47 @@ def restore(path: str, target: str | None, yes: bool) -> None:
     )
 
 
+@cli.command("copy-db")
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    metavar="PATH",
+    help="The SQLite database file to copy, e.g. instance/planner.db (only read).",
+)
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    metavar="URL",
+    help="An empty PostgreSQL database, postgresql://user:password@host:5432/planner "
+    "(brought to this planner's schema first).",
+)
+def copy_db(source: str, target: str) -> None:
+    """Copy every table of an SQLite database into an empty PostgreSQL database, ids and all.
+
+    One transaction: the target gets everything or, after any failure, nothing. Each table's
+    rows are counted and every household's ticks and history checksummed on both before the
+    copy is kept. The file is read as one moment even while the app runs; stop the servers for
+    the final copy, or what is saved after it began is not in it.
+    """
+    from planner.store import copy_db as moving
+
+    if not postgres.is_url(target):
+        raise click.BadParameter(
+            "write it as postgresql://user:password@host:5432/name", param_hint="--to"
+        )
+    try:
+        copied = moving.copy(source, target, say=click.echo)
+    except moving.CopyError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"Copied {Path(source).resolve()} to {postgres.shown(target)}: "
+        f"{sum(copied.rows.values()):,} rows in {len(copied.rows)} tables. "
+        "Point the servers at it with PLANNER_DATABASE_URL."
+    )
+
+
 @cli.command()
 @click.option(
     "--household",
