@@ -227,6 +227,7 @@ def restore(path: str, target: str | None, yes: bool) -> None:
     from planner.store import backup as data
 
     database = _database(target)
+    _safely(lambda: data.refuse_postgres(database))
     names = _safely(lambda: data.check_schema(path))
     if not yes:
         click.confirm(

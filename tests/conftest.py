@@ -78,9 +78,11 @@ def _emptied(url: str) -> str:
                 "select table_name from information_schema.tables"
                 " where table_schema = 'public' and table_name <> 'planner_migrations'"
             ).fetchall()
+            # pg_class, not information_schema.sequences, which leaves out identity columns'.
             sequences = db.conn.execute(
-                "select sequence_name from information_schema.sequences"
-                " where sequence_schema = 'public'"
+                "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+                " where c.relkind = 'S' and n.nspname = 'public'"
+                " and c.relname <> 'planner_migrations_id_seq'"
             ).fetchall()
             _STATEMENTS[url] = "".join(
                 ["set session_replication_role = replica;"]

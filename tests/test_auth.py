@@ -7,10 +7,11 @@ import pytest
 from planner.store import accounts, sessions
 from tests import factories as f
 from tests.conftest import CSRF, login
+from tests.dbstate import count
 
 
 def _users(db) -> int:
-    return db["users"].count
+    return count(db, "users")
 
 
 def _csrf(client) -> None:

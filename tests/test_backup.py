@@ -18,7 +18,7 @@ from planner.store.migrations import migrate
 from planner.store.sqlite import close_thread_dbs, connect
 from tests import factories as f
 from tests.conftest import CSRF
-from tests.dbstate import dump
+from tests.dbstate import count, dump
 
 FIRST_RELEASE = Path(__file__).parent / "data" / "first-release.sql"
 
@@ -54,6 +54,7 @@ def _consistent(path: Path) -> tuple[int, int]:
         conn.close()
 
 
+@pytest.mark.engines("sqlite")  # SQLite files; PostgreSQL is pg_dump's (test below)
 def test_backup_is_consistent_while_the_app_writes(app, db, h, tmp_path):
     path = app.config["DATABASE"]
     stop, written = threading.Event(), []
@@ -96,6 +97,7 @@ def test_backup_is_consistent_while_the_app_writes(app, db, h, tmp_path):
     assert seen == sorted(seen) and seen[-1] > seen[0] > 0  # copies taken mid-stream
 
 
+@pytest.mark.engines("sqlite")  # SQLite files; PostgreSQL is pg_dump's (test below)
 def test_restore_puts_a_backup_back_and_brings_it_up_to_date(app, db, h, tmp_path):
     path = app.config["DATABASE"]
     copy = tmp_path / "copy.db"
@@ -122,6 +124,7 @@ def test_restore_puts_a_backup_back_and_brings_it_up_to_date(app, db, h, tmp_pat
     assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+@pytest.mark.engines("sqlite")  # SQLite files; PostgreSQL is pg_dump's (test below)
 def test_restore_asks_first_and_no_keeps_everything(app, db, h, tmp_path):
     path = app.config["DATABASE"]
     copy = tmp_path / "copy.db"
@@ -191,6 +194,7 @@ def _changed_by_hand(tmp_path):
     return path, "differs in index idx_ticks_household_id_occurrence, table users"
 
 
+@pytest.mark.engines("sqlite")  # SQLite files; PostgreSQL is pg_dump's (test below)
 @pytest.mark.parametrize(
     "make", [_not_sqlite, _other_sqlite, _newer, _missing, _look_alike, _changed_by_hand]
 )
@@ -204,6 +208,18 @@ def test_restore_refuses_what_is_not_a_planner_backup_and_changes_nothing(app, h
     assert dump(path) == before
     if make not in (_look_alike, _changed_by_hand):  # a copy of those is still a copy
         assert run("backup", str(tmp_path / "x.db"), "--db", str(source)).exit_code == 1
+
+
+@pytest.mark.engines("postgresql")
+def test_backup_and_restore_of_postgresql_point_to_pg_dump_and_change_nothing(app, h, tmp_path):
+    url = app.config["DATABASE"]
+    kept = dump(url, sessions=True)
+    copy = tmp_path / "copy.db"
+    made = run("backup", str(copy), "--database-url", url)
+    assert made.exit_code == 1 and "pg_dump" in made.stderr and not copy.exists()
+    put = run("restore", str(copy), "--database-url", url, "--yes")
+    assert put.exit_code == 1 and "pg_restore" in put.stderr
+    assert dump(url, sessions=True) == kept
 
 
 def test_export_holds_the_households_data_and_no_secret(app, db, h, tmp_path):
@@ -237,7 +253,7 @@ def test_export_holds_the_households_data_and_no_secret(app, db, h, tmp_path):
     assert data["profile"] == f.PROFILE
     assert [p["version"] for p in data["plans"]] == [1]
     assert data["plans"][0]["plan"]["items"] and data["plans"][0]["profile"] == f.PROFILE
-    assert len(data["tasks"]) == db["tasks"].count_where("household_id = ?", [h["id"]])
+    assert len(data["tasks"]) == count(db, "tasks", "household_id = ?", [h["id"]])
     assert {t["item"]["id"] for t in data["tasks"]} >= {"belly-breathing", "bath-seat"}
     assert [(e["item_id"], e["state"]) for e in data["events"]] == [
         ("belly-breathing", "done"),

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from planner import clock, create_app, demo
 from planner.cli import LIMITS, cli
 from planner.store import accounts
-from planner.store.sql import close_thread_dbs, connect
+from planner.store.sql import close_thread_dbs, connect, fetch
 from tests import factories as f
 from tests.conftest import CSRF
 
@@ -106,7 +106,7 @@ def test_demo_is_not_added_to_a_database_with_accounts(tmp_path, served):
 
 def test_demo_plan_follows_the_profile(db, catalog):
     assert demo.seed(db, catalog, clock.pinned(f.DAY)) == "created"
-    items = {row["item_id"] for row in db.query("select item_id from tasks where active = 1")}
+    items = {row["item_id"] for row in fetch(db, "select item_id from tasks where active = 1")}
     assert {
         "floors-loose-rugs",
         "stairs-rails-both-sides",

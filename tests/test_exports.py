@@ -280,8 +280,8 @@ def test_cli_refuses_an_unknown_format(app, h):
 @pytest.mark.parametrize("role", ["patient", "caregiver", "physio"])
 def test_every_member_downloads_each_format_without_a_secret(app, db, h, role):
     links.create_link(db, h["id"], links.VIEW, h["patient"], f.NOW, at=f.NOW)
-    secrets = [r[0] for r in db.execute("select password_hash from users")] + [
-        r[0] for r in db.execute("select token_hash from invites")
+    secrets = [r[0] for r in db.execute("select password_hash from users").fetchall()] + [
+        r[0] for r in db.execute("select token_hash from invites").fetchall()
     ]
     client = app.test_client()
     login(client, h[role])

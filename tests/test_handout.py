@@ -10,6 +10,7 @@ import segno
 from planner.store import accounts
 from tests import factories as f
 from tests.conftest import CSRF, login
+from tests.dbstate import count
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ def test_handout_form_errors_store_nothing(client, db, h):
     assert response.status_code == 422
     assert "Choose the role of the person you are inviting." in response.text
     assert "Choose how long the link works." in response.text
-    assert db["invites"].count == 0
+    assert count(db, "invites") == 0
 
 
 def test_handout_without_a_plan(client, h):

@@ -7,6 +7,8 @@ import os
 import stat
 import threading
 
+import pytest
+
 from planner.store import accounts
 from planner.store.sql import close_thread_dbs
 from tests import factories as f
@@ -120,6 +122,7 @@ def test_the_sign_in_limit_holds_against_concurrent_guesses(app, db, monkeypatch
     assert statuses.count(422) == len(checked)
 
 
+@pytest.mark.engines("sqlite")  # the files of SQLite; PostgreSQL keeps its own
 def test_the_database_and_its_wal_files_are_private(app, client, db):
     _signup(client, "ann@example.org")
     base = app.config["DATABASE"]

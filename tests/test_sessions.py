@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from planner.store import backup
 from planner.store.sql import close_thread_dbs
 from tests import factories as f
 from tests.conftest import CSRF, login
+from tests.dbstate import dump
 
 COOKIE = "session"
 
@@ -52,6 +55,7 @@ def test_a_cookie_kept_from_before_sign_out_opens_nothing(app, client):
     assert replay.get("/h/1/today").status_code == 302  # to the sign-in page
 
 
+@pytest.mark.engines("sqlite")  # restore copies SQLite files (tests/test_backup.py)
 def test_after_a_restore_an_old_cookie_signs_in_as_nobody(app, client, tmp_path):
     """The backup was taken before Ann had an account; after the restore Bob signs up and gets
     the id Ann had. Ann's cookie must not open Bob's account."""
@@ -64,6 +68,7 @@ def test_after_a_restore_an_old_cookie_signs_in_as_nobody(app, client, tmp_path)
     assert _signed_in_as(client) is None
 
 
+@pytest.mark.engines("sqlite")  # restore copies SQLite files (tests/test_backup.py)
 def test_a_restore_ends_every_session_even_those_in_the_backup(app, client, tmp_path):
     _signup(client, "ann@example.org", "Ann")
     copy = tmp_path / "with-ann.db"
@@ -99,10 +104,10 @@ def test_browsing_writes_nothing_and_sends_no_new_cookie(app, client, db):
     user = f.user(db)
     login(client, user["id"])
     client.get("/")  # the first use may note the session's last use
-    changes = db.conn.total_changes
+    before = dump(app.config["DATABASE"], sessions=True)
     response = client.get("/")
     assert response.status_code == 200 and user["email"] in response.text
-    assert db.conn.total_changes == changes
+    assert dump(app.config["DATABASE"], sessions=True) == before
     assert "Set-Cookie" not in response.headers
 
 

@@ -10,8 +10,10 @@ import pytest
 import segno
 
 from planner.store import accounts, links
+from planner.store.sql import fetch
 from tests import factories as f
 from tests.conftest import CSRF, login
+from tests.dbstate import count
 
 
 @pytest.fixture
@@ -91,7 +93,7 @@ def test_only_the_hash_of_a_token_is_stored(client, db, h):
     assert len(token) >= 43  # 32 bytes from secrets: 256 bits
     stored = db.execute("select token_hash, kind, role from invites").fetchone()
     assert stored == (links.hash_token(token), "view", None)
-    assert token not in str(list(db.query("select * from invites")))
+    assert token not in str(list(fetch(db, "select * from invites")))
 
 
 def test_link_forms_refuse_bad_input_and_store_nothing(client, db, h):
@@ -107,7 +109,7 @@ def test_link_forms_refuse_bad_input_and_store_nothing(client, db, h):
     assert response.status_code == 422
     assert "Choose what the link is for" in response.text
     assert client.post(url, data={"kind": "view", "expires": "7"}).status_code == 400  # CSRF
-    assert db["invites"].count == 0
+    assert count(db, "invites") == 0
 
 
 def test_outsiders_get_404_and_anonymous_visitors_sign_in_first(app, client, db, h):
@@ -131,7 +133,7 @@ def test_outsiders_get_404_and_anonymous_visitors_sign_in_first(app, client, db,
         assert client.get(path).status_code == 404
     for path, data in posts:
         assert client.post(path, data={**data, **CSRF}).status_code == 404
-    assert db["invites"].count == 1
+    assert count(db, "invites") == 1
     assert links.link_for_token(db, token, links.VIEW, at=f.NOW)["status"] == "active"
     assert anonymous.get(f"/view/{token}").status_code == 200  # the link needs no account
 

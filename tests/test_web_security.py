@@ -11,6 +11,7 @@ import pytest
 from flask import url_for
 
 from planner.store import accounts
+from planner.store.sql import fetch
 from tests import factories as f
 from tests.conftest import CSRF, login
 from tests.dbstate import dump
@@ -263,7 +264,7 @@ def test_passwords_are_never_logged_nor_stored_except_as_a_hash(app, client, db,
     assert SECRET[:-1] not in caplog.text  # nor the wrong one, nor a part of either
     stored = dump(app.config["DATABASE"])
     assert SECRET not in stored and SECRET[:8] not in stored
-    hashes = [r["password_hash"] for r in db.query("select password_hash from users")]
+    hashes = [r["password_hash"] for r in fetch(db, "select password_hash from users")]
     assert hashes[0].startswith("scrypt:") and SECRET not in hashes[0]
 
 

@@ -4,6 +4,10 @@ household's data as JSON. No Flask here: the `planner` command calls these.
 Copies use SQLite's online backup API, which reads one consistent snapshot while the app keeps
 writing (WAL lets readers and the writer work at once), and writes the destination in a single
 transaction, so a copy or a restore is whole or not there at all.
+
+On PostgreSQL a backup is the operations team's pg_dump or base backup (README, "Keep the data
+safe"): `backup` and `restore` say so instead of copying, and `export` reads one household in
+one repeatable-read snapshot.
 """
 
 from __future__ import annotations
@@ -17,10 +21,20 @@ from typing import Any
 
 import sqlite_utils
 
-from planner.store import accounts, assignments, contacts, plans, ticks
-from planner.store.migrations import migrations
+from planner.store import accounts, assignments, contacts, plans, postgres, ticks
+from planner.store.migrations import applied_postgres, migrations
 from planner.store.sql import fetch, fetch_one, fetch_value, run, transaction
 from planner.store.sqlite import connect, copy_database
+
+
+def refuse_postgres(database: str | Path) -> None:
+    """BackupError for a PostgreSQL database: its backups are pg_dump's, not ours."""
+    if postgres.is_url(database):
+        raise BackupError(
+            f"{postgres.shown(database)} is a PostgreSQL database: back it up with pg_dump and "
+            "put it back with pg_restore (README, 'Keep the data safe'). planner backup and "
+            "restore copy SQLite files only."
+        )
 
 
 class BackupError(Exception):
@@ -41,8 +55,11 @@ def schema_of(path: str | Path) -> list[str]:
     """The planner migrations applied to the database at `path`, oldest first.
 
     Raises BackupError naming the problem if the file is missing, is not an SQLite database,
-    is damaged, is not a planner database, or was made by a newer planner than this one.
+    is damaged, is not a planner database, or was made by a newer planner than this one (or,
+    for a PostgreSQL URL, cannot be reached or has no planner schema).
     """
+    if postgres.is_url(path):
+        return _schema_of_postgres(str(path))
     path = Path(path)
     if not path.is_file():
         raise BackupError(f"{path}: no such file")
@@ -71,6 +88,26 @@ def schema_of(path: str | Path) -> list[str]:
         raise BackupError(f"{path}: the database is damaged ({check})")
     if not names or "users" not in tables:
         raise BackupError(f"{path}: not a planner database (it has no planner schema)")
+    return _known(path, names)
+
+
+def _schema_of_postgres(url: str) -> list[str]:
+    shown = postgres.shown(url)
+    try:
+        db = postgres.connect(url)
+    except postgres.OperationalErrors as exc:
+        raise BackupError(f"{shown}: could not connect ({exc})") from None
+    try:
+        names = applied_postgres(db)
+    finally:
+        db.close()
+    if not names:
+        raise BackupError(f"{shown}: not a planner database (it has no planner schema)")
+    return _known(shown, names)
+
+
+def _known(path: object, names: list[str]) -> list[str]:
+    """`names`, unless some migration among them is not this planner's."""
     known = [m.name for m in migrations._migrations]
     newer = [name for name in names if name not in known]
     if newer:
@@ -144,6 +181,7 @@ def backup(source: str | Path, target: str | Path) -> None:
     The copy is made beside `target` and renamed into place, so `target` is either the old
     file or the whole new copy. Refuses a source that is not a planner database.
     """
+    refuse_postgres(source)
     schema_of(source)
     target = Path(target).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -177,6 +215,7 @@ def restore(source: str | Path, target: str | Path) -> list[str]:
     """
     from planner.store.migrations import migrate
 
+    refuse_postgres(target)
     check_schema(source)
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -225,9 +264,14 @@ def export(path: str | Path, household_id: int) -> dict:
     Raises BackupError if there is no such household.
     """
     schema = schema_of(path)[-1]
-    db = _open(path)
-    try:
+    if postgres.is_url(path):
+        db = postgres.connect(str(path))
+        # One snapshot for every table; read only, so it waits for no writer.
+        run(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    else:
+        db = _open(path)
         run(db, "BEGIN")  # one snapshot for every table
+    try:
         household = accounts.get_household(db, household_id)
         if household is None:
             raise BackupError(f"There is no household with id {household_id}.")

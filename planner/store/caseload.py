@@ -68,7 +68,7 @@ def started(db: Database, household_id: int) -> str | None:
     return fetch_value(
         db,
         "select min(at) from (select min(created_at) as at from plans where household_id = ?"
-        " union all select min(at) from tick_events where household_id = ?)",
+        " union all select min(at) from tick_events where household_id = ?) as firsts",
         [household_id, household_id],
     )
 
