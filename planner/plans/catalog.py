@@ -36,6 +36,8 @@ from planner.plans.catalog_model import (  # noqa: F401  (re-exported: the catal
 )
 from planner.plans.conditions import FIELDS, ConditionError, Node, compile_condition
 from planner.plans.pacing import read_set_up
+from planner.plans.questions import ClinicalQuestion, read_questions
+from planner.plans.releases import content_hash, fingerprint, read_releases
 
 
 class _Problems:
@@ -279,15 +281,17 @@ def _movements(raw: Any, fname: str, problems: _Problems) -> dict[str, Movement]
 
 def _avoid_rules(raw: Any, fname: str, catalog: dict, problems: _Problems) -> list[AvoidRule]:
     rules = []
-    allowed = {"id", "when", "avoid", "daily_life", "sources", "reason"}
+    allowed = {"id", "title", "when", "avoid", "daily_life", "sources", "reason"}
     for entry in raw or []:
         where = f"{fname}: rule {entry.get('id') if isinstance(entry, dict) else entry}"
         if (
             not isinstance(entry, dict)
             or set(entry) - allowed
-            or not {"id", "avoid", "sources"} <= set(entry)
+            or not {"id", "title", "avoid", "sources"} <= set(entry)
         ):
-            problems.add(where, "a rule has id, avoid, sources; optional when, daily_life, reason")
+            problems.add(
+                where, "a rule has id, title, avoid, sources; optional when, daily_life, reason"
+            )
             continue
         for movement in entry["avoid"] or []:
             if movement not in catalog["movements"]:
@@ -309,8 +313,12 @@ def _avoid_rules(raw: Any, fname: str, catalog: dict, problems: _Problems) -> li
                 reason=_text(entry["reason"], where, "reason", problems)
                 if "reason" in entry
                 else None,
+                title=_text(entry["title"], where, "title", problems, minimum=10, allowed=()),
             )
         )
+    seen = [r.id for r in rules]
+    for repeated in sorted({r for r in seen if seen.count(r) > 1}):
+        problems.add(f"{fname}: rule {repeated}", "the id is used more than once")
     return rules
 
 
@@ -358,6 +366,11 @@ def _registry_file(folder: Path, name: str, key: str, problems: _Problems) -> di
 def _registry(folder: Path, problems: _Problems) -> dict:
     """sources.yaml, facts.yaml and agents.yaml: what the domain files refer to."""
     sources = _registry_file(folder, "sources.yaml", "sources", problems).get("sources") or {}
+    for ident, spec in sources.items():
+        if not isinstance(spec, dict) or "cite" not in spec or set(spec) - SOURCE_KEYS:
+            problems.add(f"sources.yaml: {ident}", "a source has cite; optional section, seed, url")
+        elif "url" in spec and not str(spec["url"]).startswith("https://"):
+            problems.add(f"sources.yaml: {ident}", "url must be an https:// address")
     facts = _registry_file(folder, "facts.yaml", "facts", problems).get("facts") or {}
     agents_file = _registry_file(folder, "agents.yaml", "agents", problems)
     agents = {}
@@ -388,11 +401,33 @@ def _registry(folder: Path, problems: _Problems) -> dict:
         "sources": {
             k: v["cite"] for k, v in sources.items() if isinstance(v, dict) and "cite" in v
         },
+        "source_urls": {
+            k: v["url"] for k, v in sources.items() if isinstance(v, dict) and "url" in v
+        },
         "facts": facts,
         "agents": agents,
         "settings": settings,
         "movements": {},
     }
+
+
+SOURCE_KEYS = {"cite", "section", "seed", "url"}
+# What a reviewer signs one by one: the last review of each is shown on the public pages.
+SIGNED_PARTS = (("item", "items"), ("warning", "warnings"), ("rule", "avoid_rules"))
+
+
+def _fingerprints(raw: dict, cites: dict[str, str]) -> dict[str, str]:
+    """A fingerprint of each item, warning, movement rule and movement of a domain file, as
+    written (with the words of the sources it cites): "item:ID" -> hash."""
+    out = {}
+    for kind, key in SIGNED_PARTS:
+        for entry in raw.get(key) or []:
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                cited = [cites.get(s, s) for s in entry.get("sources") or [] if isinstance(s, str)]
+                out[f"{kind}:{entry['id']}"] = fingerprint([entry, cited])
+    for slug, spec in (raw.get("movements") or {}).items():
+        out[f"movement:{slug}"] = fingerprint(spec)
+    return out
 
 
 def _about(raw: Any, fname: str, reg: dict[str, Any], problems: _Problems) -> dict | None:
@@ -427,6 +462,7 @@ def load_catalog(folder: str | Path) -> Catalog:
     items: list[Item] = []
     warnings: list[WarningRule] = []
     extra: dict[str, Any] = {}
+    fingerprints: dict[str, str] = {}
     for domain in DOMAINS:
         fname = f"{domain}.yaml"
         if not (folder / fname).exists():
@@ -464,6 +500,7 @@ def load_catalog(folder: str | Path) -> Catalog:
             if item is not None:
                 items.append(item)
         warnings.extend(_warnings(raw.get("warnings"), fname, problems))
+        fingerprints.update(_fingerprints(raw, reg["sources"]))
         if domain == "home-safety":
             extra["set_up_raw"] = raw.get("set_up")
     seen: set[str] = set()
@@ -474,6 +511,17 @@ def load_catalog(folder: str | Path) -> Catalog:
     set_up, wrong = read_set_up(extra.get("set_up_raw"), seen, ROOMS)
     for problem in wrong:
         problems.add("home-safety.yaml", problem)
+    questions: list[ClinicalQuestion] = []
+    if (folder / "questions.yaml").exists():
+        questions, wrong = read_questions(
+            _read_yaml(folder / "questions.yaml", problems),
+            reg["sources"],
+            {i.id for i in items},
+            {r.id for r in extra.get("avoid_rules", ())},
+        )
+        problems.list.extend(wrong)
+    releases, wrong = read_releases(folder)
+    problems.list.extend(wrong)
     if problems.list:
         raise CatalogError(problems.list)
     return Catalog(
@@ -491,6 +539,11 @@ def load_catalog(folder: str | Path) -> Catalog:
         at_risk_points=extra.get("at_risk_points", 0),
         about=extra.get("about", {}),
         set_up=set_up,
+        source_urls=reg["source_urls"],
+        questions=tuple(questions),
+        releases=tuple(releases),
+        content_hash=content_hash(folder),
+        fingerprints=fingerprints,
     )
 
 

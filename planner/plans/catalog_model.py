@@ -8,6 +8,8 @@ from typing import Any
 
 from planner.plans.conditions import Node
 from planner.plans.domains import DOMAINS, FILE_KEYS  # noqa: F401  (the catalog's vocabulary)
+from planner.plans.questions import ClinicalQuestion
+from planner.plans.releases import Release, short
 
 AUDIENCES = ("patient", "caregiver", "physio", "household")
 ROOMS = ("entrance", "floors", "stairs", "kitchen", "bathroom", "bedroom", "other")
@@ -101,6 +103,7 @@ class AvoidRule:
     daily_life: str | None  # advice that names no load; the loads' own sentences follow it
     sources: tuple[str, ...]
     reason: str | None = None
+    title: str = ""  # the rule in plain words: public pages, a physiotherapist's override
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,26 @@ class Catalog:
         None  # planner.plans.pacing.SetUp: how the home set-up is paced (home-safety.yaml)
     )
     about: dict[str, dict[str, Any]] = field(default_factory=dict)  # domain -> {text, sources}
+    source_urls: dict[str, str] = field(default_factory=dict)  # source id -> where to check it
+    questions: tuple[ClinicalQuestion, ...] = ()  # questions.yaml
+    releases: tuple[Release, ...] = ()  # CHANGES.md, newest first
+    content_hash: str = ""  # releases.content_hash of the folder it was loaded from
+    fingerprints: dict[str, str] = field(default_factory=dict)  # "item:ID" -> as written
 
     def item(self, item_id: str) -> Item | None:
         """The catalog item with this id, or None."""
         return next((i for i in self.items if i.id == item_id), None)
+
+    def rule(self, rule_id: str) -> AvoidRule | None:
+        """The movement rule with this id, or None."""
+        return next((r for r in self.avoid_rules if r.id == rule_id), None)
+
+    @property
+    def release(self) -> str:
+        """The human release number of this content (the newest of CHANGES.md)."""
+        return self.releases[0].number if self.releases else ""
+
+    @property
+    def version(self) -> str:
+        """The content version as people read it: "1.1 (3f2a9c1d2e4b)"."""
+        return f"{self.release} ({short(self.content_hash)})"
