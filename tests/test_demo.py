@@ -11,6 +11,7 @@ from planner.store import accounts
 from planner.store.sql import close_thread_dbs, connect, fetch
 from tests import factories as f
 from tests.conftest import CSRF
+from tests.dbstate import count
 
 # A secret in the environment keeps the command from writing one into the instance folder.
 ENV = {"PLANNER_SECRET_KEY": "cli-test-secret", "PLANNER_DATABASE": None}
@@ -29,10 +30,19 @@ def serve(*args):
     return CliRunner().invoke(cli, ["serve", *args], env=ENV, catch_exceptions=False)
 
 
+@pytest.fixture
+def place(engine, tmp_path, request):
+    """Where the command's database is, on each engine: the option that names it and a new,
+    empty file or PostgreSQL database (issue 22: the demo and migrate run on both)."""
+    if engine == "postgresql":
+        return "--database-url", request.getfixturevalue("postgres_url")
+    return "--db", str(tmp_path / "demo.db")
+
+
 def _count(path, table) -> int:
     db = connect(path)
     try:
-        return db[table].count
+        return count(db, table)
     finally:
         db.close()
 
@@ -46,9 +56,9 @@ def _sign_in(path, email, password):
     return client, response
 
 
-def test_demo_on_an_empty_database_makes_three_accounts_that_sign_in(tmp_path, served):
-    path = tmp_path / "demo.db"
-    result = serve("--demo", "--db", str(path), "--port", "5099")
+def test_demo_on_an_empty_database_makes_three_accounts_that_sign_in(place, served):
+    option, path = place
+    result = serve("--demo", option, path, "--port", "5099")
     assert result.exit_code == 0, result.output
     for email in ("patient@example.org", "caregiver@example.org", "physio@example.org"):
         assert email in result.stdout
@@ -73,19 +83,19 @@ def test_demo_on_an_empty_database_makes_three_accounts_that_sign_in(tmp_path, s
     assert "2 sets of 10, hold each for 3 seconds, 2 sessions a week" in today
 
 
-def test_demo_twice_does_not_duplicate(tmp_path, served):
-    path = tmp_path / "demo.db"
-    serve("--demo", "--db", str(path))
+def test_demo_twice_does_not_duplicate(place, served):
+    option, path = place
+    serve("--demo", option, path)
     counts = {t: _count(path, t) for t in ("users", "households", "plans", "tick_events")}
-    result = serve("--demo", "--db", str(path))
+    result = serve("--demo", option, path)
     assert "Demo household already there." in result.stdout
     assert {t: _count(path, t) for t in counts} == counts
     assert counts["users"] == 3 and counts["households"] == 1
 
 
-def test_without_demo_there_are_no_accounts(tmp_path, served):
-    path = tmp_path / "plain.db"
-    result = serve("--db", str(path))
+def test_without_demo_there_are_no_accounts(place, served):
+    option, path = place
+    result = serve(option, path)
     assert result.exit_code == 0
     assert "example.org" not in result.stdout
     assert _count(path, "users") == 0
@@ -93,13 +103,13 @@ def test_without_demo_there_are_no_accounts(tmp_path, served):
     assert response.status_code == 422
 
 
-def test_demo_is_not_added_to_a_database_with_accounts(tmp_path, served):
-    path = tmp_path / "real.db"
-    serve("--db", str(path))
+def test_demo_is_not_added_to_a_database_with_accounts(place, served):
+    option, path = place
+    serve(option, path)
     db = connect(path)
     accounts.create_user(db, "someone@example.net", "Someone", "their password", at=f.NOW)
     db.close()
-    result = serve("--demo", "--db", str(path))
+    result = serve("--demo", option, path)
     assert "no demo accounts were added" in result.stdout
     assert _count(path, "users") == 1
 
@@ -121,13 +131,13 @@ def test_demo_plan_follows_the_profile(db, catalog):
     }
 
 
-def test_migrate_creates_then_reports_up_to_date(tmp_path):
-    path = tmp_path / "new.db"
-    first = CliRunner().invoke(cli, ["migrate", "--db", str(path)], env=ENV)
+def test_migrate_creates_then_reports_up_to_date(place):
+    option, path = place
+    first = CliRunner().invoke(cli, ["migrate", option, path], env=ENV)
     assert first.exit_code == 0
     assert "applied m001_initial" in first.stdout
     assert _count(path, "users") == 0
-    second = CliRunner().invoke(cli, ["migrate", "--db", str(path)], env=ENV)
+    second = CliRunner().invoke(cli, ["migrate", option, path], env=ENV)
     assert "up to date" in second.stdout
 
 
