@@ -134,7 +134,7 @@ def _wrk(
 # Python -----------------------------------------------------------------------------------------
 
 
-def _percentile(ordered: list[float], share: float) -> float:
+def percentile(ordered: list[float], share: float) -> float:
     if not ordered:
         return 0.0
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -186,7 +186,7 @@ def _python(
         len(ordered),
         elapsed,
         errors[0],
-        _percentile(ordered, 0.50),
-        _percentile(ordered, 0.95),
-        _percentile(ordered, 0.99),
+        percentile(ordered, 0.50),
+        percentile(ordered, 0.95),
+        percentile(ordered, 0.99),
     )

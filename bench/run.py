@@ -1,17 +1,21 @@
-"""Benchmark the planner in one command: how fast it ticks, how it scales with households.
+"""Benchmark the planner in one command: how fast it ticks, how it scales with households, on
+SQLite and on PostgreSQL, against what the engine itself can do.
 
-    python bench/run.py [--households 1000] [--duration 10] [--json results.json]
+    python bench/run.py [--engine sqlite,postgresql] [--households 1000] [--json results.json]
     python bench/run.py --quick          # tiny and short: checks that the benchmark works
 
-Seeds (or reuses, see bench/seed.py) a database of 10 households and one of N, each with a
-year of history; on each it starts the real server (`planner serve`: waitress, 8 threads) on
-loopback and measures, for --duration seconds each, a trivial route of the same app (/healthz,
-the baseline), the Today page and the tick POST of signed-in patients, with wrk (or a Python
-load generator where wrk is missing), in rounds that alternate the two servers so that other
-work on the machine weighs on both alike, with 1 and then 2 server processes (--workers).
-Then `planner plan` throughput, and Today's weight and time to first byte (page_weight.py).
-Prints requests per second and p50/p95/p99 latency, ratios to the baseline, server start time
-and peak memory, and whether the targets of issue 17 are met. Exits 1 if any request failed.
+Seeds (or reuses, see bench/seed.py) an SQLite database of 10 households and one of N, each
+with a year of history, and loads both into a PostgreSQL server of its own (bench/pg.py); on a
+copy of each, on each engine, it starts the real server (`planner serve`: waitress, 8 threads)
+on loopback and measures, for --duration seconds each, a trivial route of the same app
+(/healthz, the baseline), the Today page and the tick POST of signed-in patients, with wrk (or
+a Python load generator where wrk is missing), and the ceiling: the app's tap statement
+through the engine's driver alone at the same concurrency (bench/ceiling.py). Rounds alternate
+the engines and sizes, so that other work on the machine weighs on all alike; all of it with 1,
+2 and then 4 server processes (--workers). Then `planner plan` throughput, and Today's weight
+and time to first byte (page_weight.py). Prints requests per second, p50/p95/p99 latency and
+CPU per request, ratios to the baseline and of the tap to its ceiling, server start time and
+peak memory, and whether the targets of issue 17 are met. Exits 1 if any request failed.
 """
 
 from __future__ import annotations
@@ -30,14 +34,27 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import load  # bench/ is a folder of scripts, not a package
+import ceiling  # bench/ is a folder of scripts, not a package
+import load
 import page_weight
+import pg
 import plan_bench
 import seed
 from server import HOST, Server
 
+ENGINES = ("sqlite", "postgresql")
 ROUTES = ("baseline", "today", "tick")
-LABELS = {"baseline": "baseline GET /healthz", "today": "Today page GET", "tick": "tick POST"}
+MEASURED = (*ROUTES, "ceiling")  # the ceiling: the tap statement through the driver alone
+LABELS = {
+    "baseline": "baseline GET /healthz",
+    "today": "Today page GET",
+    "tick": "tick POST",
+    "ceiling": "tap statement alone",
+}
+DRIVERS = {
+    "sqlite": "sqlite3, WAL, synchronous=NORMAL",
+    "postgresql": "psycopg, fsync on, synchronous_commit on",
+}
 PROFILE = HERE.parent / "tests" / "scenarios" / "profile-example.json"
 
 
@@ -145,84 +162,154 @@ def _scratch(path: Path, households: int, copy: bool) -> Path:
     return scratch
 
 
-def _combine(measured: list[tuple[load.Result, float]]) -> dict:
+def _combine(measured: list[tuple[load.Result, float, float]]) -> dict:
     """One figure from several rounds: counts add up, each percentile is the rounds' median,
-    and the server's CPU time per request is the total's share."""
-    rounds = [result for result, _ in measured]
+    and the CPU time per request (the app's processes, or the ceiling's; and PostgreSQL's
+    server) is the total's share."""
+    rounds = [result for result, _, _ in measured]
     seconds = sum(r.seconds for r in rounds)
     requests = sum(r.requests for r in rounds)
     figure = {
         "rps": requests / seconds,
         "requests": requests,
         "errors": sum(r.errors for r in rounds),
-        "cpu_ms": sum(cpu for _, cpu in measured) / max(requests, 1) * 1000,
+        "cpu_ms": sum(cpu for _, cpu, _ in measured) / max(requests, 1) * 1000,
+        "db_cpu_ms": sum(db for _, _, db in measured) / max(requests, 1) * 1000,
     }
     for name in ("p50", "p95", "p99"):
         figure[name] = statistics.median(getattr(r, name) for r in rounds)
     return figure
 
 
-def measure(
-    databases: dict[int, tuple[Path, dict]], args: argparse.Namespace, workers: int
-) -> dict:
-    """Start a server (`workers` processes) on a copy of each seeded database, then measure
-    every route on each in turn, `args.rounds` times round, so that a machine busy with
-    something else for a while slows both sizes alike and their ratios still hold."""
-    servers: dict[int, Server] = {}
-    lanes: dict[int, dict] = {}
-    try:
-        for size, (path, made) in databases.items():
-            servers[size] = server = Server(
-                _scratch(path, size, True), made["today"], workers, threads=args.server_threads
+class Target:
+    """One server measured: an engine and a size, its database (a copy of the seed made for
+    it), the server on it, its signed-in sessions and request lanes, and the ceiling's taps."""
+
+    def __init__(
+        self,
+        engine: str,
+        size: int,
+        seed_path: Path,
+        made: dict,
+        args: argparse.Namespace,
+        workers: int,
+        postgres: pg.PostgresServer | None,
+    ):
+        self.engine, self.size, self.seed_path, self.postgres = engine, size, seed_path, postgres
+        self.today = made["today"]
+        if postgres is None:
+            self.database: Path | str = _scratch(seed_path, size, True)
+            log = None
+        else:
+            self.database = pg.fresh_copy(postgres, _pg_name("seed", size), _pg_name("run", size))
+            log = args.data / f"run-postgresql-{size}.log"
+        self.server = Server(
+            self.database, self.today, workers, threads=args.server_threads, log_path=log
+        )
+        sessions = [
+            self.server.sign_in(seed.patient_email(n), seed.PASSWORD)
+            for n in spread(size, args.users)
+        ]
+        self.lanes = plans_for(sessions, self.server, self.today, args.threads)
+        self.taps = [
+            (s.household_id, item_id, self.today, slot, s.user_id)
+            for s in sessions
+            for item_id, slots in self.server.daily_tasks(s.household_id)
+            for slot in range(slots)
+        ]
+        self.concurrency = ceiling.concurrency(workers, args.server_threads, args.connections)
+
+    def db_cpu_seconds(self) -> float:
+        """PostgreSQL's server's CPU so far (SQLite's is in the app's processes: 0)."""
+        return pg.cpu_seconds(self.postgres) if self.postgres else 0.0
+
+    def run(self, route: str, seconds: float, args: argparse.Namespace):
+        """One measurement of a route (or of the ceiling): its result, the CPU seconds of the
+        app's processes (the ceiling's own for the ceiling) and of PostgreSQL's server."""
+        db = self.db_cpu_seconds()
+        if route == "ceiling":
+            processes, threads = self.concurrency
+            result, cpu = ceiling.measure(
+                self.database,
+                self.taps,
+                f"{self.today}T12:00:00+00:00",
+                processes,
+                threads,
+                seconds,
             )
-            sessions = [
-                server.sign_in(seed.patient_email(n), seed.PASSWORD)
-                for n in spread(size, args.users)
-            ]
-            lanes[size] = plans_for(sessions, server, made["today"], args.threads)
-            for route in ("today", "tick"):  # templates compiled, connections opened
-                load.run(
-                    args.loadgen,
-                    HOST,
-                    server.port,
-                    lanes[size][route],
-                    args.warmup,
-                    args.connections,
-                )
-        results: dict[int, dict[str, list]] = {size: {r: [] for r in ROUTES} for size in servers}
-        for number in range(1, args.rounds + 1):
-            for size, server in servers.items():
-                for route in ROUTES:
-                    cpu = server.cpu_seconds()
-                    result = load.run(
-                        args.loadgen,
-                        HOST,
-                        server.port,
-                        lanes[size][route],
-                        args.duration / args.rounds,
-                        args.connections,
+        else:
+            cpu = self.server.cpu_seconds()
+            result = load.run(
+                args.loadgen, HOST, self.server.port, self.lanes[route], seconds, args.connections
+            )
+            cpu = self.server.cpu_seconds() - cpu
+        return result, cpu, self.db_cpu_seconds() - db
+
+    def stop(self) -> None:
+        self.server.stop()
+        if self.postgres is None:
+            _scratch(self.seed_path, self.size, False)
+        else:
+            self.postgres.drop_database(_pg_name("run", self.size))
+
+
+def _pg_name(kind: str, size: int) -> str:
+    return f"{kind}_{size}"
+
+
+def measure(
+    databases: dict[int, tuple[Path, dict]],
+    args: argparse.Namespace,
+    workers: int,
+    postgres: pg.PostgresServer | None,
+) -> dict:
+    """Start a server (`workers` processes) on a copy of each seeded database on each engine,
+    then measure every route, and the ceiling, on each in turn, `args.rounds` times round, so
+    that a machine busy with something else for a while slows every engine and size alike and
+    their ratios still hold."""
+    targets: list[Target] = []
+    try:
+        for engine in args.engine:
+            for size, (path, made) in databases.items():
+                targets.append(
+                    Target(
+                        engine,
+                        size,
+                        path,
+                        made,
+                        args,
+                        workers,
+                        postgres if engine == "postgresql" else None,
                     )
-                    results[size][route].append((result, server.cpu_seconds() - cpu))
+                )
+                for route in ("today", "tick", "ceiling"):  # templates, connections, plans
+                    targets[-1].run(route, args.warmup, args)
+        results = {id(t): {r: [] for r in MEASURED} for t in targets}
+        for number in range(1, args.rounds + 1):
+            for target in targets:
+                for route in MEASURED:
+                    result = target.run(route, args.duration / args.rounds, args)
+                    results[id(target)][route].append(result)
                     print(
-                        f"  round {number}  {workers} worker(s)  {size:>5} households  "
-                        f"{route:<8} "
-                        f"{result.rps:8,.0f} req/s  p95 {result.p95:7.1f} ms  "
-                        f"errors {result.errors}",
+                        f"  round {number}  {workers} worker(s)  {target.engine:<10} "
+                        f"{target.size:>5} households  {route:<8} "
+                        f"{result[0].rps:8,.0f} req/s  p95 {result[0].p95:7.1f} ms  "
+                        f"errors {result[0].errors}",
                         flush=True,
                     )
-        return {
-            str(size): {
-                "start_s": server.start_seconds,
-                "peak_mb": max(server.peak_memory_mb()),
-                "total_mb": sum(server.peak_memory_mb()),
-                "routes": {r: _combine(results[size][r]) for r in ROUTES},
+        figures: dict = {engine: {} for engine in args.engine}
+        for t in targets:
+            figures[t.engine][str(t.size)] = {
+                "start_s": t.server.start_seconds,
+                "peak_mb": max(t.server.peak_memory_mb()),
+                "total_mb": sum(t.server.peak_memory_mb()),
+                "ceiling_concurrency": list(t.concurrency),
+                "routes": {r: _combine(results[id(t)][r]) for r in MEASURED},
             }
-            for size, server in servers.items()
-        }
+        return figures
     finally:
-        for size, server in servers.items():
-            server.stop()
-            _scratch(databases[size][0], size, False)
+        for target in targets:
+            target.stop()
 
 
 def plan_figures(quick: bool) -> dict:
@@ -251,7 +338,7 @@ def plan_figures(quick: bool) -> dict:
 
 def targets(sizes: dict, small: int, large: int) -> list[dict]:
     """Issue 17's targets (issue 6's, with Today raised from 1/3 to 1/2), from this run's
-    figures."""
+    figures for one engine and worker count."""
     big, little = sizes[str(large)]["routes"], sizes[str(small)]["routes"]
     base = big["baseline"]["rps"]
     peak = max(s["peak_mb"] for s in sizes.values())
@@ -283,13 +370,74 @@ def targets(sizes: dict, small: int, large: int) -> list[dict]:
     ]
 
 
+def _runs(figures: dict):
+    """(engine, workers, that run's figures) of every run, engines in turn."""
+    for engine, runs in figures["engines"].items():
+        for workers, run in runs.items():
+            yield engine, workers, run
+
+
 def _errors(figures: dict) -> int:
     return sum(
         r["errors"]
-        for run_figures in figures["runs"].values()
-        for run in run_figures["sizes"].values()
-        for r in run["routes"].values()
+        for _, _, run in _runs(figures)
+        for size in run["sizes"].values()
+        for r in size["routes"].values()
     )
+
+
+def _table(engine: str, workers: str, run: dict, s: dict) -> list[str]:
+    processes, threads = next(iter(run["sizes"].values()))["ceiling_concurrency"]
+    lines = [
+        "",
+        f"{engine}, {workers} worker process(es), {s['server_threads']} threads each "
+        f"(ceiling: {DRIVERS[engine]}, {processes} process(es) x {threads} threads):",
+        (
+            f"{'households':>10}  {'route':<22}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}"
+            f"{'p99 ms':>9}{'req/s x base':>14}{'p95 x base':>12}{'CPU ms':>8}"
+            f"{'CPU x base':>12}{'db CPU ms':>11}"
+        ),
+    ]
+    for size, figures in run["sizes"].items():
+        base = figures["routes"]["baseline"]
+        for route in MEASURED:
+            r = figures["routes"][route]
+            lines.append(
+                f"{size:>10}  {LABELS[route]:<22}{r['rps']:8,.0f}{r['p50']:9.2f}"
+                f"{r['p95']:9.2f}{r['p99']:9.2f}{r['rps'] / base['rps']:14.2f}"
+                f"{r['p95'] / base['p95']:12.2f}{r['cpu_ms']:8.3f}"
+                f"{base['cpu_ms'] / r['cpu_ms']:12.2f}{r['db_cpu_ms']:11.3f}"
+            )
+    for size, figures in run["sizes"].items():
+        lines.append(
+            f"server with {size} households: start {figures['start_s']:.2f} s "
+            f"(launch to first answer), peak memory {figures['peak_mb']:.0f} MB "
+            f"(VmHWM of the largest process; {figures['total_mb']:.0f} MB all {workers})"
+        )
+    return lines
+
+
+def _against_ceiling(figures: dict) -> list[str]:
+    """The taps and Today views of every engine and worker count, the taps against the
+    statement's ceiling measured in the same rounds."""
+    lines = [
+        "",
+        "taps against their ceiling (the tap statement through the driver alone, same rounds):",
+        (
+            f"{'engine':<11}{'workers':>7}{'households':>11}{'taps/s':>8}{'tap p95':>9}"
+            f"{'ceiling/s':>11}{'ceil p95':>10}{'x ceiling':>11}{'Today/s':>9}{'Today p95':>11}"
+        ),
+    ]
+    for engine, workers, run in _runs(figures):
+        for size, sized in run["sizes"].items():
+            r = sized["routes"]
+            tick, top, today = r["tick"], r["ceiling"], r["today"]
+            lines.append(
+                f"{engine:<11}{workers:>7}{size:>11}{tick['rps']:8,.0f}{tick['p95']:9.2f}"
+                f"{top['rps']:11,.0f}{top['p95']:10.2f}{tick['rps'] / top['rps']:11.2f}"
+                f"{today['rps']:9,.0f}{today['p95']:11.2f}"
+            )
+    return lines
 
 
 def report(figures: dict) -> str:
@@ -299,11 +447,12 @@ def report(figures: dict) -> str:
         (
             f"machine: {m['cpus']} CPUs, {m['cpu']}, {m['ram_gb']} GB RAM; "
             f"Python {m['python']}, SQLite {m['sqlite']}"
+            + (f", PostgreSQL {m['postgresql']}" if "postgresql" in m else "")
         ),
         (
             f"load: {s['loadgen']}, {s['threads']} threads, {s['connections']} connections, "
-            f"{s['duration']} s per figure in {s['rounds']} rounds alternating the sizes, "
-            f"{s['users']} households signed in per size"
+            f"{s['duration']} s per figure in {s['rounds']} rounds alternating the engines and "
+            f"sizes, {s['users']} households signed in per size"
         ),
         "",
     ]
@@ -314,35 +463,16 @@ def report(figures: dict) -> str:
             f"{made['days']} days, {made['bytes'] / 1e6:,.1f} MB, seeded in "
             f"{made['seconds']} s ({how})"
         )
-    for workers, run_figures in figures["runs"].items():
-        lines += [
-            "",
-            f"{workers} worker process(es), {s['server_threads']} threads each:",
-            (
-                f"{'households':>10}  {'route':<22}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}"
-                f"{'p99 ms':>9}{'req/s x base':>14}{'p95 x base':>12}{'CPU ms':>8}"
-                f"{'CPU x base':>12}"
-            ),
-        ]
-        for size, run in run_figures["sizes"].items():
-            base = run["routes"]["baseline"]
-            for route in ROUTES:
-                r = run["routes"][route]
-                lines.append(
-                    f"{size:>10}  {LABELS[route]:<22}{r['rps']:8,.0f}{r['p50']:9.2f}"
-                    f"{r['p95']:9.2f}{r['p99']:9.2f}{r['rps'] / base['rps']:14.2f}"
-                    f"{r['p95'] / base['p95']:12.2f}{r['cpu_ms']:8.3f}"
-                    f"{base['cpu_ms'] / r['cpu_ms']:12.2f}"
-                )
-        for size, run in run_figures["sizes"].items():
-            lines.append(
-                f"server with {size} households: start {run['start_s']:.2f} s "
-                f"(launch to first answer), peak memory {run['peak_mb']:.0f} MB "
-                f"(VmHWM of the largest process; {run['total_mb']:.0f} MB all "
-                f"{workers})"
-            )
+    for size, loaded in figures.get("postgresql_load", {}).items():
+        lines.append(
+            f"into PostgreSQL, {size} households: {loaded['rows']:,} rows, "
+            f"{loaded['bytes'] / 1e6:,.1f} MB, loaded in {loaded['seconds']} s"
+        )
+    for engine, workers, run in _runs(figures):
+        lines += _table(engine, workers, run, s)
     p = figures["plan"]
     lines += [
+        "",
         (
             f"planner plan: {p['plan_ms']:.2f} ms a plan, {p['plans_per_s']:,.0f} plans/s "
             f"(engine, catalog loaded once, {p['ratio']:.0f}x validating the profile); the "
@@ -351,13 +481,14 @@ def report(figures: dict) -> str:
         "",
     ]
     lines += page_weight.report(figures["page_weight"])
-    for workers, run_figures in figures["runs"].items():
-        lines += ["", f"targets with {workers} worker process(es):"]
-        for t in run_figures["targets"]:
+    for engine, workers, run in _runs(figures):
+        lines += ["", f"targets with {engine}, {workers} worker process(es):"]
+        for t in run["targets"]:
             lines.append(
                 f"  {'met   ' if t['met'] else 'MISSED'} {t['name']}: "
                 f"{t['value']:.2f} (goal {t['goal']})"
             )
+    lines += _against_ceiling(figures)
     errors = _errors(figures)
     if errors:
         lines.append(f"\n{errors} requests FAILED (4xx/5xx or socket errors): figures invalid")
@@ -366,6 +497,12 @@ def report(figures: dict) -> str:
 
 def options(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--engine",
+        default=",".join(ENGINES),
+        help="the engines measured, in the same rounds: sqlite, postgresql or both (the "
+        "default, sqlite,postgresql)",
+    )
     parser.add_argument("--households", type=int, default=1000, help="N, the large size")
     parser.add_argument("--small", type=int, default=10, help="the small size")
     parser.add_argument("--days", type=int, default=365, help="days of history")
@@ -374,7 +511,7 @@ def options(argv: list[str] | None) -> argparse.Namespace:
         "--rounds",
         type=int,
         default=5,
-        help="rounds the duration is split into, alternating the sizes",
+        help="rounds the duration is split into, alternating the engines and sizes",
     )
     parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up per route")
     parser.add_argument("--threads", type=int, default=2, help="load generator threads")
@@ -388,8 +525,8 @@ def options(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--workers",
-        default="1,2",
-        help="server processes (planner serve --workers), each count in turn",
+        help="server processes (planner serve --workers), each count in turn (default 1,2,4; "
+        "with --quick 1,2)",
     )
     parser.add_argument("--loadgen", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument(
@@ -403,13 +540,20 @@ def options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="12 and 3 households, 14 days, 0.5 s per figure (wrk: 1 s): a check, not figures",
+        help="12 and 3 households, 14 days, 0.5 s per figure (wrk: 1 s), 1 and 2 workers: a "
+        "check, not figures",
     )
     args = parser.parse_args(argv)
     if args.quick:
         args.households, args.small, args.days = 12, 3, 14
         args.duration, args.rounds, args.warmup, args.users, args.connections = 0.5, 1, 0.2, 2, 4
-    args.workers = [int(n) for n in str(args.workers).split(",")]
+    args.workers = [
+        int(n) for n in str(args.workers or ("1,2" if args.quick else "1,2,4")).split(",")
+    ]
+    args.engine = [e.strip() for e in args.engine.split(",") if e.strip()]
+    unknown = [e for e in args.engine if e not in ENGINES]
+    if unknown or not args.engine:
+        parser.error(f"--engine: {', '.join(unknown) or 'none'}; choose from {', '.join(ENGINES)}")
     if args.loadgen == "auto":
         args.loadgen = load.available()
     return args
@@ -427,12 +571,12 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict = {
         "machine": machine(),
         "seeding": {},
-        "sizes": {},
         "settings": {
             k: v
             for k, v in vars(args).items()
             if k
             in (
+                "engine",
                 "loadgen",
                 "threads",
                 "connections",
@@ -443,6 +587,7 @@ def main(argv: list[str] | None = None) -> int:
                 "workers",
             )
         },
+        "engines": {engine: {} for engine in args.engine},
     }
     figures["settings"]["server_threads"] = args.server_threads
     databases = {
@@ -450,22 +595,32 @@ def main(argv: list[str] | None = None) -> int:
         for size in (args.small, args.households)
     }
     figures["seeding"] = {str(size): made for size, (_, made) in databases.items()}
-    print(
-        f"measuring {args.small} and {args.households} households in turn, with "
-        f"{' and '.join(map(str, args.workers))} server process(es) "
-        f"({args.loadgen}) ...",
-        flush=True,
-    )
-    figures["runs"] = {}
-    for workers in args.workers:
-        sizes = measure(databases, args, workers)
-        figures["runs"][str(workers)] = {
-            "sizes": sizes,
-            "targets": targets(sizes, args.small, args.households),
-        }
-    # The first worker count's figures also where earlier versions of this script put them.
-    first = figures["runs"][str(args.workers[0])]
-    figures["sizes"], figures["targets"] = first["sizes"], first["targets"]
+    postgres = None
+    try:
+        if "postgresql" in args.engine:
+            print("starting PostgreSQL and loading the seeded databases into it ...", flush=True)
+            postgres = pg.start()
+            figures["machine"]["postgresql"] = pg.version(postgres)
+            figures["postgresql_load"] = {
+                str(size): pg.load(postgres, path, _pg_name("seed", size))
+                for size, (path, _) in databases.items()
+            }
+        print(
+            f"measuring {args.small} and {args.households} households on "
+            f"{' and '.join(args.engine)} in turn, with "
+            f"{' and '.join(map(str, args.workers))} server process(es) "
+            f"({args.loadgen}) ...",
+            flush=True,
+        )
+        for workers in args.workers:
+            for engine, sizes in measure(databases, args, workers, postgres).items():
+                figures["engines"][engine][str(workers)] = {
+                    "sizes": sizes,
+                    "targets": targets(sizes, args.small, args.households),
+                }
+    finally:
+        if postgres is not None:
+            postgres.cleanup()
     figures["plan"] = plan_figures(args.quick)
     figures["page_weight"] = page_weight.measure(5 if args.quick else 21)
     print("\n" + report(figures))

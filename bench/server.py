@@ -1,6 +1,6 @@
 """The server under test, started the way people start it (`planner serve`: waitress, 8 threads)
-in a subprocess on loopback, and what bench/run.py needs from it: signed-in sessions, the
-tasks to tap, its peak memory.
+in a subprocess on loopback, on an SQLite file or a PostgreSQL database, and what bench/run.py
+needs from it: signed-in sessions, the tasks to tap, its peak memory.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from planner.store import accounts, plans
+from planner.store.postgres import is_url
 from planner.store.sql import connect
 
 HOST = "127.0.0.1"
@@ -26,9 +27,11 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 @dataclass(frozen=True)
 class Session:
-    """A signed-in patient: their household, the session cookie and its CSRF token."""
+    """A signed-in patient: their household, their user id, the session cookie and its CSRF
+    token."""
 
     household_id: int
+    user_id: int
     cookie: str
     csrf: str
 
@@ -57,14 +60,21 @@ def _cookie(headers: dict, previous: str = "") -> str:
 
 
 class Server:
-    """`python -m planner serve --db PATH` on a free loopback port, with the day pinned."""
+    """`python -m planner serve --db PATH` (or `--database-url URL`) on a free loopback port,
+    with the day pinned. Its log goes beside the file, or to `log_path`."""
 
     def __init__(
-        self, db_path: Path, today: str, workers: int = 1, demo: bool = False, threads: int = 8
+        self,
+        db_path: Path | str,
+        today: str,
+        workers: int = 1,
+        demo: bool = False,
+        threads: int = 8,
+        log_path: Path | None = None,
     ):
         self.db_path = db_path
         # A file, not a pipe: waitress's warnings under load would fill a pipe and stall it.
-        self.log_path = db_path.with_suffix(".log")
+        self.log_path = log_path or Path(db_path).with_suffix(".log")
         self._log = self.log_path.open("w")
         self.port = _free_port()
         self.workers = workers
@@ -76,7 +86,7 @@ class Server:
                 "-m",
                 "planner",
                 "serve",
-                "--db",
+                "--database-url" if is_url(db_path) else "--db",
                 str(db_path),
                 "--host",
                 HOST,
@@ -135,7 +145,9 @@ class Server:
         )
         if status != 200:
             raise RuntimeError(f"Today of household {household_id} answered {status}")
-        return Session(household_id, _cookie(headers, cookie), CSRF.search(page).group(1))
+        return Session(
+            household_id, user["id"], _cookie(headers, cookie), CSRF.search(page).group(1)
+        )
 
     def daily_tasks(self, household_id: int) -> list[tuple[str, int]]:
         """(item id, slots) of the household's daily tasks: a tap on today's is always valid."""

@@ -1,6 +1,7 @@
 """The benchmark keeps working: `bench/run.py --quick` seeds, serves, loads and reports every
-figure. Its figures (half a second each, on a tiny database) mean nothing; bench/README.md has
-real ones. Uses the Python load generator, tested on its own here too."""
+figure, on SQLite and on a PostgreSQL of its own, the tap statement's ceiling included. Its
+figures (half a second each, on a tiny database) mean nothing; bench/README.md has real ones.
+Uses the Python load generator, tested on its own here too."""
 
 from __future__ import annotations
 
@@ -14,9 +15,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 import load  # bench/ is a folder of scripts
+import pytest
+
+from tests.pg import newest_bin
 
 
 def test_quick_run_reports_every_figure(tmp_path):
+    try:
+        newest_bin()  # the benchmark starts a PostgreSQL of its own from Debian's binaries
+    except RuntimeError as missing:
+        if os.environ.get("CI"):
+            pytest.fail(str(missing))
+        pytest.skip(str(missing))
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),
@@ -47,32 +57,47 @@ def test_quick_run_reports_every_figure(tmp_path):
         "baseline GET /healthz",
         "Today page GET",
         "tick POST",
+        "tap statement alone",
         "req/s x base",
+        "db CPU ms",
         "server with 3 households: start",
         "server with 12 households: start",
         "peak memory",
+        "into PostgreSQL, 12 households:",
         "planner plan:",
         "plans/s",
-        "targets with 1 worker process(es):",
         "Today p95 at 12 vs 3 households",
         "tick req/s vs baseline",
-        "2 worker process(es)",
-        "targets with 2 worker process(es):",
         "Today for the demo patient",
         'Today for the "Not sure" household',
+        "taps against their ceiling",
     ):
         assert words in done.stdout, words
+    for engine in ("sqlite", "postgresql"):
+        for workers in ("1", "2"):
+            assert f"{engine}, {workers} worker process(es), 8 threads each" in done.stdout
+            assert f"targets with {engine}, {workers} worker process(es):" in done.stdout
     figures = json.loads((tmp_path / "figures.json").read_text())
-    for size in ("3", "12"):
-        run = figures["sizes"][size]
-        assert 0 < run["start_s"] < 60 and run["peak_mb"] > 10
-        for route in ("baseline", "today", "tick"):
-            r = run["routes"][route]
-            assert r["requests"] > 0 and r["errors"] == 0, (size, route)
-            assert 0 < r["p50"] <= r["p95"] <= r["p99"], (size, route)
+    assert figures["machine"]["postgresql"]
+    for engine in ("sqlite", "postgresql"):
+        runs = figures["engines"][engine]
+        assert sorted(runs) == ["1", "2"], engine
+        for workers, run in runs.items():
+            assert len(run["targets"]) == 5
+            for size in ("3", "12"):
+                sized = run["sizes"][size]
+                assert 0 < sized["start_s"] < 60 and sized["peak_mb"] > 10
+                # The ceiling runs as many processes as the server has workers.
+                assert sized["ceiling_concurrency"][0] == int(workers)
+                for route in ("baseline", "today", "tick", "ceiling"):
+                    r = sized["routes"][route]
+                    where = (engine, workers, size, route)
+                    assert r["requests"] > 0 and r["errors"] == 0, where
+                    assert 0 < r["p50"] <= r["p95"] <= r["p99"], where
+                    assert r["cpu_ms"] >= 0 and r["db_cpu_ms"] >= 0, where
+                if engine == "sqlite":  # SQLite works inside the app's processes
+                    assert sized["routes"]["tick"]["db_cpu_ms"] == 0
     assert figures["plan"]["plans_per_s"] > 0
-    assert len(figures["targets"]) == 5
-    assert figures["runs"]["2"]["sizes"]["12"]["routes"]["tick"]["errors"] == 0
     for weight in figures["page_weight"].values():
         assert 0 < weight["html_gzip_bytes"] < weight["html_bytes"]
 
