@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from planner.plans.catalog import DOMAINS, Catalog, Item, Schedule
+from planner.plans.catalog import DOMAINS, NEEDS_CLEARANCE, AvoidRule, Catalog, Item, Schedule
 from planner.plans.conditions import Fact, evaluate
 from planner.plans.context import Context, build_context, fill
 from planner.plans.pacing import SetUp, is_set_up, pace
@@ -68,19 +68,27 @@ def _sentences(new: list[str], catalog: Catalog) -> list[str]:
     return out
 
 
-def movements_to_avoid(catalog: Catalog, ctx: Context) -> tuple[dict[str, list[str]], list[dict]]:
+def rule_facts(rule: AvoidRule, ctx: Context) -> tuple[bool, list[Fact]]:
+    """Whether a movement rule matches the profile, and the facts that make it match."""
+    return evaluate(rule.when, ctx.values) if rule.when else (True, [])
+
+
+def movements_to_avoid(
+    catalog: Catalog, ctx: Context, lifted: frozenset[str] = frozenset()
+) -> tuple[dict[str, list[str]], list[dict]]:
     """The movements this profile rules out, each with its reasons, and the daily-life advice.
 
     A rule's advice is its own `daily_life` (which names no movement) followed by the daily-life
     sentence of each load it newly rules out: the words come from the same tags as the exercise
-    filter, so the plan cannot tell a person to avoid what one of its exercises asks for."""
+    filter, so the plan cannot tell a person to avoid what one of its exercises asks for.
+    `lifted`: the ids of rules a physiotherapist lifted for this person (overrides.py)."""
     reasons: dict[str, list[str]] = {}
     advice: list[dict] = []
     said: set[str] = set()
     said_own: set[str | None] = set()
     for rule in catalog.avoid_rules:
-        ok, facts = evaluate(rule.when, ctx.values) if rule.when else (True, [])
-        if not ok:
+        ok, facts = rule_facts(rule, ctx)
+        if not ok or rule.id in lifted:
             continue
         because = _phrases(facts, catalog, ctx) or [rule.reason or rule.daily_life or rule.id]
         for movement in rule.avoid:
@@ -96,6 +104,7 @@ def movements_to_avoid(catalog: Catalog, ctx: Context) -> tuple[dict[str, list[s
         advice.append(
             {
                 "id": rule.id,
+                "title": rule.title,
                 "movements": [catalog.movements[m].label for m in new],
                 "advice": " ".join(sentences),
                 "why": because,
@@ -103,6 +112,43 @@ def movements_to_avoid(catalog: Catalog, ctx: Context) -> tuple[dict[str, list[s
             }
         )
     return reasons, advice
+
+
+def rules_against(
+    movements: tuple[str, ...] | list[str],
+    catalog: Catalog,
+    ctx: Context,
+    lifted: frozenset[str] = frozenset(),
+) -> list[str]:
+    """The ids of the movement rules that rule out an exercise needing these movements."""
+    return [
+        rule.id
+        for rule in catalog.avoid_rules
+        if rule.id not in lifted and set(rule.avoid) & set(movements) and rule_facts(rule, ctx)[0]
+    ]
+
+
+def lifted_rules(
+    catalog: Catalog, ctx: Context, lifted: frozenset[str], avoid: dict[str, list[str]]
+) -> list[dict]:
+    """The lifted rules that match the profile, each with the movements it no longer rules out
+    (those no other rule avoids) and the why it would have given."""
+    out = []
+    for rule in catalog.avoid_rules:
+        ok, facts = rule_facts(rule, ctx)
+        if rule.id not in lifted or not ok:
+            continue
+        freed = [m for m in rule.avoid if m not in avoid and m != NEEDS_CLEARANCE]
+        out.append(
+            {
+                "id": rule.id,
+                "title": rule.title,
+                "movements": [catalog.movements[m].label for m in freed],
+                "why": _phrases(facts, catalog, ctx) or [rule.reason or rule.title],
+                "sources": [catalog.sources[s] for s in rule.sources],
+            }
+        )
+    return out
 
 
 def _exclusion(item: Item, avoid: dict[str, list[str]], catalog: Catalog) -> str | None:
@@ -139,15 +185,20 @@ def _entry(item: Item, facts: list[Fact], emphasis: bool, catalog: Catalog, ctx:
 
 
 def exercise_library(
-    profile: dict[str, Any], catalog: Catalog, today: dt.date, ctx: Context | None = None
+    profile: dict[str, Any],
+    catalog: Catalog,
+    today: dt.date,
+    ctx: Context | None = None,
+    lifted: frozenset[str] = frozenset(),
 ) -> list[dict[str, Any]]:
     """Every exercise of the catalog as a plan entry for this profile, in catalog order; one the
-    profile rules out carries `reason` ("No twisting: ...") and `rules` (["No twisting"]) and is
-    not safe to add as it is.
+    profile rules out carries `reason` ("No twisting: ..."), `rules` (["No twisting"]) and
+    `rule_ids` (the movement rules that rule it out) and is not safe to add as it is.
     A physiotherapist's library: items whose `when` does not match are offered too.
-    `ctx`: the profile's context if the caller has worked it out already."""
+    `ctx`: the profile's context if the caller has worked it out already; `lifted`: the rules a
+    physiotherapist lifted for this person."""
     ctx = ctx or build_context(profile, catalog, today)
-    avoid, _ = movements_to_avoid(catalog, ctx)
+    avoid, _ = movements_to_avoid(catalog, ctx, lifted)
     out = []
     for item in catalog.items:
         if item.domain != "exercise":
@@ -158,6 +209,7 @@ def exercise_library(
         if reason:
             entry["reason"] = reason
             entry["rules"] = [catalog.movements[m].no for m in item.movements if m in avoid]
+            entry["rule_ids"] = rules_against(item.movements, catalog, ctx, lifted)
         out.append(entry)
     return out
 
@@ -168,11 +220,12 @@ def ruled_out(
     catalog: Catalog,
     today: dt.date,
     ctx: Context | None = None,
+    lifted: frozenset[str] = frozenset(),
 ) -> str | None:
     """Why an exercise needing these movements is unsafe for this profile, or None: the same
     filter the catalog's exercises go through, for a physiotherapist's own exercise."""
     ctx = ctx or build_context(profile, catalog, today)
-    avoid, _ = movements_to_avoid(catalog, ctx)
+    avoid, _ = movements_to_avoid(catalog, ctx, lifted)
     probe = Item(
         id="custom",
         domain="exercise",
@@ -236,12 +289,17 @@ def _paced(items: list[dict], catalog: Catalog, ctx: Context) -> None:
 
 
 def build_plan(
-    profile: dict[str, Any], catalog: Catalog, today: dt.date, ctx: Context | None = None
+    profile: dict[str, Any],
+    catalog: Catalog,
+    today: dt.date,
+    ctx: Context | None = None,
+    lifted: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """The personalised plan for a valid profile on a given day (see plan.schema.json).
-    `ctx`: the profile's context if the caller has worked it out already."""
+    `ctx`: the profile's context if the caller has worked it out already; `lifted`: the ids of
+    movement rules a physiotherapist lifted for this person (listed in the plan's `lifted`)."""
     ctx = ctx or build_context(profile, catalog, today)
-    avoid, daily_life = movements_to_avoid(catalog, ctx)
+    avoid, daily_life = movements_to_avoid(catalog, ctx, lifted)
     chosen: list[tuple[int, int, int, dict]] = []
     excluded: list[dict] = []
     for position, item in enumerate(catalog.items):
@@ -267,7 +325,7 @@ def build_plan(
     items = [c[3] for c in chosen]
     _paced(items, catalog, ctx)
     present = {c[3]["domain"] for c in chosen}
-    return {
+    plan: dict[str, Any] = {
         "generated_on": today.isoformat(),
         "items": items,
         # The why a whole domain shares, said once (checklists/README.md, `about`).
@@ -281,3 +339,6 @@ def build_plan(
             "questions": len(catalog.fall_screen),
         },
     }
+    if lifted:
+        plan["lifted"] = lifted_rules(catalog, ctx, lifted, avoid)
+    return plan

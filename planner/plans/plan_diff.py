@@ -118,3 +118,22 @@ def plan_diff(old_plan: dict[str, Any] | None, new_plan: dict[str, Any]) -> dict
         "unchanged": kept,
         "first": old_plan is None,
     }
+
+
+def less_careful(old_plan: dict[str, Any], new_plan: dict[str, Any]) -> list[str]:
+    """How the new plan is less careful than the old, in words (empty when it is not): an
+    exercise left out before is on it, a task is taken off, a movement rule no longer applies.
+    New or reworded tasks and new rules are not less careful. (Warnings are left aside: Today
+    works them out afresh every day from the content it runs.)"""
+    out = []
+    new_ids = {i["id"] for i in new_plan["items"]}
+    left_out = {e["id"] for e in old_plan.get("excluded", [])}
+    out += [f"{i['title']}: no longer left out" for i in new_plan["items"] if i["id"] in left_out]
+    out += [f"{i['title']}: taken off" for i in old_plan["items"] if i["id"] not in new_ids]
+    new_rules = {a["id"] for a in new_plan.get("avoid_in_daily_life", [])}
+    out += [
+        f"{a.get('title') or a['advice']}: no longer applies"
+        for a in old_plan.get("avoid_in_daily_life", [])
+        if a["id"] not in new_rules
+    ]
+    return out

@@ -1,10 +1,12 @@
 """A physiotherapist's tailoring of the exercise part of a plan, as pure functions.
 
-A tailoring is JSON: {"exercises": [entry, ...], "removed": [catalog id, ...]}, where an entry is
-{"id", "prescription"?, "override_reason"?, "custom"?: {"title", "detail", "movements"}}. The
-plan a household sees is always `apply_tailoring(build_plan(...), tailoring, ...)`: the engine's
-safety filter runs first and again on every re-plan, so a tailored exercise that a new profile
-rules out leaves the plan for `excluded` unless the physiotherapist overrode the rule in writing.
+A tailoring is JSON: {"exercises": [entry, ...], "removed": [catalog id, ...], "lifted"?: [...]},
+where an entry is {"id", "prescription"?, "override_reason"?, "override"?, "custom"?: {"title",
+"detail", "movements"}} (overrides and lifted rules: planner/plans/overrides.py). The plan a
+household sees is always `apply_tailoring(build_plan(..., lifted=lifted_ids(tailoring)),
+tailoring, ...)` (planning.plan_for): the engine's safety filter runs first and again on every
+re-plan, so a tailored exercise that a new profile rules out leaves the plan for `excluded`
+unless the physiotherapist overrode, in writing, every rule that rules it out.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from planner.plans.catalog import DOMAINS, Catalog
-from planner.plans.context import Context
-from planner.plans.engine import exercise_library, ruled_out
+from planner.plans.context import Context, build_context
+from planner.plans.engine import exercise_library, ruled_out, rules_against
+from planner.plans.overrides import lifted_ids
 
 # Bounds of what a form may say; not advice (the catalog gives no numbers), only sanity.
 LIMITS = {"sets": (1, 10), "reps": (1, 50), "hold_seconds": (1, 120), "sessions_per_week": (1, 7)}
@@ -150,18 +153,55 @@ def _resolve(
     catalog: Catalog,
     today: dt.date,
     ctx: Context | None = None,
-) -> tuple[dict | None, str | None]:
-    """An entry's plan item (from the library or its own text) and why the profile rules it
-    out (None if it does not); (None, None) for an id the catalog no longer has."""
+    lifted: frozenset[str] = frozenset(),
+) -> tuple[dict | None, str | None, list[str]]:
+    """An entry's plan item (from the library or its own text), why the profile rules it out
+    (None if it does not) and the ids of the rules that do; (None, None, []) for an id the
+    catalog no longer has."""
     if entry.get("custom"):
-        return custom_item(entry), ruled_out(
-            entry["custom"]["movements"], profile, catalog, today, ctx
+        movements = entry["custom"]["movements"]
+        ctx = ctx or build_context(profile, catalog, today)
+        return (
+            custom_item(entry),
+            ruled_out(movements, profile, catalog, today, ctx, lifted),
+            rules_against(movements, catalog, ctx, lifted),
         )
     found = library.get(entry["id"])
     if found is None:
-        return None, None
-    item = {k: v for k, v in found.items() if k not in ("reason", "rules")}
-    return item, found.get("reason")
+        return None, None, []
+    item = {k: v for k, v in found.items() if k not in ("reason", "rules", "rule_ids")}
+    return item, found.get("reason"), found.get("rule_ids", [])
+
+
+def _overridden(entry: Mapping[str, Any], rule_ids: list[str]) -> bool:
+    """Whether the entry's override covers every rule that rules the exercise out now (an
+    override from before rules were named covers whatever rules it)."""
+    if not entry.get("override_reason"):
+        return False
+    record = entry.get("override")
+    return record is None or set(rule_ids) <= set(record["rules"])
+
+
+def _marked(item: dict, entry: Mapping[str, Any], reason: str, catalog: Catalog) -> dict:
+    """A ruled-out exercise kept by the physiotherapist: the rule (`ruled_out`), their reason,
+    who and when, and the names of the rules it overrides."""
+    record = entry.get("override") or {}
+    rules = [catalog.rule(r) for r in record.get("rules", [])]
+    return item | {
+        "override_reason": entry["override_reason"],
+        "ruled_out": reason,
+        "override_by": record.get("by"),
+        "override_on": record.get("on") or None,
+        "override_rules": [r.title for r in rules if r is not None],
+    }
+
+
+def _lifts(plan: dict[str, Any], tailoring: Mapping[str, Any]) -> None:
+    """Who lifted each of the plan's lifted rules, when and why (in place)."""
+    made = {x["rule"]: x for x in tailoring.get("lifted", [])}
+    for rule in plan.get("lifted", []):
+        lift = made.get(rule["id"], {})
+        rule |= {"reason": lift.get("reason", ""), "by": lift.get("by"), "on": lift.get("on")}
 
 
 def apply_tailoring(
@@ -174,23 +214,30 @@ def apply_tailoring(
 ) -> dict[str, Any]:
     """The engine's plan with the tailoring applied: the tailored exercises in their order with
     their prescriptions, then any exercise the engine adds that the tailoring neither lists nor
-    removed. A ruled-out exercise stays on the plan only with a written override, and is marked
-    with the rule (`ruled_out`) and the reason (`override_reason`); otherwise it is in
-    `excluded`, marked `tailored`. Ids the catalog no longer has are left out.
+    removed. A ruled-out exercise stays on the plan only with a written override of every rule
+    that rules it out, and is marked with the rule (`ruled_out`), the reason
+    (`override_reason`), who (`override_by`), when (`override_on`) and the rules' names
+    (`override_rules`); otherwise it is in `excluded`, marked `tailored`. Ids the catalog no
+    longer has are left out. `plan` is the engine's, made with the rules the tailoring lifts
+    (overrides.lifted_ids); each lifted rule of the plan gets who lifted it, when and why.
     `ctx`: the profile's context if the caller has worked it out already."""
     plan = copy.deepcopy(plan)
-    if not tailoring or not (tailoring.get("exercises") or tailoring.get("removed")):
+    if not tailoring or not (
+        tailoring.get("exercises") or tailoring.get("removed") or tailoring.get("lifted")
+    ):
         return plan
-    library = {e["id"]: e for e in exercise_library(profile, catalog, today, ctx)}
+    lifted = lifted_ids(tailoring)
+    _lifts(plan, tailoring)
+    library = {e["id"]: e for e in exercise_library(profile, catalog, today, ctx, lifted)}
     engine = {i["id"]: i for i in plan["items"] if i["domain"] == "exercise"}
     excluded = {e["id"]: e for e in plan["excluded"]}
     listed = {e["id"] for e in tailoring.get("exercises", [])}
     chosen: list[dict] = []
     for entry in tailoring.get("exercises", []):
-        item, reason = _resolve(entry, library, profile, catalog, today, ctx)
+        item, reason, rule_ids = _resolve(entry, library, profile, catalog, today, ctx, lifted)
         if item is None:
             continue
-        if reason and not entry.get("override_reason"):
+        if reason and not _overridden(entry, rule_ids):
             left = excluded.setdefault(
                 entry["id"],
                 {
@@ -204,7 +251,7 @@ def apply_tailoring(
             left["tailored"] = True
             continue
         if reason:
-            item |= {"override_reason": entry["override_reason"], "ruled_out": reason}
+            item = _marked(item, entry, reason, catalog)
             excluded.pop(entry["id"], None)
         elif entry["id"] in engine:
             item = engine[entry["id"]]
@@ -237,7 +284,10 @@ def materialize(plan: dict[str, Any], tailoring: Mapping[str, Any] | None) -> di
         for e in tailoring.get("exercises", [])
         if e["id"] not in on_plan and e["id"] not in DONE_BY_PHYSIO
     ]
-    return {"exercises": exercises, "removed": list(tailoring.get("removed", []))}
+    out = {"exercises": exercises, "removed": list(tailoring.get("removed", []))}
+    if tailoring.get("lifted"):
+        out["lifted"] = copy.deepcopy(list(tailoring["lifted"]))
+    return out
 
 
 def _index(tailoring: Mapping[str, Any], item_id: str) -> int | None:
@@ -284,8 +334,10 @@ def add(
     override_reason: str | None = None,
     custom: dict | None = None,
     prescription: dict | None = None,
+    override: dict | None = None,
 ) -> dict:
-    """A copy with the exercise added at the end (or, if listed, given the override reason)."""
+    """A copy with the exercise added at the end (or, if listed, given the override reason).
+    `override`: the record of the rules it overrides (overrides.make)."""
     out = copy.deepcopy(tailoring)
     n = _index(out, item_id)
     if n is None:
@@ -294,6 +346,8 @@ def add(
     entry = out["exercises"][n]
     if override_reason:
         entry["override_reason"] = override_reason
+        if override is not None:
+            entry["override"] = override
     if custom:
         entry["custom"] = custom
     if prescription:
@@ -310,10 +364,10 @@ def new_custom_id() -> str:
 
 def as_template(tailoring: Mapping[str, Any]) -> dict[str, Any]:
     """The part of a tailoring a template keeps: exercises, order, prescriptions and custom
-    exercises. Overrides are left behind: they were written for one person."""
+    exercises. Overrides and lifted rules are left behind: they were written for one person."""
     return {
         "exercises": [
-            {k: copy.deepcopy(v) for k, v in e.items() if k != "override_reason"}
+            {k: copy.deepcopy(v) for k, v in e.items() if k not in ("override_reason", "override")}
             for e in tailoring.get("exercises", [])
         ],
         "removed": [],
@@ -338,7 +392,7 @@ def template_conflicts(
     library = {e["id"]: e for e in exercise_library(profile, catalog, today)}
     out = []
     for entry in template.get("exercises", []):
-        item, reason = _resolve(entry, library, profile, catalog, today)
+        item, reason, _ = _resolve(entry, library, profile, catalog, today)
         if item is None:
             out.append(
                 {

@@ -36,6 +36,12 @@ KINDS = {
     "signed_out_everywhere": (),
     "account_data_downloaded": (),  # the person's own export (the account page)
     "account_deleted": ("role",),  # the member left by deleting their account
+    # A physiotherapist's override of movement rules (planner/plans/overrides.py): item_id is
+    # the exercise allowed (None: the rules are lifted for the person), rules their ids.
+    "override_made": ("item_id", "rules", "reason"),
+    "override_removed": ("item_id", "rules", "reason"),
+    "override_dropped": ("item_id", "rules", "changed"),  # changed: the fields whose facts moved
+    "content_updated": ("release", "content_hash", "version"),  # the plan follows new content
 }
 # The kinds every member sees on the People page: changes of who is in the household.
 MEMBERSHIP = ("joined", "left", "removed", "manager_named")

@@ -554,6 +554,68 @@ def m015_tap_keys(db: Database) -> None:
     db["tap_keys"].create_index(["user_id"])
 
 
+@migrations()
+def m016_content_review(db: Database) -> None:
+    """Issue 25: the content version (release number and hash of checklists/) each plan version
+    was made from; the reviewers, a role outside households granted from the command line; and
+    every content version a reviewer signed, with what they signed (the safety outcomes and a
+    fingerprint of each item, as checklists/signature.yaml holds the latest). Plans made before
+    this have no content version: they read "made before content versions were recorded"."""
+    db["plans"].add_column("content_release", str)
+    db["plans"].add_column("content_hash", str)
+    db["reviewers"].create(
+        {"user_id": int, "granted_at": str},
+        pk="user_id",
+        not_null={"granted_at"},
+        foreign_keys=[("user_id", "users", "id")],
+        strict=True,
+    )
+    db["content_signatures"].create(
+        {
+            "id": int,
+            "release": str,
+            "content_hash": str,
+            "reviewer_id": int,
+            "signed_by": str,
+            "signed_at": str,
+            "record_json": str,
+        },
+        pk="id",
+        not_null={"release", "content_hash", "reviewer_id", "signed_by", "signed_at"},
+        foreign_keys=[("reviewer_id", "users", "id")],
+        strict=True,
+    )
+    # Named, not index_foreign_keys(): that would make m014's dropped indexes again.
+    db["content_signatures"].create_index(["reviewer_id"])
+
+
+@migrations()
+def m017_override_notices(db: Database) -> None:
+    """Issue 25: a physiotherapist's override dropped because the profile fact behind its rule
+    changed, kept until a physiotherapist of the household has read it (their exercise page and
+    caseload say so). Not on the household's own pages, so it moves no revision."""
+    db["override_notices"].create(
+        {
+            "id": int,
+            "household_id": int,
+            "rule_id": str,
+            "item_id": str,
+            "reason": str,
+            "made_by": int,
+            "made_on": str,
+            "changed_json": str,
+            "dropped_at": str,
+            "dismissed_at": str,
+            "dismissed_by": int,
+        },
+        pk="id",
+        not_null={"household_id", "rule_id", "reason", "changed_json", "dropped_at"},
+        foreign_keys=[("household_id", "households", "id")],
+        strict=True,
+    )
+    db["override_notices"].create_index(["household_id", "dismissed_at"])
+
+
 def private(path: str | Path) -> None:
     """Make the database file readable by its owner only (0600), creating it so if it is new,
     before SQLite opens it: SQLite gives the -wal and -shm files the database file's mode. Health

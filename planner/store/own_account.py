@@ -30,6 +30,7 @@ PERSONAL_TABLES = (
     "push_subscriptions",
     "unsubscribe_tokens",
     "calendar_feeds",
+    "reviewers",  # the role ends with the account; the signatures made keep the name signed
 )
 
 

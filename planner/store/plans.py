@@ -40,6 +40,7 @@ def get_profile(db: Database, household_id: int) -> dict | None:
 
 _VERSION_SQL = (
     "select plans.version, plans.plan_json, plans.profile_json, plans.tailoring_json,"
+    " plans.content_release, plans.content_hash,"
     " plans.created_at, plans.created_by, users.name as created_by_name,"
     " members.role as created_by_role from plans"
     " left join users on users.id = plans.created_by"
@@ -54,6 +55,8 @@ def _version(row: dict) -> dict:
         "plan": json.loads(row["plan_json"]),
         "profile": json.loads(row["profile_json"]),
         "tailoring": json.loads(row["tailoring_json"]) if row["tailoring_json"] else None,
+        "content_release": row["content_release"],
+        "content_hash": row["content_hash"],
         "created_at": row["created_at"],
         "created_by": row["created_by"],
         "created_by_name": row["created_by_name"],
@@ -62,9 +65,10 @@ def _version(row: dict) -> dict:
 
 
 def current_plan(db: Database, household_id: int) -> dict | None:
-    """The latest applied plan as {version, plan, profile, tailoring, created_at, created_by,
-    created_by_name, created_by_role}, or None if no plan was applied yet. `tailoring` is the
-    physiotherapist's tailoring the plan was made with (None if none)."""
+    """The latest applied plan as {version, plan, profile, tailoring, content_release,
+    content_hash, created_at, created_by, created_by_name, created_by_role}, or None if no plan
+    was applied yet. `tailoring` is the physiotherapist's tailoring the plan was made with (None
+    if none); `content_*` the content version it was made from (None before issue 25)."""
     rows = fetch(db, _VERSION_SQL + " order by plans.version desc limit 1", [household_id])
     return _version(rows[0]) if rows else None
 
@@ -77,10 +81,12 @@ def get_version(db: Database, household_id: int, version: int) -> dict | None:
 
 def versions(db: Database, household_id: int) -> list[dict]:
     """Every plan version of the household, newest first: {version, created_at, created_by_name,
-    created_by_role, tasks} (tasks: how many items the plan had)."""
+    created_by_role, content_release, content_hash, tasks} (tasks: how many items the plan
+    had)."""
     rows = fetch(
         db,
         "select plans.version, plans.created_at, users.name as created_by_name,"
+        " plans.content_release, plans.content_hash,"
         " members.role as created_by_role, json_array_length(plans.plan_json, '$.items') as tasks"
         " from plans left join users on users.id = plans.created_by"
         " left join members on members.household_id = plans.household_id"
@@ -96,21 +102,24 @@ def apply_plan(
     household_id: int,
     plan: dict,
     profile: dict,
-    user_id: int,
+    user_id: int | None,
     tailoring: dict | None = None,
     *,
     at: dt.datetime,
+    content: tuple[str, str] | None = None,
 ) -> int:
     """Make `plan` the household's current plan, all or nothing; return its version.
 
     `tailoring` is the physiotherapist's tailoring the plan was made with, kept with the version
-    so that the next re-plan applies it again.
+    so that the next re-plan applies it again; `content` the (release, hash) of the content it
+    was made from; `user_id` None for a plan the planner itself updated to new content.
     Stores the profile, adds a plan version, and brings the tasks in line: items of the plan
     are active (with their new text and schedule), the others inactive. Ticks are never
     touched, so the history of a task that stays is kept, and comes back if a task returns.
     """
     with transaction(db):
-        save_profile(db, household_id, profile, user_id, at=at)
+        if user_id is not None:  # a content update keeps the profile as it was stored
+            save_profile(db, household_id, profile, user_id, at=at)
         latest = fetch_value(
             db, "select coalesce(max(version), 0) from plans where household_id = ?", [household_id]
         )
@@ -124,6 +133,8 @@ def apply_plan(
                 "plan_json": _dumps(plan),
                 "profile_json": _dumps(profile),
                 "tailoring_json": _dumps(tailoring) if tailoring else None,
+                "content_release": content[0] if content else None,
+                "content_hash": content[1] if content else None,
                 "created_at": iso(at),
                 "created_by": user_id,
             },
@@ -150,6 +161,18 @@ def apply_plan(
                 row["since_version"] = version
             upsert(db, "tasks", row, pk=("household_id", "item_id"))
     return version
+
+
+def mark_content(db: Database, household_id: int, version: int, content: tuple[str, str]) -> None:
+    """Record that newer content (release, hash) gives the same plan as this version: the
+    version then names the newest content it follows, and is not offered as an update again."""
+    with transaction(db):
+        run(
+            db,
+            "update plans set content_release = ?, content_hash = ?"
+            " where household_id = ? and version = ?",
+            [content[0], content[1], household_id, version],
+        )
 
 
 def plan_rows(db: Database, household_id: int) -> list[dict]:
