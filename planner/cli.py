@@ -12,6 +12,8 @@ from pathlib import Path
 import click
 
 from planner import clock, planning
+from planner.cli_review import group as reviewer_group
+from planner.cli_review import report_signature
 from planner.plans.catalog import CatalogError, default_folder, load_catalog
 from planner.plans.printout import render_text
 from planner.plans.profile import ProfileError, parse
@@ -106,7 +108,9 @@ def plan(source: str, today: str | None, fmt: str, checklists: str | None) -> No
     "against every restricting fact, allowed or excluded and why.",
 )
 def check_content(checklists: str | None, matrix_dir: str | None) -> None:
-    """Validate every checklist file; name the file and item of each problem (exit 1)."""
+    """Validate every checklist file; name the file and item of each problem (exit 1). Fails
+    too when a safety outcome changed since the content version last signed by a reviewer
+    (checklists/signature.yaml) and the change is not signed yet."""
     catalog = _catalog(checklists)
     click.echo(
         f"ok: {len(catalog.items)} items, {len(catalog.warnings)} warnings, "
@@ -125,6 +129,7 @@ def check_content(checklists: str | None, matrix_dir: str | None) -> None:
         ):
             (folder / name).write_text(text, encoding="utf-8")
             click.echo(f"wrote {folder / name}")
+    report_signature(catalog, Path(checklists) if checklists else default_folder())
 
 
 def _keep_url(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
@@ -517,6 +522,9 @@ def serve(
             f"cannot listen on {host}:{port}: {exc.strerror}; "
             "is something else using that port? Try --port."
         ) from None
+
+
+cli.add_command(reviewer_group(_db_option, _database), "reviewer")
 
 
 if __name__ == "__main__":
