@@ -56,14 +56,14 @@ def browser():
 
 
 @pytest.fixture
-def live_app(tmp_path, catalog):
-    """The app on a fresh database, served by waitress in a thread, its day pinned to
-    factories.DAY like every test app; yields (app, base_url)."""
+def live_app(database, catalog):
+    """The app on a fresh database (on each engine, tests/conftest.py), served by waitress in a
+    thread, its day pinned to factories.DAY like every test app; yields (app, base_url)."""
     from waitress.server import create_server
 
     app = create_app(
         {
-            "DATABASE": str(tmp_path / "planner.db"),
+            "DATABASE": database,
             "SECRET_KEY": "browser-test",
             "TODAY": DAY.isoformat(),
         },
