@@ -235,7 +235,11 @@ def pool(url: str) -> psycopg_pool.ConnectionPool:
                 configure=_configure,
                 check=psycopg_pool.ConnectionPool.check_connection,
                 timeout=POOL_TIMEOUT_S,
-                reconnect_timeout=0,  # keep trying while the server is away, never give up
+                # No retrying in the background while the server is away (0 gives up a
+                # failed reconnection at its second try): a request that finds no
+                # connection asks for a new one itself, so requests are served again as
+                # soon as the server is back (tests/test_pg_faults.py).
+                reconnect_timeout=0,
                 open=True,
                 name="planner",
             )
