@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from planner import clock, create_app, demo
 from planner.cli import cli
-from planner.store import accounts, links, plans, sessions, ticks
+from planner.store import accounts, copy_db, links, plans, sessions, ticks
 from planner.store.copy_db import household_checksums
 from planner.store.migrations import migrate
 from planner.store.sql import connect, fetch, fetch_value, table_names
@@ -299,6 +299,19 @@ def test_an_unreachable_target_is_named(clinic):
 def test_a_target_that_is_not_a_url_is_a_usage_error(clinic, tmp_path):
     result = run_copy(clinic, tmp_path / "other.db")
     assert result.exit_code == 2 and "--to" in result.output and "postgresql://" in result.output
+
+
+def test_a_target_in_use_is_named_and_nothing_is_written(clinic, postgres_url, monkeypatch):
+    """Someone reads the target (a server started on it too soon, say) and does not finish:
+    the copy waits for its tables a while, then says so, and leaves the target empty."""
+    migrate(postgres_url)
+    monkeypatch.setattr(copy_db, "LOCK_TIMEOUT", "200ms")  # not the operator's ten seconds
+    with psycopg.connect(postgres_url) as reader:  # a transaction left open on users
+        reader.execute("select count(*) from users")
+        result = run_copy(clinic, postgres_url)
+    assert result.exit_code == 1
+    assert "is in use (its tables stayed locked for 200ms); stop what uses it" in result.output
+    assert {t: count(postgres_url, t) for t in tables(clinic)} == dict.fromkeys(tables(clinic), 0)
 
 
 def test_a_target_with_other_tables_or_from_a_newer_planner_is_refused(clinic, postgres_url):
