@@ -359,7 +359,11 @@ ROUTES: dict[tuple[str, str], Route] = {
     ),
     ("reminders.unsubscribe", "GET"): Route(PUBLIC, values=_unsubscribe),
     ("reminders.unsubscribe", "POST"): Route(PUBLIC, values=_unsubscribe),
-    ("reminders.service_worker", "GET"): Route(PUBLIC),
+    # The installed app (issue 23): its manifest and worker are public; the start address
+    # sends a signed-in person on to their Today.
+    ("install.worker", "GET"): Route(PUBLIC),
+    ("install.manifest", "GET"): Route(PUBLIC),
+    ("install.start", "GET"): Route(SIGNED_IN, ok=302),
     # One's own account: anyone signed in, on their own account only (no ids in the URLs).
     ("account.settings", "GET"): Route(SIGNED_IN),
     ("account.change_name", "POST"): Route(

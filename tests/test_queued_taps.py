@@ -129,3 +129,45 @@ def test_the_same_key_sent_by_two_tabs_at_once_counts_once(h, database, engine):
         assert [e["state"] for e in events(db, h)] == ["done"]
     finally:
         db.close()
+
+
+def test_refusals_come_to_the_queue_as_words_it_can_show_beside_the_tap(client, db, h):
+    """The queue (static/offline.js) shows the server's reason to the person and keeps the tap
+    until they dismiss it: the reason alone, in plain words, never a page."""
+    login(client, h["caregiver"])
+    removed = tap(client, h, "key-gone-0001", item="no-such-task")
+    assert removed.status_code == 422 and removed.mimetype == "text/plain"
+    assert removed.text == (
+        "This task is no longer on the plan. Reload the page to see the current one."
+    )
+    from planner.store import accounts
+
+    accounts.remove_member(db, h["id"], h["caregiver"], by=h["caregiver"], at=f.NOW)
+    left = tap(client, h, "key-left-0001")
+    assert left.status_code == 404 and left.mimetype == "text/plain"
+    assert left.text == "You are no longer in this household, so this was not saved."
+    nowhere = client.post(
+        "/h/999999/tasks/belly-breathing/state",
+        data={"occurrence": DAY, "slot": 0, "state": "done", "tap_key": "key-none-0001", **CSRF},
+        headers=QUEUE,
+    )
+    assert nowhere.text == left.text  # a household that never was: the same words
+    assert events(db, h) == [] and fetch_value(db, "select count(*) from tap_keys") == 0
+
+
+def test_the_session_ended_comes_to_the_queue_as_words_too(client, db, h):
+    login(client, h["patient"])
+    run(db, "delete from sessions")
+    answer = tap(client, h, "key-aaaa-0005")
+    assert answer.status_code == 401 and answer.mimetype == "text/plain"
+    assert answer.text == "Your session has ended: sign in again to send this."
+
+
+def test_a_page_s_own_tap_is_refused_as_before(client, db, h):
+    """Without the queue's header: the message in Today's alert region, or the error page."""
+    login(client, h["patient"])
+    htmx = tap(client, h, "", item="no-such-task", headers={"HX-Request": "true"})
+    assert htmx.status_code == 422 and htmx.headers["HX-Retarget"] == "#tick-error"
+    assert '<p class="field-error">This task is no longer on the plan.' in htmx.text
+    plain = tap(client, h, "", item="no-such-task", headers={})
+    assert plain.status_code == 422 and "<!doctype html>" in plain.text.lower()

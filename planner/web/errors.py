@@ -6,9 +6,10 @@ import sqlite3
 
 from flask import Flask, current_app, render_template, request
 from flask_htmx import make_response
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, ServiceUnavailable
 
 from planner.store.postgres import OperationalErrors
+from planner.web.security import QUEUE_HEADER
 
 TITLES = {
     400: "Something in that request was not right",
@@ -28,6 +29,11 @@ STORE_AWAY = (
 )
 
 
+# A tap sent from the phone's queue to a household the person is no longer in (or that is gone):
+# the same words either way, so that nobody learns whether a household exists.
+NOT_YOURS = "You are no longer in this household, so this was not saved."
+
+
 def _render(error: HTTPException):
     code = error.code or 500
     title = TITLES.get(code, "Something went wrong on our side")
@@ -36,7 +42,14 @@ def _render(error: HTTPException):
         if code != 500
         else ("Nothing you did caused this. Please try again in a moment.")
     )
-    if code == 404 and error.description == HTTPException.description:
+    # abort(404) without words of its own (werkzeug's stock sentence about typed URLs).
+    unnamed = code == 404 and error.description == NotFound.description
+    if request.headers.get(QUEUE_HEADER):
+        # The phone's queue of taps (static/offline.js) shows the reason itself, beside the
+        # tap it refused: the words alone, never a page.
+        words = NOT_YOURS if unnamed else message
+        return words, code, {"Content-Type": "text/plain; charset=utf-8"}
+    if unnamed:
         message = "The link may be old, or the page may belong to another household."
     return render_template("errors/error.html", code=code, title=title, message=message), code
 

@@ -86,6 +86,18 @@ class _RowId(IntegerConverter):
 # not follow a redirect to the sign-in page and take that page for the task's row.
 QUEUE_HEADER = "X-Planner-Queue"
 SESSION_ENDED = "Your session has ended: sign in again to send this."
+ACCOUNT_HEADER = "X-Planner-Account"
+
+
+def account_key() -> str:
+    """A name for the signed-in account that says nothing about it (an HMAC of its id), or ""
+    when nobody is signed in. The service worker keeps pages under it (static/sw.js) and the
+    tap queue files taps under it (static/offline.js), so that neither ever shows one person
+    another's pages or sends one person's taps with another's session."""
+    if g.get("user") is None:
+        return ""
+    secret = str(current_app.secret_key).encode()
+    return hmac.new(secret, f"account:{g.user['id']}".encode(), "sha256").hexdigest()[:20]
 
 
 def csrf_token() -> str:
@@ -176,8 +188,12 @@ def _headers(response):
     response.vary.add("HX-Request")
     if request.endpoint != "static":
         # Pages may show health data, a raw link token or a reset form: no browser or proxy
-        # keeps a copy (the back button reloads). Only the static files are cached.
+        # keeps a copy (the back button reloads). Only the static files are cached. The
+        # service worker keeps Today and the urgent-symptoms page in the phone's own storage,
+        # under the account named here, and forgets them when a page comes without it.
         response.headers.setdefault("Cache-Control", "no-store")
+        if g.get("user") is not None:
+            response.headers[ACCOUNT_HEADER] = account_key()
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
@@ -192,6 +208,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_headers)
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.globals["csrf_field"] = csrf_field
+    app.jinja_env.globals["account_key"] = account_key
     app.jinja_env.globals["zone_names"] = clock.zone_names
     app.session_interface = _SessionInterface()
 

@@ -14,6 +14,7 @@ from planner.web.views import (
     health,
     history,
     households,
+    install,
     physio,
     profile,
     redflags,
@@ -49,5 +50,6 @@ def register(app: Flask) -> None:
         account,
         reset,
         contacts,
+        install,
     ):
         app.register_blueprint(module.bp)

@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 
-from flask import abort, current_app, g, session
+from flask import abort, current_app, g, request, session
 from flask_htmx import make_response
 from markupsafe import escape
 
@@ -14,7 +14,7 @@ from planner import clock, permissions, planning
 from planner.plans import recurrence
 from planner.store import accounts, plans, ticks
 from planner.web.db import get_db
-from planner.web.security import login_required
+from planner.web.security import QUEUE_HEADER, login_required
 
 PHYSIO = ("physio",)  # the role that tailors and decides (who may do what: planner/permissions.py)
 CURRENT = "household_id"  # session key: the household last opened (red flags emphasis)
@@ -160,8 +160,9 @@ def done_for(item: dict, state: str) -> int | None:
 
 def tick_error(message: str, htmx: bool):
     """A refused tap: 422, nothing stored. With htmx the message goes to the page's alert
-    region (#tick-error) instead of replacing the task's row."""
-    if htmx:
+    region (#tick-error) instead of replacing the task's row; the phone's queue of taps gets
+    the words alone (errors.py), to show beside the tap."""
+    if htmx and not request.headers.get(QUEUE_HEADER):
         html = f'<p class="field-error">{escape(message)}</p>'
         return make_response(html, 422, retarget="#tick-error", reswap="innerHTML")
     abort(422, message)

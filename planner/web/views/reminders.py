@@ -1,15 +1,14 @@
 """Reminders: each person's choices for a household, their devices for web push, the
-one-click unsubscribe link of every email, and the service worker that shows notifications."""
+one-click unsubscribe link of every email (the service worker that shows notifications is
+served by install.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -153,15 +152,4 @@ def unsubscribe(token: str):
         settings.unsubscribe(db, owner["household_id"], owner["user_id"], at=moment)
     return render(
         "reminders/unsubscribe.html", owner=owner, done=request.method == "POST", token=token
-    )
-
-
-@bp.get("/sw.js")
-def service_worker():
-    """The service worker, served from the root so that its scope is the whole app."""
-    script = (Path(current_app.static_folder) / "sw.js").read_text(encoding="utf-8")
-    return Response(
-        script,
-        mimetype="text/javascript",
-        headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"},
     )
