@@ -45,8 +45,8 @@ def seed(path: Path) -> dict:
 class Server:
     """`planner serve --db PATH [args]` as its own process; `url` once it answers."""
 
-    def __init__(self, path: Path, tmp: Path, *args: str):
-        self.port = free_port()
+    def __init__(self, path: Path, tmp: Path, *args: str, port: int | None = None):
+        self.port = port or free_port()  # `port`: back at the address of one that was killed
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
             **os.environ,
