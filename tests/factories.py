@@ -110,5 +110,8 @@ def with_tailored_plan(db, catalog, household_id: int, user_id: int) -> dict:
     exercises[1]["prescription"] = {"sets": 1, "reps": 8}
     exercises[1]["override_reason"] = OVERRIDE
     exercises[1]["ruled_out"] = RULED_OUT
-    plans.apply_plan(db, household_id, plan, PROFILE, user_id, at=NOW)
+    # Made from the catalog the app runs: a plan from other content would be brought up to it
+    # (planning.update_content) when a page of the household first opens.
+    content = (catalog.release, catalog.content_hash)
+    plans.apply_plan(db, household_id, plan, PROFILE, user_id, at=NOW, content=content)
     return plan

@@ -167,6 +167,18 @@ def _question(w, db):
     return {"household_id": w["id"], "question_id": question_id}
 
 
+def _lifted(w, db):
+    """The household's draft lifts the pelvis rule, so the physiotherapist may put it back."""
+    from planner.plans import overrides, tailoring
+    from planner.plans.context import build_context
+    from tests.plans import CATALOG
+
+    ctx = build_context(f.PROFILE, CATALOG, f.DAY)
+    draft = overrides.lift(tailoring.empty(), "pelvis", "Stable.", CATALOG, ctx, w["physio"], DAY)
+    tailoring_store.save_draft(db, w["id"], draft, w["physio"], at=f.NOW)
+    return {"household_id": w["id"], "rule_id": "pelvis"}
+
+
 def _email(w, db):
     return accounts.get_user(db, w["patient"])["email"]
 
@@ -364,6 +376,23 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("install.worker", "GET"): Route(PUBLIC),
     ("install.manifest", "GET"): Route(PUBLIC),
     ("install.start", "GET"): Route(SIGNED_IN, ok=302),
+    # How plans are made (issue 25): public, no sign-in. The newest advice against one plan:
+    # every member reads; the physiotherapist brings the plan to it, lifts a movement rule for
+    # the person (or puts it back) and clears the notices of overrides the planner dropped.
+    ("content.index", "GET"): Route(PUBLIC),
+    ("content.changes", "GET"): Route(PUBLIC),
+    ("content.safety", "GET"): Route(PUBLIC),
+    ("content.domain", "GET"): Route(PUBLIC, values=lambda w, db: {"domain": "exercise"}),
+    ("advice.show", "GET"): Route(member(), values=_household),
+    ("advice.apply", "POST"): Route(member("physio"), ok=303, values=_household),
+    ("rules.lift", "POST"): Route(
+        member("physio"),
+        ok=303,
+        values=lambda w, db: {"household_id": w["id"], "rule_id": "pelvis"},
+        form=lambda w, db: {"override_reason": "Stable after radiotherapy, seen on the scan."},
+    ),
+    ("rules.restore", "POST"): Route(member("physio"), ok=303, values=_lifted),
+    ("rules.dismiss", "POST"): Route(member("physio"), ok=303, values=_household),
     # One's own account: anyone signed in, on their own account only (no ids in the URLs).
     ("account.settings", "GET"): Route(SIGNED_IN),
     ("account.change_name", "POST"): Route(

@@ -191,10 +191,7 @@ def test_the_patient_may_choose_to_show_the_reasons(app, client, db, h):
         re.search(r'id="new-link-url">([^<]+)</p>', page).group(1).removeprefix("http://localhost")
     )
     page = app.test_client().get(path).text
-    assert (
-        f"Added by your physiotherapist despite:</strong> {f.RULED_OUT} "
-        f"<strong>Their reason:</strong> {f.OVERRIDE}"
-    ) in page
+    assert (f"<strong>{f.RULED_OUT}</strong> Allowed by your physiotherapist: {f.OVERRIDE}") in page
     assert "There is a lesion in your left thigh bone (femur)." in page
     assert "See the plan (read-only, with the reasons)" in client.get(f"/h/{h['id']}/share").text
 

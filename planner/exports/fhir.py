@@ -6,7 +6,9 @@ models of `fhir.resources` (R4B is R4-compatible for every resource used here):
   Practitioner      each physiotherapist
   Goal              one per part of the plan (home safety, exercise, ...); the drinks target
   CarePlan          the current plan: an activity per task, and the movements to avoid and the
-                    exercises ruled out as doNotPerform activities
+                    exercises ruled out as doNotPerform activities; the content release it was
+                    made from; a physiotherapist's overrides of the movement rules as notes
+                    (who, when, why), and an allowed exercise's reason as its reasonCode
   Task              each dated item (a one-off task's due date, the dose days of the next 12
                     weeks and any dose day already ticked), its status from the ticks
 
@@ -158,6 +160,8 @@ def _activity(item: dict, goal: dict) -> dict:
     }
     if description:
         detail["description"] = description
+    if _activity_reason(item):
+        detail["reasonCode"] = _activity_reason(item)
     return {"detail": detail}
 
 
@@ -186,6 +190,48 @@ def _not_to_do(plan: dict) -> list[dict]:
             detail["reasonCode"] = [{"text": excluded["reason"]}]
         activities.append({"detail": detail})
     return activities
+
+
+def _overrides(plan: dict, items: list[dict], by_user: dict[int, dict]) -> list[dict]:
+    """A physiotherapist's overrides of the movement rules, as CarePlan notes: an exercise
+    allowed despite its rules, a rule lifted for the person; each with who and when."""
+    found = [
+        (
+            i.get("override_by"),
+            i.get("override_on"),
+            f"{i.get('title') or i['id']}: allowed despite "
+            + ("; ".join(i.get("override_rules") or []) or i.get("ruled_out") or "a rule")
+            + f". Reason: {i['override_reason']}",
+        )
+        for i in items
+        if i.get("override_reason")
+    ]
+    found += [
+        (
+            r.get("by"),
+            r.get("on"),
+            f"Rule lifted for this person: {r['title']}. Reason: {r.get('reason', '')}",
+        )
+        for r in plan.get("lifted") or []
+    ]
+    notes = []
+    for by, on, text in found:
+        note: dict = {"text": text}
+        if by in by_user:
+            note["authorReference"] = _ref(by_user[by])
+        else:
+            note["authorString"] = "Physiotherapist"
+        if on:
+            note["time"] = on
+        notes.append(note)
+    return notes
+
+
+def _activity_reason(item: dict) -> list[dict]:
+    """Why an exercise a rule leaves out is on the plan (its override), as reasonCode."""
+    if not item.get("override_reason"):
+        return []
+    return [{"text": f"Allowed by the physiotherapist: {item['override_reason']}"}]
 
 
 def _tasks(
@@ -239,6 +285,14 @@ def bundle(data: dict, today: dt.date, at: dt.datetime) -> Bundle:
         }
         if current.get("created_by") in by_user:
             care_plan["author"] = _ref(by_user[current["created_by"]])
+        if current.get("content_release"):
+            care_plan["description"] = (
+                f"Made from release {current['content_release']} of the planner's advice"
+                f" (content {current['content_hash'][:12]})."
+            )
+        notes = _overrides(current["plan"], items, by_user)
+        if notes:
+            care_plan["note"] = notes
         if others:
             care_plan["contributor"] = [_ref(r) for r in others]
         resources += [

@@ -229,7 +229,7 @@ def _item(raw: Any, domain: str, fname: str, catalog: dict, problems: _Problems)
     )
 
 
-def _warnings(raw: Any, fname: str, problems: _Problems) -> list[WarningRule]:
+def _warnings(raw: Any, fname: str, domain: str, problems: _Problems) -> list[WarningRule]:
     rules = []
     for entry in raw or []:
         where = f"{fname}: {entry.get('id') if isinstance(entry, dict) else entry}"
@@ -239,7 +239,7 @@ def _warnings(raw: Any, fname: str, problems: _Problems) -> list[WarningRule]:
         when = _condition(entry["when"], where, problems)
         text = _text(entry["text"], where, "text", problems)
         if when is not None and text:
-            rules.append(WarningRule(entry["id"], when, text))
+            rules.append(WarningRule(entry["id"], when, text, domain))
     return rules
 
 
@@ -499,7 +499,7 @@ def load_catalog(folder: str | Path) -> Catalog:
             item = _item(entry, domain, fname, reg, problems)
             if item is not None:
                 items.append(item)
-        warnings.extend(_warnings(raw.get("warnings"), fname, problems))
+        warnings.extend(_warnings(raw.get("warnings"), fname, domain, problems))
         fingerprints.update(_fingerprints(raw, reg["sources"]))
         if domain == "home-safety":
             extra["set_up_raw"] = raw.get("set_up")

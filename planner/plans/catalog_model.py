@@ -75,6 +75,7 @@ class WarningRule:
     id: str
     when: Node
     text: str
+    domain: str = ""  # the file it is written in
 
 
 # Every exercise that does not say `clearance: not-needed` also carries this load: the rules for

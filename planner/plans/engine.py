@@ -128,6 +128,28 @@ def rules_against(
     ]
 
 
+def matching_rules(catalog: Catalog, ctx: Context) -> list[dict]:
+    """Every movement rule that matches the profile, lifted or not: {id, title, why (the facts
+    that make it match, in the plan's words), movements (what it rules out), sources} - what a
+    physiotherapist may lift for this person."""
+    out = []
+    for rule in catalog.avoid_rules:
+        ok, facts = rule_facts(rule, ctx)
+        if ok:
+            out.append(
+                {
+                    "id": rule.id,
+                    "title": rule.title,
+                    "why": _phrases(facts, catalog, ctx) or [rule.reason or rule.title],
+                    "movements": [
+                        catalog.movements[m].label for m in rule.avoid if m != NEEDS_CLEARANCE
+                    ],
+                    "sources": [catalog.sources[s] for s in rule.sources],
+                }
+            )
+    return out
+
+
 def lifted_rules(
     catalog: Catalog, ctx: Context, lifted: frozenset[str], avoid: dict[str, list[str]]
 ) -> list[dict]:

@@ -65,8 +65,17 @@ def keep_earlier_deadlines(
     return plan
 
 
-def _changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+# What an item says, compared only when the advice itself changed (a new content version):
+# a re-plan for new answers rewords an item's why with its facts, which is no news.
+WORDS = {"detail": "what to do is reworded", "why": "why it matters is reworded"}
+
+
+def _changes(old: dict[str, Any], new: dict[str, Any], words: bool = False) -> list[str]:
     changes = []
+    if words:
+        changes += [said for name, said in WORDS.items() if old.get(name) != new.get(name)]
+        if old.get("sources") != new.get("sources"):
+            changes.append("its sources changed")
     for name in COMPARED:
         if old.get(name) != new.get(name):
             changes.append(
@@ -97,9 +106,13 @@ def _changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return changes
 
 
-def plan_diff(old_plan: dict[str, Any] | None, new_plan: dict[str, Any]) -> dict[str, Any]:
+def plan_diff(
+    old_plan: dict[str, Any] | None, new_plan: dict[str, Any], words: bool = False
+) -> dict[str, Any]:
     """Items added, removed and changed (each with its changes in words) going from the old plan
-    to the new; with no old plan, everything is added."""
+    to the new, and the movement rules of daily life that now apply or no longer do; with no
+    old plan, everything is added. `words`: also say which items are reworded (the advice
+    itself changed)."""
     old_items = {i["id"]: i for i in (old_plan or {}).get("items", [])}
     new_items = {i["id"]: i for i in new_plan["items"]}
     added = [i for i in new_plan["items"] if i["id"] not in old_items]
@@ -107,16 +120,20 @@ def plan_diff(old_plan: dict[str, Any] | None, new_plan: dict[str, Any]) -> dict
     changed = []
     for item in new_plan["items"]:
         if item["id"] in old_items:
-            changes = _changes(old_items[item["id"]], item)
+            changes = _changes(old_items[item["id"]], item, words)
             if changes:
                 changed.append({"item": item, "changes": changes})
     kept = len(new_items) - len(added) - len(changed)
+    old_rules = {a["id"]: a for a in (old_plan or {}).get("avoid_in_daily_life", [])}
+    new_rules = {a["id"]: a for a in new_plan.get("avoid_in_daily_life", [])}
     return {
         "added": added,
         "removed": removed,
         "changed": changed,
         "unchanged": kept,
         "first": old_plan is None,
+        "rules_added": [a for k, a in new_rules.items() if k not in old_rules and old_plan],
+        "rules_removed": [a for k, a in old_rules.items() if k not in new_rules],
     }
 
 

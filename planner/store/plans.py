@@ -7,7 +7,16 @@ import json
 from typing import Any
 
 from planner.clock import iso
-from planner.store.sql import Database, fetch, fetch_value, insert, run, transaction, upsert
+from planner.store.sql import (
+    Database,
+    fetch,
+    fetch_one,
+    fetch_value,
+    insert,
+    run,
+    transaction,
+    upsert,
+)
 
 
 def _dumps(value: Any) -> str:
@@ -71,6 +80,18 @@ def current_plan(db: Database, household_id: int) -> dict | None:
     if none); `content_*` the content version it was made from (None before issue 25)."""
     rows = fetch(db, _VERSION_SQL + " order by plans.version desc limit 1", [household_id])
     return _version(rows[0]) if rows else None
+
+
+def current_content(db: Database, household_id: int) -> dict | None:
+    """The content version of the household's current plan, {content_release, content_hash}
+    (None each for a plan made before they were recorded), or None if it has no plan: one
+    small read, for every first page of a household."""
+    return fetch_one(
+        db,
+        "select content_release, content_hash from plans where household_id = ?"
+        " order by version desc limit 1",
+        [household_id],
+    )
 
 
 def get_version(db: Database, household_id: int, version: int) -> dict | None:

@@ -6,9 +6,11 @@ from flask import Flask
 
 from planner.web.views import (
     account,
+    advice,
     auth,
     calendar,
     contacts,
+    content,
     exercise_templates,
     exports,
     health,
@@ -20,6 +22,7 @@ from planner.web.views import (
     redflags,
     reminders,
     reset,
+    rules,
     share,
     today,
     versions,
@@ -50,6 +53,9 @@ def register(app: Flask) -> None:
         account,
         reset,
         contacts,
+        content,
+        advice,
+        rules,
         install,
     ):
         app.register_blueprint(module.bp)

@@ -18,11 +18,12 @@ from planner import clock
 from planner.plans import adherence
 from planner.plans.domains import LABELS as DOMAIN_LABELS
 from planner.plans.recurrence import FINISHED, ONCE
-from planner.store import accounts, plans
+from planner.store import accounts, override_notices, plans
 from planner.store import caseload as store
 from planner.web.db import get_db
 from planner.web.htmx import render
-from planner.web.views.common import app_clock
+from planner.web.views import advice
+from planner.web.views.common import app_clock, catalog
 
 WINDOWS = (7, 28)  # days, today included (adherence.window counts in weeks)
 SORTS = {"attention": "Needs attention first", "name": "Name", "activity": "Quiet longest first"}
@@ -112,6 +113,18 @@ def _matches(household: dict, words: str) -> bool:
     return all(word in text for word in words.casefold().split())
 
 
+def _advice_updates(households: list[dict]) -> list[dict]:
+    """The households whose plan the advice the planner runs would change, before it does
+    (advice.pending), each worked out on its own day."""
+    out = []
+    for household in households:
+        day = app_clock().today(clock.zone(household["timezone"]))
+        found = advice.pending(household["id"], day)
+        if found:
+            out.append({"household": household, **found})
+    return out
+
+
 def wanted() -> bool:
     """Whether the signed-in user's start page is the caseload: they are the physiotherapist
     of at least one household."""
@@ -142,6 +155,9 @@ def page():
         labels=DOMAIN_LABELS,
         windows=WINDOWS,
         others=others,
+        updates=_advice_updates(every),
+        release=catalog().release,
+        dropped=[(h, n) for h in every if (n := override_notices.count_pending(get_db(), h["id"]))],
         short={
             "home-safety": "Home",
             "exercise": "Exercise",

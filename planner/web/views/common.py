@@ -35,9 +35,35 @@ def enter(
     g.standing, g.roles_present = seat["standing"], seat["present"]
     if action is not None and not can(action):
         abort(403, "Your role in this household cannot do this.")
+    if request.method == "GET":  # a page opened, never a refused or failed form
+        follow_content(household_id)
     if session.get(CURRENT) != household_id:
         session[CURRENT] = household_id
     return member
+
+
+def follow_content(household_id: int) -> None:
+    """Bring the household's plan to the advice this app runs, the first time one of its pages
+    opens in this process (planning.update_content): at once, unless the household has a
+    physiotherapist and the new plan would be less careful, which waits for them (advice.py).
+    A new version moves the household's revision, so g.household is read again."""
+    followed = current_app.extensions.setdefault("planner_followed", set())
+    if household_id in followed:
+        return
+    followed.add(household_id)
+    db = get_db()
+    if not planning.behind(plans.current_content(db, household_id), catalog()):
+        return
+    outcome = planning.update_content(
+        db,
+        household_id,
+        catalog(),
+        today(),
+        at=now(),
+        less_careful_ok=not set(PHYSIO) & set(g.roles_present),
+    )
+    if outcome in ("updated", "same"):
+        g.household = accounts.get_household(db, household_id)
 
 
 def can(action: str) -> bool:

@@ -4,14 +4,17 @@ the app by the factory (never as a side effect of importing a blueprint)."""
 from __future__ import annotations
 
 import segno
-from flask import Flask
+from flask import Flask, g
 from markupsafe import Markup
 
 from planner import clock
 from planner.permissions import ROLE_LABELS
+from planner.plans import explain
 from planner.plans.context import readable
 from planner.plans.printout import describe_dose, describe_schedule
-from planner.web.views.common import can, local
+from planner.store import accounts
+from planner.web.db import get_db
+from planner.web.views.common import can, catalog, local
 
 ROLE_NAMES = ROLE_LABELS  # what a role is called, from the one table of roles
 
@@ -45,6 +48,15 @@ def qr_svg(url: str) -> Markup:
     )
 
 
+def fact_label(field: str) -> str:
+    """A profile field as a sentence names it ("risk of a bone breaking"); "rule": the rule
+    itself, when it changed or left the advice."""
+    if field == "rule":
+        return "the rule itself"
+    words = explain.label(field)
+    return words[:1].lower() + words[1:]
+
+
 FILTERS = {
     "day": clock.day_words,
     "short_day": lambda d: clock.day_words(d, weekday=False),
@@ -57,11 +69,40 @@ FILTERS = {
     "role_name": role_name,
     "stamp_day": stamp_day,
     "qr_svg": qr_svg,
+    "long_day": readable,  # a date: "23 November 2026"
+    "fact_label": fact_label,
 }
+
+
+def who(user_id: object) -> str:
+    """The name of the physiotherapist who made an override, for a signed-in reader; "your
+    physiotherapist" for a read-only link (no names there) or when it is not known."""
+    if not isinstance(user_id, int) or g.get("user") is None:  # a plan from before names
+        return "your physiotherapist"
+    names = g.setdefault("names", {})
+    if user_id not in names:
+        user = accounts.get_user(get_db(), user_id)
+        names[user_id] = user["name"] if user else "your physiotherapist"
+    return names[user_id]
+
+
+def rule_titles(rule_ids: list[str]) -> str:
+    """Movement rules by their titles, quoted ("“Lesion in the pelvis: ...”")."""
+    found = ((i, catalog().rule(i)) for i in rule_ids)
+    return ", ".join(f"“{r.title}”" if r else f"the rule {i}" for i, r in found)
+
+
+def item_title(item_id: str) -> str:
+    """An exercise by its title; a physiotherapist's own one has none in the catalog."""
+    item = catalog().item(item_id)
+    return item.title if item else "their own exercise"
 
 
 def init_app(app: Flask) -> None:
     """Register every filter on the app's Jinja environment, and `can(action)` (who may do
-    what: planner/permissions.py) for templates."""
+    what: planner/permissions.py) and `who(user_id)` for templates."""
     app.jinja_env.filters.update(FILTERS)
     app.jinja_env.globals["can"] = can
+    app.jinja_env.globals["who"] = who
+    app.jinja_env.globals["rule_titles"] = rule_titles
+    app.jinja_env.globals["item_title"] = item_title

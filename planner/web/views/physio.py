@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
 
-from planner.plans import caution, profile_form, tailoring
-from planner.plans.engine import exercise_library, ruled_out
+from planner.plans import caution, overrides, profile_form, tailoring
+from planner.plans.context import build_context
+from planner.plans.engine import exercise_library, matching_rules, ruled_out, rules_against
 from planner.plans.plan_diff import plan_diff
 from planner.plans.profile import validate
-from planner.store import plans, proposals
+from planner.store import override_notices, plans, proposals
 from planner.store import tailoring as drafts
 from planner.store.sql import transaction
 from planner.web.db import get_db
@@ -43,6 +44,27 @@ def editing(household_id: int) -> tuple[dict | None, dict | None, bool]:
     if draft is not None:
         return current, draft, True
     return current, tailoring.materialize(current["plan"], current["tailoring"]), False
+
+
+def rules_for_person(profile: dict, shown: dict) -> list[dict]:
+    """The movement rules that apply to this person, each with its lift (who, when, why) if
+    the tailoring shown lifts it (planner/web/views/rules.py changes them)."""
+    lifts = {x["rule"]: x for x in shown.get("lifted", [])}
+    ctx = build_context(profile, catalog(), today())
+    return [r | {"lift": lifts.get(r["id"])} for r in matching_rules(catalog(), ctx)]
+
+
+def _override(household_id: int, rule_ids: list[str]) -> tuple[dict | None, str | None]:
+    """The record of an override of the rules that rule an exercise out now, made by the
+    signed-in physiotherapist today; and a problem when the form named other rules than these
+    (the profile changed while they wrote)."""
+    named = request.form.getlist("rules")
+    if named and sorted(named) != sorted(rule_ids):
+        titles = "; ".join(r.title for r in map(catalog().rule, rule_ids) if r)
+        return None, f"The rules for this exercise changed while you were writing: now {titles}."
+    profile = plans.get_profile(get_db(), household_id)
+    ctx = build_context(profile, catalog(), today())
+    return overrides.make(rule_ids, catalog(), ctx, g.user["id"], today().isoformat()), None
 
 
 def _rows(plan: dict, shown: dict) -> list[dict]:
@@ -80,7 +102,8 @@ def _page(
     profile = current["profile"]
     plan = proposal(household_id, profile, shown).plan if is_draft else current["plan"]
     listed = {e["id"] for e in shown["exercises"]}
-    library = [e for e in exercise_library(profile, catalog(), today()) if e["id"] not in listed]
+    everything = exercise_library(profile, catalog(), today(), lifted=overrides.lifted_ids(shown))
+    library = [e for e in everything if e["id"] not in listed]
     saved = session.pop(SAVED, None)
     if not saved or saved.get("household_id") != household_id:
         saved = None
@@ -100,6 +123,12 @@ def _page(
         errors=errors or {},
         values=values or {},
         limits=tailoring.LIMITS,
+        person_rules=rules_for_person(profile, shown),
+        dropped=override_notices.pending(get_db(), household_id),
+        rule_titles={r.id: r.title for r in catalog().avoid_rules},
+        rule_ids={e["id"]: e.get("rule_ids", []) for e in everything},
+        titles={e["id"]: e["title"] for e in everything}
+        | {e["id"]: e["custom"]["title"] for e in shown["exercises"] if e.get("custom")},
     )
 
 
@@ -203,14 +232,15 @@ def add(household_id: int):
     shown = _draft(household_id)
     item_id = request.form.get("item_id", "")
     profile = plans.get_profile(get_db(), household_id)
-    found = next(
-        (e for e in exercise_library(profile, catalog(), today()) if e["id"] == item_id), None
-    )
+    library = exercise_library(profile, catalog(), today(), lifted=overrides.lifted_ids(shown))
+    found = next((e for e in library if e["id"] == item_id), None)
     if found is None:
         return _page(household_id, 422, "add", {"form": "That exercise is not in the library."})
-    reason = None
+    reason, record = None, None
     if found.get("reason"):
         reason, problem = tailoring.read_reason(request.form)
+        if not problem:
+            record, problem = _override(household_id, found["rule_ids"])
         if problem:
             return _page(
                 household_id,
@@ -221,7 +251,7 @@ def add(household_id: int):
             )
     return _save(
         household_id,
-        tailoring.add(shown, item_id, reason),
+        tailoring.add(shown, item_id, reason, override=record),
         f"x-{item_id}",
         f"“{found['title']}” is added to the list.",
     )
@@ -242,10 +272,15 @@ def custom(household_id: int):
     if errors:
         return _page(household_id, 422, "custom", errors, values)
     profile = plans.get_profile(get_db(), household_id)
-    rule = ruled_out(custom_["movements"], profile, catalog(), today())
-    reason = None
+    lifted = overrides.lifted_ids(shown)
+    rule = ruled_out(custom_["movements"], profile, catalog(), today(), lifted=lifted)
+    reason, record = None, None
     if rule:
         reason, problem = tailoring.read_reason(request.form)
+        if not problem:
+            ctx = build_context(profile, catalog(), today())
+            ids = rules_against(custom_["movements"], catalog(), ctx, lifted)
+            record = overrides.make(ids, catalog(), ctx, g.user["id"], today().isoformat())
         if problem:
             return _page(
                 household_id,
@@ -257,7 +292,7 @@ def custom(household_id: int):
     item_id = tailoring.new_custom_id()
     return _save(
         household_id,
-        tailoring.add(shown, item_id, reason, custom_, prescription),
+        tailoring.add(shown, item_id, reason, custom_, prescription, override=record),
         f"x-{item_id}",
         f"“{custom_['title']}” is added to the list.",
     )

@@ -160,6 +160,7 @@ def plan_sections(plan: dict) -> dict:
     return {
         "exercises": [i for i in plan["items"] if i["domain"] == "exercise"],
         "avoid": plan.get("avoid_in_daily_life") or [],
+        "lifted": plan.get("lifted") or [],  # movement rules a physiotherapist lifted
         "red_flags": flags,
         "urgent": [i for i in flags if i["detail"].startswith(NOW)],
         "report_soon": [i for i in flags if not i["detail"].startswith(NOW)],

@@ -27,8 +27,15 @@ def unseen_changes(household_id: int) -> dict | None:
     if current is None or current["version"] <= since:
         return None
     old = plans.get_version(db, household_id, since)
-    diff = plan_diff(old["plan"] if old else None, current["plan"])
-    return diff | {"version": current, "since": since}
+    return diff_of(old, current) | {"version": current, "since": since}
+
+
+def diff_of(old: dict | None, new: dict) -> dict:
+    """What changed from one stored version to another, each item's new wording too when the
+    advice itself changed between them (and `release`: the release it changed to)."""
+    advice = old is not None and old.get("content_hash") != new.get("content_hash")
+    diff = plan_diff(old["plan"] if old else None, new["plan"], words=advice)
+    return diff | {"release": new.get("content_release") if advice else None}
 
 
 @bp.post("/h/<int:household_id>/plan/seen")
@@ -70,7 +77,7 @@ def show(household_id: int, version: int):
         found=found,
         plan=plan,
         latest=latest,
-        diff=plan_diff(before["plan"] if before else None, plan),
+        diff=diff_of(before, found),
         domains=by_domain(plan["items"]),
         roles=ROLE_WORDS,
     )
