@@ -393,6 +393,12 @@ ROUTES: dict[tuple[str, str], Route] = {
     ),
     ("rules.restore", "POST"): Route(member("physio"), ok=303, values=_lifted),
     ("rules.dismiss", "POST"): Route(member("physio"), ok=303, values=_household),
+    # Only a clinical reviewer (a role outside households, from the command line) sees and signs
+    # the advice; nobody here is one, so everyone signed in gets 403 (tests/test_review.py has
+    # a reviewer).
+    ("review.show", "GET"): Route(SIGNED_IN, ok=403),
+    ("review.sign", "POST"): Route(SIGNED_IN, ok=403),
+    ("review.download", "GET"): Route(SIGNED_IN, ok=403),
     # One's own account: anyone signed in, on their own account only (no ids in the URLs).
     ("account.settings", "GET"): Route(SIGNED_IN),
     ("account.change_name", "POST"): Route(

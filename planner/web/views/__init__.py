@@ -22,6 +22,7 @@ from planner.web.views import (
     redflags,
     reminders,
     reset,
+    review,
     rules,
     share,
     today,
@@ -56,6 +57,7 @@ def register(app: Flask) -> None:
         content,
         advice,
         rules,
+        review,
         install,
     ):
         app.register_blueprint(module.bp)

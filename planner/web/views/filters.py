@@ -12,7 +12,7 @@ from planner.permissions import ROLE_LABELS
 from planner.plans import explain
 from planner.plans.context import readable
 from planner.plans.printout import describe_dose, describe_schedule
-from planner.store import accounts
+from planner.store import accounts, reviewers
 from planner.web.db import get_db
 from planner.web.views.common import can, catalog, local
 
@@ -98,6 +98,13 @@ def item_title(item_id: str) -> str:
     return item.title if item else "their own exercise"
 
 
+def is_reviewer() -> bool:
+    """Whether the signed-in person is a clinical reviewer (the start page links the Review
+    page for them)."""
+    user = g.get("user")
+    return user is not None and reviewers.is_reviewer(get_db(), user["id"])
+
+
 def init_app(app: Flask) -> None:
     """Register every filter on the app's Jinja environment, and `can(action)` (who may do
     what: planner/permissions.py) and `who(user_id)` for templates."""
@@ -106,3 +113,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["who"] = who
     app.jinja_env.globals["rule_titles"] = rule_titles
     app.jinja_env.globals["item_title"] = item_title
+    app.jinja_env.globals["is_reviewer"] = is_reviewer
