@@ -120,6 +120,9 @@ def _values(order: tuple[int, ...] | None, params: Sequence | dict) -> Sequence:
     return [params[k] for k in order]  # type: ignore[index]
 
 
+NUMERIC = 1700  # the type PostgreSQL gives sums and averages (psycopg reads it as Decimal)
+
+
 def _plain(value: Any) -> Any:
     # SQLite gives sums and averages back as int or float; so do we.
     if isinstance(value, Decimal):
@@ -133,20 +136,29 @@ class Cursor:
 
     def __init__(self, cursor: psycopg.Cursor):
         self._cursor = cursor
+        # Read once: psycopg makes the list anew at each read (bench/README.md, issue 22).
         self.description = cursor.description
         self.rowcount = cursor.rowcount
         self.lastrowid: int | None = None
+        # Only numeric columns come back as Decimal: the rows of a read without one are
+        # passed on as psycopg gives them, not value by value through _plain.
+        self._numeric = any(c.type_code == NUMERIC for c in self.description or ())
 
     def fetchone(self) -> tuple | None:
-        if self._cursor.description is None:
+        if self.description is None:
             return None
         row = self._cursor.fetchone()
-        return None if row is None else tuple(_plain(v) for v in row)
+        if row is None or not self._numeric:
+            return row
+        return tuple(_plain(v) for v in row)
 
     def fetchall(self) -> list[tuple]:
-        if self._cursor.description is None:
+        if self.description is None:
             return []
-        return [tuple(_plain(v) for v in row) for row in self._cursor.fetchall()]
+        rows = self._cursor.fetchall()
+        if not self._numeric:
+            return rows
+        return [tuple(_plain(v) for v in row) for row in rows]
 
 
 class PgConnection:
