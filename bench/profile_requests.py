@@ -5,14 +5,19 @@ with cProfile.
 
     python bench/profile_requests.py [--db bench/.data/households-10-days-365.db] [--n 200]
     python bench/profile_requests.py --profile tick [--top 30]
+    python bench/profile_requests.py --engine postgresql   # the seed copied into a PostgreSQL
 
 No load, no server, no GIL contention: the CPU one request costs, which is what the server's
-throughput on 2 cores is bounded by. Not a substitute for run.py's figures under load.
+throughput on 2 cores is bounded by. Not a substitute for run.py's figures under load. On
+PostgreSQL (a server of its own, bench/pg.py) the time a request waits for the database is not
+CPU of this thread: the wall time a request takes is shown too, and what PostgreSQL did for
+it (transactions and WAL flushes to disk, from its statistics views).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import io
 import json
@@ -134,6 +139,50 @@ def requests_of(kind: str, client, household_id: int, csrf: str, daily: list, to
     return {"tick": tick, "today": today_kept, "today-fresh": today_fresh, "healthz": healthz}[kind]
 
 
+_statements = [0]
+
+
+def _count_statements() -> None:
+    """Count the statements the store sends to PostgreSQL (each a round trip to its server)."""
+    from planner.store.postgres import PgConnection
+
+    execute = PgConnection.execute
+
+    def counted(self, sql, params=()):
+        _statements[0] += 1
+        return execute(self, sql, params)
+
+    PgConnection.execute = counted  # type: ignore[method-assign]
+
+
+def _database_work(target: Path | str) -> dict[str, float]:
+    """On PostgreSQL, the counts so far: the store's statements sent, transactions committed
+    in the database (a lone statement is one) and WAL flushes to disk (fsyncs) of the whole
+    server. Nothing on SQLite."""
+    if not isinstance(target, str):
+        return {}
+    import psycopg
+
+    from planner.store.postgres import close_pools
+
+    # A backend sends its counts to the statistics at most once a second, and when it ends:
+    # the app's connections are ended (the pool opens new ones), and their counts given time.
+    close_pools()
+    time.sleep(1.5)
+    with psycopg.connect(target, autocommit=True) as conn:
+        conn.execute("select pg_stat_clear_snapshot()")
+        commits = conn.execute(
+            "select xact_commit from pg_stat_database where datname = current_database()"
+        ).fetchone()[0]
+        syncs = conn.execute("select wal_sync from pg_stat_wal").fetchone()[0]
+    # Each of these counts one transaction of its own: the reading connection's.
+    return {
+        "statements": float(_statements[0]),
+        "transactions": float(commits),
+        "WAL fsyncs": float(syncs),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=HERE / ".data" / "households-10-days-365.db")
@@ -142,11 +191,21 @@ def main() -> None:
     parser.add_argument("--profile", choices=("tick", "today", "today-fresh", "healthz"))
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args()
     today = json.loads(seed.note_path(args.db).read_text())["today"]
-    with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / "profile.db"
-        shutil.copyfile(args.db, copy)
+    with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
+        if args.engine == "postgresql":
+            import pg
+
+            server = pg.start()
+            stack.callback(server.cleanup)
+            pg.load(server, args.db, "profile")
+            copy: Path | str = server.url("profile")
+            _count_statements()
+        else:
+            copy = Path(folder) / "profile.db"
+            shutil.copyfile(args.db, copy)
         _, client, household_id, csrf, daily = client_for(copy, today)
         kinds = [args.profile] if args.profile else ["healthz", "today", "today-fresh", "tick"]
         for kind in kinds:
@@ -156,18 +215,26 @@ def main() -> None:
             if args.profile:
                 profiler = cProfile.Profile()
                 profiler.enable()
-            spent = float("inf")
+            spent = waited = float("inf")
+            before = _database_work(copy)
             for _ in range(args.batches):  # the least of several: other work on the machine
-                start = time.thread_time()  # only ever adds (caches, frequency)
+                start, wall = time.thread_time(), time.perf_counter()  # only ever adds
                 for _ in range(args.n):
                     one()
                 spent = min(spent, time.thread_time() - start)
+                waited = min(waited, time.perf_counter() - wall)
+            after = _database_work(copy)
             if args.profile:
                 profiler.disable()
                 pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+            work = "".join(
+                f", {(after[name] - before[name]) / (args.n * args.batches):.2f} {name}"
+                for name in after
+            )
             print(
-                f"{kind:<12} {spent / args.n * 1000:6.3f} ms CPU a request (least of "
-                f"{args.batches} x {args.n})"
+                f"{kind:<12} {spent / args.n * 1000:6.3f} ms CPU a request, "
+                f"{waited / args.n * 1000:6.3f} ms wall (least of {args.batches} x {args.n})"
+                f"{work}"
             )
         close_thread_dbs()
 

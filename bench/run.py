@@ -75,6 +75,8 @@ def machine() -> dict:
         "ram_gb": round(mem_kb / 1024**2, 1),
         "python": platform.python_version(),
         "sqlite": __import__("sqlite3").sqlite_version,
+        # Other work on the machine: the 1-minute load average at the start (and at the end).
+        "load_average": [round(os.getloadavg()[0], 1)],
     }
 
 
@@ -448,6 +450,9 @@ def report(figures: dict) -> str:
             f"machine: {m['cpus']} CPUs, {m['cpu']}, {m['ram_gb']} GB RAM; "
             f"Python {m['python']}, SQLite {m['sqlite']}"
             + (f", PostgreSQL {m['postgresql']}" if "postgresql" in m else "")
+            + "; load average "
+            + " at the start, ".join(map(str, m["load_average"]))
+            + " at the end"
         ),
         (
             f"load: {s['loadgen']}, {s['threads']} threads, {s['connections']} connections, "
@@ -623,6 +628,7 @@ def main(argv: list[str] | None = None) -> int:
             postgres.cleanup()
     figures["plan"] = plan_figures(args.quick)
     figures["page_weight"] = page_weight.measure(5 if args.quick else 21)
+    figures["machine"]["load_average"].append(round(os.getloadavg()[0], 1))
     print("\n" + report(figures))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
