@@ -11,9 +11,10 @@ from pathlib import Path
 
 import click
 
-from planner import clock, planning
+from planner import clock, i18n, planning
 from planner.cli_review import group as reviewer_group
 from planner.cli_review import report_signature
+from planner.cli_translations import report_translations, stamp, start
 from planner.plans.catalog import CatalogError, default_folder, load_catalog
 from planner.plans.printout import render_text
 from planner.plans.profile import ProfileError, parse
@@ -80,22 +81,48 @@ def cli() -> None:
     help="JSON for programs, text for people.",
 )
 @click.option("--checklists", metavar="DIR", help="Catalog folder (default: the bundled one).")
-def plan(source: str, today: str | None, fmt: str, checklists: str | None) -> None:
+@click.option(
+    "--lang",
+    default=i18n.SOURCE,
+    show_default=True,
+    metavar="LANG",
+    help=f"The language of the plan: {', '.join(i18n.languages())}.",
+)
+def plan(source: str, today: str | None, fmt: str, checklists: str | None, lang: str) -> None:
     """Print the personalised plan for a profile.
 
     A bad profile prints one line per problem on stderr, naming the field, and exits 2.
     """
+    if i18n.offered(lang) != lang:
+        _fail([f"--lang: '{lang}' is not one of {', '.join(i18n.languages())}"])
     day = _parse_today(today)
     raw = _read_profile(source)
     try:
         profile = parse(raw)
     except ProfileError as exc:
         _fail([str(p) for p in exc.problems])
-    result = planning.plan_for(profile, _catalog(checklists), day)
-    if fmt == "json":
-        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
-    else:
-        click.echo(render_text(result))
+    catalog = _catalog(checklists)
+    if lang != i18n.SOURCE:
+        catalog = _spoken(catalog, checklists)[lang]
+    with i18n.speaking(lang):
+        result = planning.plan_for(profile, catalog, day)
+        if fmt == "json":
+            if lang != i18n.SOURCE:  # a text still in English says so, in words
+                result = {**i18n.plain_all(result), "language": lang}  # type: ignore[dict-item]
+            click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        else:
+            click.echo(i18n.plain(render_text(result)))
+
+
+def _spoken(catalog, folder: str | None) -> dict:
+    from planner.plans.translations import TranslationError, spoken_catalogs
+
+    try:
+        return spoken_catalogs(Path(folder or default_folder()), catalog, i18n.languages())
+    except TranslationError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        raise SystemExit(1) from None
 
 
 @cli.command("check-content")
@@ -107,11 +134,38 @@ def plan(source: str, today: str | None, fmt: str, checklists: str | None) -> No
     help="Also write safety-matrix.md and safety-matrix.html into DIR: every exercise "
     "against every restricting fact, allowed or excluded and why.",
 )
-def check_content(checklists: str | None, matrix_dir: str | None) -> None:
+@click.option(
+    "--stamp",
+    "stamp_lang",
+    metavar="LANG",
+    help="Record, for each translated text of LANG without one, the English it was made from "
+    "(from: in checklists/translations/LANG/).",
+)
+@click.option(
+    "--start",
+    "start_lang",
+    metavar="LANG",
+    help="Write the files of a new language in checklists/translations/LANG/: every text to "
+    "translate, with its English.",
+)
+def check_content(
+    checklists: str | None,
+    matrix_dir: str | None,
+    stamp_lang: str | None,
+    start_lang: str | None,
+) -> None:
     """Validate every checklist file; name the file and item of each problem (exit 1). Fails
     too when a safety outcome changed since the content version last signed by a reviewer
-    (checklists/signature.yaml) and the change is not signed yet."""
+    (checklists/signature.yaml) and the change is not signed yet. Lists, for each language,
+    the translated texts whose English changed since (stale) and those not translated
+    (missing): both are shown in English, marked, until translated."""
     catalog = _catalog(checklists)
+    folder = Path(checklists) if checklists else default_folder()
+    if start_lang:
+        for path in start(catalog, folder, start_lang):
+            click.echo(f"wrote {path}")
+    if stamp_lang:
+        click.echo(f"stamped {stamp(catalog, folder, stamp_lang)} texts of {stamp_lang}")
     click.echo(
         f"ok: {len(catalog.items)} items, {len(catalog.warnings)} warnings, "
         f"{len(catalog.avoid_rules)} movement rules"
@@ -129,6 +183,7 @@ def check_content(checklists: str | None, matrix_dir: str | None) -> None:
         ):
             (folder / name).write_text(text, encoding="utf-8")
             click.echo(f"wrote {folder / name}")
+    report_translations(catalog, Path(checklists) if checklists else default_folder())
     report_signature(catalog, Path(checklists) if checklists else default_folder())
 
 

@@ -18,24 +18,11 @@ import functools
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from planner import i18n
+
 UTC = dt.UTC
 DEFAULT_ZONE = "UTC"
 NOON = dt.time(12)
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def system_now() -> dt.datetime:
@@ -107,11 +94,9 @@ def day_start(day: dt.date, where: dt.tzinfo) -> str:
 
 
 def day_words(day: dt.date, weekday: bool = True, year: bool = False) -> str:
-    """'Sunday 22 November' (optionally with the year), independent of the machine's locale."""
-    text = f"{day.day} {MONTHS[day.month - 1]}"
-    if year:
-        text += f" {day.year}"
-    return f"{WEEKDAYS[day.weekday()]} {text}" if weekday else text
+    """'Sunday 22 November' (optionally with the year) in the language being spoken,
+    independent of the machine's locale (planner/i18n.py)."""
+    return i18n.day_words(day, weekday=weekday, year=year)
 
 
 def parse_day(value: str | None) -> dt.date | None:

@@ -11,12 +11,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from planner.clock import day_words
+from planner import i18n
+from planner.i18n import N_
 from planner.plans.catalog import Catalog
 from planner.plans.conditions import evaluate
 from planner.plans.profile import date_of, field_values
 
-UNKNOWN_WORDS = "not known yet"
+UNKNOWN_WORDS = N_("not known yet")
 
 
 @dataclass(frozen=True)
@@ -29,11 +30,15 @@ class Context:
     target_ml: int
     drinks: int
     drink_ml: int
+    # The English words, for a text a language's catalog still says in English (its
+    # translation missing or stale: planner/plans/translations.py), so no sentence is mixed.
+    english_words: dict[str, str] | None = None
 
 
-def readable(day: dt.date) -> str:
-    """A date as people write it ("13 December 2026"), independent of the machine's locale."""
-    return day_words(day, weekday=False, year=True)
+def readable(day: dt.date, lang: str = "") -> str:
+    """A date as people write it ("13 December 2026"), in the current language or `lang`,
+    independent of the machine's locale."""
+    return i18n.day_words(day, weekday=False, year=True, lang=lang)
 
 
 def _agent_status(profile: dict[str, Any]) -> str:
@@ -128,24 +133,49 @@ def build_context(profile: dict[str, Any], catalog: Catalog, today: dt.date) -> 
     }
     target, drinks, size = _hydration(catalog, values["fluid_restriction_ml"])
     limit = values["fluid_restriction_ml"]
-    words = {
-        "agent": agent.name if agent else "your bone medicine",
-        "start": readable(start) if start else UNKNOWN_WORDS,
-        "days_to_start": str(days_to_start) if days_to_start is not None else UNKNOWN_WORDS,
-        "weeks_to_start": str(days_to_start // 7) if days_to_start is not None else UNKNOWN_WORDS,
-        "next_dose": readable(anchors["next_dose"]) if anchors["next_dose"] else UNKNOWN_WORDS,
-        "how_often": f"every {interval} weeks" if interval else "on the days your team sets",
-        "stopped": f"on {readable(stopped)}" if stopped else "at a date not on record",
-        "last_exam": readable(last_exam) if last_exam else UNKNOWN_WORDS,
-        "limit_ml": str(limit) if isinstance(limit, int) else "no limit set",
-        "target_ml": str(target),
-        "drinks": str(drinks),
-        "drink_ml": str(size),
-    }
-    return Context(today, values, anchors, words, interval, target, drinks, size)
+    lang = getattr(catalog, "language", i18n.SOURCE)
+    english = getattr(catalog, "source", None) or catalog
+    dates = {"start": start, "next_dose": anchors["next_dose"], "last_exam": last_exam}
+
+    def words_in(lang: str, agent_name: str | None) -> dict[str, str]:
+        def say(message: str) -> str:
+            return i18n.translate(lang, message)
+
+        unknown = say(UNKNOWN_WORDS)
+        return {
+            # A name is never marked as English inside another language's sentence.
+            "agent": i18n.unmarked(agent_name) if agent_name else say(N_("your bone medicine")),
+            **{k: readable(d, lang) if d else unknown for k, d in dates.items()},
+            "days_to_start": str(days_to_start) if days_to_start is not None else unknown,
+            "weeks_to_start": str(days_to_start // 7) if days_to_start is not None else unknown,
+            "how_often": say(N_("every %(weeks)s weeks")) % {"weeks": interval}
+            if interval
+            else say(N_("on the days your team sets")),
+            "stopped": say(N_("on %(date)s")) % {"date": readable(stopped, lang)}
+            if stopped
+            else say(N_("at a date not on record")),
+            "limit_ml": str(limit) if isinstance(limit, int) else say(N_("no limit set")),
+            "target_ml": str(target),
+            "drinks": str(drinks),
+            "drink_ml": str(size),
+        }
+
+    source_agent = english.agents.get(profile.get("bone_agent", "")) if agent else None
+    words = words_in(lang, agent.name if agent else None)
+    english_words = (
+        words_in(i18n.SOURCE, source_agent.name if source_agent else None)
+        if lang != i18n.SOURCE
+        else None
+    )
+    return Context(today, values, anchors, words, interval, target, drinks, size, english_words)
 
 
 def fill(text: str, ctx: Context, value: Any = None) -> str:
-    """Fill a catalog text's placeholders ({value} is the fact's own value, for facts.yaml)."""
-    words = ctx.words if value is None else {**ctx.words, "value": str(value)}
+    """Fill a catalog text's placeholders ({value} is the fact's own value, for facts.yaml).
+    A text still in English (marked: planner/i18n.py) is filled with the English words."""
+    words = ctx.words
+    if ctx.english_words is not None and text.startswith(i18n.EN_OPEN):
+        words = ctx.english_words
+    if value is not None:
+        words = {**words, "value": str(value)}
     return text.format_map(words)

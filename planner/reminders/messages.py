@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from flask import render_template
 
-from planner.clock import WEEKDAYS, day_words
+from planner.i18n import day_words, gettext, ngettext, weekday_name
 
 
 @dataclass
@@ -25,47 +25,54 @@ class Message:
     who: str | None = None  # who asked for help
 
 
-def _things(n: int) -> str:
-    return f"{n} thing" if n == 1 else f"{n} things"
-
-
 def compose(
     kind: str, day: dt.date, items: list[dict], household: str, who: str | None = None
 ) -> Message:
-    weekday = WEEKDAYS[day.weekday()]
+    """The words of one reminder, in the language being spoken (the reader's: the scheduler
+    writes each message inside i18n.speaking)."""
+    weekday = weekday_name(day)
     if kind == "digest":
         today = sum(1 for i in items if not i.get("week"))  # the week's are for any day
         return Message(
-            f"Your plan for {weekday}: " + (_things(today) if today else "things for this week"),
-            "Open the planner to see and tick them.",
+            ngettext(
+                "Your plan for %(weekday)s: %(num)s thing",
+                "Your plan for %(weekday)s: %(num)s things",
+                today,
+                weekday=weekday,
+            )
+            if today
+            else gettext("Your plan for %(weekday)s: things for this week", weekday=weekday),
+            gettext("Open the planner to see and tick them."),
             items,
             kind,
-            f"Here is what your plan holds for {day_words(day)}.",
+            gettext("Here is what your plan holds for %(day)s.", day=day_words(day)),
         )
     if kind == "key-date":
         return Message(
-            "A date in your plan is today",
-            "Open the planner to see it.",
+            gettext("A date in your plan is today"),
+            gettext("Open the planner to see it."),
             items,
             kind,
-            f"This is on your plan for today, {day_words(day)}.",
+            gettext("This is on your plan for today, %(day)s.", day=day_words(day)),
         )
     if kind == "overdue":
         return Message(
-            "A date in your plan has passed",
-            "Open the planner to see it.",
+            gettext("A date in your plan has passed"),
+            gettext("Open the planner to see it."),
             items,
             kind,
-            "This date in the plan has passed without a tick. If it is done, "
-            "tick it; if it had to move, that is fine: tell the care team, and "
-            "tick it when it happens.",
+            gettext(
+                "This date in the plan has passed without a tick. If it is done, tick it; if "
+                "it had to move, that is fine: tell the care team, and tick it when it happens."
+            ),
         )
+    someone = who or gettext("Someone")
     return Message(
-        f"{who or 'Someone'} asked for help at {household}",
-        "Open the planner to see what with.",
+        gettext("%(who)s asked for help at %(household)s", who=someone, household=household),
+        gettext("Open the planner to see what with."),
         items,
         kind,
-        f"{who or 'Someone'} marked this home check as needing help.",
+        gettext("%(who)s marked this home check as needing help.", who=someone),
         who,
     )
 

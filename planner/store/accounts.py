@@ -59,7 +59,9 @@ def normalise_email(email: str) -> str:
 
 def get_user(db: Database, user_id: int) -> dict | None:
     """The user with this id (without the password hash), or None."""
-    rows = fetch(db, "select id, email, name, created_at from users where id = ?", [user_id])
+    rows = fetch(
+        db, "select id, email, name, created_at, language from users where id = ?", [user_id]
+    )
     return rows[0] if rows else None
 
 
@@ -67,16 +69,24 @@ def user_by_email(db: Database, email: str) -> dict | None:
     """The user with this email (without the password hash), or None."""
     rows = fetch(
         db,
-        "select id, email, name, created_at from users where email = ?",
+        "select id, email, name, created_at, language from users where email = ?",
         [normalise_email(email)],
     )
     return rows[0] if rows else None
 
 
-def create_user(db: Database, email: str, name: str, password: str, *, at: dt.datetime) -> dict:
+def create_user(
+    db: Database,
+    email: str,
+    name: str,
+    password: str,
+    *,
+    at: dt.datetime,
+    language: str | None = None,
+) -> dict:
     """Create an account; raise EmailTaken if the email already has one.
 
-    The password is kept only as a salted scrypt hash.
+    The password is kept only as a salted scrypt hash; `language`: the one chosen at signup.
     """
     email = normalise_email(email)
     # A taken email is refused before the costly hash (asked again below, in the transaction,
@@ -95,6 +105,7 @@ def create_user(db: Database, email: str, name: str, password: str, *, at: dt.da
                 "name": name.strip(),
                 "password_hash": password_hash,
                 "created_at": iso(at),
+                "language": language,
             },
         )
     return get_user(db, user_id)

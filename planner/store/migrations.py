@@ -616,6 +616,15 @@ def m017_override_notices(db: Database) -> None:
     db["override_notices"].create_index(["household_id", "dismissed_at"])
 
 
+@migrations()
+def m020_languages(db: Database) -> None:
+    """Issue 24: each person's language (NULL: not chosen yet, the browser's is used), and the
+    language a read-only link speaks, its maker's when it was made (NULL for links made before:
+    they speak English, as they always did)."""
+    db["users"].add_column("language", str)
+    db["invites"].add_column("language", str)
+
+
 def private(path: str | Path) -> None:
     """Make the database file readable by its owner only (0600), creating it so if it is new,
     before SQLite opens it: SQLite gives the -wal and -shm files the database file's mode. Health

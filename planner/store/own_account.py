@@ -51,6 +51,12 @@ def set_name(db: Database, user_id: int, name: str) -> None:
         run(db, "update users set name = ? where id = ?", [name.strip(), user_id])
 
 
+def set_language(db: Database, user_id: int, language: str) -> None:
+    """The language the person reads the planner in (a code planner/i18n.py offers)."""
+    with transaction(db):
+        run(db, "update users set language = ? where id = ?", [language, user_id])
+
+
 def set_email(db: Database, user_id: int, email: str) -> None:
     """Change the sign-in email; EmailTaken if another account has it."""
     email = normalise_email(email)

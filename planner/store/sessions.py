@@ -59,7 +59,7 @@ def user_for(
     key = _hash(session_id)
     rows = fetch(
         db,
-        "select users.id, users.email, users.name, users.created_at,"
+        "select users.id, users.email, users.name, users.created_at, users.language,"
         " sessions.created_at as session_created, sessions.seen_at"
         " from sessions join users on users.id = sessions.user_id"
         " where sessions.id_hash = ?",

@@ -101,7 +101,7 @@ def create_app(test_config: dict | None = None, catalog: Catalog | None = None) 
     app.extensions["planner_pages"] = PageCache()
 
     from planner.store.migrations import migrate
-    from planner.web import db, errors, security, static_files, views
+    from planner.web import db, errors, i18n, security, static_files, views
     from planner.web.views import filters
 
     if app.config.get("BASE_URL"):
@@ -112,6 +112,7 @@ def create_app(test_config: dict | None = None, catalog: Catalog | None = None) 
     HTMX(app)
     db.init_app(app)
     security.init_app(app)
+    i18n.init_app(app)  # after security: the language follows the signed-in person
     errors.init_app(app)
     static_files.init_app(app)
     filters.init_app(app)
