@@ -145,7 +145,7 @@ def test_refusals_come_to_the_queue_as_words_it_can_show_beside_the_tap(client, 
     accounts.remove_member(db, h["id"], h["caregiver"], by=h["caregiver"], at=f.NOW)
     left = tap(client, h, "key-left-0001")
     assert left.status_code == 404 and left.mimetype == "text/plain"
-    assert left.text == "You are no longer in this household, so this was not saved."
+    assert left.text == "You are no longer in this household."
     nowhere = client.post(
         "/h/999999/tasks/belly-breathing/state",
         data={"occurrence": DAY, "slot": 0, "state": "done", "tap_key": "key-none-0001", **CSRF},

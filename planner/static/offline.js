@@ -79,6 +79,8 @@
     if (!row.querySelector(".slots")) {
       row.classList.toggle("is-done", state === "done");
       row.classList.toggle("is-skipped", state === "not-today");
+      // Who did it, and "not today", are the server's words: back with its row.
+      row.querySelectorAll(".tick-meta .who, .tag-skipped").forEach((said) => { said.hidden = true; });
     }
   }
 
@@ -104,6 +106,7 @@
 
   function restore(row, before) {
     row.className = before.className;
+    row.querySelectorAll(".tick-meta .who, .tag-skipped").forEach((said) => { said.hidden = false; });
     for (const [id, pressed, value] of before.buttons) {
       const button = document.getElementById(id);
       if (button) { button.setAttribute("aria-pressed", pressed); button.value = value; }

@@ -31,7 +31,7 @@ STORE_AWAY = (
 
 # A tap sent from the phone's queue to a household the person is no longer in (or that is gone):
 # the same words either way, so that nobody learns whether a household exists.
-NOT_YOURS = "You are no longer in this household, so this was not saved."
+NOT_YOURS = "You are no longer in this household."
 
 
 def _render(error: HTTPException):

@@ -260,10 +260,10 @@ def test_a_refused_tap_is_shown_with_why_until_dismissed(home, page_factory):
 
     box = page.get_by_role("region", name="Taps not saved")
     expect(box).to_contain_text(f"Not saved: {TITLE} (marked done, tapped at ")
-    expect(box).to_contain_text("You are no longer in this household, so this was not saved.")
+    expect(box).to_contain_text("You are no longer in this household.")
     expect(button).to_have_attribute("aria-pressed", "false")  # as the server has it
     expect(page.locator(f"#task-belly-breathing-{DAY} .tap-note")).to_have_text(
-        "Not saved: You are no longer in this household, so this was not saved."
+        "Not saved: You are no longer in this household."
     )
     page.reload()  # kept until dismissed: Today is not Ben's any more, the refusal stays
     expect(box).to_contain_text(TITLE)
