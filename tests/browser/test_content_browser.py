@@ -1,0 +1,74 @@
+"""Issue 25 in Chromium: the public "How your plan is made" pages, the physiotherapist's movement
+rules, the advice page and the reviewer's page are axe-clean at phone and desktop width; a link
+to one item opens it."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.plans.catalog import DOMAINS
+from planner.store import reviewers
+from planner.web.db import get_db
+from tests import factories as f
+from tests.browser.conftest import axe_violations
+from tests.browser.helpers import live_home, sign_in
+from tests.browser.test_accessibility import _report
+
+BASE = "/how-plans-are-made"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_public_pages_are_axe_clean(live_app, page_factory, width):
+    _, base = live_app
+    page = page_factory(width, 900, bypass_csp=True)
+    for path in (
+        BASE,
+        f"{BASE}/changes",
+        f"{BASE}/safety-matrix",
+        *(f"{BASE}/{d}" for d in DOMAINS),
+    ):
+        page.goto(base + path)
+        violations = axe_violations(page)
+        assert not violations, f"{path}:\n{_report(violations)}"
+
+
+def test_a_link_to_one_item_opens_it(live_app, page_factory):
+    _, base = live_app
+    page = page_factory(390, 844)
+    page.goto(f"{base}{BASE}/exercise#item-squats")
+    squats = page.locator("#item-squats")
+    squats.get_by_text("When it is on a plan").wait_for()
+    assert squats.get_attribute("open") is not None
+    assert page.locator("#item-lunges").get_attribute("open") is None
+    page.get_by_role(
+        "link", name="Lesion in the pelvis: no load on the hips, no standing on one leg"
+    ).first.click()
+    assert page.locator("#rule-pelvis").get_attribute("open") is not None
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_signed_in_pages_are_axe_clean(live_app, page_factory, catalog, width):
+    app, base = live_app
+    h = live_home(app, catalog)
+    with app.app_context():
+        meera = f.user(get_db(), "Meera")
+        reviewers.grant(get_db(), meera["id"], at=f.NOW)
+    home = f"/h/{h['id']}"
+    page = page_factory(width, 900, bypass_csp=True)
+    sign_in(page, base, h["emails"]["physio"])
+    page.goto(f"{base}{home}/exercises")
+    rule = page.locator("#rule-pelvis")
+    rule.get_by_text("Lift this rule for this person").click()
+    rule.get_by_label("Why you lift it for this person").fill("Stable on the scan.")
+    rule.get_by_role("button", name="Lift the rule").click()
+    page.get_by_role("button", name="Publish to the household").click()
+    page.get_by_text("Published as version 2").wait_for()
+    for path in (f"{home}/exercises", f"{home}/advice", f"{home}/profile", "/"):
+        page.goto(base + path)
+        violations = axe_violations(page)
+        assert not violations, f"{path}:\n{_report(violations)}"
+    page.context.clear_cookies()
+    sign_in(page, base, meera["email"])
+    page.goto(f"{base}/review")
+    violations = axe_violations(page)
+    assert not violations, f"/review:\n{_report(violations)}"
