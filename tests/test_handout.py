@@ -38,7 +38,10 @@ def test_handout_has_its_four_pages_red_flags_first(client, h, role):
         assert f"Page {n} of 4" in page
         assert f">{title}</h2>" in page
     assert "3 sessions a week" in page and "2 sets of 10" in page
-    assert (f"<strong>{f.RULED_OUT}</strong> Allowed by your physiotherapist: {f.OVERRIDE}") in page
+    assert (
+        f"Allowed by your physiotherapist: {f.OVERRIDE}"
+        f'<span class="override-rules">The rule it overrides: {f.RULED_OUT}</span>'
+    ) in page
     assert "There is a lesion in your pelvis." in page  # why a movement is avoided
     assert "What to do now: call your cancer team" in page
     assert "Your cancer team’s emergency number" in page

@@ -191,7 +191,10 @@ def test_the_patient_may_choose_to_show_the_reasons(app, client, db, h):
         re.search(r'id="new-link-url">([^<]+)</p>', page).group(1).removeprefix("http://localhost")
     )
     page = app.test_client().get(path).text
-    assert (f"<strong>{f.RULED_OUT}</strong> Allowed by your physiotherapist: {f.OVERRIDE}") in page
+    assert (
+        f"Allowed by your physiotherapist: {f.OVERRIDE}"
+        f'<span class="override-rules">The rule it overrides: {f.RULED_OUT}</span>'
+    ) in page
     assert "There is a lesion in your left thigh bone (femur)." in page
     assert "See the plan (read-only, with the reasons)" in client.get(f"/h/{h['id']}/share").text
 
