@@ -150,9 +150,11 @@ def test_the_comparison_sees_a_missing_index(tmp_path, postgres_url):
 
 
 def test_migrations_are_listed_in_their_numbered_order():
+    # Work done side by side takes numbers from ranges handed out beforehand (issue 25 had
+    # m016-m019 and used two), so a number may be skipped; none may repeat or come out of order.
     names = [m.name for m in migrations.migrations._migrations]
-    assert [number(n) for n in names] == sorted(number(n) for n in names)
-    assert [number(n) for n in names] == list(range(1, len(names) + 1))
+    numbers = [number(n) for n in names]
+    assert numbers == sorted(set(numbers)) and numbers[:15] == list(range(1, 16))
 
 
 OLD_ORDER = [
