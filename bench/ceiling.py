@@ -8,8 +8,8 @@ the app reaches.
   foreign keys on, a busy timeout), and nothing else: not the app's writers' locks (a thread
   lock and an flock() beside the file, planner.store.sqlite.writer), which the app takes
   around a tap; writers that meet wait in SQLite's busy handler. (With the app's locks the
-  statement alone gave about the same taps/s in a trial, and a p95 of 11-26 ms for 0.3-0.7
-  without them: bench/README.md.)
+  statement alone gave up to a third fewer taps/s in a trial, and a p95 of 11-26 ms for
+  0.3-0.7 without them: bench/README.md.)
 - PostgreSQL: psycopg, one connection a thread in autocommit, the statement as the app sends it
   (planner.store.postgres.translate), on a server with fsync and synchronous_commit on.
 
