@@ -71,7 +71,8 @@ def test_today_and_the_static_files_travel_gzipped_to_a_browser_that_takes_it(
         assert len(packed.data) < len(plain.data) / 3
     refused = client.get(url, headers={"Accept-Encoding": "gzip;q=0"})
     assert "Content-Encoding" not in refused.headers and refused.text == plain.text
-    for asset in _asset_urls(plain.text):
+    text_assets = [a for a in _asset_urls(plain.text) if not a.split("?")[0].endswith(".png")]
+    for asset in text_assets:  # a PNG is compressed already: it travels as it is
         with (
             client.get(asset) as unpacked,
             client.get(asset, headers={"Accept-Encoding": "gzip"}) as answer,

@@ -80,8 +80,12 @@
       row.classList.toggle("is-done", state === "done");
       row.classList.toggle("is-skipped", state === "not-today");
       // Who did it, and "not today", are the server's words: back with its row.
-      row.querySelectorAll(".tick-meta .who, .tag-skipped").forEach((said) => { said.hidden = true; });
+      said(row, true);
     }
+  }
+
+  function said(row, hidden) {
+    row.querySelectorAll(".tick-meta .who, .tag-skipped").forEach((it) => { it.hidden = hidden; });
   }
 
   function note(row, words, refused) {
@@ -106,7 +110,7 @@
 
   function restore(row, before) {
     row.className = before.className;
-    row.querySelectorAll(".tick-meta .who, .tag-skipped").forEach((said) => { said.hidden = false; });
+    said(row, false);
     for (const [id, pressed, value] of before.buttons) {
       const button = document.getElementById(id);
       if (button) { button.setAttribute("aria-pressed", pressed); button.value = value; }
@@ -225,6 +229,11 @@
   }
 
   function later(taps) {
+    // Taps are waiting: ask the browser not to clear this site's storage when space runs low
+    // (Chrome decides without asking; other browsers may ask the person, here, in context).
+    if (!tries && navigator.storage && navigator.storage.persist) {
+      navigator.storage.persist().catch(() => {});
+    }
     for (const t of taps) {
       const row = t.status === "waiting" && document.getElementById(t.row);
       if (row) note(row, WAITING);
@@ -332,7 +341,10 @@
         const dismiss = element("button", "secondary", "Dismiss");
         dismiss.type = "button";
         dismiss.setAttribute("aria-label", "Dismiss: " + tap.title);
-        dismiss.addEventListener("click", async () => { await remove(tap.seq); render(await mine()); });
+        dismiss.addEventListener("click", async () => {
+          await remove(tap.seq);
+          render(await mine());
+        });
         item.append(dismiss);
         list.append(item);
       }
@@ -354,7 +366,8 @@
 
   function clock(ms) {
     const when = new Date(ms);
-    return String(when.getHours()).padStart(2, "0") + ":" + String(when.getMinutes()).padStart(2, "0");
+    const pad = (n) => String(n).padStart(2, "0");
+    return pad(when.getHours()) + ":" + pad(when.getMinutes());
   }
 
   // --- When to send -----------------------------------------------------------------------

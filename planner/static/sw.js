@@ -41,8 +41,9 @@ self.addEventListener("install", (event) => {
     // The urgent symptoms as anyone sees them, for a phone that is offline and signed out.
     try {
       const response = await fetch(ROOT + "red-flags", { credentials: "omit" });
-      if (response.ok) await (await caches.open(PUBLIC)).put(ROOT + "red-flags", stamp(response, await response.text()));
-    } catch (e) { /* kept the next time it is opened */ }
+      const open = await caches.open(PUBLIC);
+      if (response.ok) await open.put(ROOT + "red-flags", stamp(response, await response.text()));
+    } catch (e) { /* the network is away: kept at the next install */ }
     await self.skipWaiting();
   })());
 });
@@ -86,7 +87,8 @@ async function staticFile(request) {
   if (kept) return kept;
   try {
     const response = await fetch(request);
-    if (response.ok && new URL(request.url).searchParams.has("v")) cache.put(request, response.clone());
+    const versioned = new URL(request.url).searchParams.has("v");
+    if (response.ok && versioned) cache.put(request, response.clone());
     return response;
   } catch (offline) {
     // A kept page from before the files changed names an older version: the current one.
@@ -167,7 +169,8 @@ function asOf(ms) {
   const pad = (n) => String(n).padStart(2, "0");
   const time = pad(when.getHours()) + ":" + pad(when.getMinutes());
   if (when.toDateString() === new Date().toDateString()) return time;
-  return time + " on " + when.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short" });
+  const day = { weekday: "short", day: "numeric", month: "short" };
+  return time + " on " + when.toLocaleDateString("en-GB", day);
 }
 
 async function offlinePage() {
