@@ -77,8 +77,10 @@ def test_an_unsigned_change_of_a_safety_outcome_fails(signed):
     assert run(["check-content", "--checklists", str(signed)]).exit_code == 0
 
 
-def test_changed_wording_needs_a_new_release_but_no_signature(signed):
-    _edit(signed, "hydration.yaml", lambda d: d["items"][0].update(title="Drink through the day"))
+def test_changed_content_needs_a_new_release_but_no_signature(signed):
+    # Any edit is a new content version, a comment included; no outcome changes.
+    path = signed / "hydration.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# Reviewed the amounts again.\n")
     same = run(["check-content", "--checklists", str(signed)])
     assert same.exit_code == 1 and "start a new release" in same.stderr
     _release(signed, "1.2")
