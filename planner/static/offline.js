@@ -17,9 +17,13 @@
 
   const TAP_FORM = /\/h\/\d+\/tasks\/[^/]+\/state$/;
   const RETRY_SECONDS = [1, 2, 4, 8, 15];
-  const WAITING = "Saved on this phone, will send";
-  const STALE = "This page was made for an earlier sign-in. Reload the page to send it.";
   const script = document.currentScript;
+  // The page's words for what this script says (planner/web/js_words.py), else English.
+  const WORDS = JSON.parse(script.dataset.words || "{}");
+  const t = (key, english, fill = {}) =>
+    (WORDS[key] || english).replace(/%\((\w+)\)s/g, (_, name) => fill[name]);
+  const WAITING = t("waiting", "Saved on this phone, will send");
+  const STALE = t("stale", "This page was made for an earlier sign-in. Reload the page to send it.");
   let tries = 0;
   let timer = null;
   let running = null;
@@ -69,6 +73,8 @@
 
   // The buttons of a slot say what the task now is: pressed for the state they stand for, and
   // naming the state the next tap asks for (a tap never toggles: it names what it wants).
+  // Only what changes no size, so that nothing on the page moves and the frame that shows the
+  // tap paints little: the row's own look (its border) comes back with the server's row.
   function show(row, slot, state) {
     row.querySelectorAll("button[name=state]").forEach((button) => {
       if (button.form.elements.namedItem("slot").value !== String(slot)) return;
@@ -76,16 +82,13 @@
       button.setAttribute("aria-pressed", String(state === own));
       button.value = state === own ? "open" : own;
     });
-    if (!row.querySelector(".slots")) {
-      row.classList.toggle("is-done", state === "done");
-      row.classList.toggle("is-skipped", state === "not-today");
-      // Who did it, and "not today", are the server's words: back with its row.
-      said(row, true);
-    }
+    said(row, true);  // who did it, and "not today": the server's words, back with its row
   }
 
-  function said(row, hidden) {
-    row.querySelectorAll(".tick-meta .who, .tag-skipped").forEach((it) => { it.hidden = hidden; });
+  function said(row, stale) {
+    row.querySelectorAll(".tick-meta .who, .tag-skipped").forEach((words) => {
+      words.classList.toggle("is-stale", stale);
+    });
   }
 
   function note(row, words, refused) {
@@ -101,17 +104,13 @@
   }
 
   function snapshot(row) {
-    return {
-      className: row.className,
-      buttons: Array.from(row.querySelectorAll("button[name=state]"),
-        (b) => [b.id, b.getAttribute("aria-pressed"), b.value]),
-    };
+    return Array.from(row.querySelectorAll("button[name=state]"),
+      (b) => [b.id, b.getAttribute("aria-pressed"), b.value]);
   }
 
   function restore(row, before) {
-    row.className = before.className;
     said(row, false);
-    for (const [id, pressed, value] of before.buttons) {
+    for (const [id, pressed, value] of before) {
       const button = document.getElementById(id);
       if (button) { button.setAttribute("aria-pressed", pressed); button.value = value; }
     }
@@ -119,7 +118,7 @@
 
   function title(row, button) {
     const name = row.querySelector(".tick-title, .task-title");
-    const what = name ? name.textContent.trim() : "A task";
+    const what = name ? name.textContent.trim() : t("aTask", "A task");
     return row.querySelector(".slots") ? what + ", " + button.textContent.trim() : what;
   }
 
@@ -144,7 +143,8 @@
     };
     show(row, fields.slot, fields.state);  // before anything else: the person sees it now
     if (!navigator.onLine) note(row, WAITING);
-    save(tap).then(send, () => note(row, "Could not save this tap on the phone: tap again."));
+    save(tap).then(send, () =>
+      note(row, t("unsaved", "Could not save this tap on the phone: tap again.")));
   }, true);
 
   // --- Sending ----------------------------------------------------------------------------
@@ -219,11 +219,11 @@
     if (response.status >= 500 || response.status === 429 || response.status === 408) {
       return later(taps);
     }
-    const reason = words || "The planner did not take it.";
+    const reason = words || t("refused", "The planner did not take it.");
     await save({ ...tap, status: "refused", reason });
     if (row && !after) {
       restore(row, tap.before);  // as the server has it
-      note(row, "Not saved: " + reason, true);
+      note(row, t("notSaved", "Not saved:") + " " + reason, true);
     }
     return "refused";
   }
@@ -317,16 +317,18 @@
       box = document.createElement("section");
       box.id = "tap-queue";
       box.className = "tap-queue";
-      box.setAttribute("aria-label", "Taps not saved");
+      box.setAttribute("aria-label", t("box", "Taps not saved"));
       const heading = main.querySelector("h1");
       if (heading) heading.after(box); else main.prepend(box);
     }
     box.replaceChildren();
     if (held.length) {
-      const line = element("p", "tap-held", (held.length === 1 ? "1 tap is" : held.length +
-        " taps are") + " saved on this phone but not sent. " + held[0].reason + " ");
+      const many = held.length === 1
+        ? t("heldOne", "1 tap is saved on this phone but not sent.")
+        : t("heldMany", "%(num)s taps are saved on this phone but not sent.", { num: held.length });
+      const line = element("p", "tap-held", many + " " + held[0].reason + " ");
       if (held[0].reason !== STALE) {
-        const link = element("a", "", "Sign in");
+        const link = element("a", "", t("signIn", "Sign in"));
         link.href = script.dataset.login + "?next=" + encodeURIComponent(location.pathname);
         line.append(link);
       }
@@ -336,11 +338,12 @@
       const list = element("ul", "plain-list tap-refused", "");
       for (const tap of refused) {
         const item = element("li", "", "");
-        item.append(element("strong", "", "Not saved: "), tap.title + " (" + words(tap) +
-          ", tapped at " + clock(tap.at) + "). " + tap.reason + " ");
-        const dismiss = element("button", "secondary", "Dismiss");
+        item.append(element("strong", "", t("notSaved", "Not saved:") + " "), tap.title + " (" +
+          words(tap) + ", " + t("tappedAt", "tapped at %(time)s", { time: clock(tap.at) }) +
+          "). " + tap.reason + " ");
+        const dismiss = element("button", "secondary", t("dismiss", "Dismiss"));
         dismiss.type = "button";
-        dismiss.setAttribute("aria-label", "Dismiss: " + tap.title);
+        dismiss.setAttribute("aria-label", t("dismiss", "Dismiss") + ": " + tap.title);
         dismiss.addEventListener("click", async () => {
           await remove(tap.seq);
           render(await mine());
@@ -360,8 +363,11 @@
   }
 
   function words(tap) {
-    return { done: "marked done", open: "marked not done", "not-today": "marked not today" }[
-      tap.fields.state] || "tapped";
+    return {
+      done: t("done", "marked done"),
+      open: t("open", "marked not done"),
+      "not-today": t("notToday", "marked not today"),
+    }[tap.fields.state] || t("tapped", "tapped");
   }
 
   function clock(ms) {
