@@ -403,7 +403,11 @@
     start();
   }
 
+  // The worker once the page has loaded: its install fetches files, which the page's own
+  // first load on a slow network should not have to share the line with.
   if ("serviceWorker" in navigator && script && script.dataset.worker) {
-    navigator.serviceWorker.register(script.dataset.worker).catch(() => {});
+    const register = () => navigator.serviceWorker.register(script.dataset.worker).catch(() => {});
+    if (document.readyState === "complete") register();
+    else window.addEventListener("load", register);
   }
 })();
