@@ -93,6 +93,8 @@ def _report(translation: Translation, english: dict[Path_, str], name: str) -> N
         )
     for path in status.missing:
         click.echo(f"  missing (shown in English): {path_words(path)}")
+    for path in status.orphaned:
+        click.echo(f"  no longer in the advice (delete it): {path_words(path)}")
 
 
 def _unstamped(node: Any, path: Path_, out: list[tuple[Path_, Any]]) -> None:

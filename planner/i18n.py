@@ -26,9 +26,10 @@ import contextlib
 import datetime as dt
 import functools
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
@@ -243,4 +244,35 @@ def plain_all(value: object) -> object:
         return [plain_all(v) for v in value]
     if isinstance(value, dict):
         return {k: plain_all(v) for k, v in value.items()}
+    return value
+
+
+class Said(Mapping):
+    """A table of words kept in a module (labels, the names of states): its texts are msgids
+    marked with N_, and each read says them in the current language, so the table is written
+    once and read in whichever language is being spoken."""
+
+    def __init__(self, data: Mapping) -> None:
+        self._data = dict(data)
+
+    def __getitem__(self, key: object) -> Any:
+        return _said(self._data[key])
+
+    def __iter__(self) -> Iterator:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def english(self) -> dict:
+        """The table as written, in English (for a text shown in English on another
+        language's page, so that no sentence is mixed)."""
+        return dict(self._data)
+
+
+def _said(value: object) -> object:
+    if isinstance(value, str):
+        return gettext(value)
+    if isinstance(value, tuple):
+        return tuple(_said(v) for v in value)
     return value

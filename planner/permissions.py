@@ -36,11 +36,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from planner.i18n import N_, Said
+
 PATIENT, CAREGIVER, PHYSIO, MANAGER = "patient", "caregiver", "physio", "manager"
 # The roles a member can have, in one table: the label on badges and forms, and the word used in
 # a sentence ("made by the physiotherapist"). Their powers are TABLE's rows below.
-ROLE_LABELS = {PATIENT: "Patient", CAREGIVER: "Caregiver", PHYSIO: "Physiotherapist"}
-ROLE_WORDS = {PATIENT: "patient", CAREGIVER: "caregiver", PHYSIO: "physiotherapist"}
+ROLE_LABELS = Said(
+    {PATIENT: N_("Patient"), CAREGIVER: N_("Caregiver"), PHYSIO: N_("Physiotherapist")}
+)
+ROLE_WORDS = Said(
+    {PATIENT: N_("patient"), CAREGIVER: N_("caregiver"), PHYSIO: N_("physiotherapist")}
+)
 ROLES = tuple(ROLE_LABELS)
 EVERYONE = frozenset({PATIENT, MANAGER, CAREGIVER, PHYSIO})
 

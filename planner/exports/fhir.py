@@ -23,9 +23,11 @@ import uuid
 
 from fhir.resources.R4B.bundle import Bundle
 
-from planner import clock
+from planner import clock, i18n
+from planner.i18n import gettext
 from planner.plans import key_dates
 from planner.plans.domains import LABELS as DOMAIN_LABELS
+from planner.plans.localize import Words
 from planner.plans.printout import describe_dose, describe_schedule
 
 UCUM = "http://unitsofmeasure.org"
@@ -110,7 +112,11 @@ def _people(data: dict, hid: int) -> tuple[dict, list[dict], dict[int, dict]]:
                 "patient": _ref(patient),
                 "name": [{"text": m["name"]}],
                 "relationship": [
-                    {"text": "Caregiver" if m["role"] == "caregiver" else "Household member"}
+                    {
+                        "text": gettext("Caregiver")
+                        if m["role"] == "caregiver"
+                        else gettext("Household member")
+                    }
                 ],
             }
         by_user[m["user_id"]] = resource
@@ -199,9 +205,14 @@ def _overrides(plan: dict, items: list[dict], by_user: dict[int, dict]) -> list[
         (
             i.get("override_by"),
             i.get("override_on"),
-            f"{i.get('title') or i['id']}: allowed despite "
-            + ("; ".join(i.get("override_rules") or []) or i.get("ruled_out") or "a rule")
-            + f". Reason: {i['override_reason']}",
+            gettext(
+                "%(title)s: allowed despite %(rules)s. Reason: %(reason)s",
+                title=i.get("title") or i["id"],
+                rules="; ".join(i.get("override_rules") or [])
+                or i.get("ruled_out")
+                or gettext("a rule"),
+                reason=i["override_reason"],
+            ),
         )
         for i in items
         if i.get("override_reason")
@@ -210,7 +221,11 @@ def _overrides(plan: dict, items: list[dict], by_user: dict[int, dict]) -> list[
         (
             r.get("by"),
             r.get("on"),
-            f"Rule lifted for this person: {r['title']}. Reason: {r.get('reason', '')}",
+            gettext(
+                "Rule lifted for this person: %(title)s. Reason: %(reason)s",
+                title=r["title"],
+                reason=r.get("reason", ""),
+            ),
         )
         for r in plan.get("lifted") or []
     ]
@@ -220,7 +235,7 @@ def _overrides(plan: dict, items: list[dict], by_user: dict[int, dict]) -> list[
         if by in by_user:
             note["authorReference"] = _ref(by_user[by])
         else:
-            note["authorString"] = "Physiotherapist"
+            note["authorString"] = gettext("Physiotherapist")
         if on:
             note["time"] = on
         notes.append(note)
@@ -231,7 +246,13 @@ def _activity_reason(item: dict) -> list[dict]:
     """Why an exercise a rule leaves out is on the plan (its override), as reasonCode."""
     if not item.get("override_reason"):
         return []
-    return [{"text": f"Allowed by the physiotherapist: {item['override_reason']}"}]
+    return [
+        {
+            "text": gettext(
+                "Allowed by the physiotherapist: %(reason)s", reason=item["override_reason"]
+            )
+        }
+    ]
 
 
 def _tasks(
@@ -261,22 +282,37 @@ def _tasks(
     return resources
 
 
-def bundle(data: dict, today: dt.date, at: dt.datetime) -> Bundle:
+def bundle(
+    data: dict,
+    today: dt.date,
+    at: dt.datetime,
+    words: Words | None = None,
+    lang: str = i18n.SOURCE,
+) -> Bundle:
     """The export `data` as a validated FHIR Bundle; `today` is the household's day (which dose
-    days are ahead), `at` the moment of the export (the Bundle's timestamp)."""
+    days are ahead), `at` the moment of the export (the Bundle's timestamp). `words`: the plan's
+    words in `lang` (plans/localize.py); every resource says its `language` (FHIR R4
+    Resource.language), and a text still in English says so in words."""
     hid = data["household"]["id"]
     patient, others, by_user = _people(data, hid)
     resources = [patient, *others]
     current = data["plans"][-1] if data["plans"] else None
     if current:
         items = [t["item"] for t in data["tasks"] if t["active"]]
+        if words:
+            items = [words.item(i) for i in items]
+            current = {**current, "plan": words.plan(current["plan"])}
         goals = _goals(hid, items, patient)
         care_plan = {
             "resourceType": "CarePlan",
             "id": _id(hid, "careplan", current["version"]),
             "status": "active",
             "intent": "plan",
-            "title": f"{data['household']['name']}: home plan, version {current['version']}",
+            "title": gettext(
+                "%(name)s: home plan, version %(version)s",
+                name=data["household"]["name"],
+                version=current["version"],
+            ),
             "subject": _ref(patient),
             "created": current["created_at"],
             "goal": [_ref(g) for g in goals.values()],
@@ -286,9 +322,10 @@ def bundle(data: dict, today: dt.date, at: dt.datetime) -> Bundle:
         if current.get("created_by") in by_user:
             care_plan["author"] = _ref(by_user[current["created_by"]])
         if current.get("content_release"):
-            care_plan["description"] = (
-                f"Made from release {current['content_release']} of the planner's advice"
-                f" (content {current['content_hash'][:12]})."
+            care_plan["description"] = gettext(
+                "Made from release %(release)s of the planner's advice (content %(code)s).",
+                release=current["content_release"],
+                code=current["content_hash"][:12],
             )
         notes = _overrides(current["plan"], items, by_user)
         if notes:
@@ -300,10 +337,12 @@ def bundle(data: dict, today: dt.date, at: dt.datetime) -> Bundle:
             care_plan,
             *_tasks(hid, items, data["ticks"], care_plan, patient, today),
         ]
+    resources = [{**r, "language": lang} for r in i18n.plain_all(resources)]  # type: ignore[union-attr]
     return Bundle.model_validate(
         {
             "resourceType": "Bundle",
             "id": _id(hid, "bundle", clock.iso(at)),
+            "language": lang,
             "type": "collection",
             "timestamp": clock.iso(at),
             "entry": [{"fullUrl": f"urn:uuid:{r['id']}", "resource": r} for r in resources],
@@ -311,6 +350,12 @@ def bundle(data: dict, today: dt.date, at: dt.datetime) -> Bundle:
     )
 
 
-def to_json(data: dict, today: dt.date, at: dt.datetime) -> str:
+def to_json(
+    data: dict,
+    today: dt.date,
+    at: dt.datetime,
+    words: Words | None = None,
+    lang: str = i18n.SOURCE,
+) -> str:
     """The Bundle as FHIR JSON text."""
-    return bundle(data, today, at).model_dump_json(indent=2, exclude_none=True)
+    return bundle(data, today, at, words, lang).model_dump_json(indent=2, exclude_none=True)

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from planner.i18n import gettext
 from planner.plans import recurrence
 from planner.plans.domains import LABELS as DOMAIN_LABELS
 
@@ -67,7 +68,7 @@ def by_domain(
             domain,
             {
                 "key": domain,
-                "label": DOMAIN_LABELS.get(domain, "Other"),
+                "label": DOMAIN_LABELS.get(domain, gettext("Other")),
                 "done": 0,
                 "planned": 0.0,
                 "set_aside": 0,

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from icalendar import Calendar, Event, Timezone, vDuration
 
 from planner.clock import zone
+from planner.i18n import gettext, ngettext, plain
 from planner.plans import key_dates, recurrence
 
 PRODID = "-//Planner//Calendar feed//EN"  # says nothing about anyone's health
@@ -64,7 +65,8 @@ def _event(
 
 
 def _titles(items: Iterable[dict]) -> list[str]:
-    return [str(item.get("title") or item["id"]) for item in items]
+    # A title still in English on another language's feed says so in words (planner/i18n.py).
+    return [plain(str(item.get("title") or item["id"])) for item in items]
 
 
 def build(
@@ -80,7 +82,10 @@ def build(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"Planner: {feed['household_name']}" if full else "Planner")
+    cal.add(
+        "x-wr-calname",
+        gettext("Planner: %(name)s", name=feed["household_name"]) if full else gettext("Planner"),
+    )
     cal.add("x-wr-timezone", where.key)
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})  # RFC 7986
     cal.add("x-published-ttl", vDuration(REFRESH))  # the same hint for Outlook
@@ -98,9 +103,7 @@ def build(
             summary = (
                 "; ".join(titles)
                 if full
-                else (
-                    "Planner: appointment" if len(due) == 1 else f"Planner: {len(due)} appointments"
-                )
+                else ngettext("Planner: appointment", "Planner: %(num)s appointments", len(due))
             )
             cal.add_component(
                 _event(
@@ -120,7 +123,7 @@ def build(
             if not things:
                 continue
             n = len(things)
-            summary = f"Planner: {n} {'thing' if n == 1 else 'things'} today"
+            summary = ngettext("Planner: %(num)s thing today", "Planner: %(num)s things today", n)
             try:
                 cal.add_component(
                     _event(

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from planner.i18n import N_, Said, gettext
 from planner.plans.profile_form import NOT_SURE, QUESTIONS, SITE_WORDS
 
 UNKNOWN = "unknown"
@@ -59,14 +60,16 @@ LEVELS: dict[str, dict[Any, tuple[int, str | None]]] = {
 # Every fact a physiotherapist looks after: lesion sites and the fields above.
 GUARDED = ("lesion_sites", *LEVELS)
 
-FIELD_WORDS = {
-    "lesion_sites": "bone metastases",
-    "fracture_risk": "risk of a bone breaking",
-    "weight_bearing": "weight on the legs",
-    "spinal_instability": "spine",
-    "mobility_aid": "walking aid",
-    "bone_agent": "bone medicine",
-}
+FIELD_WORDS = Said(
+    {
+        "lesion_sites": N_("bone metastases"),
+        "fracture_risk": N_("risk of a bone breaking"),
+        "weight_bearing": N_("weight on the legs"),
+        "spinal_instability": N_("spine"),
+        "mobility_aid": N_("walking aid"),
+        "bone_agent": N_("bone medicine"),
+    }
+)
 
 
 def value(profile: dict | None, field: str) -> Any:
@@ -145,21 +148,32 @@ def changed(stored: dict | None, applied: dict) -> list[dict]:
 
 def _answer(field: str, raw: Any) -> str:
     if raw is None or raw == UNKNOWN:
-        return NOT_SURE.lower()
+        return gettext(NOT_SURE).lower()
     question = QUESTIONS[field]
     if question.kind == "yesno":
-        return {"spinal_instability": {True: "unstable", False: "stable"}}.get(
-            field, {True: "yes", False: "no"}
-        )[raw]
+        if field == "spinal_instability":
+            return gettext("unstable") if raw else gettext("stable")
+        return gettext("yes") if raw else gettext("no")
     label = dict(question.options).get(raw, str(raw)).split(",")[0]
     return label[:1].lower() + label[1:]
 
 
 def words(change: dict) -> str:
-    """A change in plain words, e.g. "risk of a bone breaking from high to low"."""
+    """A change in plain words, e.g. "risk of a bone breaking from high to low", in the language
+    being spoken (stored changes keep their fields, so each reader gets them in theirs)."""
     field = change["field"]
     if field == "lesion_sites":
         sites = ", ".join(SITE_WORDS[s].lower() for s in change.get("remove") or change["add"])
-        return f"{'remove' if change.get('remove') else 'add'} bone metastases: {sites}"
-    before = f" from {_answer(field, change['from'])}" if "from" in change else ""
-    return f"{FIELD_WORDS[field]}{before} to {_answer(field, change['to'])}"
+        if change.get("remove"):
+            return gettext("remove bone metastases: %(sites)s", sites=sites)
+        return gettext("add bone metastases: %(sites)s", sites=sites)
+    if "from" in change:
+        return gettext(
+            "%(what)s from %(before)s to %(after)s",
+            what=FIELD_WORDS[field],
+            before=_answer(field, change["from"]),
+            after=_answer(field, change["to"]),
+        )
+    return gettext(
+        "%(what)s to %(after)s", what=FIELD_WORDS[field], after=_answer(field, change["to"])
+    )

@@ -11,53 +11,65 @@ from __future__ import annotations
 
 from typing import Any
 
+from planner.i18n import N_, Said, gettext, is_marked
 from planner.plans.catalog import Catalog, Schedule
 from planner.plans.conditions import Group, Leaf, Node
 from planner.plans.profile_form import QUESTIONS, SITE_WORDS
 
 # What each placeholder stands for, on a page read by everyone: never a number of our own.
-PUBLIC_WORDS = {
-    "agent": "your bone medicine",
-    "start": "[the date of the first dose]",
-    "days_to_start": "[a number of]",
-    "weeks_to_start": "[a number of]",
-    "next_dose": "[the next dose day]",
-    "how_often": "as often as your team sets",
-    "stopped": "[when it stopped]",
-    "last_exam": "[the date of your last check]",
-    "limit_ml": "[your limit]",
-    "target_ml": "[the day's amount]",
-    "drinks": "[a number of]",
-    "drink_ml": "[the size of a drink]",
-    "value": "[a number of]",
-}
+PUBLIC_WORDS = Said(
+    {
+        "agent": N_("your bone medicine"),
+        "start": N_("[the date of the first dose]"),
+        "days_to_start": N_("[a number of]"),
+        "weeks_to_start": N_("[a number of]"),
+        "next_dose": N_("[the next dose day]"),
+        "how_often": N_("as often as your team sets"),
+        "stopped": N_("[when it stopped]"),
+        "last_exam": N_("[the date of your last check]"),
+        "limit_ml": N_("[your limit]"),
+        "target_ml": N_("[the day's amount]"),
+        "drinks": N_("[a number of]"),
+        "drink_ml": N_("[the size of a drink]"),
+        "value": N_("[a number of]"),
+    }
+)
 # The facts the planner works out itself (conditions.DERIVED_FIELDS), named for people.
-DERIVED_LABELS = {
-    "agent_status": "Bone medicine",
-    "agent_route": "How the bone medicine is given",
-    "days_to_start": "Days until the first dose",
-    "dental_exam_recent": "A dental check-up in the last six months",
-    "fluid_caution": "Kidney problems, dialysis or heart failure",
-    "fall_screen_points": "Points on the Stay Independent check",
-}
-VALUE_WORDS = {True: "yes", False: "no", "unknown": "not known", "none": "none"}
-AUDIENCE_WORDS = {
-    "patient": "For the person themselves",
-    "caregiver": "For a caregiver",
-    "physio": "For the physiotherapist",
-    "household": "For anyone in the household",
-}
-ANCHOR_WORDS = {
-    "today": "the day the plan is made",
-    "agent_start": "the first dose of the bone medicine",
-    "next_dose": "the next dose day",
-    "dental_recall": "the next dental check-up",
-}
+DERIVED_LABELS = Said(
+    {
+        "agent_status": N_("Bone medicine"),
+        "agent_route": N_("How the bone medicine is given"),
+        "days_to_start": N_("Days until the first dose"),
+        "dental_exam_recent": N_("A dental check-up in the last six months"),
+        "fluid_caution": N_("Kidney problems, dialysis or heart failure"),
+        "fall_screen_points": N_("Points on the Stay Independent check"),
+    }
+)
+VALUE_WORDS = Said(
+    {True: N_("yes"), False: N_("no"), "unknown": N_("not known"), "none": N_("none")}
+)
+AUDIENCE_WORDS = Said(
+    {
+        "patient": N_("For the person themselves"),
+        "caregiver": N_("For a caregiver"),
+        "physio": N_("For the physiotherapist"),
+        "household": N_("For anyone in the household"),
+    }
+)
+ANCHOR_WORDS = Said(
+    {
+        "today": N_("the day the plan is made"),
+        "agent_start": N_("the first dose of the bone medicine"),
+        "next_dose": N_("the next dose day"),
+        "dental_recall": N_("the next dental check-up"),
+    }
+)
 
 
 def public_text(text: str) -> str:
-    """A catalog text with each placeholder shown as what it stands for."""
-    return text.format_map(PUBLIC_WORDS)
+    """A catalog text with each placeholder shown as what it stands for, in the text's own
+    language (a text still in English gets English words)."""
+    return text.format_map(PUBLIC_WORDS.english() if is_marked(text) else PUBLIC_WORDS)
 
 
 def label(field: str) -> str:
@@ -83,7 +95,7 @@ def _said(field: str, value: Any, catalog: Catalog) -> str:
     phrase = catalog.facts.get(field, {}).get(value)
     if phrase is not None:
         return public_text(phrase)
-    return f"{label(field)}: {value_words(field, value)}."
+    return gettext("%(what)s: %(value)s.", what=label(field), value=value_words(field, value))
 
 
 def _leaf(leaf: Leaf, catalog: Catalog) -> dict[str, Any]:
@@ -92,13 +104,14 @@ def _leaf(leaf: Leaf, catalog: Catalog) -> dict[str, Any]:
         return {"text": _said(field, "empty", catalog)}
     if leaf.op == "range":
         bounds = [
-            f"at least {leaf.low:g}" if leaf.low is not None else "",
-            f"at most {leaf.high:g}" if leaf.high is not None else "",
+            gettext("at least %(num)s", num=f"{leaf.low:g}") if leaf.low is not None else "",
+            gettext("at most %(num)s", num=f"{leaf.high:g}") if leaf.high is not None else "",
         ]
-        return {"text": f"{label(field)}: {' and '.join(b for b in bounds if b)}."}
+        said = gettext(" and ").join(b for b in bounds if b)
+        return {"text": gettext("%(what)s: %(value)s.", what=label(field), value=said)}
     if leaf.op == "none_of":
         sites = ", ".join(value_words(field, v) for v in leaf.values)
-        return {"text": f"No lesion in: {sites}."}
+        return {"text": gettext("No lesion in: %(sites)s.", sites=sites)}
     parts = [{"text": _said(field, v, catalog)} for v in leaf.values]
     if leaf.op == "not_in":
         return {"join": "none", "parts": parts}
@@ -124,22 +137,48 @@ def schedule_words(schedule: Schedule) -> str:
     if schedule.kind == "once":
         anchor = ANCHOR_WORDS[schedule.anchor or "today"]
         if schedule.days == 0:
-            return f"Once, by {anchor}"
-        side = "after" if schedule.days > 0 else "before"
-        return f"Once, {abs(schedule.days)} days {side} {anchor}"
+            return gettext("Once, by %(anchor)s", anchor=anchor)
+        if schedule.days > 0:
+            return gettext("Once, %(num)s days after %(anchor)s", num=schedule.days, anchor=anchor)
+        return gettext("Once, %(num)s days before %(anchor)s", num=-schedule.days, anchor=anchor)
     if schedule.kind == "daily":
         if schedule.times == "drinks":
-            return "Every day: the day's drinks"
-        return "Every day" if schedule.times == 1 else f"{schedule.times} times a day"
+            return gettext("Every day: the day's drinks")
+        if schedule.times == 1:
+            return gettext("Every day")
+        return gettext("%(num)s times a day", num=schedule.times)
     if schedule.kind == "weekly":
-        return "Once a week" if schedule.times == 1 else f"{schedule.times} times a week"
+        if schedule.times == 1:
+            return gettext("Once a week")
+        return gettext("%(num)s times a week", num=schedule.times)
     if schedule.kind == "every-n-weeks":
-        every = "on each dose day" if schedule.weeks == "agent" else f"every {schedule.weeks} weeks"
-        return f"{every[:1].upper()}{every[1:]}, from {ANCHOR_WORDS[schedule.anchor or 'today']}"
-    return "When needed"
+        anchor = ANCHOR_WORDS[schedule.anchor or "today"]
+        if schedule.weeks == "agent":
+            return gettext("On each dose day, from %(anchor)s", anchor=anchor)
+        return gettext(
+            "Every %(weeks)s weeks, from %(anchor)s", weeks=schedule.weeks, anchor=anchor
+        )
+    return gettext("When needed")
 
 
 def rules_for(movements: tuple[str, ...], catalog: Catalog) -> list[str]:
     """The ids of the movement rules that can rule out an exercise needing these movements."""
     wanted = set(movements)
     return [r.id for r in catalog.avoid_rules if wanted & set(r.avoid)]
+
+
+def change_words(change: dict[str, Any]) -> str:
+    """A column of the safety matrix (a change of the calm starting profile) in plain words,
+    in the language being spoken: "Risk of a bone breaking: high; Bone metastases: pelvis"."""
+    if not change:
+        return gettext("Baseline: no restricting fact")
+    parts = []
+    for field, value in change.items():
+        if value is None:
+            said = str(VALUE_WORDS["unknown"])
+        elif field == "lesion_sites":
+            said = ", ".join(value_words(field, s) for s in value) or gettext("not known yet")
+        else:
+            said = value_words(field, value)
+        parts.append(f"{label(field)}: {said}")
+    return "; ".join(parts)

@@ -21,11 +21,11 @@ from planner.i18n import in_english, is_marked, translate
 from planner.plans import overrides
 from planner.plans.catalog_model import Catalog
 from planner.plans.context import build_context
-from planner.plans.engine import build_plan
+from planner.plans.engine import build_plan, exercise_library
 from planner.plans.tailoring import CUSTOM_SOURCE, CUSTOM_WHY, apply_tailoring
 
 # The words of each kind of entry of a plan that come from the advice.
-ITEM_WORDS = ("title", "detail", "why", "ruled_out", "override_rules")
+ITEM_WORDS = ("title", "detail", "why", "ruled_out", "override_rules", "reason", "rules")
 EXCLUDED_WORDS = ("title", "reason")
 RULE_WORDS = ("title", "movements", "advice", "why")
 
@@ -33,11 +33,16 @@ RULE_WORDS = ("title", "movements", "advice", "why")
 def words_of(
     profile: dict[str, Any], tailoring: dict | None, catalog: Catalog, day: dt.date
 ) -> dict[str, Any]:
-    """The plan `profile` and `tailoring` give on `day`, from `catalog` (in its language)."""
+    """The plan `profile` and `tailoring` give on `day`, from `catalog` (in its language), with
+    every exercise of the library as this profile has it (`library`: a physiotherapist adds
+    from it, and a tailored plan holds some of them)."""
     ctx = build_context(profile, catalog, day)
     tailoring, _ = overrides.refresh(tailoring, catalog, ctx)
-    plan = build_plan(profile, catalog, day, ctx, overrides.lifted_ids(tailoring))
-    return apply_tailoring(plan, tailoring, profile, catalog, day, ctx)
+    lifted = overrides.lifted_ids(tailoring)
+    plan = build_plan(profile, catalog, day, ctx, lifted)
+    plan = apply_tailoring(plan, tailoring, profile, catalog, day, ctx)
+    plan["library"] = exercise_library(profile, catalog, day, ctx, lifted)
+    return plan
 
 
 def _marked(value: Any) -> Any:
@@ -68,7 +73,10 @@ class Words:
         self.lang = lang
         self.english = english
         self.spoken = spoken
-        self._items = ({i["id"]: i for i in english["items"]}, _by_id(spoken["items"]))
+        self._items = (
+            _by_id(english.get("library", []) + english["items"]),
+            _by_id(spoken.get("library", []) + spoken["items"]),
+        )
         self._excluded = (_by_id(english["excluded"]), _by_id(spoken["excluded"]))
         self._rules = (
             _by_id(english.get("avoid_in_daily_life", []) + english.get("lifted", [])),

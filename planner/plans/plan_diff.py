@@ -12,18 +12,24 @@ import copy
 import datetime as dt
 from typing import Any
 
+from planner.i18n import N_, SOURCE, Said, current, gettext, in_english
+from planner.plans.domains import AUDIENCE_LABELS, LABELS, ROOM_LABELS
 from planner.plans.printout import describe_dose, describe_schedule
 from planner.plans.recurrence import is_dose_day
 
 COMPARED = ("title", "domain", "audience", "room", "target_ml", "drink_ml")
-FIELD_WORDS = {
-    "title": "name",
-    "domain": "part of the plan",
-    "audience": "who it is for",
-    "room": "room",
-    "target_ml": "daily amount (ml)",
-    "drink_ml": "size of a drink (ml)",
-}
+FIELD_WORDS = Said(
+    {
+        "title": N_("name"),
+        "domain": N_("part of the plan"),
+        "audience": N_("who it is for"),
+        "room": N_("room"),
+        "target_ml": N_("daily amount (ml)"),
+        "drink_ml": N_("size of a drink (ml)"),
+    }
+)
+# How the value of each compared field is said (a title is the advice's own English words).
+VALUE_WORDS = {"domain": LABELS, "audience": AUDIENCE_LABELS, "room": ROOM_LABELS}
 
 
 def _same_schedule(old: dict[str, Any], new: dict[str, Any]) -> bool:
@@ -67,7 +73,17 @@ def keep_earlier_deadlines(
 
 # What an item says, compared only when the advice itself changed (a new content version):
 # a re-plan for new answers rewords an item's why with its facts, which is no news.
-WORDS = {"detail": "what to do is reworded", "why": "why it matters is reworded"}
+WORDS = Said({"detail": N_("what to do is reworded"), "why": N_("why it matters is reworded")})
+
+
+def _value(name: str, value: Any) -> str:
+    if not value:
+        return gettext("none")
+    if name in VALUE_WORDS:
+        return str(VALUE_WORDS[name].get(value, value))
+    if name == "title" and current() != SOURCE:
+        return in_english(str(value))  # the stored plan's English
+    return str(value)
 
 
 def _changes(old: dict[str, Any], new: dict[str, Any], words: bool = False) -> list[str]:
@@ -75,11 +91,12 @@ def _changes(old: dict[str, Any], new: dict[str, Any], words: bool = False) -> l
     if words:
         changes += [said for name, said in WORDS.items() if old.get(name) != new.get(name)]
         if old.get("sources") != new.get("sources"):
-            changes.append("its sources changed")
+            changes.append(gettext("its sources changed"))
     for name in COMPARED:
         if old.get(name) != new.get(name):
             changes.append(
-                f"{FIELD_WORDS[name]}: {old.get(name) or 'none'} → {new.get(name) or 'none'}"
+                f"{FIELD_WORDS[name]}: {_value(name, old.get(name))} → "
+                f"{_value(name, new.get(name))}"
             )
     old_dose, new_dose = (
         describe_dose(old.get("prescription")),
@@ -87,21 +104,27 @@ def _changes(old: dict[str, Any], new: dict[str, Any], words: bool = False) -> l
     )
     if old_dose != new_dose:
         changes.append(
-            f"dose: {old_dose} → {new_dose}"
+            gettext("dose: %(before)s → %(after)s", before=old_dose, after=new_dose)
             if old_dose and new_dose
-            else f"dose: {new_dose}"
+            else gettext("dose: %(after)s", after=new_dose)
             if new_dose
-            else "dose taken off"
+            else gettext("dose taken off")
         )
     old_note = (old.get("prescription") or {}).get("note") or ""
     new_note = (new.get("prescription") or {}).get("note") or ""
     if old_note != new_note:
-        changes.append(f"physiotherapist's note: {new_note or 'none'}")
+        changes.append(
+            gettext("physiotherapist's note: %(note)s", note=new_note or gettext("none"))
+        )
     if new.get("override_reason") and new.get("override_reason") != old.get("override_reason"):
-        changes.append("kept by your physiotherapist despite a rule")
+        changes.append(gettext("kept by your physiotherapist despite a rule"))
     if not _same_schedule(old["schedule"], new["schedule"]):
         changes.append(
-            f"when: {describe_schedule(old['schedule'])} → {describe_schedule(new['schedule'])}"
+            gettext(
+                "when: %(before)s → %(after)s",
+                before=describe_schedule(old["schedule"]),
+                after=describe_schedule(new["schedule"]),
+            )
         )
     return changes
 
@@ -145,11 +168,21 @@ def less_careful(old_plan: dict[str, Any], new_plan: dict[str, Any]) -> list[str
     out = []
     new_ids = {i["id"] for i in new_plan["items"]}
     left_out = {e["id"] for e in old_plan.get("excluded", [])}
-    out += [f"{i['title']}: no longer left out" for i in new_plan["items"] if i["id"] in left_out]
-    out += [f"{i['title']}: taken off" for i in old_plan["items"] if i["id"] not in new_ids]
+    out += [
+        gettext("%(title)s: no longer left out", title=_value("title", i["title"]))
+        for i in new_plan["items"]
+        if i["id"] in left_out
+    ]
+    out += [
+        gettext("%(title)s: taken off", title=_value("title", i["title"]))
+        for i in old_plan["items"]
+        if i["id"] not in new_ids
+    ]
     new_rules = {a["id"] for a in new_plan.get("avoid_in_daily_life", [])}
     out += [
-        f"{a.get('title') or a['advice']}: no longer applies"
+        gettext(
+            "%(title)s: no longer applies", title=_value("title", a.get("title") or a["advice"])
+        )
         for a in old_plan.get("avoid_in_daily_life", [])
         if a["id"] not in new_rules
     ]

@@ -6,6 +6,7 @@ import datetime as dt
 import textwrap
 from typing import Any
 
+from planner.i18n import N_, Said, gettext, ngettext
 from planner.plans.context import readable
 from planner.plans.domains import LABELS
 
@@ -24,22 +25,28 @@ def describe_schedule(schedule: dict[str, Any]) -> str:
     kind = schedule["kind"]
     if kind == "once":
         due = schedule.get("due")
-        return f"once, by {readable(dt.date.fromisoformat(due))}" if due else "once"
+        if not due:
+            return gettext("once")
+        return gettext("once, by %(day)s", day=readable(dt.date.fromisoformat(due)))
     if kind == "daily":
         n = schedule["times_per_day"]
-        return "every day" if n == 1 else f"{n} times a day"
+        return gettext("every day") if n == 1 else gettext("%(num)s times a day", num=n)
     if kind == "weekly":
         n = schedule["times_per_week"]
-        return "once a week" if n == 1 else f"{n} times a week"
+        return gettext("once a week") if n == 1 else gettext("%(num)s times a week", num=n)
     if kind == "every-n-weeks":
         start = schedule.get("from")
-        when = (
-            f"from {readable(dt.date.fromisoformat(start))}"
-            if start
-            else ("(your care team will give you the date)")
+        if start:
+            return gettext(
+                "every %(weeks)s weeks from %(day)s",
+                weeks=schedule["weeks"],
+                day=readable(dt.date.fromisoformat(start)),
+            )
+        return gettext(
+            "every %(weeks)s weeks (your care team will give you the date)",
+            weeks=schedule["weeks"],
         )
-        return f"every {schedule['weeks']} weeks {when}"
-    return "when needed"
+    return gettext("when needed")
 
 
 def describe_dose(prescription: dict[str, Any] | None) -> str:
@@ -51,16 +58,42 @@ def describe_dose(prescription: dict[str, Any] | None) -> str:
     hold, sessions = prescription.get("hold_seconds"), prescription.get("sessions_per_week")
     parts = []
     if sets and reps:
-        parts.append(f"{sets} {'set' if sets == 1 else 'sets'} of {reps}")
+        parts.append(
+            ngettext("%(num)s set of %(reps)s", "%(num)s sets of %(reps)s", sets, reps=reps)
+        )
     elif reps:
-        parts.append(f"{reps} {'time' if reps == 1 else 'times'}")
+        parts.append(ngettext("%(num)s time", "%(num)s times", reps))
     elif sets:
-        parts.append(f"{sets} {'set' if sets == 1 else 'sets'}")
+        parts.append(ngettext("%(num)s set", "%(num)s sets", sets))
     if hold:
-        parts.append(f"hold each for {hold} {'second' if hold == 1 else 'seconds'}")
+        parts.append(
+            ngettext("hold each for %(num)s second", "hold each for %(num)s seconds", hold)
+        )
     if sessions:
-        parts.append("once a week" if sessions == 1 else f"{sessions} sessions a week")
+        parts.append(ngettext("once a week", "%(num)s sessions a week", sessions))
     return ", ".join(parts)
+
+
+# Who an item is for and its room, as the text printout says them.
+AUDIENCE_FOR = Said(
+    {
+        "patient": N_("for the patient"),
+        "caregiver": N_("for the caregiver"),
+        "physio": N_("for the physio"),
+        "household": N_("for the household"),
+    }
+)
+ROOM_WORDS = Said(
+    {
+        "entrance": N_("entrance"),
+        "floors": N_("floors"),
+        "stairs": N_("stairs"),
+        "kitchen": N_("kitchen"),
+        "bathroom": N_("bathroom"),
+        "bedroom": N_("bedroom"),
+        "other": N_("other"),
+    }
+)
 
 
 def _wrap(text: str, indent: str) -> str:
@@ -73,33 +106,38 @@ def _item_lines(items: list[dict[str, Any]]) -> list[str]:
     lines = []
     said: set[str] = set()
     for item in items:
-        where = f"; {item['room']}" if item.get("room") else ""
+        where = f"; {ROOM_WORDS.get(item['room'], item['room'])}" if item.get("room") else ""
         mark = "(!)" if item.get("emphasis") else "[ ]"
+        whom = AUDIENCE_FOR.get(item["audience"], item["audience"])
         lines.append(
-            f"  {mark} {item['title']} ({describe_schedule(item['schedule'])}; "
-            f"for the {item['audience']}{where})"
+            f"  {mark} {item['title']} ({describe_schedule(item['schedule'])}; {whom}{where})"
         )
         dose = describe_dose(item.get("prescription"))
         if dose:
-            lines.append(_wrap(f"Your physiotherapist's dose: {dose}.", "      "))
+            lines.append(
+                _wrap(gettext("Your physiotherapist's dose: %(dose)s.", dose=dose), "      ")
+            )
         lines.append(_wrap(item["detail"], "      "))
         own, facts = item["why"][0], [w for w in item["why"][1:] if w not in said]
         said.update(facts)
-        lines.append(_wrap("Why: " + " ".join([own, *facts]), "      "))
+        lines.append(_wrap(gettext("Why:") + " " + " ".join([own, *facts]), "      "))
     return lines
 
 
 # Where the care team's emergency number goes; the caller passes it once it is on record.
-EMERGENCY_BLANK = "________________ (ask your cancer team for it and write it here)"
+EMERGENCY_BLANK = N_("________________ (ask your cancer team for it and write it here)")
 
 
 def render_text(plan: dict[str, Any], emergency_number: str | None = None) -> str:
     """The whole plan as text: the red flags and the team's emergency number first, then the
     warnings, each other domain, and what was left out."""
     lines = [
-        f"Your plan for {plan['generated_on']}",
+        gettext("Your plan for %(day)s", day=plan["generated_on"]),
         "",
-        f"YOUR CANCER TEAM'S EMERGENCY NUMBER: {emergency_number or EMERGENCY_BLANK}",
+        gettext(
+            "YOUR CANCER TEAM'S EMERGENCY NUMBER: %(number)s",
+            number=emergency_number or gettext(EMERGENCY_BLANK),
+        ),
         "",
     ]
     flags = [i for i in plan["items"] if i["domain"] == "red-flags"]
@@ -108,7 +146,7 @@ def render_text(plan: dict[str, Any], emergency_number: str | None = None) -> st
         lines.extend(_item_lines(flags))
         lines.append("")
     if plan["warnings"]:
-        lines.append("ACT NOW")
+        lines.append(gettext("ACT NOW"))
         lines.extend(_wrap(f"! {w}", "  ") for w in plan["warnings"])
         lines.append("")
     for domain, label in LABELS.items():
@@ -118,20 +156,21 @@ def render_text(plan: dict[str, Any], emergency_number: str | None = None) -> st
         lines.append(label.upper())
         about = plan.get("about", {}).get(domain)
         if about:
-            lines.append(_wrap("Why this matters: " + about["text"], "  "))
+            lines.append(_wrap(gettext("Why this matters:") + " " + about["text"], "  "))
         lines.extend(_item_lines(items))
         lines.append("")
     if any(i.get("emphasis") for i in plan["items"]):
-        lines.append("(!) marks what matters most for you.")
+        lines.append(gettext("(!) marks what matters most for you."))
         lines.append("")
     if plan.get("avoid_in_daily_life"):
-        lines.append("MOVEMENTS TO AVOID IN DAILY LIFE")
+        lines.append(gettext("MOVEMENTS TO AVOID IN DAILY LIFE"))
         for rule in plan["avoid_in_daily_life"]:
-            avoid = "Avoid " + ", ".join(rule["movements"]) + ". " if rule["movements"] else ""
+            listed = ", ".join(rule["movements"])
+            avoid = gettext("Avoid %(list)s.", list=listed) + " " if rule["movements"] else ""
             lines.append(_wrap("- " + avoid + rule["advice"], "  "))
         lines.append("")
     if plan["excluded"]:
-        lines.append("LEFT OUT, AND WHY")
+        lines.append(gettext("LEFT OUT, AND WHY"))
         lines.extend(_wrap(f"- {e['title']}: {e['reason']}", "  ") for e in plan["excluded"])
         lines.append("")
     return "\n".join(lines)

@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from planner.i18n import gettext
+
 LESION_SITES = (
     "skull",
     "spine-cervical",
@@ -112,61 +114,88 @@ def _is_int(value: Any) -> bool:
 
 def _check_int(name: str, value: Any, low: int, high: int, problems: list[Problem]) -> None:
     if not _is_int(value):
-        problems.append(Problem(name, f"must be a whole number from {low} to {high}"))
+        problems.append(
+            Problem(
+                name, gettext("must be a whole number from %(low)s to %(high)s", low=low, high=high)
+            )
+        )
     elif not low <= value <= high:
-        problems.append(Problem(name, f"must be from {low} to {high}, not {value}"))
+        problems.append(
+            Problem(
+                name,
+                gettext(
+                    "must be from %(low)s to %(high)s, not %(value)s",
+                    low=low,
+                    high=high,
+                    value=value,
+                ),
+            )
+        )
 
 
 def _check_date(name: str, value: Any, problems: list[Problem]) -> None:
     if value is None:
         return
     if not isinstance(value, str):
-        problems.append(Problem(name, "must be a date written YYYY-MM-DD"))
+        problems.append(Problem(name, gettext("must be a date written YYYY-MM-DD")))
         return
     try:
         if len(value) != 10:
             raise ValueError
         dt.date.fromisoformat(value)
     except ValueError:
-        problems.append(Problem(name, f"'{value[:40]}' is not a real date written YYYY-MM-DD"))
+        problems.append(
+            Problem(
+                name, gettext("'%(value)s' is not a real date written YYYY-MM-DD", value=value[:40])
+            )
+        )
 
 
 def _check_home(value: Any, problems: list[Problem]) -> None:
     if not isinstance(value, dict):
-        problems.append(Problem("home", "must be an object of yes/no answers"))
+        problems.append(Problem("home", gettext("must be an object of yes/no answers")))
         return
     for key, answer in value.items():
         if key not in HOME_FIELDS:
-            problems.append(Problem(f"home.{key}", "is not a field of home"))
+            problems.append(Problem(f"home.{key}", gettext("is not a field of home")))
         elif not isinstance(answer, bool):
-            problems.append(Problem(f"home.{key}", "must be true or false"))
+            problems.append(Problem(f"home.{key}", gettext("must be true or false")))
 
 
 def validate(raw: Any) -> list[Problem]:
     """Return every problem of a decoded JSON profile; an empty list means it is valid."""
     if not isinstance(raw, dict):
-        return [Problem("profile", "must be a JSON object")]
+        return [Problem("profile", gettext("must be a JSON object"))]
     problems: list[Problem] = []
     for key in raw:
         if key not in TOP_FIELDS:
-            problems.append(Problem(str(key)[:60], "is not a field of the profile"))
+            problems.append(Problem(str(key)[:60], gettext("is not a field of the profile")))
     sites = raw.get("lesion_sites")
     if "lesion_sites" not in raw:
-        problems.append(Problem("lesion_sites", "is required (an empty list means none known)"))
+        problems.append(
+            Problem("lesion_sites", gettext("is required (an empty list means none known)"))
+        )
     elif not isinstance(sites, list):
-        problems.append(Problem("lesion_sites", "must be a list of sites"))
+        problems.append(Problem("lesion_sites", gettext("must be a list of sites")))
     else:
         for site in sites:
             if site not in LESION_SITES:
-                problems.append(Problem("lesion_sites", f"'{str(site)[:40]}' is not a known site"))
+                problems.append(
+                    Problem(
+                        "lesion_sites",
+                        gettext("'%(site)s' is not a known site", site=str(site)[:40]),
+                    )
+                )
         if len({str(s) for s in sites}) != len(sites):
-            problems.append(Problem("lesion_sites", "lists a site more than once"))
+            problems.append(Problem("lesion_sites", gettext("lists a site more than once")))
     for name, values in ENUMS.items():
         if name in raw and raw[name] not in values:
-            problems.append(Problem(name, f"must be one of: {', '.join(values)}"))
+            problems.append(
+                Problem(name, gettext("must be one of: %(values)s", values=", ".join(values)))
+            )
     for name in BOOLEANS:
         if name in raw and not isinstance(raw[name], bool):
-            problems.append(Problem(name, "must be true or false"))
+            problems.append(Problem(name, gettext("must be true or false")))
     for name in DATES:
         if name in raw:
             _check_date(name, raw[name], problems)

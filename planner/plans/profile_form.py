@@ -13,11 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from planner.i18n import N_, Said, gettext
 from planner.plans.context import readable
 from planner.plans.profile import BOOLEANS, DATES, ENUMS, HOME_FIELDS, LESION_SITES, Problem
 
-NOT_SURE = "Not sure"
-YES_NO = (("yes", "Yes"), ("no", "No"))
+NOT_SURE = N_("Not sure")
+YES_NO = (("yes", N_("Yes")), ("no", N_("No")))
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,15 @@ class Question:
     hint: str = ""
     options: tuple[tuple[str, str], ...] = ()
     short: str = ""  # how the answer is introduced on the profile page
+
+    def __getattribute__(self, name: str) -> Any:
+        # The words are msgids (N_), said in the language being spoken whenever read.
+        value = object.__getattribute__(self, name)
+        if name in ("label", "hint", "short"):
+            return gettext(value) if value else value
+        if name == "options":
+            return tuple((key, gettext(words)) for key, words in value)
+        return value
 
     @property
     def id(self) -> str:
@@ -46,30 +56,50 @@ class Step:
     intro: str
     questions: tuple[Question, ...] = field(default_factory=tuple)
 
+    def __getattribute__(self, name: str) -> Any:
+        value = object.__getattribute__(self, name)
+        return gettext(value) if name in ("title", "intro") and value else value
+
 
 SITE_GROUPS = (
-    ("Head and neck", (("skull", "Skull (head)"), ("spine-cervical", "Neck (top of the spine)"))),
     (
-        "Back and chest",
+        N_("Head and neck"),
+        (("skull", N_("Skull (head)")), ("spine-cervical", N_("Neck (top of the spine)"))),
+    ),
+    (
+        N_("Back and chest"),
         (
-            ("spine-thoracic", "Upper and middle back"),
-            ("spine-lumbar", "Lower back"),
-            ("ribs", "Ribs"),
-            ("sternum", "Breastbone (sternum)"),
+            ("spine-thoracic", N_("Upper and middle back")),
+            ("spine-lumbar", N_("Lower back")),
+            ("ribs", N_("Ribs")),
+            ("sternum", N_("Breastbone (sternum)")),
         ),
     ),
     (
-        "Hips and legs",
+        N_("Hips and legs"),
         (
-            ("pelvis", "Pelvis (hip bones)"),
-            ("femur-left", "Left thigh bone"),
-            ("femur-right", "Right thigh bone"),
+            ("pelvis", N_("Pelvis (hip bones)")),
+            ("femur-left", N_("Left thigh bone")),
+            ("femur-right", N_("Right thigh bone")),
         ),
     ),
-    ("Arms", (("humerus-left", "Left upper arm"), ("humerus-right", "Right upper arm"))),
-    ("Elsewhere", (("other", "Another bone"),)),
+    (
+        N_("Arms"),
+        (("humerus-left", N_("Left upper arm")), ("humerus-right", N_("Right upper arm"))),
+    ),
+    (N_("Elsewhere"), (("other", N_("Another bone")),)),
 )
-SITE_WORDS = {value: words for _, sites in SITE_GROUPS for value, words in sites}
+SITE_WORDS = Said({value: words for _, sites in SITE_GROUPS for value, words in sites})
+
+
+def site_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The places of the body, grouped, in the language being spoken (the profile form)."""
+    return [
+        (gettext(group), [(value, gettext(words)) for value, words in sites])
+        for group, sites in SITE_GROUPS
+    ]
+
+
 assert set(SITE_WORDS) == set(LESION_SITES)
 
 
@@ -80,168 +110,188 @@ def _yesno(name: str, label: str, short: str, hint: str = "") -> Question:
 STEPS: tuple[Step, ...] = (
     Step(
         "where",
-        "Where are the bone metastases?",
-        "Tick every place your care team has told you about. If you are not sure, or none is "
-        "known yet, leave them all empty: the plan will then be careful everywhere.",
-        (Question("lesion_sites", "sites", "Places in the body", short="Bone metastases"),),
+        N_("Where are the bone metastases?"),
+        N_(
+            "Tick every place your care team has told you about. If you are not sure, or none is "
+            "known yet, leave them all empty: the plan will then be careful everywhere."
+        ),
+        (Question("lesion_sites", "sites", N_("Places in the body"), short=N_("Bone metastases")),),
     ),
     Step(
         "movement",
-        "Bones and movement",
-        "What your care team has said about your bones, and how you get about.",
+        N_("Bones and movement"),
+        N_("What your care team has said about your bones, and how you get about."),
         (
             Question(
                 "fracture_risk",
                 "choice",
-                "What has your care team said about the risk of a bone breaking?",
-                options=(("low", "Low"), ("moderate", "Medium"), ("high", "High")),
-                short="Risk of a bone breaking",
+                N_("What has your care team said about the risk of a bone breaking?"),
+                options=(("low", N_("Low")), ("moderate", N_("Medium")), ("high", N_("High"))),
+                short=N_("Risk of a bone breaking"),
             ),
             Question(
                 "weight_bearing",
                 "choice",
-                "How much weight may you put on your legs?",
+                N_("How much weight may you put on your legs?"),
                 options=(
-                    ("full", "Full weight"),
-                    ("partial", "Only some weight"),
-                    ("none", "No weight at all"),
+                    ("full", N_("Full weight")),
+                    ("partial", N_("Only some weight")),
+                    ("none", N_("No weight at all")),
                 ),
-                short="Weight on the legs",
+                short=N_("Weight on the legs"),
             ),
             _yesno(
                 "spinal_instability",
-                "Has your care team said your spine is unstable, or that you must wear a brace?",
-                "Spine unstable or brace needed",
+                N_(
+                    "Has your care team said your spine is unstable, or that you must wear a brace?"
+                ),
+                N_("Spine unstable or brace needed"),
             ),
             Question(
                 "mobility_aid",
                 "choice",
-                "What do you use to get about?",
+                N_("What do you use to get about?"),
                 options=(
-                    ("none", "Nothing"),
-                    ("cane", "A walking stick"),
-                    ("walker", "A walking frame"),
-                    ("wheelchair", "A wheelchair"),
+                    ("none", N_("Nothing")),
+                    ("cane", N_("A walking stick")),
+                    ("walker", N_("A walking frame")),
+                    ("wheelchair", N_("A wheelchair")),
                 ),
-                short="Walking aid",
+                short=N_("Walking aid"),
             ),
             Question(
                 "falls_past_year",
                 "number",
-                "How many times have you fallen in the past year?",
-                "Write 0 if you have not fallen. Leave it empty if you are not sure.",
-                short="Falls in the past year",
+                N_("How many times have you fallen in the past year?"),
+                N_("Write 0 if you have not fallen. Leave it empty if you are not sure."),
+                short=N_("Falls in the past year"),
             ),
         ),
     ),
     Step(
         "medicine",
-        "Bone medicine and teeth",
-        "Some bone-strengthening medicines can, rarely, harm the jaw, so the plan looks after "
-        "your teeth around them.",
+        N_("Bone medicine and teeth"),
+        N_(
+            "Some bone-strengthening medicines can, rarely, harm the jaw, so the plan looks after "
+            "your teeth around them."
+        ),
         (
             Question(
                 "bone_agent",
                 "choice",
-                "Which bone-strengthening medicine is planned or used?",
+                N_("Which bone-strengthening medicine is planned or used?"),
                 options=(
-                    ("none", "None"),
-                    ("denosumab", "Denosumab (Xgeva), an injection"),
-                    ("zoledronic-acid", "Zoledronic acid (Zometa), a drip"),
-                    ("pamidronate", "Pamidronate, a drip"),
-                    ("other-bisphosphonate", "Another bisphosphonate"),
-                    ("undecided", "Not decided yet"),
+                    ("none", N_("None")),
+                    ("denosumab", N_("Denosumab (Xgeva), an injection")),
+                    ("zoledronic-acid", N_("Zoledronic acid (Zometa), a drip")),
+                    ("pamidronate", N_("Pamidronate, a drip")),
+                    ("other-bisphosphonate", N_("Another bisphosphonate")),
+                    ("undecided", N_("Not decided yet")),
                 ),
-                short="Bone medicine",
+                short=N_("Bone medicine"),
             ),
             _yesno(
                 "bone_agent_started",
-                "Have you had the first dose already?",
-                "First dose already given",
+                N_("Have you had the first dose already?"),
+                N_("First dose already given"),
             ),
             Question(
                 "bone_agent_start",
                 "date",
-                "Date of the first dose, or the planned first dose",
-                "Leave it empty if you do not know it.",
-                short="First dose",
+                N_("Date of the first dose, or the planned first dose"),
+                N_("Leave it empty if you do not know it."),
+                short=N_("First dose"),
             ),
             Question(
                 "bone_agent_interval",
                 "choice",
-                "How often is it given?",
-                "Your letters or your team will say. If you are not sure, the plan shows no "
-                "dates for it and your team gives you the days.",
-                options=(("4-weekly", "Every 4 weeks"), ("12-weekly", "Every 12 weeks")),
-                short="How often it is given",
+                N_("How often is it given?"),
+                N_(
+                    "Your letters or your team will say. If you are not sure, the plan shows no "
+                    "dates for it and your team gives you the days."
+                ),
+                options=(("4-weekly", N_("Every 4 weeks")), ("12-weekly", N_("Every 12 weeks"))),
+                short=N_("How often it is given"),
             ),
             _yesno(
                 "bone_agent_past",
-                "Have you had a bone-strengthening medicine in the past, even if you stopped?",
-                "Bone medicine in the past",
+                N_("Have you had a bone-strengthening medicine in the past, even if you stopped?"),
+                N_("Bone medicine in the past"),
             ),
             Question(
                 "bone_agent_stopped",
                 "date",
-                "If you stopped one, when did you stop?",
-                "An approximate date is fine. Leave it empty if you do not know.",
-                short="Past bone medicine stopped",
+                N_("If you stopped one, when did you stop?"),
+                N_("An approximate date is fine. Leave it empty if you do not know."),
+                short=N_("Past bone medicine stopped"),
             ),
             Question(
                 "last_dental_exam",
                 "date",
-                "When did a dentist last check your teeth fully?",
-                "An approximate date is fine. Leave it empty if you do not know.",
-                short="Last full dental check",
+                N_("When did a dentist last check your teeth fully?"),
+                N_("An approximate date is fine. Leave it empty if you do not know."),
+                short=N_("Last full dental check"),
             ),
-            _yesno("dentures", "Do you wear dentures?", "Dentures"),
+            _yesno("dentures", N_("Do you wear dentures?"), N_("Dentures")),
         ),
     ),
     Step(
         "home",
-        "Your home",
-        "These answers choose the home safety checks that matter for your home.",
+        N_("Your home"),
+        N_("These answers choose the home safety checks that matter for your home."),
         (
-            _yesno("home.stairs_inside", "Are there stairs inside your home?", "Stairs inside"),
+            _yesno(
+                "home.stairs_inside", N_("Are there stairs inside your home?"), N_("Stairs inside")
+            ),
             _yesno(
                 "home.entrance_steps",
-                "Are there steps to get into your home?",
-                "Steps at the entrance",
+                N_("Are there steps to get into your home?"),
+                N_("Steps at the entrance"),
             ),
-            _yesno("home.bedroom_upstairs", "Is your bedroom upstairs?", "Bedroom upstairs"),
-            _yesno("home.bathtub", "Do you use a bath tub to wash?", "Bath tub"),
-            _yesno("home.walk_in_shower", "Is there a walk-in shower?", "Walk-in shower"),
-            _yesno("home.loose_rugs", "Are there loose rugs or mats on the floors?", "Loose rugs"),
-            _yesno("home.pets", "Are there pets in your home?", "Pets"),
+            _yesno(
+                "home.bedroom_upstairs", N_("Is your bedroom upstairs?"), N_("Bedroom upstairs")
+            ),
+            _yesno("home.bathtub", N_("Do you use a bath tub to wash?"), N_("Bath tub")),
+            _yesno("home.walk_in_shower", N_("Is there a walk-in shower?"), N_("Walk-in shower")),
+            _yesno(
+                "home.loose_rugs",
+                N_("Are there loose rugs or mats on the floors?"),
+                N_("Loose rugs"),
+            ),
+            _yesno("home.pets", N_("Are there pets in your home?"), N_("Pets")),
             _yesno(
                 "home.night_toilet_trips",
-                "Do you get up to use the toilet at night?",
-                "Toilet trips at night",
+                N_("Do you get up to use the toilet at night?"),
+                N_("Toilet trips at night"),
             ),
         ),
     ),
     Step(
         "health",
-        "Your health",
-        "A few things that change how much to drink and which warning signs matter most.",
+        N_("Your health"),
+        N_("A few things that change how much to drink and which warning signs matter most."),
         (
             Question(
                 "fluid_restriction_ml",
                 "fluid",
-                "Has a doctor set a limit on how much you may drink each day?",
-                "For example because of heart or kidney disease.",
-                (("none", "No, there is no limit"), ("yes", "Yes, a limit of")),
-                short="Daily drinking limit",
+                N_("Has a doctor set a limit on how much you may drink each day?"),
+                N_("For example because of heart or kidney disease."),
+                (("none", N_("No, there is no limit")), ("yes", N_("Yes, a limit of"))),
+                short=N_("Daily drinking limit"),
             ),
-            _yesno("kidney_problems", "Do you have kidney problems?", "Kidney problems"),
-            _yesno("dialysis", "Do you have kidney dialysis?", "Kidney dialysis"),
-            _yesno("heart_failure", "Has a doctor said you have heart failure?", "Heart failure"),
+            _yesno("kidney_problems", N_("Do you have kidney problems?"), N_("Kidney problems")),
+            _yesno("dialysis", N_("Do you have kidney dialysis?"), N_("Kidney dialysis")),
+            _yesno(
+                "heart_failure",
+                N_("Has a doctor said you have heart failure?"),
+                N_("Heart failure"),
+            ),
             _yesno(
                 "hypercalcaemia_history",
-                "Have you ever had high calcium in the blood?",
-                "High calcium before",
+                N_("Have you ever had high calcium in the blood?"),
+                N_("High calcium before"),
             ),
-            _yesno("lives_alone", "Do you live alone?", "Lives alone"),
+            _yesno("lives_alone", N_("Do you live alone?"), N_("Lives alone")),
         ),
     ),
 )
@@ -313,10 +363,12 @@ def read_form(form: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
             profile["fluid_restriction_ml"] = _number(amount)
         else:
             problems.append(
-                Problem("fluid_restriction_ml", "write the daily limit in millilitres (ml)")
+                Problem(
+                    "fluid_restriction_ml", gettext("write the daily limit in millilitres (ml)")
+                )
             )
     elif limit:
-        problems.append(Problem("fluid_restriction_ml", "choose one of the answers"))
+        problems.append(Problem("fluid_restriction_ml", gettext("choose one of the answers")))
     return profile, problems
 
 
@@ -374,18 +426,18 @@ def answer(question: Question, profile: Mapping[str, Any]) -> str:
     present = name[5:] in home if name.startswith("home.") else name in profile
     value = home.get(name[5:]) if name.startswith("home.") else profile.get(name)
     if question.kind == "sites":
-        return ", ".join(SITE_WORDS[s] for s in value) if value else "None known yet"
+        return ", ".join(SITE_WORDS[s] for s in value) if value else gettext("None known yet")
     if not present or value == "unknown":
-        return NOT_SURE
+        return gettext(NOT_SURE)
     if question.kind == "yesno":
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if question.kind == "choice":
         options: dict[Any, str] = dict(question.options)
         return options.get(value, str(value))
     if question.kind == "fluid":
-        return "No limit" if value is None else f"{value} ml a day"
+        return gettext("No limit") if value is None else gettext("%(ml)s ml a day", ml=value)
     if question.kind == "date":
-        return readable(dt.date.fromisoformat(value)) if value else NOT_SURE
+        return readable(dt.date.fromisoformat(value)) if value else gettext(NOT_SURE)
     return str(value)
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.clock import local
+from planner.i18n import gettext
 
 STATES = ("done", "open", "not-today", "not-applicable", "needs-help")
 TODAY_STATES = ("done", "open", "not-today")
@@ -81,15 +82,20 @@ class Entry:
         if self.hydration:
             ml = self.item["drink_ml"]
             target = self.item.get("target_ml") or ml * self.slots
-            return (
-                f"{self.done_slots} of {self.slots} drinks "
-                f"({min(self.done_slots * ml, target)} of {target} ml)"
+            return gettext(
+                "%(done)s of %(slots)s drinks (%(ml)s of %(target)s ml)",
+                done=self.done_slots,
+                slots=self.slots,
+                ml=min(self.done_slots * ml, target),
+                target=target,
             )
         if self.slots > 1:
-            return f"{self.done_slots} of {self.slots} done today"
+            return gettext(
+                "%(done)s of %(slots)s done today", done=self.done_slots, slots=self.slots
+            )
         if self.week_done is not None:
             n = self.item["schedule"]["times_per_week"]
-            return f"{self.week_done} of {n} this week"
+            return gettext("%(done)s of %(times)s this week", done=self.week_done, times=n)
         return None
 
 
@@ -415,21 +421,25 @@ def check_tick(
     every-n-weeks taps must be for a dose day; as-needed tasks are not ticked at all.
     """
     if item is None:
-        return "This task is no longer on the plan. Reload the page to see the current one."
+        return gettext(
+            "This task is no longer on the plan. Reload the page to see the current one."
+        )
     if state not in allowed:
-        return f"'{str(state)[:20]}' is not something this task can be set to."
+        return gettext(
+            "'%(state)s' is not something this task can be set to.", state=str(state)[:20]
+        )
     try:
         slot = int(slot)
     except (TypeError, ValueError):
-        return "That tap did not say which one it was. Reload the page and try again."
+        return gettext("That tap did not say which one it was. Reload the page and try again.")
     schedule = item["schedule"]
     kind = schedule["kind"]
     if not 0 <= slot < slots_of(item):
-        return "That tap did not match this task. Reload the page and try again."
+        return gettext("That tap did not match this task. Reload the page and try again.")
     if occurrence == ONCE and (kind == "once" or home_item(item)):
         return None
     if kind in ("once", "as-needed"):
-        return "That tap did not match this task. Reload the page and try again."
+        return gettext("That tap did not match this task. Reload the page and try again.")
     when = None
     if len(occurrence or "") == 10:
         try:
@@ -437,11 +447,11 @@ def check_tick(
         except ValueError:
             when = None
     if when is None:
-        return "That tap was for a day that does not exist. Reload the page and try again."
+        return gettext("That tap was for a day that does not exist. Reload the page and try again.")
     if when > day:
-        return "A task cannot be marked for a day that has not come yet."
+        return gettext("A task cannot be marked for a day that has not come yet.")
     if (day - when).days > LATE_DAYS:
-        return f"Only the last {LATE_DAYS} days can be changed."
+        return gettext("Only the last %(num)s days can be changed.", num=LATE_DAYS)
     if kind == "every-n-weeks" and not is_dose_day(schedule, when):
-        return "That day is not one of this task's days. Reload the page and try again."
+        return gettext("That day is not one of this task's days. Reload the page and try again.")
     return None

@@ -18,6 +18,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from planner.i18n import N_, Said, gettext
 from planner.plans.catalog import DOMAINS, Catalog
 from planner.plans.context import Context, build_context
 from planner.plans.engine import exercise_library, ruled_out, rules_against
@@ -30,8 +31,9 @@ NOTE_MAX = 300
 REASON_MAX = 300
 TITLE_RANGE = (3, 100)
 DETAIL_MAX = 1000
-CUSTOM_WHY = "Your physiotherapist chose this exercise for you."
-CUSTOM_SOURCE = "Your physiotherapist"
+# Stored in English with the exercise; said in the reader's language (plans/localize.py).
+CUSTOM_WHY = N_("Your physiotherapist chose this exercise for you.")
+CUSTOM_SOURCE = N_("Your physiotherapist")
 # Exercise items of this kind are advice on how to go about exercise ("use a lighter weight, or
 # stop, when an exercise hurts"), not exercises: they take no dose and no sessions a week.
 ADVICE_KIND = "daily-activity"
@@ -55,9 +57,18 @@ def _text(form: Mapping[str, Any], name: str) -> str:
     return re.sub(r"[\s\x00-\x1f\x7f]+", " ", str(form.get(name, "") or "")).strip()
 
 
+LONG = Said(
+    {
+        "note": N_("Keep the note to %(most)s characters (it has %(num)s)."),
+        "reason": N_("Keep the reason to %(most)s characters (it has %(num)s)."),
+        "how-to text": N_("Keep the how-to text to %(most)s characters (it has %(num)s)."),
+    }
+)
+
+
 def _long(name: str, text: str, limit: int) -> str | None:
     if len(text) > limit:
-        return f"Keep the {name} to {limit} characters (it has {len(text)})."
+        return str(LONG[name]) % {"most": limit, "num": len(text)}
     return None
 
 
@@ -70,7 +81,11 @@ def read_prescription(form: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str
         if not raw:
             out[name] = None
         elif not raw.isdigit() or not low <= int(raw) <= high:
-            errors[name] = f"Write a whole number from {low} to {high}, or leave it empty."
+            errors[name] = gettext(
+                "Write a whole number from %(low)s to %(high)s, or leave it empty.",
+                low=low,
+                high=high,
+            )
         else:
             out[name] = int(raw)
     out["note"] = _text(form, "note")
@@ -84,7 +99,7 @@ def read_reason(form: Mapping[str, Any]) -> tuple[str, str | None]:
     """The written reason for overriding a rule, and the problem with it (None when fine)."""
     reason = _text(form, "override_reason")
     if not reason:
-        return "", "Write why you are adding it although the profile rules it out."
+        return "", gettext("Write why you are adding it although the profile rules it out.")
     return reason, _long("reason", reason, REASON_MAX)
 
 
@@ -101,14 +116,16 @@ def read_custom(form: Any, catalog: Catalog) -> tuple[dict[str, Any], dict[str, 
     errors: dict[str, str] = {}
     low, high = TITLE_RANGE
     if not low <= len(custom["title"]) <= high:
-        errors["title"] = f"Give the exercise a name of {low} to {high} characters."
+        errors["title"] = gettext(
+            "Give the exercise a name of %(low)s to %(high)s characters.", low=low, high=high
+        )
     if not custom["detail"]:
-        errors["detail"] = "Say how to do the exercise."
+        errors["detail"] = gettext("Say how to do the exercise.")
     elif _long("how-to text", custom["detail"], DETAIL_MAX):
         errors["detail"] = _long("how-to text", custom["detail"], DETAIL_MAX) or ""
     unknown = [str(m)[:40] for m in movements if m not in catalog.movements]
     if unknown:
-        errors["movements"] = f"Not a known movement: {', '.join(unknown)}."
+        errors["movements"] = gettext("Not a known movement: %(names)s.", names=", ".join(unknown))
     return custom, errors
 
 
@@ -398,7 +415,7 @@ def template_conflicts(
                 {
                     "id": entry["id"],
                     "title": entry["id"],
-                    "problem": "This exercise is no longer in the library.",
+                    "problem": gettext("This exercise is no longer in the library."),
                 }
             )
         elif reason:

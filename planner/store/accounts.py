@@ -8,6 +8,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner import permissions
 from planner.clock import DEFAULT_ZONE, iso
+from planner.i18n import N_
 from planner.permissions import ROLES
 from planner.store import activity
 from planner.store.sql import (
@@ -334,7 +335,7 @@ def set_manager(
         if user_id is not None:
             member = get_membership(db, household_id, user_id)
             if member is None or member["role"] != "caregiver":
-                raise NotMember("Only a caregiver of this household can help manage it.")
+                raise NotMember(N_("Only a caregiver of this household can help manage it."))
         run(
             db,
             "update households set manager_id = ?, revision = revision + 1 where id = ?",
@@ -361,7 +362,7 @@ def remove_member(
     with transaction(db):
         member = get_membership(db, household_id, user_id)
         if member is None:
-            raise NotMember("This person is not a member of this household.")
+            raise NotMember(N_("This person is not a member of this household."))
         others = {
             row["role"]
             for row in fetch(
@@ -371,7 +372,7 @@ def remove_member(
             )
         }
         if not others:
-            raise LastManager("The last member of a household cannot be removed.")
+            raise LastManager(N_("The last member of a household cannot be removed."))
         if member["role"] in MANAGERS and not others & set(MANAGERS):
             raise LastManager(
                 "A household needs at least one patient or caregiver, "

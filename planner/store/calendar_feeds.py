@@ -59,10 +59,11 @@ def read_feed(db: Database, token: str, *, at: dt.datetime) -> dict | None:
     rows = fetch(
         db,
         "select calendar_feeds.*, households.timezone, households.name as household_name,"
-        " members.role from calendar_feeds"
+        " members.role, users.language from calendar_feeds"
         " join households on households.id = calendar_feeds.household_id"
         " join members on members.household_id = calendar_feeds.household_id"
-        " and members.user_id = calendar_feeds.user_id where token_hash = ?",
+        " and members.user_id = calendar_feeds.user_id"
+        " join users on users.id = calendar_feeds.user_id where token_hash = ?",
         [wanted],
     )
     # The index finds the row; the comparison that decides is made in constant time.

@@ -49,9 +49,11 @@ def create_link(
     *,
     at: dt.datetime,
     show_details: bool = False,
+    language: str | None = None,
 ) -> str:
     """Make a link of `kind` (an invite needs the `role` it grants); return the raw token.
-    `show_details`: a view link that also shows the reasons naming the diagnosis.
+    `show_details`: a view link that also shows the reasons naming the diagnosis; `language`:
+    the language a view link speaks (its maker's).
 
     The raw token is returned once and never stored: only its hash is.
     """
@@ -75,6 +77,7 @@ def create_link(
                 "created_at": iso(at),
                 "expires_at": iso(expires_at),
                 "show_details": int(bool(show_details) and kind == VIEW),
+                "language": language,
             },
         )
         activity.record(

@@ -94,6 +94,11 @@ def current_content(db: Database, household_id: int) -> dict | None:
     )
 
 
+def current_version(db: Database, household_id: int) -> int | None:
+    """The number of the household's current plan version, or None if it has none."""
+    return fetch_value(db, "select max(version) from plans where household_id = ?", [household_id])
+
+
 def get_version(db: Database, household_id: int, version: int) -> dict | None:
     """One plan version of the household (as current_plan gives it), or None."""
     rows = fetch(db, _VERSION_SQL + " and plans.version = ?", [household_id, version])

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 
 from planner.clock import iso
+from planner.i18n import N_
 from planner.store import activity
 from planner.store.sql import Database, fetch, insert, run, transaction
 
@@ -87,7 +88,7 @@ def decide(
             [proposal_id, household_id, WAITING],
         )
         if not rows:
-            raise ProposalGone("This change was already decided, or replaced by a newer one.")
+            raise ProposalGone(N_("This change was already decided, or replaced by a newer one."))
         proposal = _read(rows[0])
         status = CONFIRMED if confirm else DECLINED
         run(
