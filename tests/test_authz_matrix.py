@@ -404,6 +404,9 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("account.change_name", "POST"): Route(
         SIGNED_IN, ok=303, form=lambda w, db: {"name": "Renamed"}
     ),
+    ("account.change_language", "POST"): Route(
+        SIGNED_IN, ok=303, form=lambda w, db: {"language": "es"}
+    ),
     ("account.change_email", "POST"): Route(
         SIGNED_IN,
         ok=303,

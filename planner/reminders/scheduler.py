@@ -24,10 +24,11 @@ import threading
 
 from flask import Flask, url_for
 
-from planner import clock, mail
+from planner import clock, i18n, mail
 from planner.plans import recurrence
 from planner.reminders import messages, outbox, push, settings, tasks
 from planner.store import plans, ticks
+from planner.web import said
 from planner.web.db import get_db
 
 log = logging.getLogger(__name__)
@@ -229,12 +230,15 @@ def _deliver_one(
     who = None
     if row["kind"] == "needs-help":
         who = house.ticks[(row["ref"], recurrence.ONCE, 0)].get("by_name")
-    message = messages.compose(row["kind"], house.day, items, person["household_name"], who)
     try:
-        if row["channel"] == "email":
-            _send_email(app, db, person, message, at)
-        else:
-            _send_push(app, db, person, message)
+        # Every reminder in its reader's language: the words, the dates and the task titles.
+        with i18n.speaking(person.get("language")):
+            items = said.items(items, person["household_id"])
+            message = messages.compose(row["kind"], house.day, items, person["household_name"], who)
+            if row["channel"] == "email":
+                _send_email(app, db, person, message, at)
+            else:
+                _send_push(app, db, person, message)
     except push.PushError as exc:
         if exc.gone:  # no device left to take it: nothing to retry
             outbox.cancel(db, row["id"], str(exc), at=at)

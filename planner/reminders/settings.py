@@ -67,7 +67,8 @@ def active(db: Database) -> list[dict]:
         db,
         """
         select s.*, h.timezone as household_timezone, h.name as household_name,
-               u.email as user_email, u.name as user_name, m.role as role
+               u.email as user_email, u.name as user_name, u.language as language,
+               m.role as role
         from reminder_settings s
         join members m on m.household_id = s.household_id and m.user_id = s.user_id
         join households h on h.id = s.household_id

@@ -3,6 +3,10 @@
 // Pages are swapped in by htmx (hx-boost), so the work runs on every htmx:load as well as once.
 (function () {
   "use strict";
+  // The page's words for what this script says (planner/web/js_words.py), else English.
+  var script = document.currentScript;
+  var WORDS = JSON.parse((script && script.dataset.words) || "{}");
+  function t(key, english) { return WORDS[key] || english; }
 
   // Copy and share buttons are in the page but hidden; shown only where the browser can do it.
   function reveal(root) {
@@ -35,8 +39,10 @@
     if (copy) {
       var text = document.getElementById(copy.dataset.copy).textContent.trim();
       navigator.clipboard.writeText(text).then(
-        function () { say(copy, "Copied. Paste it into a message or an email."); },
-        function () { say(copy, "Could not copy. Select the link and copy it by hand."); });
+        function () { say(copy, t("copied", "Copied. Paste it into a message or an email.")); },
+        function () {
+          say(copy, t("notCopied", "Could not copy. Select the link and copy it by hand."));
+        });
       return;
     }
     var share = event.target.closest("[data-share]");

@@ -23,7 +23,8 @@
   const t = (key, english, fill = {}) =>
     (WORDS[key] || english).replace(/%\((\w+)\)s/g, (_, name) => fill[name]);
   const WAITING = t("waiting", "Saved on this phone, will send");
-  const STALE = t("stale", "This page was made for an earlier sign-in. Reload the page to send it.");
+  const STALE = t("stale",
+    "This page was made for an earlier sign-in. Reload the page to send it.");
   let tries = 0;
   let timer = null;
   let running = null;

@@ -2,6 +2,11 @@
 // browser has no push (or the page is not served over HTTPS or from localhost) the buttons
 // stay hidden and the page says why; the rest of the form works without this script.
 (function () {
+  // The page's words for what this script says (planner/web/js_words.py), else English.
+  const script = document.currentScript;
+  const WORDS = JSON.parse((script && script.dataset.words) || "{}");
+  const t = (key, english, fill = {}) =>
+    (WORDS[key] || english).replace(/%\((\w+)\)s/g, (_, name) => fill[name]);
   const box = document.getElementById("push-devices");
   if (!box || !box.dataset.key) return;
   const on = document.getElementById("push-on");
@@ -12,7 +17,7 @@
   function say(text) { status.textContent = text; }
 
   if (!("serviceWorker" in navigator) || !("PushManager" in window) || !window.isSecureContext) {
-    say("This browser cannot take notifications here. Email still works.");
+    say(t("cannot", "This browser cannot take notifications here. Email still works."));
     return;
   }
 
@@ -28,7 +33,10 @@
       method: "POST", body, credentials: "same-origin",
       headers: { "X-CSRF-Token": csrf, "X-Requested-With": "fetch" },
     });
-    if (!response.ok) throw new Error("The planner answered " + response.status);
+    if (!response.ok) {
+      const status = response.status;
+      throw new Error(t("answered", "The planner answered %(status)s", { status }));
+    }
   }
 
   async function show() {
@@ -43,7 +51,8 @@
     try {
       const permission = await Notification.requestPermission();
       if (permission !== "granted") {
-        say("Notifications were not allowed. You can allow them in the browser's site settings.");
+        say(t("denied",
+          "Notifications were not allowed. You can allow them in the browser's site settings."));
         return;
       }
       const registration = await navigator.serviceWorker.ready;
@@ -51,11 +60,11 @@
         userVisibleOnly: true, applicationServerKey: keyBytes(box.dataset.key),
       });
       await post(box.dataset.subscribe, { subscription: JSON.stringify(subscription) });
-      say("Notifications are on for this device.");
+      say(t("on", "Notifications are on for this device."));
       document.querySelector("input[name=push]").checked = true;
       await show();
     } catch (e) {
-      say("Notifications could not be turned on: " + e.message);
+      say(t("notOn", "Notifications could not be turned on: %(why)s", { why: e.message }));
     }
   });
 
@@ -67,12 +76,13 @@
         await post(box.dataset.remove, { endpoint: subscription.endpoint });
         await subscription.unsubscribe();
       }
-      say("Notifications are off for this device.");
+      say(t("off", "Notifications are off for this device."));
       await show();
     } catch (e) {
-      say("Notifications could not be turned off: " + e.message);
+      say(t("notOff", "Notifications could not be turned off: %(why)s", { why: e.message }));
     }
   });
 
-  show().catch(() => say("This browser cannot take notifications here. Email still works."));
+  show().catch(() =>
+    say(t("cannot", "This browser cannot take notifications here. Email still works.")));
 })();

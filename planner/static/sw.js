@@ -153,37 +153,68 @@ async function keptPage(url) {
   return open ? marked(open) : null;
 }
 
+// The words of a kept page's language (planner/web/js_words.py: the data-words of its
+// offline.js tag, and its <html lang>), so that what is added to it offline speaks as it does.
+const ENTITIES = {
+  "&#34;": '"', "&quot;": '"', "&#39;": "'", "&lt;": "<", "&gt;": ">", "&amp;": "&",
+};
+const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+function pageWords(html) {
+  const found = /offline\.js[^>]*data-words="([^"]*)"/.exec(html);
+  const lang = (/<html lang="([^"]*)"/.exec(html) || [])[1] || "en";
+  let words = {};
+  try {
+    const raw = found ? found[1] : "{}";
+    words = JSON.parse(raw.replace(/&#34;|&quot;|&#39;|&lt;|&gt;|&amp;/g, (e) => ENTITIES[e]));
+  } catch (e) {
+    words = {};
+  }
+  const escape = (s) => String(s).replace(/[&<>"]/g, (c) => ESCAPES[c]);
+  const t = (key, english, fill = {}) =>
+    escape((words[key] || english).replace(/%\((\w+)\)s/g, (_, name) => fill[name]));
+  return { t, lang };
+}
+
 // The kept page with a line at the top of its main region saying when it is from.
 async function marked(response) {
   const html = await response.text();
-  const note = '<p class="offline-note" role="status"><strong>Offline:</strong> shown as of ' +
-    asOf(Number(response.headers.get("X-Planner-Kept-At"))) +
-    ". Taps are saved on this phone and sent when the connection is back.</p>";
+  const { t, lang } = pageWords(html);
+  const time = asOf(Number(response.headers.get("X-Planner-Kept-At")), t, lang);
+  const note = '<p class="offline-note" role="status">' +
+    t("offlineAsOf", "Offline: shown as of %(time)s.", { time }) + " " +
+    t("offlineTaps", "Taps are saved on this phone and sent when the connection is back.") + "</p>";
   const headers = new Headers(response.headers);
   headers.set("X-Planner-Offline", "1");
   return new Response(html.replace(/(<main\b[^>]*>)/, "$1" + note), { status: 200, headers });
 }
 
-function asOf(ms) {
+function asOf(ms, t, lang) {
   const when = new Date(ms);
   const pad = (n) => String(n).padStart(2, "0");
   const time = pad(when.getHours()) + ":" + pad(when.getMinutes());
   if (when.toDateString() === new Date().toDateString()) return time;
   const day = { weekday: "short", day: "numeric", month: "short" };
-  return time + " on " + when.toLocaleDateString("en-GB", day);
+  const said = when.toLocaleDateString(lang === "en" ? "en-GB" : lang, day);
+  return time + " " + t("offlineOn", "on %(day)s", { day: said });
 }
 
 async function offlinePage() {
   const today = await keptPage(ROOT + START);
   const css = ASSETS.find((a) => a.includes("app.css")) || "";
-  const html = '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
+  // In the language of the last Today kept on this phone (its reader's own), else English.
+  const { t, lang } = pageWords(today ? await today.clone().text() : "");
+  const gone = t("offlineBody",
+    "This page is not kept on this phone. It opens again when the connection is back.");
+  const html = '<!doctype html><html lang="' + lang + '"><head><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
-    "<title>Offline · Planner</title>" + '<link rel="stylesheet" href="' + css + '"></head>' +
-    '<body><main id="main"><h1>You are offline</h1>' +
-    "<p>This page is not kept on this phone. It opens again when the connection is back.</p>" +
-    '<ul class="plain-list">' +
-    (today ? '<li><a href="' + ROOT + START + '">Today, as last seen</a></li>' : "") +
-    '<li><a href="' + ROOT + 'red-flags">Urgent symptoms: what to do now</a></li></ul>' +
+    "<title>" + t("offlineTitle", "You are offline") + "</title>" +
+    '<link rel="stylesheet" href="' + css + '"></head>' +
+    '<body><main id="main"><h1>' + t("offlineTitle", "You are offline") + "</h1>" +
+    "<p>" + gone + "</p>" + '<ul class="plain-list">' +
+    (today ? '<li><a href="' + ROOT + START + '">' + t("offlineToday", "Today, as last seen") +
+      "</a></li>" : "") +
+    '<li><a href="' + ROOT + 'red-flags">' +
+    t("offlineUrgent", "Urgent symptoms: what to do now") + "</a></li></ul>" +
     "</main></body></html>";
   return new Response(html, {
     status: 503,

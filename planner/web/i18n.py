@@ -150,9 +150,13 @@ def init_app(app: Flask) -> None:
     first.insert(loaded, _start)
     app.teardown_request(lambda _error: i18n.set_current(None))
     app.after_request(_keep_switch)
+    from planner.web.js_words import js_words
+
     app.jinja_env.globals.update(
+        js_words=js_words,
         current_language=i18n.current,
         language_menu=language_menu,
         language_name=i18n.name_of,
     )
-    app.jinja_env.filters.update(number=i18n.number)
+    # `plain`: a text for an attribute (English runs say so in words, no markup).
+    app.jinja_env.filters.update(number=i18n.number, plain=i18n.plain)

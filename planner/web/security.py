@@ -15,6 +15,7 @@ from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 from planner import clock
+from planner.i18n import N_, gettext
 from planner.store import sessions
 from planner.web.db import get_db
 
@@ -85,7 +86,7 @@ class _RowId(IntegerConverter):
 # Sent by the phone's queue of taps (static/offline.js): it must learn that the session ended,
 # not follow a redirect to the sign-in page and take that page for the task's row.
 QUEUE_HEADER = "X-Planner-Queue"
-SESSION_ENDED = "Your session has ended: sign in again to send this."
+SESSION_ENDED = N_("Your session has ended: sign in again to send this.")
 ACCOUNT_HEADER = "X-Planner-Account"
 
 
@@ -128,10 +129,10 @@ def _check_csrf() -> None:
     if g.user is None and request.headers.get(QUEUE_HEADER):
         # A queued tap whose session ended (its token went with it): the queue keeps the tap
         # and tells the person to sign in again. Nothing is applied either way.
-        abort(401, SESSION_ENDED)
+        abort(401, gettext(SESSION_ENDED))
     sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token", "")
     if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
-        abort(400, "This form has expired. Go back, reload the page and try again.")
+        abort(400, gettext("This form has expired. Go back, reload the page and try again."))
 
 
 def _load_user() -> None:
@@ -220,7 +221,7 @@ def login_required(view: Callable) -> Callable:
     def wrapped(*args, **kwargs):
         if g.user is None:
             if request.headers.get(QUEUE_HEADER):
-                abort(401, SESSION_ENDED)
+                abort(401, gettext(SESSION_ENDED))
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
 

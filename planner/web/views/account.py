@@ -7,9 +7,12 @@ import json
 
 from flask import Blueprint, Response, current_app, flash, g, redirect, request, session, url_for
 
+from planner import i18n
+from planner.i18n import gettext, ngettext
 from planner.store import accounts, activity, backup, own_account, sessions
 from planner.web.db import get_db
 from planner.web.htmx import render
+from planner.web.i18n import speak
 from planner.web.security import login_required, sign_out
 from planner.web.views.auth import MAX_EMAIL, MAX_NAME, email_error, password_error
 from planner.web.views.common import household_view, now
@@ -31,7 +34,7 @@ def _page(errors: dict | None = None, form: dict | None = None, status: int = 20
 
 def _password_ok(field: str, errors: dict) -> bool:
     if not own_account.password_matches(get_db(), g.user["id"], request.form.get(field, "")):
-        errors[field] = "That is not your current password."
+        errors[field] = gettext("That is not your current password.")
     return not errors
 
 
@@ -48,10 +51,28 @@ def change_name():
     name = request.form.get("name", "").strip()
     if not name or len(name) > MAX_NAME:
         return _page(
-            {"name": f"Enter your name, at most {MAX_NAME} characters."}, request.form, 422
+            {"name": gettext("Enter your name, at most %(num)s characters.", num=MAX_NAME)},
+            request.form,
+            422,
         )
     own_account.set_name(get_db(), g.user["id"], name)
-    flash("Your name is changed.")
+    flash(gettext("Your name is changed."))
+    return redirect(url_for("account.settings"), code=303)
+
+
+@bp.post("/account/language")
+@login_required
+def change_language():
+    """The language this person reads the planner in: every page, their plan, their emails and
+    the printouts and links they make."""
+    language = request.form.get("language", "")
+    if i18n.offered(language) != language:
+        return _page(
+            {"language": gettext("Choose one of the languages in the list.")}, request.form, 422
+        )
+    own_account.set_language(get_db(), g.user["id"], language)
+    speak(language)  # the message below is in the language just chosen
+    flash(gettext("From now on the planner speaks to you in this language."))
     return redirect(url_for("account.settings"), code=303)
 
 
@@ -69,8 +90,8 @@ def change_email():
         own_account.set_email(get_db(), g.user["id"], email[:MAX_EMAIL])
     except accounts.EmailTaken:
         # Said plainly: this person has just proved who they are with their password.
-        return _page({"email": "Another account uses this email."}, request.form, 422)
-    flash("Your email is changed. Sign in with it from now on.")
+        return _page({"email": gettext("Another account uses this email.")}, request.form, 422)
+    flash(gettext("Your email is changed. Sign in with it from now on."))
     return redirect(url_for("account.settings"), code=303)
 
 
@@ -87,12 +108,13 @@ def change_password():
     ended = own_account.set_password(get_db(), g.user["id"], new, keep_session=session["sid"])
     activity.record_for_user(get_db(), g.user["id"], "password_changed", at=now())
     flash(
-        "Your password is changed."
-        + (
-            f" You were signed out on {ended} other browser{'s' if ended != 1 else ''}."
-            if ended
-            else ""
+        ngettext(
+            "Your password is changed. You were signed out on %(num)s other browser.",
+            "Your password is changed. You were signed out on %(num)s other browsers.",
+            ended,
         )
+        if ended
+        else gettext("Your password is changed.")
     )
     return redirect(url_for("account.settings"), code=303)
 
@@ -104,7 +126,7 @@ def sign_out_everywhere():
     sessions.end_all(get_db(), g.user["id"])
     activity.record_for_user(get_db(), g.user["id"], "signed_out_everywhere", at=now())
     sign_out()
-    flash("You are signed out everywhere, here too. Sign in again to go on.")
+    flash(gettext("You are signed out everywhere, here too. Sign in again to go on."))
     return redirect(url_for("auth.login"), code=303)
 
 
@@ -142,8 +164,10 @@ def delete():
         own_account.delete_user(db, g.user["id"], at=now())
         session.clear()
         flash(
-            "Your account is deleted. Your name, email and password are gone; what you ticked "
-            "stays in the households' history as done by a former member."
+            gettext(
+                "Your account is deleted. Your name, email and password are gone; what you "
+                "ticked stays in the households' history as done by a former member."
+            )
         )
         return redirect(url_for("households.index"), code=303)
     return render(
@@ -158,14 +182,15 @@ def delete_household(household_id: int):
     errors = {}
     if request.method == "POST":
         if request.form.get("confirm_name", "").strip() != g.household["name"]:
-            errors["confirm_name"] = (
-                f"Type the household’s name, {g.household['name']}, exactly as shown, to delete it."
+            errors["confirm_name"] = gettext(
+                "Type the household’s name, %(name)s, exactly as shown, to delete it.",
+                name=g.household["name"],
             )
         else:
             name = g.household["name"]
             # Its activity log goes with it (every table with a household_id is emptied).
             accounts.delete_household(get_db(), household_id)
             session.pop("household_id", None)
-            flash(f"{name} is deleted, with its plan, history and links.")
+            flash(gettext("%(name)s is deleted, with its plan, history and links.", name=name))
             return redirect(url_for("households.index"), code=303)
     return render("account/delete_household.html", status=422 if errors else 200, errors=errors)

@@ -15,8 +15,10 @@ import datetime as dt
 from flask import Blueprint, flash, g, redirect, url_for
 
 from planner import planning
+from planner.i18n import gettext
 from planner.plans.plan_diff import less_careful, plan_diff
 from planner.store import plans
+from planner.web import said
 from planner.web.db import get_db
 from planner.web.htmx import render
 from planner.web.views.common import catalog, household_view, now, physio_names, today
@@ -36,6 +38,11 @@ def pending(household_id: int, day: dt.date) -> dict | None:
     diff = plan_diff(current["plan"], proposal.plan, words=True)
     count = sum(len(diff[k]) for k in ("added", "removed", "changed", "rules_added"))
     count += len(diff["rules_removed"])
+    diff = said.diff(
+        diff,
+        said.fresh(current["profile"], proposal.tailoring, day),
+        said.words(household_id, current),
+    )
     return {
         "current": current,
         "diff": diff | {"release": catalog().release},
@@ -72,9 +79,15 @@ def apply(household_id: int):
         less_careful_ok=True,
     )
     flash(
-        f"The plan now follows release {catalog().release} of the advice. "
-        "The household sees what changed on Today."
+        gettext(
+            "The plan now follows release %(release)s of the advice. The household sees what "
+            "changed on Today.",
+            release=catalog().release,
+        )
         if outcome in ("updated", "same")
-        else f"The plan already follows release {catalog().release} of the advice."
+        else gettext(
+            "The plan already follows release %(release)s of the advice.",
+            release=catalog().release,
+        )
     )
     return redirect(url_for("advice.show", household_id=household_id), 303)

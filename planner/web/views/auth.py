@@ -6,9 +6,12 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, request, url_for
 
+from planner import i18n
+from planner.i18n import N_, gettext
 from planner.store import accounts, activity, throttle
 from planner.web.db import get_db
 from planner.web.htmx import render
+from planner.web.i18n import speak
 from planner.web.security import sign_in, sign_out
 from planner.web.views import mails
 from planner.web.views.common import now
@@ -20,10 +23,13 @@ MAX_PASSWORD = 1024
 MAX_NAME = 80
 MAX_EMAIL = 254
 BLOCKED = {
-    "account": "There have been too many tries for this email. "
-    "Please wait 15 minutes, then try again.",
-    "address": "There have been too many wrong passwords from this network. "
-    "Please wait 15 minutes, then try again.",
+    "account": N_(
+        "There have been too many tries for this email. Please wait 15 minutes, then try again."
+    ),
+    "address": N_(
+        "There have been too many wrong passwords from this network. Please wait 15 minutes, "
+        "then try again."
+    ),
 }
 
 
@@ -48,16 +54,16 @@ def _start(user: dict, next_url: str | None, message: str | None = None):
 def email_error(email: str) -> str | None:
     """What is wrong with an email address as typed, or None."""
     if not email or "@" not in email.strip("@") or len(email) > MAX_EMAIL or " " in email:
-        return "Enter an email address, like name@example.org."
+        return gettext("Enter an email address, like name@example.org.")
     return None
 
 
 def password_error(password: str) -> str | None:
     """What is wrong with a new password, or None."""
     if len(password) < MIN_PASSWORD:
-        return f"Use at least {MIN_PASSWORD} characters."
+        return gettext("Use at least %(num)s characters.", num=MIN_PASSWORD)
     if len(password) > MAX_PASSWORD:
-        return f"Use at most {MAX_PASSWORD} characters."
+        return gettext("Use at most %(num)s characters.", num=MAX_PASSWORD)
     return None
 
 
@@ -65,9 +71,12 @@ def _signup_errors(form) -> dict[str, str]:
     errors = {}
     name = form.get("name", "").strip()
     if not name:
-        errors["name"] = "Enter your name, as the others in your household know you."
+        errors["name"] = gettext("Enter your name, as the others in your household know you.")
     elif len(name) > MAX_NAME:
-        errors["name"] = f"Use at most {MAX_NAME} characters."
+        errors["name"] = gettext("Use at most %(num)s characters.", num=MAX_NAME)
+    language = form.get("language")
+    if language is not None and i18n.offered(language) != language:
+        errors["language"] = gettext("Choose one of the languages in the list.")
     for key, problem in (
         ("email", email_error(form.get("email", "").strip())),
         ("password", password_error(form.get("password", ""))),
@@ -99,23 +108,34 @@ def signup():
             form=form,
             next=next_url,
             errors={
-                "form": "Many accounts have been made from this network in the last hour. "
-                "Please wait an hour and try again, or ask someone who already has an "
-                "account to invite you."
+                "form": gettext(
+                    "Many accounts have been made from this network in the last hour. Please "
+                    "wait an hour and try again, or ask someone who already has an account to "
+                    "invite you."
+                )
             },
         )
     try:
-        user = accounts.create_user(db, form["email"], form["name"], form["password"], at=now())
+        user = accounts.create_user(
+            db,
+            form["email"],
+            form["name"],
+            form["password"],
+            at=now(),
+            language=form.get("language") or i18n.current(),
+        )
     except accounts.EmailTaken:
         owner = accounts.user_by_email(db, form["email"])
         if owner is not None:
             mails.send_taken(owner)
-        errors["email"] = (
-            "We could not create an account with that email. If you already "
-            "have one, sign in, or choose a new password if you forgot it."
+        errors["email"] = gettext(
+            "We could not create an account with that email. If you already have one, sign "
+            "in, or choose a new password if you forgot it."
         )
         return render("auth/signup.html", status=422, form=form, errors=errors, next=next_url)
-    return _start(user, next_url, f"Welcome, {user['name']}. Your account is ready.")
+    speak(user["language"])  # the welcome is in the language just chosen
+    welcome = gettext("Welcome, %(name)s. Your account is ready.", name=user["name"])
+    return _start(user, next_url, welcome)
 
 
 @bp.route("/login", methods=("GET", "POST"))
@@ -131,21 +151,22 @@ def login():
     password = form.get("password", "")[:MAX_PASSWORD]
     errors = {}
     if not email:
-        errors["email"] = "Enter your email address."
+        errors["email"] = gettext("Enter your email address.")
     if not password:
-        errors["password"] = "Enter your password."
+        errors["password"] = gettext("Enter your password.")
     if not errors:
         # The peer, or the client a trusted proxy names (planner serve --trusted-proxy).
         address = request.remote_addr
         try:
             user = accounts.authenticate(get_db(), email, password, address, at=now())
         except accounts.LoginPaused as paused:
-            errors["form"] = BLOCKED[paused.reason]
+            errors["form"] = gettext(BLOCKED[paused.reason])
             return render("auth/login.html", status=429, form=form, errors=errors, next=next_url)
         if user is not None:
             activity.record_for_user(get_db(), user["id"], "signed_in", at=now())
+            speak(user["language"] or i18n.current())  # a next page's message speaks theirs
             return _start(user, next_url)
-        errors["form"] = "That email and password do not match. Please try again."
+        errors["form"] = gettext("That email and password do not match. Please try again.")
     return render("auth/login.html", status=422, form=form, errors=errors, next=next_url)
 
 
@@ -153,5 +174,5 @@ def login():
 def logout():
     """End the session on the server (a kept copy of the cookie opens nothing), and say so."""
     sign_out()
-    flash("You have signed out.")
+    flash(gettext("You have signed out."))
     return redirect(url_for("households.index"), code=303)

@@ -7,10 +7,13 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, g, redirect, request, session, url_for
 
 from planner import clock
+from planner.i18n import gettext
 from planner.plans import calendar_feed, recurrence
 from planner.store import calendar_feeds, plans, ticks
+from planner.web import said
 from planner.web.db import get_db
 from planner.web.htmx import render
+from planner.web.i18n import speak
 from planner.web.security import link_page
 from planner.web.views.common import app_clock, household_view, now
 
@@ -57,9 +60,11 @@ def create(household_id: int):
 def revoke(household_id: int, feed_id: int):
     """Cancel one of the member's own subscriptions."""
     if calendar_feeds.revoke_feed(get_db(), household_id, g.user["id"], feed_id, at=now()):
-        flash("The calendar address was cancelled. Calendars that use it get nothing more.")
+        flash(
+            gettext("The calendar address was cancelled. Calendars that use it get nothing more.")
+        )
     else:
-        flash("That address was already cancelled or is not yours.", "error")
+        flash(gettext("That address was already cancelled or is not yours."), "error")
     return redirect(url_for("calendar.show", household_id=household_id), code=303)
 
 
@@ -73,7 +78,8 @@ def feed(token: str):
     if found is None:
         abort(404)
     where = clock.zone(found["timezone"])
-    items = plans.tasks(db, found["household_id"])
+    speak(found["language"])  # a calendar app has no session: the feed speaks its owner's
+    items = said.items(plans.tasks(db, found["household_id"]), found["household_id"])
     finished = {
         row["item_id"]
         for row in ticks.states(db, found["household_id"], ["once"])

@@ -15,18 +15,36 @@ import datetime as dt
 from flask import g, request
 
 from planner import clock
+from planner.i18n import N_, Said
 from planner.plans import adherence
 from planner.plans.domains import LABELS as DOMAIN_LABELS
 from planner.plans.recurrence import FINISHED, ONCE
 from planner.store import accounts, override_notices, plans
 from planner.store import caseload as store
+from planner.web import said
 from planner.web.db import get_db
 from planner.web.htmx import render
 from planner.web.views import advice
 from planner.web.views.common import app_clock, catalog
 
 WINDOWS = (7, 28)  # days, today included (adherence.window counts in weeks)
-SORTS = {"attention": "Needs attention first", "name": "Name", "activity": "Quiet longest first"}
+SORTS = Said(
+    {
+        "attention": N_("Needs attention first"),
+        "name": N_("Name"),
+        "activity": N_("Quiet longest first"),
+    }
+)
+# Short names of the parts of a plan, for the table's narrow columns.
+SHORT = Said(
+    {
+        "home-safety": N_("Home"),
+        "exercise": N_("Exercise"),
+        "dental": N_("Teeth & meds"),
+        "hydration": N_("Drinks"),
+        "red-flags": N_("Red flags"),
+    }
+)
 MAX_QUERY = 100
 
 
@@ -73,7 +91,7 @@ def _row(household: dict) -> dict:
         "rates": rates,
         "has_plan": bool(items),
         "help": store.needs_help(db, household["id"]),
-        "overdue_key": [i for i in late if is_key(i)],
+        "overdue_key": said.items([i for i in late if is_key(i)], household["id"]),
         "overdue": late,
         "last": clock.local(last, where) if last else None,
         "quiet_days": (today - clock.local(last, where).date()).days if last else None,
@@ -158,11 +176,5 @@ def page():
         updates=_advice_updates(every),
         release=catalog().release,
         dropped=[(h, n) for h in every if (n := override_notices.count_pending(get_db(), h["id"]))],
-        short={
-            "home-safety": "Home",
-            "exercise": "Exercise",
-            "dental": "Teeth & meds",
-            "hydration": "Drinks",
-            "red-flags": "Red flags",
-        },
+        short=SHORT,
     )

@@ -11,8 +11,10 @@ from flask_htmx import make_response
 from markupsafe import escape
 
 from planner import clock, permissions, planning
+from planner.i18n import gettext
 from planner.plans import recurrence
 from planner.store import accounts, plans, ticks
+from planner.web import said
 from planner.web.db import get_db
 from planner.web.security import QUEUE_HEADER, login_required
 
@@ -30,11 +32,11 @@ def enter(
         abort(404)
     member = seat["member"]
     if roles is not None and member["role"] not in roles:
-        abort(403, "Your role in this household cannot do this.")
+        abort(403, gettext("Your role in this household cannot do this."))
     g.household, g.member = seat["household"], member
     g.standing, g.roles_present = seat["standing"], seat["present"]
     if action is not None and not can(action):
-        abort(403, "Your role in this household cannot do this.")
+        abort(403, gettext("Your role in this household cannot do this."))
     if request.method == "GET":  # a page opened, never a refused or failed form
         follow_content(household_id)
     if session.get(CURRENT) != household_id:
@@ -154,13 +156,13 @@ def needs_physio(household_id: int) -> bool:
 def physio_names(household_id: int) -> str:
     """The household's physiotherapists by name ("Priya", "Priya or Sam")."""
     names = [m["name"] for m in accounts.members(get_db(), household_id) if m["role"] in PHYSIO]
-    return " or ".join(names) or "the physiotherapist"
+    return gettext(" or ").join(names) or gettext("the physiotherapist")
 
 
 def day_view(household_id: int) -> recurrence.DayView | None:
     """Today's tasks of the household, or None if it has no plan yet."""
     db = get_db()
-    items = plans.tasks(db, household_id)
+    items = said.items(plans.tasks(db, household_id), household_id)  # in the reader's language
     if not items:
         return None
     day = today()
@@ -173,6 +175,7 @@ def task_entry(household_id: int, item: dict) -> recurrence.Entry | None:
     the answer to a tap."""
     day = today()
     rows = ticks.states(get_db(), household_id, recurrence.occurrences_for(day), item["id"])
+    item = said.item(item, household_id)
     return recurrence.find_entry(item, day, recurrence.index_ticks(rows, here()))
 
 

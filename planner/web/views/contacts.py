@@ -13,6 +13,7 @@ import re
 from flask import Blueprint, flash, g, redirect, request, url_for
 from markupsafe import Markup
 
+from planner.i18n import N_, Said, gettext
 from planner.store import contacts as store
 from planner.web.db import get_db
 from planner.web.htmx import render
@@ -21,26 +22,32 @@ from planner.web.views.common import household_view, now
 bp = Blueprint("contacts", __name__)
 
 # What each kind is called, and a hint for the form.
-LABELS = {
-    "emergency": (
-        "Emergency number",
-        "The number for an ambulance where you live, for example "
-        "999 in the UK, 112 in the EU or 911 in the US.",
-    ),
-    "cancer-team": (
-        "Cancer team's line",
-        "The number your cancer team gave you for urgent "
-        "problems, day and night (often called the acute oncology line).",
-    ),
-    "physio": ("Physiotherapist", None),
-    "dentist": ("Dentist", None),
-    "gp": ("GP (family doctor)", None),
-}
+LABELS = Said(
+    {
+        "emergency": (
+            N_("Emergency number"),
+            N_(
+                "The number for an ambulance where you live, for example 999 in the UK, 112 in "
+                "the EU or 911 in the US."
+            ),
+        ),
+        "cancer-team": (
+            N_("Cancer team's line"),
+            N_(
+                "The number your cancer team gave you for urgent problems, day and night (often "
+                "called the acute oncology line)."
+            ),
+        ),
+        "physio": (N_("Physiotherapist"), None),
+        "dentist": (N_("Dentist"), None),
+        "gp": (N_("GP (family doctor)"), None),
+    }
+)
 URGENT = ("emergency", "cancer-team")  # the numbers Today and the urgent page put first
 MAX_NAME = 80
 MAX_PHONE = 30
 PHONE = re.compile(r"\+?[0-9 ()\-]+")
-PHONE_RULE = "Use only digits, spaces, +, - and brackets, for example +44 20 7946 0000."
+PHONE_RULE = N_("Use only digits, spaces, +, - and brackets, for example +44 20 7946 0000.")
 
 
 def tel(phone: str) -> str:
@@ -58,17 +65,29 @@ def read_form(form) -> tuple[dict[str, dict | None], dict[str, str]]:
         name = " ".join(form.get(f"{kind}-name", "").split())
         phone = " ".join(form.get(f"{kind}-phone", "").split())
         if len(name) > MAX_NAME:
-            errors[f"{kind}-name"] = f"{label}: use at most {MAX_NAME} characters for the name."
+            errors[f"{kind}-name"] = gettext(
+                "%(label)s: use at most %(num)s characters for the name.", label=label, num=MAX_NAME
+            )
         if not phone:
             if name:
-                errors[f"{kind}-phone"] = f"{label}: add the phone number, or clear the name."
+                errors[f"{kind}-phone"] = gettext(
+                    "%(label)s: add the phone number, or clear the name.", label=label
+                )
             entries[kind] = None
             continue
         digits = sum(c.isdigit() for c in phone)
         if len(phone) > MAX_PHONE or not PHONE.fullmatch(phone):
-            errors[f"{kind}-phone"] = f"{label}: “{phone[:40]}” is not a phone number. {PHONE_RULE}"
+            errors[f"{kind}-phone"] = (
+                gettext(
+                    "%(label)s: “%(phone)s” is not a phone number.", label=label, phone=phone[:40]
+                )
+                + " "
+                + gettext(PHONE_RULE)
+            )
         elif digits < 3 or digits > 20:
-            errors[f"{kind}-phone"] = f"{label}: a phone number has 3 to 20 digits."
+            errors[f"{kind}-phone"] = gettext(
+                "%(label)s: a phone number has 3 to 20 digits.", label=label
+            )
         entries[kind] = {"name": name, "phone": phone}
     return entries, errors
 
@@ -122,7 +141,9 @@ def save(household_id: int):
         return _page(request.form.to_dict(), errors, 422)
     store.set_contacts(get_db(), household_id, entries, g.user["id"], at=now())
     flash(
-        "The care team's numbers are saved. They show on Today, on the urgent symptoms page "
-        "and on the handout."
+        gettext(
+            "The care team's numbers are saved. They show on Today, on the urgent symptoms "
+            "page and on the handout."
+        )
     )
     return redirect(url_for("contacts.edit", household_id=household_id), 303)

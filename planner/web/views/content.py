@@ -10,12 +10,14 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app
 
+from planner.i18n import gettext
 from planner.plans import explain, safety_matrix, signatures
 from planner.plans.domains import LABELS, REGISTRY
 from planner.plans.releases import short
 from planner.store import reviewers
 from planner.web.db import get_db
 from planner.web.htmx import render
+from planner.web.i18n import catalog_for
 from planner.web.views.common import catalog
 
 bp = Blueprint("content", __name__, url_prefix="/how-plans-are-made")
@@ -34,17 +36,21 @@ def last_signature() -> signatures.Signature | None:
     return signatures.latest(committed, reviewers.latest_signature(get_db()))
 
 
-def matrix() -> dict:
-    """The safety matrix of the loaded catalog, worked out once per app (it builds 32 plans)."""
-    cached = current_app.extensions.get("planner_matrix")
-    if cached is None or cached[0] is not catalog():
-        cached = (catalog(), safety_matrix.build(catalog()))
-        current_app.extensions["planner_matrix"] = cached
+def matrix(spoken: bool = False) -> dict:
+    """The safety matrix of the loaded catalog, worked out once per app (it builds 32 plans);
+    `spoken`: its words in the reader's language (the public page; a reviewer signs the
+    English)."""
+    source = catalog_for() if spoken else catalog()
+    kept = current_app.extensions.setdefault("planner_matrices", {})
+    cached = kept.get(id(source))
+    if cached is None or cached[0] is not source:
+        cached = (source, safety_matrix.build(source))
+        kept[id(source)] = cached
     return cached[1]
 
 
 def _render(template: str, **context):
-    return render(template, catalog=catalog(), **context)
+    return render(template, catalog=catalog_for(), **context)
 
 
 def _review(signed: signatures.Signature | None, key: str) -> dict:
@@ -58,11 +64,12 @@ def _review(signed: signatures.Signature | None, key: str) -> dict:
 
 
 def _questions(ident: str, kind: str) -> list:
-    return [q for q in catalog().questions if ident in (q.items if kind == "item" else q.rules)]
+    found = catalog_for().questions
+    return [q for q in found if ident in (q.items if kind == "item" else q.rules)]
 
 
 def _item(item, signed) -> dict:
-    c = catalog()
+    c = catalog_for()  # the public pages speak the reader's language
     rules = explain.rules_for(item.movements, c) if item.domain == "exercise" else []
     return {
         "item": item,
@@ -81,7 +88,7 @@ def _item(item, signed) -> dict:
 
 
 def _rule(rule, signed) -> dict:
-    c = catalog()
+    c = catalog_for()
     loads = [c.movements[m] for m in rule.avoid]
     return {
         "rule": rule,
@@ -101,7 +108,7 @@ def _rule(rule, signed) -> dict:
 def index():
     """What the planner is, which content version it runs and who signed it, the parts of a
     plan, the clinical questions, and where the safety matrix and the changes are."""
-    c = catalog()
+    c = catalog_for()
     counts = {d.key: sum(1 for i in c.items if i.domain == d.key) for d in REGISTRY}
     return _render(
         "content/index.html",
@@ -123,15 +130,15 @@ def changes():
 def safety():
     """Every exercise against every restricting fact: on the plan, left out (and why) or not
     offered, as the engine decides it."""
-    return _render("content/matrix.html", data=matrix(), signed=last_signature())
+    return _render("content/matrix.html", data=matrix(spoken=True), signed=last_signature())
 
 
 @bp.get("/<domain>")
 def domain(domain: str):
     """One part of the plan: its shared why, its items (and for exercise the movement rules)."""
     if domain not in LABELS:
-        abort(404, "There is no such part of the plan.")
-    c = catalog()
+        abort(404, gettext("There is no such part of the plan."))
+    c = catalog_for()
     signed = last_signature()
     items = [_item(i, signed) for i in c.items if i.domain == domain]
     warnings = [

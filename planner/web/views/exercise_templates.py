@@ -11,6 +11,7 @@ import re
 
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 
+from planner.i18n import gettext
 from planner.plans import tailoring
 from planner.store import plans
 from planner.store import tailoring as store
@@ -48,25 +49,36 @@ def save(household_id: int):
     """Save the exercise plan shown in the editor (draft or published) under a new name."""
     name = re.sub(r"\s+", " ", request.form.get("name", "")).strip()
     if not name:
-        return _index(household_id, {"name": "Give the template a name."})
+        return _index(household_id, {"name": gettext("Give the template a name.")})
     if len(name) > NAME_MAX:
         return _index(
             household_id,
-            {"name": f"Keep the name to {NAME_MAX} characters (it has {len(name)})."},
+            {
+                "name": gettext(
+                    "Keep the name to %(most)s characters (it has %(num)s).",
+                    most=NAME_MAX,
+                    num=len(name),
+                )
+            },
             name,
         )
     current, shown, _ = editing(household_id)
     if current is None:
-        abort(404, "This household has no plan yet.")
+        abort(404, gettext("This household has no plan yet."))
     try:
         store.save_template(get_db(), g.user["id"], name, tailoring.as_template(shown), at=now())
     except store.DuplicateName:
         return _index(
             household_id,
-            {"name": f"You already have a template called “{name}”. Choose another name."},
+            {
+                "name": gettext(
+                    "You already have a template called “%(name)s”. Choose another name.",
+                    name=name,
+                )
+            },
             name,
         )
-    flash(f"Saved the template “{name}”.")
+    flash(gettext("Saved the template “%(name)s”.", name=name))
     return redirect(url_for("exercise_templates.index", household_id=household_id), 303)
 
 
@@ -75,7 +87,7 @@ def _check(household_id: int, template_id: int) -> tuple[dict, dict, list[dict],
     template = store.get_template(get_db(), g.user["id"], template_id)
     current = plans.current_plan(get_db(), household_id)
     if template is None or current is None:
-        abort(404, "That template or this household's plan was not found.")
+        abort(404, gettext("That template or this household's plan was not found."))
     conflicts = tailoring.template_conflicts(
         template["tailoring"], current["profile"], catalog(), today()
     )
@@ -116,14 +128,18 @@ def apply(household_id: int, template_id: int):
     template, _, _, seen = _check(household_id, template_id)
     if request.form.get("confirm") != "yes":
         return _preview(
-            household_id, template_id, "Tick the box to confirm you have read the list, then apply."
+            household_id,
+            template_id,
+            gettext("Tick the box to confirm you have read the list, then apply."),
         )
     if request.form.get("seen") != seen:
         return _preview(
             household_id,
             template_id,
-            "Something changed since you looked (the "
-            "template or this person's profile). Check the list again.",
+            gettext(
+                "Something changed since you looked (the template or this person's profile). "
+                "Check the list again."
+            ),
         )
     store.save_draft(
         get_db(),
@@ -133,7 +149,10 @@ def apply(household_id: int, template_id: int):
         at=now(),
     )
     flash(
-        f"The template “{template['name']}” is now the exercise plan being prepared. "
-        "Check it, then publish it to the household."
+        gettext(
+            "The template “%(name)s” is now the exercise plan being prepared. Check it, then "
+            "publish it to the household.",
+            name=template["name"],
+        )
     )
     return redirect(url_for("physio.exercises", household_id=household_id), 303)

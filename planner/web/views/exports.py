@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, current_app, g
 from planner.exports import FORMATS, MEDIA_TYPES, SUFFIXES
 from planner.exports import render as as_text
 from planner.store import activity, backup
+from planner.web import said
 from planner.web.db import get_db
 from planner.web.htmx import render
 from planner.web.views.common import app_clock, household_view, now, today
@@ -36,7 +37,9 @@ def download(household_id: int, fmt: str):
     activity.record(
         get_db(), household_id, "exported", at=now(), actor_id=g.user["id"], detail={"format": fmt}
     )
-    response = Response(as_text(data, fmt, app_clock()), mimetype=MEDIA_TYPES[fmt])
+    # In the reader's language: the CSV's task titles, the FHIR Bundle's texts and language.
+    text = as_text(data, fmt, app_clock(), said.words(household_id))
+    response = Response(text, mimetype=MEDIA_TYPES[fmt])
     name = f"planner-household-{household_id}-{today().isoformat()}.{SUFFIXES[fmt]}"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"  # health data: not kept by any cache

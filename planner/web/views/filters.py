@@ -7,14 +7,17 @@ import segno
 from flask import Flask, g
 from markupsafe import Markup
 
-from planner import clock
+from planner import clock, i18n
+from planner.i18n import gettext, time_words
 from planner.permissions import ROLE_LABELS
 from planner.plans import explain
 from planner.plans.context import readable
+from planner.plans.domains import LABELS as DOMAIN_LABELS
 from planner.plans.printout import describe_dose, describe_schedule
 from planner.store import accounts, reviewers
 from planner.web.db import get_db
-from planner.web.views.common import can, catalog, local
+from planner.web.i18n import catalog_for
+from planner.web.views.common import can, local
 
 ROLE_NAMES = ROLE_LABELS  # what a role is called, from the one table of roles
 
@@ -43,7 +46,7 @@ def qr_svg(url: str) -> Markup:
             light="#fff",
             omitsize=True,
             svgclass="qr",
-            title="QR code of the link",
+            title=gettext("QR code of the link"),
         )
     )
 
@@ -52,7 +55,7 @@ def fact_label(field: str) -> str:
     """A profile field as a sentence names it ("risk of a bone breaking"); "rule": the rule
     itself, when it changed or left the advice."""
     if field == "rule":
-        return "the rule itself"
+        return gettext("the rule itself")
     words = explain.label(field)
     return words[:1].lower() + words[1:]
 
@@ -60,7 +63,8 @@ def fact_label(field: str) -> str:
 FILTERS = {
     "day": clock.day_words,
     "short_day": lambda d: clock.day_words(d, weekday=False),
-    "clock_time": lambda s: local(s).strftime("%H:%M"),
+    "long_weekday": lambda d: clock.day_words(d, year=True),  # "Sunday 22 November 2026"
+    "clock_time": lambda s: time_words(local(s)),
     "clock_date": lambda s: clock.day_words(local(s).date(), year=True),
     "clock_day": lambda s: clock.day_words(local(s).date(), weekday=False),
     "schedule_words": describe_schedule,
@@ -78,24 +82,26 @@ def who(user_id: object) -> str:
     """The name of the physiotherapist who made an override, for a signed-in reader; "your
     physiotherapist" for a read-only link (no names there) or when it is not known."""
     if not isinstance(user_id, int) or g.get("user") is None:  # a plan from before names
-        return "your physiotherapist"
+        return gettext("your physiotherapist")
     names = g.setdefault("names", {})
     if user_id not in names:
         user = accounts.get_user(get_db(), user_id)
-        names[user_id] = user["name"] if user else "your physiotherapist"
+        names[user_id] = user["name"] if user else gettext("your physiotherapist")
     return names[user_id]
 
 
 def rule_titles(rule_ids: list[str]) -> str:
     """Movement rules by their titles, quoted ("“Lesion in the pelvis: ...”")."""
-    found = ((i, catalog().rule(i)) for i in rule_ids)
-    return ", ".join(f"“{r.title}”" if r else f"the rule {i}" for i, r in found)
+    found = ((i, catalog_for().rule(i)) for i in rule_ids)
+    return ", ".join(
+        f"“{r.title}”" if r else gettext("the rule %(name)s", name=i) for i, r in found
+    )
 
 
 def item_title(item_id: str) -> str:
     """An exercise by its title; a physiotherapist's own one has none in the catalog."""
-    item = catalog().item(item_id)
-    return item.title if item else "their own exercise"
+    item = catalog_for().item(item_id)
+    return item.title if item else gettext("their own exercise")
 
 
 def is_reviewer() -> bool:
@@ -113,4 +119,24 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["who"] = who
     app.jinja_env.globals["rule_titles"] = rule_titles
     app.jinja_env.globals["item_title"] = item_title
+    app.jinja_env.globals["room_name"] = room_name
+    app.jinja_env.globals["domain_label"] = DOMAIN_LABELS.get
+    app.jinja_env.globals["content_unreviewed"] = content_unreviewed
     app.jinja_env.globals["is_reviewer"] = is_reviewer
+    app.jinja_env.globals["change_words"] = explain.change_words
+
+
+def room_name(room: str) -> str:
+    """A room of the home check as people name it."""
+    from planner.web.views.walkthrough import ROOM_LABELS
+
+    return ROOM_LABELS.get(room, room)
+
+
+def content_unreviewed() -> bool:
+    """Whether the page speaks a language whose translation of the advice no clinician has
+    reviewed yet (checklists/translations/<lang>/review.yaml): the footer says so."""
+    catalog = catalog_for()
+    return getattr(catalog, "language", i18n.SOURCE) != i18n.SOURCE and not getattr(
+        catalog, "reviewed", False
+    )

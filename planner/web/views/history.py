@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, request
+from flask import Blueprint, g, request
 
 from planner import clock
+from planner.i18n import N_, Said, gettext, time_words
 from planner.plans import adherence, recurrence
 from planner.plans.domains import LABELS as DOMAIN_LABELS
 from planner.store import accounts, plans, ticks
+from planner.web import said
 from planner.web.db import get_db
 from planner.web.htmx import render
 from planner.web.views.common import here, household_view, local, today
 
 bp = Blueprint("history", __name__)
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)  # weeks one may ask for
-STATE_WORDS = {
-    "done": "Done",
-    "not-today": "Not today",
-    "not-applicable": "Not needed here",
-    "needs-help": "Needs help",
-}
+STATE_WORDS = Said(
+    {
+        "done": N_("Done"),
+        "not-today": N_("Not today"),
+        "not-applicable": N_("Not needed here"),
+        "needs-help": N_("Needs help"),
+    }
+)
 
 
 def _week(raw: str | None, today: dt.date) -> tuple[list[dt.date], str | None]:
@@ -29,10 +33,13 @@ def _week(raw: str | None, today: dt.date) -> tuple[list[dt.date], str | None]:
     day = clock.parse_day(raw) if raw else today
     note = None
     if day is None:
-        note = f"“{raw[:20]}” is not a date written YYYY-MM-DD, so this is the current week."
+        note = gettext(
+            "“%(day)s” is not a date written YYYY-MM-DD, so this is the current week.",
+            day=raw[:20],
+        )
         day = today
     elif not FIRST_DAY <= day <= LAST_DAY:  # near date.min or date.max a week would overflow
-        note = f"{raw} is too far from today, so this is the current week."
+        note = gettext("%(day)s is too far from today, so this is the current week.", day=raw)
         day = today
     return recurrence.week_of(day), note
 
@@ -48,7 +55,10 @@ def _final(events: list[dict]) -> list[dict]:
 def _group(events: list[dict], days: list[dt.date]) -> list[dict]:
     """Per domain, per day: one line per task, state and person (drinks added up)."""
     domains = []
-    for domain, label in {**DOMAIN_LABELS, None: "Other"}.items():
+    # Each task's title as the reader reads it (the tick events name it in English).
+    tasks = said.items(plans.tasks(get_db(), _household_id(), active_only=False))
+    titles = {t["id"]: t.get("title") for t in tasks}
+    for domain, label in {**DOMAIN_LABELS, None: gettext("Other")}.items():
         mine = [
             e for e in events if (e["domain"] if e["domain"] in DOMAIN_LABELS else None) == domain
         ]
@@ -62,13 +72,18 @@ def _group(events: list[dict], days: list[dt.date]) -> list[dict]:
                 if moment.date() != day:
                     continue
                 key = (e["item_id"], e["state"], e["by_user"], e["done_for"])
-                line = lines.setdefault(key, {**e, "count": 0, "time": moment.strftime("%H:%M")})
+                line = lines.setdefault(key, {**e, "count": 0, "time": time_words(moment)})
+                line["title"] = titles.get(e["item_id"], e["title"])
                 line["count"] += 1
             if lines:
                 per_day.append((day, list(lines.values())))
         done = sum(1 for e in mine if e["state"] == "done")
         domains.append({"key": domain or "other", "label": label, "days": per_day, "done": done})
     return domains
+
+
+def _household_id() -> int:
+    return g.household["id"]
 
 
 def progress(household_id: int, weeks: int) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
 
 from planner import clock, permissions
+from planner.i18n import N_, gettext
 from planner.reminders import settings as reminder_settings
 from planner.store import accounts, activity, links
 from planner.web.db import get_db
@@ -24,7 +25,7 @@ bp = Blueprint("households", __name__)
 
 MAX_NAME = 80
 LOG_LIMIT = 200  # entries on the activity page
-ZONE_ERROR = "Choose a time zone from the list, for example Europe/London."
+ZONE_ERROR = N_("Choose a time zone from the list, for example Europe/London.")
 
 
 def _index_page(form=None, errors=None, status=200):
@@ -58,20 +59,25 @@ def create():
     role = request.form.get("role", "")
     errors = {}
     if not name:
-        errors["name"] = "Give the household a name, for example “Maria’s home”."
+        errors["name"] = gettext("Give the household a name, for example “Maria’s home”.")
     elif len(name) > MAX_NAME:
-        errors["name"] = f"Use at most {MAX_NAME} characters."
+        errors["name"] = gettext("Use at most %(num)s characters.", num=MAX_NAME)
     if role not in ROLE_NAMES:
-        errors["role"] = "Choose your role in this household."
+        errors["role"] = gettext("Choose your role in this household.")
     timezone = request.form.get("timezone") or current_app.config["TIMEZONE"]
     if not clock.is_zone(timezone):
-        errors["timezone"] = ZONE_ERROR
+        errors["timezone"] = gettext(ZONE_ERROR)
     if errors:
         return _index_page(request.form, errors, 422)
     household = accounts.create_household(
         get_db(), name, g.user["id"], role, at=now(), timezone=timezone
     )
-    flash(f"{household['name']} is ready. Next, answer a few questions to build the plan.")
+    flash(
+        gettext(
+            "%(name)s is ready. Next, answer a few questions to build the plan.",
+            name=household["name"],
+        )
+    )
     return redirect(url_for("profile.show", household_id=household["id"]), code=303)
 
 
@@ -109,7 +115,7 @@ def set_timezone(household_id: int):
     if not clock.is_zone(timezone):
         return _members_page({"timezone": ZONE_ERROR}, 422)
     accounts.set_timezone(get_db(), household_id, timezone)
-    flash(f"{g.household['name']} now keeps {timezone} time.")
+    flash(gettext("%(name)s now keeps %(zone)s time.", name=g.household["name"], zone=timezone))
     return redirect(url_for("households.members", household_id=household_id), code=303)
 
 
@@ -123,9 +129,9 @@ def remove(household_id: int, user_id: int):
     if not leaving and not permissions.may_remove(target["role"] if target else "", g.standing):
         abort(
             403,
-            "The patient stays in their own household; only they can leave it."
+            gettext("The patient stays in their own household; only they can leave it.")
             if target and target["role"] == "patient"
-            else "Your role in this household cannot do this.",
+            else gettext("Your role in this household cannot do this."),
         )
     person = accounts.get_user(get_db(), user_id)
     try:
@@ -133,12 +139,16 @@ def remove(household_id: int, user_id: int):
     except accounts.NotMember:
         abort(404)
     except accounts.LastManager as exc:
-        flash(str(exc), "error")
+        flash(gettext(str(exc)), "error")
         return redirect(url_for("households.members", household_id=household_id), code=303)
     if leaving:
-        flash(f"You have left {g.household['name']}.")
+        flash(gettext("You have left %(name)s.", name=g.household["name"]))
         return redirect(url_for("households.index"), code=303)
-    flash(f"{person['name']} was removed from {g.household['name']}.")
+    flash(
+        gettext(
+            "%(person)s was removed from %(name)s.", person=person["name"], name=g.household["name"]
+        )
+    )
     return redirect(url_for("households.members", household_id=household_id), code=303)
 
 
@@ -151,12 +161,18 @@ def name_manager(household_id: int):
         user_id = int(chosen) if chosen else None
         accounts.set_manager(get_db(), household_id, user_id, by=g.user["id"], at=now())
     except (ValueError, accounts.NotMember):
-        return _members_page({"manager": "Choose one of the caregivers listed, or nobody."}, 422)
+        return _members_page(
+            {"manager": gettext("Choose one of the caregivers listed, or nobody.")}, 422
+        )
     person = accounts.get_user(get_db(), user_id) if user_id else None
     flash(
-        f"{person['name']} now helps you manage {g.household['name']}."
+        gettext(
+            "%(person)s now helps you manage %(name)s.",
+            person=person["name"],
+            name=g.household["name"],
+        )
         if person
-        else f"Nobody else manages {g.household['name']} now: only you."
+        else gettext("Nobody else manages %(name)s now: only you.", name=g.household["name"])
     )
     return redirect(url_for("households.members", household_id=household_id), code=303)
 
@@ -186,7 +202,7 @@ def join(token: str):
             member = links.redeem_invite(db, token, g.user["id"], at=now())
             if request.form.get("daily_email") == "on":  # the one reminder asked for at joining
                 reminder_settings.opt_in_digest(db, member["household_id"], g.user["id"], at=now())
-            flash(f"Welcome to {invite['household_name']}.")
+            flash(gettext("Welcome to %(name)s.", name=invite["household_name"]))
             return redirect(url_for("today.show", household_id=member["household_id"]), code=303)
     except links.LinkInvalid as exc:
         return render(

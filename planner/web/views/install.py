@@ -9,6 +9,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, g, redirect, request, session, url_for
 
+from planner import i18n
+from planner.i18n import gettext
 from planner.store import accounts
 from planner.web.db import get_db
 from planner.web.security import login_required
@@ -31,9 +33,10 @@ def manifest():
     """The web app manifest: what a phone needs to install the planner and open it on Today."""
     data = {
         "id": url_for("install.start"),
-        "name": "Planner: care checklists at home",
-        "short_name": "Planner",
-        "description": "Your care team's advice as a checklist for today, shared at home.",
+        "name": gettext("Planner: care checklists at home"),
+        "short_name": gettext("Planner"),
+        "description": gettext("Your care team's advice as a checklist for today, shared at home."),
+        "lang": i18n.current(),
         "start_url": url_for("install.start"),
         "scope": url_for("households.index"),
         "display": "standalone",

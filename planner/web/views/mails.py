@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from flask import current_app, url_for
 
-from planner import mail
+from planner import i18n, mail
+from planner.i18n import gettext, ngettext
 from planner.store import resets
 from planner.web.db import get_db
 from planner.web.views.common import now
@@ -36,31 +37,40 @@ def send_reset(user: dict) -> bool:
     token = resets.create(get_db(), user["id"], at=now())
     link = url_for("reset.choose", token=token, _external=True)
     hours = int(resets.LIFETIME.total_seconds() // 3600)
-    return _send(
-        user["email"],
-        "Choose a new password for the planner",
-        (
-            f"Hello {user['name']},\n\n"
-            "Someone asked to reset the password of your planner account. If it was you, open "
-            f"this link and choose a new password (it works once, for {hours} hour"
-            f"{'s' if hours != 1 else ''}):\n\n{link}\n\n"
-            "If it was not you, you need do nothing: your password stays as it is.\n"
-        ),
-    )
+    with i18n.speaking(user.get("language") or i18n.current()):  # the reader's language
+        return _send(
+            user["email"],
+            gettext("Choose a new password for the planner"),
+            gettext("Hello %(name)s,", name=user["name"])
+            + "\n\n"
+            + ngettext(
+                "Someone asked to reset the password of your planner account. If it was you, "
+                "open this link and choose a new password (it works once, for %(num)s hour):",
+                "Someone asked to reset the password of your planner account. If it was you, "
+                "open this link and choose a new password (it works once, for %(num)s hours):",
+                hours,
+            )
+            + f"\n\n{link}\n\n"
+            + gettext("If it was not you, you need do nothing: your password stays as it is.")
+            + "\n",
+        )
 
 
 def send_taken(user: dict) -> bool:
     """Tell the owner of an email that someone tried to sign up with it."""
-    return _send(
-        user["email"],
-        "Someone tried to create a planner account with your email",
-        (
-            f"Hello {user['name']},\n\n"
-            "Someone tried to create a new planner account with this email address, which already "
-            "has one. If it was you, sign in instead:\n\n"
-            f"{url_for('auth.login', _external=True)}\n\n"
-            "If you have forgotten your password, you can choose a new one here:\n\n"
-            f"{url_for('reset.ask', _external=True)}\n\n"
-            "If it was not you, you need do nothing.\n"
-        ),
-    )
+    with i18n.speaking(user.get("language") or i18n.current()):  # the owner's language
+        return _send(
+            user["email"],
+            gettext("Someone tried to create a planner account with your email"),
+            gettext("Hello %(name)s,", name=user["name"])
+            + "\n\n"
+            + gettext(
+                "Someone tried to create a new planner account with this email address, which "
+                "already has one. If it was you, sign in instead:"
+            )
+            + f"\n\n{url_for('auth.login', _external=True)}\n\n"
+            + gettext("If you have forgotten your password, you can choose a new one here:")
+            + f"\n\n{url_for('reset.ask', _external=True)}\n\n"
+            + gettext("If it was not you, you need do nothing.")
+            + "\n",
+        )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
 
+from planner.i18n import N_, gettext, plain
 from planner.plans import caution, overrides, profile_form, tailoring
 from planner.plans.context import build_context
 from planner.plans.engine import exercise_library, matching_rules, ruled_out, rules_against
@@ -14,8 +15,10 @@ from planner.plans.profile import validate
 from planner.store import override_notices, plans, proposals
 from planner.store import tailoring as drafts
 from planner.store.sql import transaction
+from planner.web import said
 from planner.web.db import get_db
 from planner.web.htmx import render
+from planner.web.i18n import catalog_for
 from planner.web.views.common import (
     can,
     catalog,
@@ -50,8 +53,9 @@ def rules_for_person(profile: dict, shown: dict) -> list[dict]:
     """The movement rules that apply to this person, each with its lift (who, when, why) if
     the tailoring shown lifts it (planner/web/views/rules.py changes them)."""
     lifts = {x["rule"]: x for x in shown.get("lifted", [])}
-    ctx = build_context(profile, catalog(), today())
-    return [r | {"lift": lifts.get(r["id"])} for r in matching_rules(catalog(), ctx)]
+    spoken = catalog_for()  # the rules as the reader reads them; the same ids in every language
+    ctx = build_context(profile, spoken, today())
+    return [r | {"lift": lifts.get(r["id"])} for r in matching_rules(spoken, ctx)]
 
 
 def _override(household_id: int, rule_ids: list[str]) -> tuple[dict | None, str | None]:
@@ -61,7 +65,11 @@ def _override(household_id: int, rule_ids: list[str]) -> tuple[dict | None, str 
     named = request.form.getlist("rules")
     if named and sorted(named) != sorted(rule_ids):
         titles = "; ".join(r.title for r in map(catalog().rule, rule_ids) if r)
-        return None, f"The rules for this exercise changed while you were writing: now {titles}."
+        titles = "; ".join(r.title for r in map(catalog_for().rule, rule_ids) if r)
+        return None, gettext(
+            "The rules for this exercise changed while you were writing: now %(titles)s.",
+            titles=plain(titles),
+        )
     profile = plans.get_profile(get_db(), household_id)
     ctx = build_context(profile, catalog(), today())
     return overrides.make(rule_ids, catalog(), ctx, g.user["id"], today().isoformat()), None
@@ -102,7 +110,15 @@ def _page(
     profile = current["profile"]
     plan = proposal(household_id, profile, shown).plan if is_draft else current["plan"]
     listed = {e["id"] for e in shown["exercises"]}
-    everything = exercise_library(profile, catalog(), today(), lifted=overrides.lifted_ids(shown))
+    # Everything shown in the reader's language: the library from the catalog in it, the plan
+    # (published or draft) through its words (planner/web/said.py).
+    spoken = catalog_for()
+    everything = exercise_library(profile, spoken, today(), lifted=overrides.lifted_ids(shown))
+    words = said.fresh(profile, shown, today()) if is_draft else said.words(household_id)
+    diff = plan_diff(current["plan"], plan) if is_draft else None
+    if diff is not None:
+        diff = said.diff(diff, words, said.words(household_id))
+    plan = words.plan(plan) if words else plan
     library = [e for e in everything if e["id"] not in listed]
     saved = session.pop(SAVED, None)
     if not saved or saved.get("household_id") != household_id:
@@ -115,35 +131,33 @@ def _page(
         library=library,
         is_draft=is_draft,
         current=current,
-        diff=plan_diff(current["plan"], plan) if is_draft else None,
+        diff=diff,
         published_order=[i["id"] for i in current["plan"]["items"] if i["domain"] == "exercise"],
         can_edit=can("tailor"),
-        movements=catalog().movements,
+        movements=spoken.movements,
         failed=failed,
         errors=errors or {},
         values=values or {},
         limits=tailoring.LIMITS,
         person_rules=rules_for_person(profile, shown),
         dropped=override_notices.pending(get_db(), household_id),
-        rule_titles={r.id: r.title for r in catalog().avoid_rules},
+        rule_titles={r.id: r.title for r in spoken.avoid_rules},
         rule_ids={e["id"]: e.get("rule_ids", []) for e in everything},
         titles={e["id"]: e["title"] for e in everything}
         | {e["id"]: e["custom"]["title"] for e in shown["exercises"] if e.get("custom")},
     )
 
 
-def _save(
-    household_id: int, changed: dict | None, anchor: str | None = None, words: str = "Saved."
-):
+def _save(household_id: int, changed: dict | None, anchor: str | None = None, words: str = ""):
     """Keep the changed draft and go back to the editor at the row changed (303), where the
     publish bar says what was saved (`words`); 404 when the exercise named in the URL is not
     on the list."""
     if changed is None:
-        abort(404, "That exercise is not on this plan.")
+        abort(404, gettext("That exercise is not on this plan."))
     drafts.save_draft(get_db(), household_id, changed, g.user["id"], at=now())
     session[SAVED] = {
         "household_id": household_id,
-        "words": words,
+        "words": words or gettext("Saved."),
         "row": anchor if anchor and anchor.startswith("x-") else None,
     }
     return redirect(url_for("physio.exercises", household_id=household_id, _anchor=anchor), 303)
@@ -159,7 +173,7 @@ def _plan_item(household_id: int, shown: dict, item_id: str) -> dict | None:
 def _draft(household_id: int) -> dict:
     current, shown, _ = editing(household_id)
     if current is None:
-        abort(404, "This household has no plan yet.")
+        abort(404, gettext("This household has no plan yet."))
     return shown
 
 
@@ -182,17 +196,22 @@ def dose(household_id: int, item_id: str):
             household_id,
             422,
             f"dose-{item_id}",
-            {"form": (f"“{item['title']}” is advice, not an exercise: it takes no dose.")},
+            {
+                "form": gettext(
+                    "“%(title)s” is advice, not an exercise: it takes no dose.",
+                    title=said.item(item)["title"],
+                )
+            },
         )
     prescription, errors = tailoring.read_prescription(request.form)
     if errors:
         return _page(household_id, 422, f"dose-{item_id}", errors, request.form.to_dict())
-    title = item["title"] if item else "the exercise"
+    title = said.item(item)["title"] if item else gettext("the exercise")
     return _save(
         household_id,
         tailoring.set_dose(shown, item_id, prescription),
         f"x-{item_id}",
-        f"The dose of “{title}” is saved.",
+        gettext("The dose of “%(title)s” is saved.", title=title),
     )
 
 
@@ -203,12 +222,12 @@ def move(household_id: int, item_id: str):
     shown = _draft(household_id)
     step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
     if step is None:
-        return _page(household_id, 422, f"dose-{item_id}", {"form": "Choose up or down."})
+        return _page(household_id, 422, f"dose-{item_id}", {"form": gettext("Choose up or down.")})
     return _save(
         household_id,
         tailoring.move(shown, item_id, step),
         f"x-{item_id}",
-        f"Moved {request.form['direction']}.",
+        gettext("Moved up.") if step < 0 else gettext("Moved down."),
     )
 
 
@@ -221,7 +240,7 @@ def remove(household_id: int, item_id: str):
         household_id,
         tailoring.remove(shown, item_id),
         "library",
-        "Taken off the list. Publish to take it off the household's plan.",
+        gettext("Taken off the list. Publish to take it off the household's plan."),
     )
 
 
@@ -235,7 +254,9 @@ def add(household_id: int):
     library = exercise_library(profile, catalog(), today(), lifted=overrides.lifted_ids(shown))
     found = next((e for e in library if e["id"] == item_id), None)
     if found is None:
-        return _page(household_id, 422, "add", {"form": "That exercise is not in the library."})
+        return _page(
+            household_id, 422, "add", {"form": gettext("That exercise is not in the library.")}
+        )
     reason, record = None, None
     if found.get("reason"):
         reason, problem = tailoring.read_reason(request.form)
@@ -253,7 +274,7 @@ def add(household_id: int):
         household_id,
         tailoring.add(shown, item_id, reason, override=record),
         f"x-{item_id}",
-        f"“{found['title']}” is added to the list.",
+        gettext("“%(title)s” is added to the list.", title=said.item(found)["title"]),
     )
 
 
@@ -267,7 +288,7 @@ def custom(household_id: int):
     prescription, more = tailoring.read_prescription(request.form)
     errors |= more
     if not errors and not prescription["sessions_per_week"]:
-        errors["sessions_per_week"] = "Say how many sessions a week (1 to 7)."
+        errors["sessions_per_week"] = gettext("Say how many sessions a week (1 to 7).")
     values = request.form.to_dict() | {"movements": request.form.getlist("movements")}
     if errors:
         return _page(household_id, 422, "custom", errors, values)
@@ -286,7 +307,18 @@ def custom(household_id: int):
                 household_id,
                 422,
                 "custom",
-                {"override_reason": f"The profile rules this out. {rule} {problem}"},
+                {
+                    "override_reason": gettext("The profile rules this out.")
+                    + " "
+                    + plain(
+                        ruled_out(
+                            custom_["movements"], profile, catalog_for(), today(), lifted=lifted
+                        )
+                        or rule
+                    )
+                    + " "
+                    + problem
+                },
                 values | {"ruled_out": rule},
             )
     item_id = tailoring.new_custom_id()
@@ -294,7 +326,7 @@ def custom(household_id: int):
         household_id,
         tailoring.add(shown, item_id, reason, custom_, prescription, override=record),
         f"x-{item_id}",
-        f"“{custom_['title']}” is added to the list.",
+        gettext("“%(title)s” is added to the list.", title=custom_["title"]),
     )
 
 
@@ -305,11 +337,16 @@ def publish(household_id: int):
     db = get_db()
     draft = drafts.get_draft(db, household_id)
     if draft is None:
-        flash("There are no changes to publish.")
+        flash(gettext("There are no changes to publish."))
         return redirect(url_for("physio.exercises", household_id=household_id), 303)
     profile = plans.get_profile(db, household_id)
     version = replan(household_id, profile, draft, publish_draft=True)
-    flash(f"Published as version {version}. The household sees what changed on Today.")
+    flash(
+        gettext(
+            "Published as version %(version)s. The household sees what changed on Today.",
+            version=version,
+        )
+    )
     return redirect(url_for("physio.exercises", household_id=household_id), 303)
 
 
@@ -318,7 +355,7 @@ def publish(household_id: int):
 def discard(household_id: int):
     """Forget the changes not yet published."""
     drafts.drop_draft(get_db(), household_id)
-    flash("The changes were discarded. This is the published exercise plan.")
+    flash(gettext("The changes were discarded. This is the published exercise plan."))
     return redirect(url_for("physio.exercises", household_id=household_id), 303)
 
 
@@ -347,7 +384,7 @@ def facts(household_id: int):
     if request.method == "GET":
         return _facts_page(household_id)
     if not can("decide_clinical"):
-        abort(403, "Your role in this household cannot do this.")
+        abort(403, gettext("Your role in this household cannot do this."))
     stored = plans.get_profile(get_db(), household_id)
     if stored is None:
         return _facts_page(household_id)
@@ -377,16 +414,16 @@ def _decide(household_id: int, proposal_id: int, confirm: bool):
                 stored = plans.get_profile(db, household_id) or {}
                 profile = caution.apply_changes(stored, proposal["changes"])
                 if validate(profile):  # never: each change was checked when proposed
-                    raise proposals.ProposalGone("This change no longer fits the profile.")
+                    raise proposals.ProposalGone(N_("This change no longer fits the profile."))
                 replan(household_id, profile)
     except proposals.ProposalGone as exc:
-        flash(str(exc), "error")
+        flash(gettext(str(exc)), "error")
         return redirect(url_for("physio.facts", household_id=household_id), 303)
     said = "; ".join(c["words"] for c in proposal["changes"])
     flash(
-        f"Confirmed: {said}. The household sees what changed on Today."
+        gettext("Confirmed: %(changes)s. The household sees what changed on Today.", changes=said)
         if confirm
-        else f"Declined: {said}. The plan stays as it was."
+        else gettext("Declined: %(changes)s. The plan stays as it was.", changes=said)
     )
     return redirect(url_for("physio.facts", household_id=household_id), 303)
 

@@ -17,6 +17,7 @@ import json
 
 from flask import Blueprint, flash, g, redirect, request, url_for
 
+from planner.i18n import gettext
 from planner.plans import caution, profile_form
 from planner.plans.engine import open_questions
 from planner.plans.engine import warnings as plan_warnings
@@ -26,6 +27,7 @@ from planner.plans.printout import by_domain
 from planner.plans.profile import Problem, validate
 from planner.store import activity, plans, proposals
 from planner.store.sql import transaction
+from planner.web import said
 from planner.web.db import get_db
 from planner.web.htmx import render
 from planner.web.views.common import (
@@ -50,7 +52,7 @@ def _form(household_id: int, values: dict, problems: list[Problem] | None = None
         "profile/edit.html",
         status=422 if problems else 200,
         steps=profile_form.STEPS,
-        site_groups=profile_form.SITE_GROUPS,
+        site_groups=profile_form.site_groups(),
         questions=profile_form.QUESTIONS,
         values=values,
         errors=errors,
@@ -78,13 +80,17 @@ def preview(household_id: int, wanted: dict):
     plan, current = proposed.plan, proposed.current
     diff = plan_diff(current["plan"] if current else None, plan)
     added = {i["id"] for i in diff["added"]}
+    # Shown in the reader's language: the plan as it would be, and what it changes.
+    words = said.fresh(profile, proposed.tailoring, today())
+    shown = words.plan(plan) if words else plan
+    diff = said.diff(diff, words, said.words(household_id) if current else None)
     return render(
         "profile/preview.html",
         profile=wanted,
-        plan=plan,
+        plan=shown,
         diff=diff,
         added=added,
-        domains=by_domain(plan["items"]),
+        domains=by_domain(shown["items"]),
         current=current,
         waiting=waiting,
         physio=physio_names(household_id) if waiting else "",
@@ -154,7 +160,7 @@ def show(household_id: int):
     db = get_db()
     current = plans.current_plan(db, household_id)
     profile = plans.get_profile(db, household_id)
-    plan = current["plan"] if current else None
+    plan = said.plan(current["plan"], household_id, current) if current else None
     warnings = plan_warnings(profile, catalog(), today()) if profile else []
     counts = [(label, len(items)) for label, items in by_domain(plan["items"])] if plan else []
     return render(
@@ -229,12 +235,19 @@ def apply(household_id: int):
         if waiting:
             proposals.propose(db, household_id, waiting, g.user["id"], at=now())
     if waiting:
-        flash(
-            f"Waiting for {physio_names(household_id)} to confirm: "
-            + "; ".join(c["words"] for c in waiting)
-            + "."
-            + (f" The rest is in place (version {version})." if version else "")
+        said = gettext(
+            "Waiting for %(physio)s to confirm: %(changes)s.",
+            physio=physio_names(household_id),
+            changes="; ".join(c["words"] for c in waiting),
         )
+        if version:
+            said += " " + gettext("The rest is in place (version %(version)s).", version=version)
+        flash(said)
         return redirect(url_for("profile.show", household_id=household_id), 303)
-    flash(f"The new plan is in place (version {version}). Here is what is due today.")
+    flash(
+        gettext(
+            "The new plan is in place (version %(version)s). Here is what is due today.",
+            version=version,
+        )
+    )
     return redirect(url_for("today.show", household_id=household_id), 303)

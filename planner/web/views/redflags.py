@@ -6,22 +6,31 @@ from __future__ import annotations
 
 from flask import Blueprint, g, session
 
+from planner.i18n import N_, gettext, is_marked
 from planner.plans.context import build_context, fill
 from planner.store import accounts, plans
+from planner.web import said
 from planner.web.db import get_db
 from planner.web.htmx import render
-from planner.web.views.common import CURRENT, catalog, today
+from planner.web.i18n import catalog_for
+from planner.web.views.common import CURRENT, today
 
 bp = Blueprint("redflags", __name__)
 
 
-MARKERS = (("The signs are:", "The signs"), ("Report:", "What to report"))
+# Where a red flag's list of signs begins, and what the list is called: words of the catalogue,
+# as each language's translation of red-flags.yaml writes them (checklists/translations/).
+MARKERS = ((N_("The signs are:"), N_("The signs")), (N_("Report:"), N_("What to report")))
 
 
 def split_detail(detail: str) -> dict:
     """A red flag's text as what to do, the signs as a list, and anything said after them, so
-    that a frightened reader can scan it; the whole text as `todo` if it has no list."""
-    for marker, label in MARKERS:
+    that a frightened reader can scan it; the whole text as `todo` if it has no list (a text
+    shown in English on another language's page stays whole)."""
+    if is_marked(detail):
+        return {"todo": detail, "label": None, "signs": [], "after": ""}
+    for english, named in MARKERS:
+        marker, label = gettext(english), gettext(named)
         if marker in detail:
             todo, rest = detail.split(marker, 1)
             listed, _, after = rest.strip().partition(". ")
@@ -45,7 +54,7 @@ def _household_plan() -> tuple[dict | None, dict | None]:
 @bp.get("/red-flags")
 def show():
     """Every red flag of the catalog, in large print."""
-    cat = catalog()
+    cat = catalog_for()  # in the reader's language
     ctx = build_context({"lesion_sites": []}, cat, today())
     items = [
         {
@@ -60,7 +69,8 @@ def show():
     ]
     household, plan = _household_plan()
     if plan:
-        personal = {i["id"]: i for i in plan["items"] if i["domain"] == "red-flags"}
+        flags = [i for i in plan["items"] if i["domain"] == "red-flags"]
+        personal = {i["id"]: i for i in said.items(flags, household["id"])}
         items = [{**item, **personal.get(item["id"], {})} for item in items]
         items.sort(key=lambda i: not i.get("emphasis"))
     for item in items:

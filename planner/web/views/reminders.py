@@ -19,6 +19,7 @@ from flask import (
 )
 
 from planner import clock, mail
+from planner.i18n import N_, Said, gettext
 from planner.reminders import outbox, push, settings
 from planner.web.db import get_db
 from planner.web.htmx import render
@@ -26,19 +27,23 @@ from planner.web.security import csrf_exempt, link_page
 from planner.web.views.common import app_clock, household_view, now
 
 bp = Blueprint("reminders", __name__)
-STATE_WORDS = {
-    "queued": "waiting to be sent",
-    "sending": "being sent",
-    "sent": "sent",
-    "failed": "could not be sent",
-    "cancelled": "not needed any more",
-}
-KIND_WORDS = {
-    "digest": "Daily plan",
-    "key-date": "Key date",
-    "overdue": "Key date passed",
-    "needs-help": "Help asked for",
-}
+STATE_WORDS = Said(
+    {
+        "queued": N_("waiting to be sent"),
+        "sending": N_("being sent"),
+        "sent": N_("sent"),
+        "failed": N_("could not be sent"),
+        "cancelled": N_("not needed any more"),
+    }
+)
+KIND_WORDS = Said(
+    {
+        "digest": N_("Daily plan"),
+        "key-date": N_("Key date"),
+        "overdue": N_("Key date passed"),
+        "needs-help": N_("Help asked for"),
+    }
+)
 
 
 def _time(form, name: str, errors: dict, label: str, required: bool = True) -> str | None:
@@ -50,7 +55,7 @@ def _time(form, name: str, errors: dict, label: str, required: bool = True) -> s
             raise ValueError
         dt.time.fromisoformat(value)
     except ValueError:
-        errors[name] = f"{label}: write a time of day like 08:00."
+        errors[name] = gettext("%(label)s: write a time of day like 08:00.", label=label)
         return None
     return value
 
@@ -61,14 +66,17 @@ def _read(form, role: str) -> tuple[dict, dict]:
     values = {flag: int(form.get(flag) == "on") for flag in settings.FLAGS}
     if role != "patient":
         values["tell_caregivers"] = 0
-    values["digest_time"] = _time(form, "digest_time", errors, "Daily plan time") or "08:00"
-    values["quiet_start"] = _time(form, "quiet_start", errors, "Quiet from", required=False)
-    values["quiet_end"] = _time(form, "quiet_end", errors, "Quiet until", required=False)
+    digest_time = _time(form, "digest_time", errors, gettext("Daily plan time"))
+    values["digest_time"] = digest_time or "08:00"
+    values["quiet_start"] = _time(
+        form, "quiet_start", errors, gettext("Quiet from"), required=False
+    )
+    values["quiet_end"] = _time(form, "quiet_end", errors, gettext("Quiet until"), required=False)
     if (values["quiet_start"] is None) != (values["quiet_end"] is None) and not errors:
-        errors["quiet_end"] = "Give both times of the quiet hours, or neither."
+        errors["quiet_end"] = gettext("Give both times of the quiet hours, or neither.")
     zone = form.get("timezone", "").strip()
     if zone and not clock.is_zone(zone):
-        errors["timezone"] = "Choose a time zone from the list."
+        errors["timezone"] = gettext("Choose a time zone from the list.")
     values["timezone"] = zone or None
     return values, errors
 
@@ -103,7 +111,7 @@ def settings_page(household_id: int):
     if errors:
         return _page({**settings.get(db, household_id, g.user["id"]), **values}, errors, 422)
     settings.save(db, household_id, g.user["id"], values, at=now())
-    flash("Your reminders are saved.")
+    flash(gettext("Your reminders are saved."))
     return redirect(url_for("reminders.settings", household_id=household_id), 303)
 
 
@@ -117,7 +125,12 @@ def push_subscribe(household_id: int):
         data = None
     subscription = push.check_subscription(data)
     if subscription is None:
-        abort(422, "This browser sent no usable push subscription. Reload the page and try again.")
+        abort(
+            422,
+            gettext(
+                "This browser sent no usable push subscription. Reload the page and try again."
+            ),
+        )
     db = get_db()
     push.subscribe(db, g.user["id"], subscription, at=now())
     settings.save(db, household_id, g.user["id"], {"push": 1}, at=now())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 
+from planner.i18n import gettext
 from planner.store import accounts, activity, own_account, resets, throttle
 from planner.web.db import get_db
 from planner.web.htmx import render
@@ -51,8 +52,10 @@ def ask():
             | {
                 "form": request.form,
                 "errors": {
-                    "form": "Many reset links have been asked for from this network in the last "
-                    "hour. Please wait an hour, then try again."
+                    "form": gettext(
+                        "Many reset links have been asked for from this network in the last "
+                        "hour. Please wait an hour, then try again."
+                    )
                 },
             },
         )
@@ -85,7 +88,9 @@ def choose(token: str):
     own_account.set_password(db, user_id, password, keep_session=None)
     sign_in(user_id)
     flash(
-        "Your new password is set, and you are signed in. Any other browser signed in to "
-        "your account has been signed out."
+        gettext(
+            "Your new password is set, and you are signed in. Any other browser signed in to "
+            "your account has been signed out."
+        )
     )
     return redirect(url_for("households.index"), code=303)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, request, url_for
 
+from planner.i18n import N_, gettext
 from planner.plans import signatures
 from planner.store import reviewers
 from planner.web.db import get_db
@@ -25,7 +26,7 @@ from planner.web.views.common import catalog, now
 from planner.web.views.content import last_signature, matrix
 
 bp = Blueprint("review", __name__, url_prefix="/review")
-NOT_A_REVIEWER = (
+NOT_A_REVIEWER = N_(
     "Only a clinical reviewer may see and sign the planner's advice. Whoever runs the planner "
     "makes you one with: planner reviewer add EMAIL"
 )
@@ -37,7 +38,7 @@ def reviewer_only(view: Callable) -> Callable:
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
         if not reviewers.is_reviewer(get_db(), g.user["id"]):
-            abort(403, NOT_A_REVIEWER)
+            abort(403, gettext(NOT_A_REVIEWER))
         return view(*args, **kwargs)
 
     return login_required(wrapped)
@@ -49,14 +50,14 @@ def _label(key: str) -> tuple[str, str, str | None]:
     c = catalog()
     if kind == "item" and c.item(ident):
         item = c.item(ident)
-        return "Item", item.title, item.domain
+        return gettext("Item"), item.title, item.domain
     if kind == "rule" and c.rule(ident):
-        return "Movement rule", c.rule(ident).title, "exercise"
+        return gettext("Movement rule"), c.rule(ident).title, "exercise"
     if kind == "warning":
         found = next((w for w in c.warnings if w.id == ident), None)
-        return "Warning", ident, found.domain if found else None
+        return gettext("Warning"), ident, found.domain if found else None
     if kind == "movement" and ident in c.movements:
-        return "Movement", c.movements[ident].label, "exercise"
+        return gettext("Movement"), c.movements[ident].label, "exercise"
     return kind.capitalize(), ident, None
 
 
@@ -91,18 +92,23 @@ def sign():
     """Sign the content version the planner runs, as the signed-in reviewer: only the version
     they saw (its hash in the form), and only once they confirm they reviewed every change."""
     if request.form.get("content_hash") != catalog().content_hash:
-        return _page(422, "The advice changed since you opened this page. Look again, then sign.")
+        return _page(
+            422, gettext("The advice changed since you opened this page. Look again, then sign.")
+        )
     if request.form.get("reviewed") != "yes":
-        return _page(422, "Tick the box to confirm you reviewed every change above.")
+        return _page(422, gettext("Tick the box to confirm you reviewed every change above."))
     signature = signatures.sign(catalog(), g.user["name"], now(), matrix())
     reviewers.record_signature(get_db(), signature, g.user["id"])
     written = _write(signature)
     flash(
-        f"Signed: release {signature.release} of the advice."
+        gettext("Signed: release %(release)s of the advice.", release=signature.release)
+        + " "
         + (
-            f" Written to {written}: commit it with the content."
+            gettext("Written to %(file)s: commit it with the content.", file=written)
             if written
-            else " Download signature.yaml below and commit it as checklists/signature.yaml."
+            else gettext(
+                "Download signature.yaml below and commit it as checklists/signature.yaml."
+            )
         )
     )
     return redirect(url_for("review.show"), 303)
@@ -124,7 +130,7 @@ def download():
     """The latest signature, as checklists/signature.yaml holds it."""
     signed = last_signature()
     if signed is None:
-        abort(404, "No version of the advice has been signed yet.")
+        abort(404, gettext("No version of the advice has been signed yet."))
     return Response(
         signatures.to_yaml(signed),
         mimetype="application/yaml",

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 
+from planner.i18n import gettext, plain
 from planner.plans import overrides, tailoring
 from planner.plans.context import build_context
 from planner.store import override_notices, plans
 from planner.web.db import get_db
+from planner.web.i18n import catalog_for
 from planner.web.views.common import catalog, household_view, now, today
 from planner.web.views.physio import _draft, _page, _save, rules_for_person
 
@@ -27,10 +29,12 @@ def lift(household_id: int, rule_id: str):
     profile = plans.get_profile(get_db(), household_id)
     rule = next((r for r in rules_for_person(profile, shown) if r["id"] == rule_id), None)
     if rule is None:
-        abort(404, "That rule does not apply to this person.")
+        abort(404, gettext("That rule does not apply to this person."))
     reason, problem = tailoring.read_reason(request.form)
     if problem:
-        problem = "Write why you lift this rule for this person." if not reason else problem
+        problem = (
+            gettext("Write why you lift this rule for this person.") if not reason else problem
+        )
         return _page(
             household_id,
             422,
@@ -46,7 +50,10 @@ def lift(household_id: int, rule_id: str):
         household_id,
         changed,
         f"rule-{rule_id}",
-        f"“{rule['title']}” is lifted in the draft. Publish to lift it on the household's plan.",
+        gettext(
+            "“%(title)s” is lifted in the draft. Publish to lift it on the household's plan.",
+            title=plain(catalog_for().rule(rule_id).title),
+        ),
     )
 
 
@@ -56,12 +63,12 @@ def restore(household_id: int, rule_id: str):
     """Put a lifted rule back."""
     changed = overrides.restore(_draft(household_id), rule_id)
     if changed is None:
-        abort(404, "That rule is not lifted for this person.")
+        abort(404, gettext("That rule is not lifted for this person."))
     return _save(
         household_id,
         changed,
         f"rule-{rule_id}",
-        "The rule is back in the draft. Publish to put it back on the household's plan.",
+        gettext("The rule is back in the draft. Publish to put it back on the household's plan."),
     )
 
 
@@ -70,5 +77,5 @@ def restore(household_id: int, rule_id: str):
 def dismiss(household_id: int):
     """The physiotherapist has read the notices of dropped overrides."""
     override_notices.dismiss(get_db(), household_id, g.user["id"], at=now())
-    flash("Noted. Add an exercise again, or lift a rule again, if it is still right.")
+    flash(gettext("Noted. Add an exercise again, or lift a rule again, if it is still right."))
     return redirect(url_for("physio.exercises", household_id=household_id), 303)

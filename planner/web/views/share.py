@@ -16,10 +16,13 @@ import datetime as dt
 
 from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
 
-from planner import permissions
+from planner import i18n, permissions
+from planner.i18n import N_, Said, gettext
 from planner.store import links, plans
+from planner.web import said
 from planner.web.db import get_db
 from planner.web.htmx import render
+from planner.web.i18n import speak
 from planner.web.security import link_page
 from planner.web.views.common import household_view, now
 from planner.web.views.filters import ROLE_NAMES
@@ -27,18 +30,22 @@ from planner.web.views.redflags import split_detail
 
 bp = Blueprint("share", __name__)
 
-EXPIRY_DAYS = {"1": "1 day", "7": "7 days", "30": "30 days"}
+EXPIRY_DAYS = Said({"1": N_("1 day"), "7": N_("7 days"), "30": N_("30 days")})
 NEW_LINK = "new_link"  # session key: the link just made on the Share page
 HANDOUT_LINK = "handout_link"  # session key: the join link just made for the handout
 # The red flags first, as in every output of a plan (issue 12): those to act on at once, then
 # those to tell the team about soon, each part on a page of its own.
-SECTIONS = (
-    ("red_flags", "Urgent symptoms: what to do"),
-    ("report_soon", "Symptoms to tell your team about soon"),
-    ("exercises", "Your exercises"),
-    ("avoid", "Movements to avoid in daily life"),
+SECTIONS = Said(
+    {
+        "red_flags": N_("Urgent symptoms: what to do"),
+        "report_soon": N_("Symptoms to tell your team about soon"),
+        "exercises": N_("Your exercises"),
+        "avoid": N_("Movements to avoid in daily life"),
+    }
 )
-NOW = "What to do now:"  # how a red flag to act on at once begins (red-flags.yaml)
+# How a red flag to act on at once begins, in the English of red-flags.yaml: which flags are
+# urgent is read from the English plan, whatever the language it is shown in.
+NOW = "What to do now:"
 # The page budget of the handout: every page fits 186 x 255 mm (A4 and Letter, 12 mm margins),
 # one page for each part, except the exercises with their how-to, which run onto as many pages
 # as they need, each holding at most EXERCISE_PAGE characters of exercise text (title, how-to,
@@ -54,17 +61,19 @@ def _link_form(household_id: int, kind: str, form) -> tuple[dict | None, dict]:
     role, days = form.get("role", ""), form.get("expires", "")
     errors = {}
     if kind not in links.KINDS:
-        errors["kind"] = "Choose what the link is for: joining, or seeing the plan."
+        errors["kind"] = gettext("Choose what the link is for: joining, or seeing the plan.")
     if kind == links.MEMBER and role not in ROLE_NAMES:
-        errors["role"] = "Choose the role of the person you are inviting."
+        errors["role"] = gettext("Choose the role of the person you are inviting.")
     elif kind == links.MEMBER and role not in _grantable():
         abort(
             403,
-            f"Your role in this household cannot invite a {ROLE_NAMES[role].lower()}. "
-            "Ask the patient.",
+            gettext(
+                "Your role in this household cannot invite a %(role)s. Ask the patient.",
+                role=ROLE_NAMES[role].lower(),
+            ),
         )
     if days not in EXPIRY_DAYS:
-        errors["expires"] = "Choose how long the link works."
+        errors["expires"] = gettext("Choose how long the link works.")
     if errors:
         return None, errors
     expires = now() + dt.timedelta(days=int(days))
@@ -78,6 +87,7 @@ def _link_form(household_id: int, kind: str, form) -> tuple[dict | None, dict]:
         role if kind == links.MEMBER else None,
         at=now(),
         show_details=details,
+        language=i18n.current(),  # a read-only link speaks its maker's language
     )
     endpoint = "households.join" if kind == links.MEMBER else "share.view"
     return {
@@ -140,30 +150,32 @@ def create(household_id: int):
 def revoke(household_id: int, link_id: int):
     """Cancel a link that still works (an invite that was used can no longer be cancelled)."""
     if links.revoke_link(get_db(), household_id, link_id, at=now(), by=g.user["id"]):
-        flash("The link was cancelled. It no longer works.")
+        flash(gettext("The link was cancelled. It no longer works."))
     else:
-        flash("That link was already used, cancelled or never existed.", "error")
+        flash(gettext("That link was already used, cancelled or never existed."), "error")
     return redirect(url_for("share.show", household_id=household_id), code=303)
 
 
-def plan_sections(plan: dict) -> dict:
+def plan_sections(plan: dict, household_id: int, version: dict | None = None) -> dict:
     """What a shared plan shows: its exercises, the movements to avoid, and the red flags
     (those that matter most for this plan first), each red flag's text split for scanning.
     The read-only link leaves out the reasons (why, physio's notes) unless the patient chose
     to show them: they name where the metastases are."""
+    urgent = {i["id"] for i in plan["items"] if i["detail"].startswith(NOW)}
+    shown = said.plan(plan, household_id, version)  # in the reader's language
     flags = [
         {**i, "parts": split_detail(i["detail"])}
-        for i in plan["items"]
+        for i in shown["items"]
         if i["domain"] == "red-flags"
     ]
     flags.sort(key=lambda i: not i.get("emphasis"))
     return {
-        "exercises": [i for i in plan["items"] if i["domain"] == "exercise"],
-        "avoid": plan.get("avoid_in_daily_life") or [],
-        "lifted": plan.get("lifted") or [],  # movement rules a physiotherapist lifted
+        "exercises": [i for i in shown["items"] if i["domain"] == "exercise"],
+        "avoid": shown.get("avoid_in_daily_life") or [],
+        "lifted": shown.get("lifted") or [],  # movement rules a physiotherapist lifted
         "red_flags": flags,
-        "urgent": [i for i in flags if i["detail"].startswith(NOW)],
-        "report_soon": [i for i in flags if not i["detail"].startswith(NOW)],
+        "urgent": [i for i in flags if i["id"] in urgent],
+        "report_soon": [i for i in flags if i["id"] not in urgent],
     }
 
 
@@ -181,13 +193,14 @@ def view(token: str):
             reason=exc.reason,
         )
     links.opened(db, link, at=now())
+    speak(link["language"])  # its maker's language, unless the page's switch says otherwise
     current = plans.current_plan(db, link["household_id"])
     return render(
         "share/view.html",
         current=current,
         link=link,
         details=link["show_details"],
-        sections=plan_sections(current["plan"]) if current else None,
+        sections=plan_sections(current["plan"], link["household_id"], current) if current else None,
     )
 
 
@@ -222,12 +235,13 @@ def handout_pages(sections: dict | None) -> list[tuple[str, str, list]]:
     if not sections:
         return []
     pages = []
-    for key, title in SECTIONS:
+    for key, title in SECTIONS.items():
         if not sections[key]:
             continue
         if key == "exercises":
             for n, chunk in enumerate(exercise_pages(sections[key])):
-                pages.append((key, title if n == 0 else f"{title} (continued)", chunk))
+                more = gettext("%(title)s (continued)", title=title)
+                pages.append((key, title if n == 0 else more, chunk))
         else:
             pages.append((key, title, sections[key]))
     return pages
@@ -235,7 +249,7 @@ def handout_pages(sections: dict | None) -> list[tuple[str, str, list]]:
 
 def _handout_page(household_id: int, form=None, errors=None, status=200):
     current = plans.current_plan(get_db(), household_id)
-    sections = plan_sections(current["plan"]) if current else None
+    sections = plan_sections(current["plan"], household_id, current) if current else None
     pages = handout_pages(sections)
     return render(
         "share/handout.html",

@@ -17,7 +17,8 @@ from flask import (
 )
 from flask_htmx import make_response
 
-from planner import clock
+from planner import clock, i18n
+from planner.i18n import gettext
 from planner.plans import profile_form, recurrence
 from planner.plans.engine import open_questions, warnings
 from planner.plans.plan_diff import plan_diff
@@ -26,6 +27,7 @@ from planner.store import assignments, plans, proposals, ticks
 from planner.web import compression
 from planner.web.db import get_db
 from planner.web.htmx import fragment, partial, render
+from planner.web.i18n import catalog_for
 from planner.web.security import csrf_token
 from planner.web.views.common import (
     can,
@@ -52,7 +54,7 @@ TAP_KEY = re.compile(r"[A-Za-z0-9-]{8,64}")
 def _warnings(household_id: int) -> list[str]:
     """The plan's warnings worked out for today, so counts of days stay true."""
     profile = plans.get_profile(get_db(), household_id)
-    return warnings(profile, catalog(), today()) if profile else []
+    return warnings(profile, catalog_for(), today()) if profile else []
 
 
 def _questions(household_id: int) -> list[dict]:
@@ -97,7 +99,7 @@ def _page(household_id: int) -> str:
         day_words=clock.day_words(view.day),
         changes=unseen_changes(household_id),
         roles=ROLE_WORDS,
-        about=catalog().about,
+        about=catalog_for().about,
     )[0]
 
 
@@ -118,6 +120,7 @@ def show(household_id: int):
         csrf_token(),
         today(),
         partial(),
+        i18n.current(),  # each member reads it in their own language
     )
     pages = current_app.extensions["planner_pages"]
     html = pages.get_or_render(key, lambda: _page(household_id))
@@ -143,7 +146,7 @@ def set_state(household_id: int, item_id: str):
     problem = recurrence.check_tick(item, occurrence, slot, state, today())
     key = request.form.get("tap_key", "")
     if not problem and key and not TAP_KEY.fullmatch(key):
-        problem = "That tap could not be read. Reload the page and tap again."
+        problem = gettext("That tap could not be read. Reload the page and tap again.")
     if problem:
         return tick_error(problem, bool(current_app.htmx))
     tap = (item_id, occurrence, int(slot), state)
@@ -158,7 +161,7 @@ def set_state(household_id: int, item_id: str):
         return redirect(url_for("today.show", household_id=household_id, _anchor=anchor), 303)
     assigned = assignments.of_household(db, household_id) if item["domain"] == "home-safety" else {}
     html = (
-        fragment("today/_task.html", entry=entry, assigned=assigned, about=catalog().about)
+        fragment("today/_task.html", entry=entry, assigned=assigned, about=catalog_for().about)
         if entry
         else ""
     )
@@ -181,14 +184,17 @@ def answer(household_id: int, field: str):
     if profile is None or field not in (catalog().set_up.ask if catalog().set_up else ()):
         abort(404)
     if choice not in ("yes", "no"):
-        abort(422, "Choose Yes or No.")
+        abort(422, gettext("Choose Yes or No."))
     answered = dict(profile)
     if field.startswith("home."):
         answered["home"] = {**profile.get("home", {}), field[5:]: choice == "yes"}
     else:
         answered[field] = choice == "yes"
     if validate(answered):  # the stored profile is valid, so this cannot happen; never a 500
-        abort(422, "That answer could not be saved. Open the questions and answer it there.")
+        abort(
+            422,
+            gettext("That answer could not be saved. Open the questions and answer it there."),
+        )
     proposed = proposal(household_id, answered)
     current = proposed.current["plan"] if proposed.current else None
     if plan_diff(current, proposed.plan)["removed"]:
@@ -196,7 +202,12 @@ def answer(household_id: int, field: str):
     version = replan(household_id, answered)
     words = profile_form.answer(profile_form.QUESTIONS[field], answered)
     flash(
-        f"Saved: {profile_form.QUESTIONS[field].short}: {words}. The plan is up to date "
-        f"(version {version}); its tasks stay on it."
+        gettext(
+            "Saved: %(question)s: %(answer)s. The plan is up to date (version %(version)s); "
+            "its tasks stay on it.",
+            question=profile_form.QUESTIONS[field].short,
+            answer=words,
+            version=version,
+        )
     )
     return redirect(url_for("today.show", household_id=household_id), 303)

@@ -10,9 +10,11 @@ import datetime as dt
 from flask import Blueprint, flash, g, redirect, request, url_for
 
 from planner import clock
+from planner.i18n import N_, gettext
 from planner.plans import key_dates
 from planner.plans.plan_diff import plan_diff
 from planner.store import plans, ticks, visits
+from planner.web import said
 from planner.web.db import get_db
 from planner.web.htmx import render
 from planner.web.views.common import household_view, local, now, today
@@ -59,6 +61,11 @@ def _changes(household_id: int, since: dt.date, inclusive: bool) -> list[dict]:
         new = plans.get_version(db, household_id, row["version"])
         old = plans.get_version(db, household_id, row["version"] - 1)
         diff = plan_diff(old["plan"] if old else None, new["plan"])
+        diff = said.diff(
+            diff,
+            said.words(household_id, new),
+            said.words(household_id, old) if old else None,
+        )
         result.append(
             {
                 "version": row["version"],
@@ -77,8 +84,9 @@ def _changes(household_id: int, since: dt.date, inclusive: bool) -> list[dict]:
 def _page(household_id: int, errors: dict | None = None, form=None, status: int = 200):
     db = get_db()
     day = today()
-    items = plans.tasks(db, household_id)
-    titles = {t["id"]: t.get("title") or t["id"] for t in plans.tasks(db, household_id, False)}
+    items = said.items(plans.tasks(db, household_id), household_id)  # in the reader's words
+    every = said.items(plans.tasks(db, household_id, False), household_id)
+    titles = {t["id"]: t.get("title") or t["id"] for t in every}
     went = progress(household_id, WEEKS)
     when = visits.dates(db, household_id)
     since = when["last_visit"] or (day - dt.timedelta(weeks=WEEKS))
@@ -114,19 +122,21 @@ def add_question(household_id: int):
     text = " ".join(request.form.get("text", "").split())
     error = None
     if not text:
-        error = "Write the question you want to ask."
+        error = gettext("Write the question you want to ask.")
     elif len(text) > visits.MAX_LENGTH:
-        error = (
-            f"Keep the question to {visits.MAX_LENGTH} characters (it has {len(text)}), "
-            "so that the summary fits on one page."
+        error = gettext(
+            "Keep the question to %(most)s characters (it has %(num)s), so that the summary "
+            "fits on one page.",
+            most=visits.MAX_LENGTH,
+            num=len(text),
         )
     else:
         try:
             visits.add_question(get_db(), household_id, text, g.user["id"], at=now())
         except visits.TooMany:
-            error = (
-                f"The list already has {visits.MAX_QUESTIONS} questions. Take off one "
-                "that was answered first."
+            error = gettext(
+                "The list already has %(num)s questions. Take off one that was answered first.",
+                num=visits.MAX_QUESTIONS,
             )
     if error:
         return _page(household_id, {"text": error}, request.form, 422)
@@ -138,7 +148,7 @@ def add_question(household_id: int):
 def remove_question(household_id: int, question_id: int):
     """Take a question off the list (answered, or no longer wanted)."""
     if not visits.remove_question(get_db(), household_id, question_id):
-        flash("That question was already taken off the list.", "error")
+        flash(gettext("That question was already taken off the list."), "error")
     return redirect(url_for("visit.show", household_id=household_id) + "#questions", code=303)
 
 
@@ -147,15 +157,18 @@ def remove_question(household_id: int, question_id: int):
 def set_dates(household_id: int):
     """The days of the last and the next clinic visit (either may be left empty)."""
     day, errors, chosen = today(), {}, {}
-    for key, words in (("last_visit", "last visit"), ("next_visit", "next visit")):
+    for key, problem in (
+        ("last_visit", N_("The day of the last visit is not a date written YYYY-MM-DD.")),
+        ("next_visit", N_("The day of the next visit is not a date written YYYY-MM-DD.")),
+    ):
         raw = request.form.get(key, "").strip()
         chosen[key] = clock.parse_day(raw) if raw else None
         if raw and chosen[key] is None:
-            errors[key] = f"The day of the {words} is not a date written YYYY-MM-DD."
+            errors[key] = gettext(problem)
     if chosen["last_visit"] and chosen["last_visit"] > day:
-        errors["last_visit"] = "The last visit cannot be after today."
+        errors["last_visit"] = gettext("The last visit cannot be after today.")
     if chosen["next_visit"] and chosen["next_visit"] < day:
-        errors["next_visit"] = "The next visit cannot be before today."
+        errors["next_visit"] = gettext("The next visit cannot be before today.")
     if errors:
         return _page(household_id, errors, request.form, 422)
     visits.set_dates(

@@ -10,24 +10,19 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from flask_htmx import make_response
 
 from planner import clock
+from planner.i18n import gettext
 from planner.plans import recurrence
 from planner.plans.catalog import ROOMS
+from planner.plans.domains import ROOM_LABELS as ROOMS_SAID
 from planner.plans.pacing import SetUp, group_of
 from planner.store import accounts, assignments, plans, ticks
+from planner.web import said
 from planner.web.db import get_db
 from planner.web.htmx import render
 from planner.web.views.common import catalog, done_for, here, household_view, now, tick_error, today
 
 bp = Blueprint("walkthrough", __name__)
-ROOM_LABELS = {
-    "entrance": "Entrance and outside",
-    "floors": "Floors",
-    "stairs": "Stairs",
-    "kitchen": "Kitchen",
-    "bathroom": "Bathroom",
-    "bedroom": "Bedroom",
-    "other": "Everywhere",
-}
+ROOM_LABELS = ROOMS_SAID  # the rooms as people name them (planner/plans/domains.py)
 assert set(ROOM_LABELS) == set(ROOMS)
 CHECKED = ("done", "not-applicable", "needs-help")
 KEEP = "keep"  # the section of the habits kept up as needed
@@ -43,11 +38,11 @@ def _section_key(item: dict, day: dt.date) -> str:
 
 def _label(key: str, day: dt.date) -> str:
     if key == "now":
-        return "Now"
+        return gettext("Now")
     if key == KEEP:
-        return "Keep it up"
+        return gettext("Keep it up")
     when = dt.date.fromisoformat(key)
-    return "Tomorrow" if when == day + dt.timedelta(days=1) else clock.day_words(when)
+    return gettext("Tomorrow") if when == day + dt.timedelta(days=1) else clock.day_words(when)
 
 
 def _sections(household_id: int, only: str | None = None) -> list[dict]:
@@ -56,7 +51,8 @@ def _sections(household_id: int, only: str | None = None) -> list[dict]:
     db = get_db()
     day = today()
     set_up = catalog().set_up or SetUp()
-    items = [i for i in plans.tasks(db, household_id) if i["domain"] == "home-safety"]
+    tasks = said.items(plans.tasks(db, household_id), household_id)  # in the reader's words
+    items = [i for i in tasks if i["domain"] == "home-safety"]
     order = {i["id"]: n for n, i in enumerate(items)}
     items.sort(
         key=lambda i: (
@@ -171,12 +167,14 @@ def assign(household_id: int, item_id: str):
     item = _home_task(household_id, item_id)
     if item is None:
         return tick_error(
-            "This task is no longer on the plan. Reload the page to see the current one.",
+            gettext("This task is no longer on the plan. Reload the page to see the current one."),
             bool(current_app.htmx),
         )
     raw = request.form.get("user_id", "")
     members = {str(m["user_id"]): m for m in accounts.members(db, household_id)}
     if raw and raw not in members:
-        return tick_error("Choose someone of the household, or nobody.", bool(current_app.htmx))
+        return tick_error(
+            gettext("Choose someone of the household, or nobody."), bool(current_app.htmx)
+        )
     assignments.assign(db, household_id, item_id, int(raw) if raw else None, g.user["id"], at=now())
     return _section_response(household_id, item)
