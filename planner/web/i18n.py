@@ -38,10 +38,12 @@ _SPOKEN: dict[tuple, tuple[Catalog, dict]] = {}
 
 def _spoken(catalog: Catalog, folder: Path) -> dict:
     files = sorted((folder / "translations").glob("*/*.yaml"))
-    key = (id(catalog), str(folder), tuple((str(f), f.stat().st_mtime_ns) for f in files))
+    languages = i18n.languages()
+    stamps = tuple((str(f), f.stat().st_mtime_ns) for f in files)
+    key = (id(catalog), str(folder), languages, stamps)
     kept = _SPOKEN.get(key)
     if kept is None or kept[0] is not catalog:
-        kept = (catalog, spoken_catalogs(folder, catalog, i18n.languages()))
+        kept = (catalog, spoken_catalogs(folder, catalog, languages))
         _SPOKEN[key] = kept
     return kept[1]
 
