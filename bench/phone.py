@@ -295,7 +295,13 @@ class Phone:
         )
         if self.after:
             page.wait_for_function(QUEUE_EMPTY, timeout=60_000, polling=100)
-        page.wait_for_timeout(300)  # the progress region's refresh, a person's pause
+        # Then the progress region's refresh that follows every tap (htmx, both ways), and a
+        # person's pause: the next tap finds the page idle, before as after.
+        page.wait_for_timeout(300)
+        page.wait_for_function(
+            "() => !document.querySelector('.htmx-request')", timeout=60_000, polling=50
+        )
+        page.wait_for_timeout(500)
 
     def taps_measured(self, taps: int) -> dict:
         longest: dict[int, float] = {}
