@@ -84,6 +84,10 @@
       button.value = state === own ? "open" : own;
     });
     said(row, true);  // who did it, and "not today": the server's words, back with its row
+    if (!row.querySelector(".slots")) {  // the row's mark of done, in colour only (app.css)
+      row.classList.toggle("tap-done", state === "done");
+      row.classList.toggle("tap-open", state !== "done");
+    }
   }
 
   function said(row, stale) {
@@ -111,6 +115,7 @@
 
   function restore(row, before) {
     said(row, false);
+    row.classList.remove("tap-done", "tap-open");
     for (const [id, pressed, value] of before) {
       const button = document.getElementById(id);
       if (button) { button.setAttribute("aria-pressed", pressed); button.value = value; }
