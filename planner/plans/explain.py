@@ -56,14 +56,46 @@ AUDIENCE_WORDS = Said(
         "household": N_("For anyone in the household"),
     }
 )
-ANCHOR_WORDS = Said(
-    {
-        "today": N_("the day the plan is made"),
-        "agent_start": N_("the first dose of the bone medicine"),
-        "next_dose": N_("the next dose day"),
-        "dental_recall": N_("the next dental check-up"),
-    }
-)
+# When a dated item asks to be done, as whole sentences (an anchor of the catalog in each
+# frame): a language joins its words to the anchor its own way ("después del día...").
+ANCHORED = {
+    "today": Said(
+        {
+            "by": N_("Once, by the day the plan is made"),
+            "after": N_("Once, %(num)s days after the day the plan is made"),
+            "before": N_("Once, %(num)s days before the day the plan is made"),
+            "doses": N_("On each dose day, from the day the plan is made"),
+            "weeks": N_("Every %(weeks)s weeks, from the day the plan is made"),
+        }
+    ),
+    "agent_start": Said(
+        {
+            "by": N_("Once, by the first dose of the bone medicine"),
+            "after": N_("Once, %(num)s days after the first dose of the bone medicine"),
+            "before": N_("Once, %(num)s days before the first dose of the bone medicine"),
+            "doses": N_("On each dose day, from the first dose of the bone medicine"),
+            "weeks": N_("Every %(weeks)s weeks, from the first dose of the bone medicine"),
+        }
+    ),
+    "next_dose": Said(
+        {
+            "by": N_("Once, by the next dose day"),
+            "after": N_("Once, %(num)s days after the next dose day"),
+            "before": N_("Once, %(num)s days before the next dose day"),
+            "doses": N_("On each dose day, from the next dose day"),
+            "weeks": N_("Every %(weeks)s weeks, from the next dose day"),
+        }
+    ),
+    "dental_recall": Said(
+        {
+            "by": N_("Once, by the next dental check-up"),
+            "after": N_("Once, %(num)s days after the next dental check-up"),
+            "before": N_("Once, %(num)s days before the next dental check-up"),
+            "doses": N_("On each dose day, from the next dental check-up"),
+            "weeks": N_("Every %(weeks)s weeks, from the next dental check-up"),
+        }
+    ),
+}
 
 
 def public_text(text: str) -> str:
@@ -135,12 +167,12 @@ def schedule_words(schedule: Schedule) -> str:
     """When an item asks to be done, in words, as the catalog sets it (before any person's
     dates are known)."""
     if schedule.kind == "once":
-        anchor = ANCHOR_WORDS[schedule.anchor or "today"]
+        said = ANCHORED[schedule.anchor or "today"]
         if schedule.days == 0:
-            return gettext("Once, by %(anchor)s", anchor=anchor)
+            return said["by"]
         if schedule.days > 0:
-            return gettext("Once, %(num)s days after %(anchor)s", num=schedule.days, anchor=anchor)
-        return gettext("Once, %(num)s days before %(anchor)s", num=-schedule.days, anchor=anchor)
+            return said["after"] % {"num": schedule.days}
+        return said["before"] % {"num": -schedule.days}
     if schedule.kind == "daily":
         if schedule.times == "drinks":
             return gettext("Every day: the day's drinks")
@@ -152,12 +184,10 @@ def schedule_words(schedule: Schedule) -> str:
             return gettext("Once a week")
         return gettext("%(num)s times a week", num=schedule.times)
     if schedule.kind == "every-n-weeks":
-        anchor = ANCHOR_WORDS[schedule.anchor or "today"]
+        said = ANCHORED[schedule.anchor or "today"]
         if schedule.weeks == "agent":
-            return gettext("On each dose day, from %(anchor)s", anchor=anchor)
-        return gettext(
-            "Every %(weeks)s weeks, from %(anchor)s", weeks=schedule.weeks, anchor=anchor
-        )
+            return said["doses"]
+        return said["weeks"] % {"weeks": schedule.weeks}
     return gettext("When needed")
 
 

@@ -37,10 +37,11 @@ def occurrences(day: dt.date) -> list[str]:
 def digest(items: list[dict], day: dt.date, ticks) -> list[dict]:
     """What the daily plan mail lists, as Today does: the day's tasks still to do (not done,
     not set to "not today"), then the N-times-a-week ones not yet done enough (`week`), each
-    as {"title", "week"} in plan order."""
+    as {"id", "title", "week"} in plan order (the id: a reader in another language gets the
+    title in their words, planner/web/said.py)."""
     view = recurrence.day_view(items, day, ticks)
     return [
-        {"title": e.item["title"], "week": week}
+        {"id": e.item["id"], "title": e.item["title"], "week": week}
         for week, entries in ((False, view.daily), (True, view.weekly))
         for e in entries
         if not e.done and not e.skipped

@@ -15,8 +15,10 @@ from planner.i18n import gettext
 from planner.plans import tailoring
 from planner.store import plans
 from planner.store import tailoring as store
+from planner.web import said
 from planner.web.db import get_db
 from planner.web.htmx import render
+from planner.web.i18n import catalog_for
 from planner.web.views.common import catalog, household_view, now, proposal, today
 from planner.web.views.physio import editing
 
@@ -88,8 +90,9 @@ def _check(household_id: int, template_id: int) -> tuple[dict, dict, list[dict],
     current = plans.current_plan(get_db(), household_id)
     if template is None or current is None:
         abort(404, gettext("That template or this household's plan was not found."))
+    # In the reader's language: the exercises' titles and why each is ruled out.
     conflicts = tailoring.template_conflicts(
-        template["tailoring"], current["profile"], catalog(), today()
+        template["tailoring"], current["profile"], catalog_for(), today()
     )
     seen = hashlib.sha256(
         json.dumps([template["tailoring"], conflicts], sort_keys=True).encode()
@@ -101,7 +104,8 @@ def _preview(household_id: int, template_id: int, problem: str = ""):
     template, current, conflicts, seen = _check(household_id, template_id)
     result = tailoring.from_template(template["tailoring"], catalog())
     plan = proposal(household_id, current["profile"], result).plan
-    exercises = [i for i in plan["items"] if i["domain"] == "exercise"]
+    words = said.fresh(current["profile"], result, today())  # the reader's words, if not English
+    exercises = [words.item(i) if words else i for i in plan["items"] if i["domain"] == "exercise"]
     return render(
         "physio/template_check.html",
         status=422 if problem else 200,

@@ -30,6 +30,7 @@ from planner.store.sql import transaction
 from planner.web import said
 from planner.web.db import get_db
 from planner.web.htmx import render
+from planner.web.i18n import catalog_for
 from planner.web.views.common import (
     can,
     catalog,
@@ -161,7 +162,8 @@ def show(household_id: int):
     current = plans.current_plan(db, household_id)
     profile = plans.get_profile(db, household_id)
     plan = said.plan(current["plan"], household_id, current) if current else None
-    warnings = plan_warnings(profile, catalog(), today()) if profile else []
+    # In the reader's language, as the plan is (a stale or missing text in English, marked).
+    warnings = plan_warnings(profile, catalog_for(), today()) if profile else []
     counts = [(label, len(items)) for label, items in by_domain(plan["items"])] if plan else []
     return render(
         "profile/show.html",
