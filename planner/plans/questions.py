@@ -49,6 +49,9 @@ def read_questions(
         if not isinstance(entry, dict) or set(entry) != KEYS:
             problems.append(f"{where}: a question has exactly {', '.join(sorted(KEYS))}")
             continue
+        if not isinstance(ident, str) or not ident:
+            problems.append(f"{where}: the id must be a word such as cervical-weights")
+            continue
         if ident in seen:
             problems.append(f"{where}: the id is used more than once")
         seen.add(ident)
