@@ -1,0 +1,145 @@
+"""Spanish in real Chromium (issue 24): Today, the home check, the urgent symptoms and the
+handout of a Spanish reader on a 390 px phone at 200% text, with no sideways scroll and targets
+of 24 px or more; the Spanish handout and urgent symptoms keep their printed promise (one page
+per part; two sheets) although Spanish runs longer than English; the two members of one
+household each read it in their own language. Screenshots go to PLANNER_SCREENSHOTS if set."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from planner.demo import CONTACTS
+from planner.plans.engine import build_plan
+from planner.store import contacts, own_account, plans
+from planner.web.db import get_db
+from tests import factories as f
+from tests.browser.helpers import DEMO_PASSWORD, live_demo, live_home, sign_in, sign_in_as
+from tests.browser.layout import sideways, small_targets, text_at, wide_elements
+from tests.browser.test_print_browser import PAPERS, pdf_pages
+from tests.conftest import SCENARIOS
+
+PAGES = {
+    "today": "/h/{id}/today",
+    "home-check": "/h/{id}/home",
+    "urgent-symptoms": "/red-flags",
+    "handout": "/h/{id}/handout",
+}
+
+
+def _spanish(app, *user_ids: int) -> None:
+    with app.app_context():
+        for user_id in user_ids:
+            own_account.set_language(get_db(), user_id, "es")
+
+
+def _shoot(page, name: str) -> None:
+    folder = os.environ.get("PLANNER_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def test_spanish_pages_reflow_at_200_percent_text_on_a_phone(live_app, page_factory, catalog):
+    app, base = live_app
+    h = live_demo(app, catalog)
+    _spanish(app, 1)  # Maria, the patient
+    page = page_factory(390, 844)
+    sign_in_as(page, base, h["emails"]["patient"], DEMO_PASSWORD, f"/h/{h['id']}/today")
+    expect(page.get_by_role("heading", name=re.compile("^Hoy"))).to_be_visible()
+    # The household menu keeps its one row of everyday sections and "More" in Spanish too.
+    items = page.locator(".household-nav > ul > li:visible").all()
+    assert len({round(li.bounding_box()["y"]) for li in items}) == 1, "menu on two rows"
+    for name, path in PAGES.items():
+        page.goto(base + path.format(id=h["id"]))
+        assert page.locator("html").get_attribute("lang") == "es", name
+        assert small_targets(page) == [], name
+        _shoot(page, f"es-{name}-390")
+        text_at(page, 200)
+        assert sideways(page) == 0, f"{name}, 200% text: {wide_elements(page)}"
+        assert small_targets(page) == [], f"{name}, 200% text"
+        _shoot(page, f"es-{name}-390-200pct")
+
+
+def test_each_member_reads_the_shared_today_in_their_own_language(live_app, page_factory, catalog):
+    app, base = live_app
+    h = live_demo(app, catalog)
+    _spanish(app, 1)  # Maria reads Spanish; Tom, the caregiver, English
+    maria, tom = page_factory(390, 844), page_factory(390, 844)
+    sign_in_as(maria, base, h["emails"]["patient"], DEMO_PASSWORD, f"/h/{h['id']}/today")
+    sign_in_as(tom, base, h["emails"]["caregiver"], DEMO_PASSWORD, f"/h/{h['id']}/today")
+    expect(maria.get_by_role("heading", name=re.compile("^Hoy"))).to_be_visible()
+    expect(tom.get_by_role("heading", name=re.compile("^Today"))).to_be_visible()
+    rows = "[id^=task-]"
+    assert maria.locator(rows).evaluate_all("rs => rs.map(r => r.id)") == tom.locator(
+        rows
+    ).evaluate_all("rs => rs.map(r => r.id)")
+    # A tap in Spanish is a tick Tom sees on his English page.
+    first = maria.locator(f"{rows}:has(.task-form button.tick[value=done])").first
+    key = first.get_attribute("id")
+    first.locator("button.tick").click()
+    expect(maria.locator(f"#{key}")).to_contain_text("Hecho por usted")
+    tom.reload()
+    expect(tom.locator(f"#{key}")).to_contain_text("Done by Maria")
+
+
+@pytest.fixture
+def tailored_spanish(live_app, catalog):
+    """The fullest handout (a tailored plan, the five numbers), its maker reading Spanish."""
+    app, base = live_app
+    h = live_home(app, catalog)
+    with app.app_context():
+        f.with_tailored_plan(get_db(), catalog, h["id"], h["physio"])
+        contacts.set_contacts(get_db(), h["id"], CONTACTS, h["patient"], at=f.NOW)
+    _spanish(app, h["patient"])
+    return app, base, h
+
+
+def test_the_spanish_handout_keeps_its_printed_promise(tailored_spanish, page_factory):
+    _, base, h = tailored_spanish
+    page = page_factory(1280, 900)
+    sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/handout")
+    page.get_by_label("Fisioterapeuta").check()
+    page.get_by_role("button", name="Añadir el código a la hoja").click()
+    expect(page.locator(".handout .handout-join svg.qr")).to_be_visible()
+    promised = page.locator(".handout-parts li").all_inner_texts()
+    assert promised[0] == "Síntomas urgentes: qué hacer" and len(promised) >= 4
+    for paper in PAPERS:
+        assert pdf_pages(page.pdf(format=paper, print_background=True)) == len(promised), paper
+    _shoot(page, "es-handout-1280")
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    ["profile-example.json", "femur-walker-zoledronic.json", "spine-denosumab-soon.json"],
+)
+def test_spanish_handouts_of_other_plans_keep_their_promise(
+    live_app, page_factory, catalog, scenario
+):
+    app, base = live_app
+    h = live_home(app, catalog)
+    data = json.loads((SCENARIOS / scenario).read_text())
+    profile = data.get("profile", data)
+    with app.app_context():
+        plan = build_plan(profile, catalog, f.DAY)
+        plans.apply_plan(get_db(), h["id"], plan, profile, h["patient"], at=f.NOW)
+    _spanish(app, h["patient"])
+    page = page_factory(1280, 900)
+    sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/handout")
+    promised = page.locator(".handout-parts li").all_inner_texts()
+    for paper in PAPERS:
+        assert pdf_pages(page.pdf(format=paper)) == len(promised), (paper, promised)
+
+
+def test_the_spanish_urgent_symptoms_print_on_two_sheets(tailored_spanish, page_factory):
+    _, base, h = tailored_spanish
+    page = page_factory(1280, 900)
+    page.goto(f"{base}/red-flags?lang=es")
+    assert page.locator("html").get_attribute("lang") == "es"
+    for paper in PAPERS:
+        assert pdf_pages(page.pdf(format=paper)) <= 2, paper
