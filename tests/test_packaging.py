@@ -35,6 +35,11 @@ def test_wheel_carries_catalog_templates_and_htmx(wheel):
         assert f"planner/_data/checklists/{domain}.yaml" in names
     assert "planner/_data/templates/base.html" in names
     assert "planner/static/htmx.min.js" in names
+    # The languages (issue 24): each catalogue as its .po (compiled in memory when first used,
+    # so there is no .mo to build), and the translations of the advice.
+    assert "planner/translations/es/LC_MESSAGES/messages.po" in names
+    assert "planner/_data/checklists/translations/es/red-flags.yaml" in names
+    assert not [n for n in names if n.endswith(".mo")]
 
 
 def test_installed_wheel_plans_and_serves_from_its_own_files(wheel, tmp_path):
@@ -60,6 +65,8 @@ def test_installed_wheel_plans_and_serves_from_its_own_files(wheel, tmp_path):
         f"assert planner.__file__.startswith({str(target)!r}), planner.__file__;"
         "print(c.default_folder());"
         f"app = planner.create_app({{'DATABASE': {database!r}, 'SECRET_KEY': 'x'}});"
+        "page = app.test_client().get('/login', headers={'Accept-Language': 'es'}).text;"
+        "assert '<html lang=\"es\">' in page and 'Iniciar sesión' in page, page[:300];"
         "print(app.template_folder)"
     )
     result = subprocess.run(
