@@ -143,3 +143,35 @@ def test_the_spanish_urgent_symptoms_print_on_two_sheets(tailored_spanish, page_
     assert page.locator("html").get_attribute("lang") == "es"
     for paper in PAPERS:
         assert pdf_pages(page.pdf(format=paper)) <= 2, paper
+
+
+@pytest.mark.timeout(180)
+def test_offline_the_kept_today_and_the_phone_s_words_are_spanish(live_app, page_factory, catalog):
+    """The service worker's note on a kept page, the page it shows for one not kept, and the
+    queue's words on a tap made offline: all in the language of the page kept (issue 23's
+    offline work, in Spanish)."""
+    from tests.browser.test_offline_browser import ready
+
+    app, base = live_app
+    h = live_home(app, catalog)
+    _spanish(app, h["patient"])
+    page = page_factory(390, 844)
+    today = f"/h/{h['id']}/today"
+    sign_in(page, base, h["emails"]["patient"], today)
+    ready(page, today, 'lang="es"')
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.locator(".offline-note")).to_have_text(
+        re.compile(r"Sin conexión: se muestra como estaba a las \d\d:\d\d\. .+")
+    )
+    assert page.locator("html").get_attribute("lang") == "es"
+    first = page.locator("[id^=task-]:has(.task-form button.tick[value=done])").first
+    row = page.locator(f"#{first.get_attribute('id')}")
+    row.locator("button.tick").click()
+    expect(row.locator(".tap-note")).to_have_text("Guardado en este teléfono, se enviará")
+    _shoot(page, "es-offline-today-390")
+    page.goto(f"{base}/h/{h['id']}/history")  # not kept: the worker's own page, in Spanish
+    expect(page.get_by_role("heading", name="No tiene conexión")).to_be_visible()
+    expect(page.get_by_role("link", name="Hoy, como lo vio la última vez")).to_be_visible()
+    assert page.locator("html").get_attribute("lang") == "es"
+    page.context.set_offline(False)
