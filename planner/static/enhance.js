@@ -55,6 +55,16 @@
 
   function enhance(root) { reveal(root); focusError(root); }
 
+  // A refused or unsaved tap's message (#tick-error) is about that tap: once a later request
+  // goes through, it is no longer true, and a message left standing would say it still is.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var box = document.getElementById("tick-error");
+    var detail = event.detail;
+    if (box && detail.successful && detail.target !== box && detail.xhr.status < 300) {
+      box.textContent = "";
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   document.addEventListener("htmx:load", function (event) {
     // htmx:load fires for the whole body on a boosted page change, and for each swapped part.

@@ -23,7 +23,6 @@ TITLE = "Breathe slowly into your belly"
 WAITING = "Saved on this phone, will send"
 AS_OF = re.compile(r"Offline: shown as of \d\d:\d\d\.")
 DAY = f.DAY.isoformat()
-pytestmark = pytest.mark.timeout(180)
 
 # Whether the service worker keeps `path` (under ROOT) for the signed-in account, as its text.
 KEPT_TEXT = """async (path) => {

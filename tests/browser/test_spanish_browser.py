@@ -145,7 +145,6 @@ def test_the_spanish_urgent_symptoms_print_on_two_sheets(tailored_spanish, page_
         assert pdf_pages(page.pdf(format=paper)) <= 2, paper
 
 
-@pytest.mark.timeout(180)
 def test_offline_the_kept_today_and_the_phone_s_words_are_spanish(live_app, page_factory, catalog):
     """The service worker's note on a kept page, the page it shows for one not kept, and the
     queue's words on a tap made offline: all in the language of the page kept (issue 23's

@@ -39,6 +39,10 @@ def test_tick_without_reload_then_seen_by_the_caregiver(live_app, page_factory, 
     button.click()
     expect(button).to_have_attribute("aria-pressed", "true")
     assert patient.evaluate("window.__stillHere") == "yes"
+    # The button shows the tap at once; who did it comes back with the server's row, once the
+    # planner has the tap (a reload sooner may find it still on its way).
+    row = patient.locator(f"#task-belly-breathing-{app.config['TODAY']}")
+    expect(row.get_by_text("Done by you")).to_be_visible()
 
     patient.reload()
     expect(patient.get_by_role("button", name=TITLE, exact=True)).to_have_attribute(
@@ -110,3 +114,25 @@ def test_without_javascript_the_form_posts_and_redirects(live_app, browser, cata
         )
     finally:
         context.close()
+
+
+def test_a_refused_choice_s_message_goes_once_a_later_one_is_saved(live_app, page_factory, catalog):
+    """The home check's choices are htmx round trips: the server's reason for a refused one
+    shows in the page's alert, and goes away when the next choice is saved, since it no
+    longer says anything true."""
+    app, base = live_app
+    h = live_home(app, catalog)
+    page = page_factory(390, 844)
+    sign_in(page, base, h["emails"]["caregiver"], f"/h/{h['id']}/home")
+    done = page.locator("#home-bath-seat-done")
+    alert = page.locator("#tick-error")
+
+    done.evaluate("button => { button.value = 'maybe'; }")  # a state the planner does not know
+    done.click()
+    expect(alert).not_to_be_empty()
+    expect(done).to_have_attribute("aria-pressed", "false")  # the row stays as it was
+
+    done.evaluate("button => { button.value = 'done'; }")
+    done.click()
+    expect(page.locator("#home-bath-seat-done")).to_have_attribute("aria-pressed", "true")
+    expect(alert).to_be_empty()
