@@ -43,8 +43,10 @@ def small_targets(page) -> list[str]:
 
 
 def wide_elements(page) -> list[str]:
-    """The elements sticking out past the right edge (to say what makes a page scroll)."""
+    """The elements sticking out past the right edge (to say what makes a page scroll); not
+    those clipped by a line cut short with an ellipsis, or folded in a closed <details>."""
     return page.evaluate("""() => [...document.querySelectorAll('body *')]
+      .filter(e => !e.closest('.banner-line, details:not([open]) > :not(summary)'))
       .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
                    || (e.scrollWidth > e.clientWidth + 1
                        && getComputedStyle(e).overflowX === 'visible'
