@@ -339,6 +339,12 @@ def postgres_url(postgres_server, request):
         postgres_server.start()
     url = postgres_server.create_database(name)
     yield url
+    # The app's pools of this process first: a pool left open on a dropped database keeps
+    # reconnecting in its own thread, and its jitter draws on the global random state that
+    # hypothesis watches in later tests.
+    from planner.store.postgres import close_pools
+
+    close_pools()
     if not postgres_server.running:
         postgres_server.start()
     postgres_server.drop_database(name)
