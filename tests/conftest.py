@@ -9,6 +9,9 @@ names (a test of SQLite's own file, say); PLANNER_TEST_ENGINES=sqlite narrows a 
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
+from contextlib import closing
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -36,6 +39,11 @@ def catalog():
     """The real catalog, loaded once."""
     return load_catalog(default_folder())
 
+
+# What a page looks like (axe, reflow at 200% text, targets, print, response headers) does not
+# depend on the engine its data came from: such tests run on SQLite only, and every test that
+# writes, reads back or checks who may see what runs on both.
+LOOKS = pytest.mark.engines("sqlite")
 
 ENGINES = tuple(os.environ.get("PLANNER_TEST_ENGINES", "sqlite,postgresql").split(","))
 
@@ -103,16 +111,33 @@ def _emptied(url: str) -> str:
 _STATEMENTS: dict[str, str] = {}
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """One migrated SQLite file for this test worker, copied for each test: migrating a new
+    file for every test cost a tenth of a second each, a minute and more of the suite."""
+    from planner.store.migrations import migrate
+
+    path = tmp_path_factory.mktemp("template") / "planner.db"
+    migrate(path)
+    # Everything in the main file, so that a copy of it alone is the whole database.
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("pragma wal_checkpoint(truncate)")
+    return path
+
+
 @pytest.fixture
 def database(engine, tmp_path, request):
-    """The test's own empty database: a file path, or a PostgreSQL URL."""
+    """The test's own empty, migrated database: a file path, or a PostgreSQL URL."""
     if engine == "postgresql":
         yield _emptied(request.getfixturevalue("worker_pg_url"))
         from planner.store.postgres import close_pools
 
         close_pools()
     else:
-        yield str(tmp_path / "planner.db")
+        path = tmp_path / "planner.db"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+        path.chmod(0o600)
+        yield str(path)
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ from planner.store import (
     visits,
 )
 from tests import factories as f
-from tests.conftest import CSRF, login
+from tests.conftest import CSRF, LOOKS, login
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 # English words that are not Spanish words: one of them in a Spanish page is English left over.
@@ -347,6 +347,7 @@ def _record(crawl: Crawl):
     return rendered
 
 
+@LOOKS
 def test_every_page_in_spanish_says_nothing_in_english(app, db, spanish_home, catalog):
     h = spanish_home
     crawl = Crawl(app)

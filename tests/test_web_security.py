@@ -13,7 +13,7 @@ from flask import url_for
 from planner.store import accounts
 from planner.store.sql import fetch
 from tests import factories as f
-from tests.conftest import CSRF, login
+from tests.conftest import CSRF, LOOKS, login
 from tests.dbstate import dump
 from tests.test_authz_matrix import PUBLIC, ROUTES, SIGNED_IN, registered
 
@@ -59,6 +59,7 @@ def test_only_the_unsubscribe_link_goes_without_a_csrf_token(app):
     assert exempt == CSRF_EXEMPT
 
 
+@LOOKS
 @pytest.mark.parametrize("key", [k for k in POSTS if k not in CSRF_EXEMPT], ids=lambda k: k[0])
 def test_every_post_needs_the_session_csrf_token(app, db, w, key):
     route = ROUTES[key]
@@ -155,6 +156,7 @@ def _inline_problems(html: str) -> list[str]:
     return problems
 
 
+@LOOKS
 @pytest.mark.parametrize("key", GETS, ids=lambda k: k[0])
 def test_every_page_has_a_strict_csp_no_framing_and_no_inline_script(app, db, w, key):
     client = _allowed_client(app, w, key)

@@ -6,6 +6,9 @@ import pytest
 
 from tests.browser.conftest import axe_violations
 from tests.browser.helpers import live_home, sign_in
+from tests.conftest import LOOKS
+
+pytestmark = LOOKS
 
 
 def _report(violations: list[dict]) -> str:

@@ -13,10 +13,12 @@ from tests import factories as f
 from tests.browser.conftest import axe_violations
 from tests.browser.helpers import live_home, sign_in
 from tests.browser.test_accessibility import _report
+from tests.conftest import LOOKS
 
 BASE = "/how-plans-are-made"
 
 
+@LOOKS
 @pytest.mark.parametrize("width", [390, 1280])
 def test_the_public_pages_are_axe_clean(live_app, page_factory, width):
     _, base = live_app
@@ -46,6 +48,7 @@ def test_a_link_to_one_item_opens_it(live_app, page_factory):
     assert page.locator("#rule-pelvis").get_attribute("open") is not None
 
 
+@LOOKS
 @pytest.mark.parametrize("width", [390, 1280])
 def test_the_signed_in_pages_are_axe_clean(live_app, page_factory, catalog, width):
     app, base = live_app

@@ -7,6 +7,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from tests.browser.helpers import live_home, sign_in
+from tests.conftest import LOOKS
 
 # On f.PROFILE's plan: it needs no clearance and the arms hold no lesion.
 THIGH = "Squeeze a soft ball in your hand"
@@ -70,6 +71,7 @@ def test_physio_tailors_and_publishes_and_the_patient_sees_it(live_app, page_fac
     expect(caregiver.locator(".changes-notice")).to_have_count(0)
 
 
+@LOOKS
 def test_physio_pages_pass_axe(live_app, page_factory, catalog):
     """axe-core on every physiotherapist page, signed in as the physiotherapist (the editor,
     with a draft and a refused form) and as the caregiver (read-only), at 390 and 1280 px."""

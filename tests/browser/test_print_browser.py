@@ -15,9 +15,10 @@ from planner.store import contacts, plans
 from planner.web.db import get_db
 from tests import factories as f
 from tests.browser.helpers import live_home, sign_in
-from tests.conftest import SCENARIOS
+from tests.conftest import LOOKS, SCENARIOS
 
 PAPERS = ("A4", "Letter")
+pytestmark = LOOKS
 
 
 def pdf_pages(pdf: bytes) -> int:

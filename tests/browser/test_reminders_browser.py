@@ -6,6 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from tests.browser.helpers import live_home, sign_in
+from tests.conftest import LOOKS
 
 
 def test_the_service_worker_registers_and_the_choices_save(
@@ -33,6 +34,7 @@ def test_the_service_worker_registers_and_the_choices_save(
     assert problems == []
 
 
+@LOOKS
 def test_the_reminders_page_has_no_serious_accessibility_problems(
     live_app, page_factory, catalog, tmp_path
 ):

@@ -22,7 +22,7 @@ from tests import factories as f
 from tests.browser.helpers import DEMO_PASSWORD, live_demo, live_home, sign_in, sign_in_as
 from tests.browser.layout import sideways, small_targets, text_at, wide_elements
 from tests.browser.test_print_browser import PAPERS, pdf_pages
-from tests.conftest import SCENARIOS
+from tests.conftest import LOOKS, SCENARIOS
 
 PAGES = {
     "today": "/h/{id}/today",
@@ -45,6 +45,7 @@ def _shoot(page, name: str) -> None:
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
+@LOOKS
 def test_spanish_pages_reflow_at_200_percent_text_on_a_phone(live_app, page_factory, catalog):
     app, base = live_app
     h = live_demo(app, catalog)
@@ -100,6 +101,7 @@ def tailored_spanish(live_app, catalog):
     return app, base, h
 
 
+@LOOKS
 def test_the_spanish_handout_keeps_its_printed_promise(tailored_spanish, page_factory):
     _, base, h = tailored_spanish
     page = page_factory(1280, 900)
@@ -114,6 +116,7 @@ def test_the_spanish_handout_keeps_its_printed_promise(tailored_spanish, page_fa
     _shoot(page, "es-handout-1280")
 
 
+@LOOKS
 @pytest.mark.parametrize(
     "scenario",
     ["profile-example.json", "femur-walker-zoledronic.json", "spine-denosumab-soon.json"],
@@ -136,6 +139,7 @@ def test_spanish_handouts_of_other_plans_keep_their_promise(
         assert pdf_pages(page.pdf(format=paper)) == len(promised), (paper, promised)
 
 
+@LOOKS
 def test_the_spanish_urgent_symptoms_print_on_two_sheets(tailored_spanish, page_factory):
     _, base, h = tailored_spanish
     page = page_factory(1280, 900)

@@ -16,6 +16,7 @@ from tests.browser.conftest import axe_violations
 from tests.browser.helpers import live_home, sign_in
 from tests.browser.test_accessibility import _report
 from tests.browser.test_print_browser import PAPERS, pdf_pages
+from tests.conftest import LOOKS
 
 
 @pytest.fixture
@@ -61,6 +62,7 @@ def full(live_app, catalog):
     return app, base, h
 
 
+@LOOKS
 def test_visit_summary_prints_on_one_page(full, page_factory):
     _, base, h = full
     page = page_factory(1280, 900)
@@ -70,6 +72,7 @@ def test_visit_summary_prints_on_one_page(full, page_factory):
         assert pdf_pages(page.pdf(format=paper, print_background=True)) == 1, paper
 
 
+@LOOKS
 @pytest.mark.parametrize("width", [390, 1280])
 def test_take_away_pages_pass_axe(full, page_factory, width):
     _, base, h = full
