@@ -19,9 +19,13 @@ ENV = {"PLANNER_SECRET_KEY": "cli-test-secret", "PLANNER_DATABASE": None}
 
 @pytest.fixture
 def served(monkeypatch):
-    """Run `planner serve ...` without starting a server; yields the calls waitress received."""
+    """Run `planner serve ...` without starting a server; yields the calls waitress received.
+    Nor the reminders' thread: it would outlive the test, every minute on a database gone
+    (and its pool's reconnecting, and its mails' ids, draw on the random state that hypothesis
+    watches in later tests of the same process)."""
     calls = []
     monkeypatch.setattr("waitress.serve", lambda app, **kw: calls.append((app, kw)))
+    monkeypatch.setattr("planner.reminders.scheduler.start_thread", lambda app: None)
     yield calls
     close_thread_dbs()
 
