@@ -519,6 +519,7 @@ def serve(
     from planner.reminders import push, scheduler
     from planner.web.db import get_db
 
+    postgres.size_pools_for(threads)
     app = _app(path, base_url)
     target = app.config["DATABASE"]
     if push.enabled(app):

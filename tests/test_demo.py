@@ -162,3 +162,19 @@ def test_serve_refuses_a_malformed_base_url(tmp_path, served):
     )
     assert result.exit_code == 1 and "must be a full address" in result.output
     assert served == []
+
+
+@pytest.mark.engines("postgresql")
+def test_each_serving_thread_has_a_connection_of_its_own(place, served, monkeypatch):
+    """`--threads 40` on PostgreSQL: the app's pool holds a connection for every thread and
+    the reminders' sender, so no request waits for another's and is answered "could not save"
+    under load."""
+    from planner.store import postgres
+
+    monkeypatch.setattr(postgres, "_pool_size", postgres.POOL_SIZE)  # as the next test finds it
+    option, url = place
+    assert serve("--demo", option, url, "--threads", "40").exit_code == 0
+    [(app, options)] = served
+    assert options["threads"] == 40
+    assert postgres.pool(url).max_size == 42
+    postgres.close_pools()

@@ -38,7 +38,11 @@ URL_SCHEMES = ("postgresql://", "postgres://")
 WRITERS_LOCK = 0x706C616E6E6572  # "planner"
 POOL_SIZE = 16  # a waitress worker's threads (8) and the sender's, with room to spare
 CONNECT_TIMEOUT_S = 5
-POOL_TIMEOUT_S = 5.0
+# How long a request waits for a connection. A pool is larger than a worker's threads, so a
+# request waits only while a new connection is being made: milliseconds, or the whole of this
+# when the database is away, before its "could not save, try again" (a tap kept 5 s was a
+# long wait with nothing said, and held one of the worker's threads meanwhile).
+POOL_TIMEOUT_S = 2.0
 
 # SQLite's JSON functions over text columns, in PostgreSQL. json_extract returns jsonb, which
 # psycopg reads back as the Python value (a number stays a number), as SQLite's does.
@@ -231,6 +235,15 @@ def connect(url: str) -> PgDatabase:
 thread_local = threading.local()  # each thread's own connections (sql.thread_db)
 _pools: dict[str, psycopg_pool.ConnectionPool] = {}
 _pools_lock = threading.Lock()
+_pool_size = POOL_SIZE
+
+
+def size_pools_for(threads: int) -> None:
+    """Pools opened from now on hold a connection for each of `threads` serving threads and
+    the reminders' sender (`planner serve --threads`): a thread that had to wait for another's
+    connection would be answered "could not save" after POOL_TIMEOUT_S under load."""
+    global _pool_size
+    _pool_size = max(POOL_SIZE, threads + 2)
 
 
 def pool(url: str) -> psycopg_pool.ConnectionPool:
@@ -242,7 +255,7 @@ def pool(url: str) -> psycopg_pool.ConnectionPool:
             kept = psycopg_pool.ConnectionPool(
                 url,
                 min_size=1,
-                max_size=POOL_SIZE,
+                max_size=_pool_size,
                 kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S},
                 configure=_configure,
                 check=psycopg_pool.ConnectionPool.check_connection,
