@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
+from planner.demo import CONTACTS
+from planner.plans.engine import build_plan
+from planner.store import contacts, plans
 from planner.web.db import get_db
 from tests import factories as f
+from tests.conftest import SCENARIOS
 from tests.factories import PASSWORD
 
 
@@ -16,6 +22,27 @@ def live_home(app, catalog) -> dict:
             role: db.execute("select email from users where id = ?", [h[role]]).fetchone()[0]
             for role in ("patient", "caregiver", "physio", "outsider")
         }
+    return h
+
+
+def live_tailored(app, catalog) -> dict:
+    """A household (live_home) with a physiotherapist's tailored plan and the care team's five
+    numbers: the fullest pages to print."""
+    h = live_home(app, catalog)
+    with app.app_context():
+        f.with_tailored_plan(get_db(), catalog, h["id"], h["physio"])
+        contacts.set_contacts(get_db(), h["id"], CONTACTS, h["patient"], at=f.NOW)
+    return h
+
+
+def live_scenario(app, catalog, scenario: str) -> dict:
+    """A household (live_home) on the plan of one of tests/scenarios' example profiles."""
+    h = live_home(app, catalog)
+    data = json.loads((SCENARIOS / scenario).read_text())
+    profile = data.get("profile", data)
+    with app.app_context():
+        plan = build_plan(profile, catalog, f.DAY)
+        plans.apply_plan(get_db(), h["id"], plan, profile, h["patient"], at=f.NOW)
     return h
 
 

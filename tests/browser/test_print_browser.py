@@ -3,19 +3,13 @@ Letter, with its QR code to join; the red flags page prints on two sheets."""
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from planner.demo import CONTACTS
-from planner.plans.engine import build_plan
-from planner.store import contacts, plans
-from planner.web.db import get_db
-from tests import factories as f
-from tests.browser.helpers import live_home, sign_in
-from tests.conftest import LOOKS, SCENARIOS
+from tests.browser.helpers import live_scenario, live_tailored, sign_in
+from tests.conftest import LOOKS
 
 PAPERS = ("A4", "Letter")
 pytestmark = LOOKS
@@ -34,11 +28,7 @@ def test_page_counter_counts_pages():
 def tailored(live_app, catalog):
     """A tailored plan and the care team's five numbers: the fullest pages to print."""
     app, base = live_app
-    h = live_home(app, catalog)
-    with app.app_context():
-        f.with_tailored_plan(get_db(), catalog, h["id"], h["physio"])
-        contacts.set_contacts(get_db(), h["id"], CONTACTS, h["patient"], at=f.NOW)
-    return app, base, h
+    return app, base, live_tailored(app, catalog)
 
 
 def test_handout_prints_one_page_per_part_with_the_code(tailored, page_factory):
@@ -77,12 +67,7 @@ def test_handout_prints_one_page_per_part_with_the_code(tailored, page_factory):
 )
 def test_handout_of_other_plans_keeps_its_promise(live_app, page_factory, catalog, scenario):
     app, base = live_app
-    h = live_home(app, catalog)
-    data = json.loads((SCENARIOS / scenario).read_text())
-    profile = data.get("profile", data)
-    with app.app_context():
-        plan = build_plan(profile, catalog, f.DAY)
-        plans.apply_plan(get_db(), h["id"], plan, profile, h["patient"], at=f.NOW)
+    h = live_scenario(app, catalog, scenario)
     page = page_factory(1280, 900)
     sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/handout")
     # A long exercise list with every how-to runs onto a second page, and says so.

@@ -6,7 +6,6 @@ household each read it in their own language. Screenshots go to PLANNER_SCREENSH
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -14,15 +13,20 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from planner.demo import CONTACTS
-from planner.plans.engine import build_plan
-from planner.store import contacts, own_account, plans
+from planner.store import own_account
 from planner.web.db import get_db
-from tests import factories as f
-from tests.browser.helpers import DEMO_PASSWORD, live_demo, live_home, sign_in, sign_in_as
+from tests.browser.helpers import (
+    DEMO_PASSWORD,
+    live_demo,
+    live_home,
+    live_scenario,
+    live_tailored,
+    sign_in,
+    sign_in_as,
+)
 from tests.browser.layout import sideways, small_targets, text_at, wide_elements
 from tests.browser.test_print_browser import PAPERS, pdf_pages
-from tests.conftest import LOOKS, SCENARIOS
+from tests.conftest import LOOKS
 
 PAGES = {
     "today": "/h/{id}/today",
@@ -93,10 +97,7 @@ def test_each_member_reads_the_shared_today_in_their_own_language(live_app, page
 def tailored_spanish(live_app, catalog):
     """The fullest handout (a tailored plan, the five numbers), its maker reading Spanish."""
     app, base = live_app
-    h = live_home(app, catalog)
-    with app.app_context():
-        f.with_tailored_plan(get_db(), catalog, h["id"], h["physio"])
-        contacts.set_contacts(get_db(), h["id"], CONTACTS, h["patient"], at=f.NOW)
+    h = live_tailored(app, catalog)
     _spanish(app, h["patient"])
     return app, base, h
 
@@ -125,12 +126,7 @@ def test_spanish_handouts_of_other_plans_keep_their_promise(
     live_app, page_factory, catalog, scenario
 ):
     app, base = live_app
-    h = live_home(app, catalog)
-    data = json.loads((SCENARIOS / scenario).read_text())
-    profile = data.get("profile", data)
-    with app.app_context():
-        plan = build_plan(profile, catalog, f.DAY)
-        plans.apply_plan(get_db(), h["id"], plan, profile, h["patient"], at=f.NOW)
+    h = live_scenario(app, catalog, scenario)
     _spanish(app, h["patient"])
     page = page_factory(1280, 900)
     sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/handout")
