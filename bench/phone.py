@@ -25,19 +25,13 @@ emulateNetworkConditions), set on the page and on the service worker. Goal (issu
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
-import re
-import secrets
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
-from urllib.parse import urlencode
+
+from server import Server  # bench/, beside this script
 
 from planner import clock, demo
 from planner.plans.catalog import default_folder, load_catalog
@@ -45,7 +39,6 @@ from planner.store.migrations import migrate
 from planner.store.sql import connect
 
 DAY = "2026-11-23"
-HOST = "127.0.0.1"
 CHROMIUM = os.environ.get("PLANNER_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
     "--no-sandbox",
@@ -64,7 +57,6 @@ NETWORK = {  # Lighthouse's "slow 4G", a mid-range phone's network: bytes per se
     "uploadThroughput": 750_000 / 8,
 }
 GOAL_INP_MS, GOAL_FCP_MS = 100, 1800
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 # Put in every page before its own scripts: Event Timing entries, each tap's start, and the
 # first frame after the tapped button says the state the tap asked for.
@@ -114,22 +106,6 @@ QUEUE_EMPTY = """() => new Promise((resolve) => {
 })"""
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def _call(port: int, method: str, path: str, headers: dict, body: str | None = None):
-    conn = http.client.HTTPConnection(HOST, port, timeout=30)
-    try:
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        return response.status, response.getheader("Set-Cookie"), response.read().decode()
-    finally:
-        conn.close()
-
-
 def _database(folder: Path) -> Path:
     path = folder / "phone.db"
     migrate(path)
@@ -139,62 +115,6 @@ def _database(folder: Path) -> Path:
     finally:
         db.close()
     return path
-
-
-class Server:
-    """`planner serve` on a free loopback port, the day pinned, as people start it."""
-
-    def __init__(self, path: Path):
-        self.port = _free_port()
-        self.url = f"http://{HOST}:{self.port}"
-        env = {**os.environ, "PLANNER_TODAY": DAY, "PLANNER_SECRET_KEY": secrets.token_hex(16)}
-        self.log = path.with_suffix(".log").open("w")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "planner",
-                "serve",
-                "--db",
-                str(path),
-                "--host",
-                HOST,
-                "--port",
-                str(self.port),
-            ],  # fmt: skip
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=self.log,
-        )
-        for _ in range(1200):
-            try:
-                if _call(self.port, "GET", "/healthz", {})[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("planner serve did not answer within a minute")
-
-    def session_cookie(self, email: str, password: str) -> str:
-        """Signed in through the real form, outside the browser: its first visit is Today."""
-        _, sent, page = _call(self.port, "GET", "/login", {})
-        cookie = sent.split(";", 1)[0]
-        form = urlencode({"csrf_token": CSRF.search(page).group(1), "email": email,
-                          "password": password})  # fmt: skip
-        status, sent, _ = _call(
-            self.port,
-            "POST",
-            "/login",
-            {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
-            form,
-        )
-        if status != 303:
-            raise RuntimeError(f"signing in answered {status}")
-        return sent.split(";", 1)[0]
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-        self.log.close()
 
 
 def _throttle(browser, page) -> None:
@@ -325,11 +245,11 @@ def measure(taps: int = 30, loads: int = 5) -> dict:
 
     modes = {"before": False, "after": True}
     with tempfile.TemporaryDirectory() as folder:
-        server = Server(_database(Path(folder)))
+        server = Server(_database(Path(folder)), DAY)
         try:
             today = "/h/1/today"  # the demo household, the first made
             cookies = {
-                name: server.session_cookie(demo.ACCOUNTS[0][0], demo.PASSWORD) for name in modes
+                name: server.sign_in(demo.ACCOUNTS[0][0], demo.PASSWORD).cookie for name in modes
             }
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)

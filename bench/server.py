@@ -77,6 +77,7 @@ class Server:
         self.log_path = log_path or Path(db_path).with_suffix(".log")
         self._log = self.log_path.open("w")
         self.port = _free_port()
+        self.url = f"http://{HOST}:{self.port}"
         self.workers = workers
         env = {**os.environ, "PLANNER_TODAY": today, "PLANNER_SECRET_KEY": secrets.token_hex(16)}
         started = time.perf_counter()
