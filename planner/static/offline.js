@@ -204,7 +204,8 @@
       return later(taps);
     }
     const row = document.getElementById(tap.row);
-    const after = taps.some((t) => t.seq > tap.seq && t.row === tap.row && t.status !== "refused");
+    const after = taps.some((other) =>
+      other.seq > tap.seq && other.row === tap.row && other.status !== "refused");
     if (response.ok) {
       const html = await response.text();
       await remove(tap.seq);
@@ -216,8 +217,8 @@
       // The session ended (or this page's token is from an earlier one): nothing was applied.
       // Kept, sent once this person is signed in again on a fresh page.
       const reason = response.status === 401 ? words : STALE;
-      for (const t of taps) {
-        if (t.status === "waiting") await save({ ...t, status: "held", reason });
+      for (const each of taps) {
+        if (each.status === "waiting") await save({ ...each, status: "held", reason });
       }
       if (response.status === 401) await forgetPages();
       return "held";
@@ -240,8 +241,8 @@
     if (!tries && navigator.storage && navigator.storage.persist) {
       navigator.storage.persist().catch(() => {});
     }
-    for (const t of taps) {
-      const row = t.status === "waiting" && document.getElementById(t.row);
+    for (const each of taps) {
+      const row = each.status === "waiting" && document.getElementById(each.row);
       if (row) note(row, WAITING);
     }
     clearTimeout(timer);
