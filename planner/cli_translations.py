@@ -18,13 +18,16 @@ from planner import i18n
 from planner.plans.catalog_model import Catalog
 from planner.plans.translations import (
     FOLDER_NAME,
+    LANG,
     REVIEW_FILE,
+    UNREADABLE,
     Path_,
     Translation,
     english_texts,
     path_words,
     read_translations,
     text_hash,
+    unreadable,
 )
 
 
@@ -113,18 +116,46 @@ def _unstamped(node: Any, path: Path_, out: list[tuple[Path_, Any]]) -> None:
         _unstamped(value, (*path, name), out)
 
 
+def _language_folder(folder: Path, lang: str, option: str, exists: bool) -> Path:
+    """The folder of `lang`'s translation of the advice; exit 2 naming what is wrong with
+    `lang` (a code that is not a language's could name a folder anywhere) or, with `exists`,
+    that there is no such folder."""
+    problem = None
+    if not LANG.fullmatch(lang):
+        problem = f"{option}: '{lang}' is not a language code like es or pt_BR"
+    elif exists and not (folder / FOLDER_NAME / lang).is_dir():
+        problem = f"{option}: {FOLDER_NAME}/{lang} does not exist (--start {lang} writes it)"
+    if problem:
+        click.echo(problem, err=True)
+        raise SystemExit(2)
+    return folder / FOLDER_NAME / lang
+
+
 def stamp(catalog: Catalog, folder: Path, lang: str) -> int:
     """Write `from:` (the hash of the English as it is now) before every translated text of
     `lang` that has none; return how many. A stale text keeps its old `from:`: the translator
-    redoes the text, deletes that line and stamps again."""
+    redoes the text, deletes that line and stamps again. A file that cannot be read as YAML
+    stops it before any file is written (exit 1)."""
     english = english_texts(catalog)
-    count = 0
-    for file in sorted((folder / FOLDER_NAME / lang).glob("*.yaml")):
+    read: list[tuple[Path, str, yaml.Node | None]] = []
+    problems: list[str] = []
+    for file in sorted(_language_folder(folder, lang, "--stamp", exists=True).glob("*.yaml")):
         if file.name == REVIEW_FILE:
             continue
-        lines = file.read_text(encoding="utf-8").splitlines(keepends=True)
+        try:
+            text = file.read_text(encoding="utf-8")
+            read.append((file, text, yaml.compose(text)))
+        except UNREADABLE as exc:
+            problems.append(unreadable(f"{FOLDER_NAME}/{lang}/{file.name}", exc))
+    for problem in problems:
+        click.echo(f"{problem}: nothing stamped", err=True)
+    if problems:
+        raise SystemExit(1)
+    count = 0
+    for file, text, node in read:
+        lines = text.splitlines(keepends=True)
         found: list[tuple[Path_, Any]] = []
-        _unstamped(yaml.compose("".join(lines)), (), found)
+        _unstamped(node, (), found)
         for path, key in sorted(found, key=lambda f: -f[1].start_mark.line):
             if path in english:
                 line = " " * key.start_mark.column + f"from: {text_hash(english[path])}\n"
@@ -161,7 +192,7 @@ def start(catalog: Catalog, folder: Path, lang: str) -> list[Path]:
     the English as a comment above `text: null`, by the file of checklists/ it comes from.
     Refuses a file that exists (its texts are listed by check-content as missing instead)."""
     english = english_texts(catalog)
-    target = folder / FOLDER_NAME / lang
+    target = _language_folder(folder, lang, "--start", exists=False)
     translations, _ = read_translations(folder, catalog)
     have = set(translations[lang].entries) if lang in translations else set()
     files: dict[str, list[Path_]] = {}

@@ -261,6 +261,30 @@ def test_stamp_records_the_english_of_new_texts_and_leaves_stale_ones(changed):
     ]
 
 
+def test_stamp_and_start_refuse_a_bad_language_or_file_and_write_nothing(changed):
+    outside = changed.parent / "elsewhere"
+    bad = run("check-content", "--checklists", str(changed), "--start", "../../elsewhere")
+    assert bad.exit_code == 2 and not outside.exists()
+    assert "--start: '../../elsewhere' is not a language code like es or pt_BR" in bad.stderr
+    unknown = run("check-content", "--checklists", str(changed), "--stamp", "fr")
+    assert unknown.exit_code == 2 and not (changed / "translations" / "fr").exists()
+    assert "--stamp: translations/fr does not exist (--start fr writes it)" in unknown.stderr
+
+    def redo(data):  # a text to stamp
+        data["items"]["spinal-pain-within-24-hours"]["title"].pop("from")
+
+    _edit_spanish(changed, redo)
+    spanish = changed / "translations" / "es"
+    before = {p.name: p.read_bytes() for p in spanish.glob("*.yaml")}
+    (spanish / "dental.yaml").write_text("items: [\n  broken\n", encoding="utf-8")
+    broken = run("check-content", "--checklists", str(changed), "--stamp", "es")
+    assert broken.exit_code == 1 and "Traceback" not in broken.output
+    assert "translations/es/dental.yaml: cannot be read as YAML" in broken.stderr
+    assert "nothing stamped" in broken.stderr
+    after = {p.name: p.read_bytes() for p in spanish.glob("*.yaml") if p.name != "dental.yaml"}
+    assert after == {n: b for n, b in before.items() if n != "dental.yaml"}
+
+
 def test_start_writes_a_new_language_to_translate(tmp_path, catalog):
     folder = tmp_path / "checklists"
     shutil.copytree(default_folder(), folder)

@@ -204,6 +204,15 @@ def _entry(
     return Entry(text or None, str(source) if source else None, where)
 
 
+# What reading a translation file as YAML may raise.
+UNREADABLE = (OSError, yaml.YAMLError, UnicodeDecodeError)
+
+
+def unreadable(where: str, exc: Exception) -> str:
+    """The problem of a file that cannot be read as YAML, with the first line of why."""
+    return f"{where}: cannot be read as YAML ({str(exc).splitlines()[0]})"
+
+
 def read_translation(folder: Path, english: dict[Path_, str]) -> tuple[Translation, list[str]]:
     """One language's folder, and what is wrong with it (each problem names file and path)."""
     problems: list[str] = []
@@ -213,8 +222,8 @@ def read_translation(folder: Path, english: dict[Path_, str]) -> tuple[Translati
         where = f"{FOLDER_NAME}/{folder.name}/{file.name}"
         try:
             raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-            problems.append(f"{where}: cannot be read as YAML ({str(exc).splitlines()[0]})")
+        except UNREADABLE as exc:
+            problems.append(unreadable(where, exc))
             continue
         if file.name == REVIEW_FILE:
             review = _review(raw, where, problems)
