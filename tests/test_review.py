@@ -101,6 +101,43 @@ def test_a_signature_is_kept_shown_and_downloaded(app, client, db, catalog, revi
     assert "Last reviewed on 23 November 2026 by Meera (release 1.1)." in item
 
 
+def test_a_replayed_signature_is_refused_and_stores_nothing(app, client, db, catalog, reviewer):
+    login(client, reviewer["id"])
+    assert _sign(client, catalog).status_code == 303
+    before = dump(app.config["DATABASE"])
+    again = _sign(client, catalog)
+    assert again.status_code == 409
+    assert "Release 1.1 is already signed by Meera on 23 November 2026" in again.text
+    assert dump(app.config["DATABASE"]) == before
+    assert len(reviewers.signatures(db)) == 1
+
+
+def test_a_signature_file_that_cannot_be_written_is_said_not_a_500(tmp_path, database):
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE": database,
+            "SECRET_KEY": "x",
+            "TODAY": f.DAY.isoformat(),
+            "SIGNATURE_FILE": str(tmp_path / "no-such-folder" / "signature.yaml"),
+        }
+    )
+    with app.app_context():
+        user = f.user(get_db(), "Meera")
+        reviewers.grant(get_db(), user["id"], at=f.NOW)
+    try:
+        client = app.test_client()
+        login(client, user["id"])
+        response = _sign(client, app.extensions["planner_catalog"])
+        assert response.status_code == 303
+        page = client.get("/review").text
+        assert "Signed: release 1.1 of the advice." in page
+        assert "could not be written to" in page and "no-such-folder" in page
+        assert "Download signature.yaml below" in page
+    finally:
+        close_thread_dbs()
+
+
 @pytest.fixture
 def changed(tmp_path, database):
     """A copy of checklists/ in which a neck lesion also rules out weights in the hands, the

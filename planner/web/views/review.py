@@ -18,6 +18,7 @@ from flask import Blueprint, Response, abort, current_app, flash, g, redirect, r
 
 from planner.i18n import N_, gettext
 from planner.plans import signatures
+from planner.plans.context import readable
 from planner.store import reviewers
 from planner.web.db import get_db
 from planner.web.htmx import render
@@ -95,33 +96,53 @@ def sign():
         return _page(
             422, gettext("The advice changed since you opened this page. Look again, then sign.")
         )
+    signed = last_signature()
+    if signed is not None and signed.content_hash == catalog().content_hash:
+        # A replayed or doubled post: the page offers no form once this version is signed.
+        return _page(
+            409,
+            gettext(
+                "Release %(release)s is already signed by %(who)s on %(day)s: there is nothing "
+                "new to sign.",
+                release=signed.release,
+                who=signed.signed_by,
+                day=readable(signed.signed_on),
+            ),
+        )
     if request.form.get("reviewed") != "yes":
         return _page(422, gettext("Tick the box to confirm you reviewed every change above."))
     signature = signatures.sign(catalog(), g.user["name"], now(), matrix())
     reviewers.record_signature(get_db(), signature, g.user["id"])
-    written = _write(signature)
     flash(
         gettext("Signed: release %(release)s of the advice.", release=signature.release)
         + " "
-        + (
-            gettext("Written to %(file)s: commit it with the content.", file=written)
-            if written
-            else gettext(
-                "Download signature.yaml below and commit it as checklists/signature.yaml."
-            )
-        )
+        + _write(signature)
     )
     return redirect(url_for("review.show"), 303)
 
 
-def _write(signature: signatures.Signature) -> str | None:
-    """Write signature.yaml where SIGNATURE_FILE says, if it says; return where."""
+def _write(signature: signatures.Signature) -> str:
+    """Write signature.yaml where SIGNATURE_FILE says, if it says; return what to tell the
+    reviewer. The signature is kept in the database already: a file that cannot be written
+    (a folder gone, no permission) is said, and the download below still gives it."""
+    download = gettext("Download signature.yaml below and commit it as checklists/signature.yaml.")
     target = current_app.config.get("SIGNATURE_FILE")
     if not target:
-        return None
+        return download
     path = Path(target)
-    path.write_text(signatures.to_yaml(signature), encoding="utf-8")
-    return str(path)
+    try:
+        path.write_text(signatures.to_yaml(signature), encoding="utf-8")
+    except OSError as exc:
+        return (
+            gettext(
+                "It could not be written to %(file)s (%(problem)s).",
+                file=str(path),
+                problem=exc.strerror or type(exc).__name__,
+            )
+            + " "
+            + download
+        )
+    return gettext("Written to %(file)s: commit it with the content.", file=str(path))
 
 
 @bp.get("/signature.yaml")
