@@ -229,6 +229,18 @@ def test_a_translation_that_breaks_its_placeholders_is_refused(tmp_path, catalog
         )
 
 
+def test_a_translation_file_that_is_not_a_mapping_is_named(tmp_path, catalog):
+    folder = tmp_path / "checklists"
+    shutil.copytree(default_folder(), folder)
+    (folder / "translations" / "es" / "notes.yaml").write_text("- a list\n", encoding="utf-8")
+    result = run("check-content", "--checklists", str(folder))
+    assert result.exit_code == 1
+    assert (
+        "translations/es/notes.yaml: must be a mapping of sections (items:, warnings:, ...), "
+        "each text a mapping of from and text"
+    ) in result.stderr
+
+
 def test_a_text_the_advice_no_longer_has_is_listed_not_refused(tmp_path, catalog):
     folder = tmp_path / "checklists"
     shutil.copytree(default_folder(), folder)

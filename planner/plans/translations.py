@@ -228,6 +228,12 @@ def read_translation(folder: Path, english: dict[Path_, str]) -> tuple[Translati
         if file.name == REVIEW_FILE:
             review = _review(raw, where, problems)
             continue
+        if raw is not None and not isinstance(raw, dict):
+            problems.append(
+                f"{where}: must be a mapping of sections (items:, warnings:, ...), each text a "
+                "mapping of from and text"
+            )
+            continue
         leaves: list[tuple[Path_, Any]] = []
         _leaves(raw or {}, (), leaves)
         for path, node in leaves:
