@@ -27,19 +27,11 @@ from planner.plans.catalog import default_folder
 from planner.plans.context import build_context
 from planner.plans.translations import spoken_catalogs
 from tests.plans import CATALOG
+from tests.test_readability import PROFILE  # the same reader fills the English placeholders
 
 EASY_FH, EASY_SP = 70, 65
 INTERFACE_FH = 60
 LONG = 15  # words
-PROFILE = {
-    "lesion_sites": ["spine-thoracic"],
-    "bone_agent": "zoledronic-acid",
-    "bone_agent_start": "2026-12-20",
-    "bone_agent_interval": "4-weekly",
-    "bone_agent_stopped": "2025-05-01",
-    "last_dental_exam": "2026-01-10",
-    "fluid_restriction_ml": 1200,
-}
 SPANISH = spoken_catalogs(default_folder(), CATALOG, i18n.languages())["es"]
 
 
