@@ -64,7 +64,6 @@ def _override(household_id: int, rule_ids: list[str]) -> tuple[dict | None, str 
     (the profile changed while they wrote)."""
     named = request.form.getlist("rules")
     if named and sorted(named) != sorted(rule_ids):
-        titles = "; ".join(r.title for r in map(catalog().rule, rule_ids) if r)
         titles = "; ".join(r.title for r in map(catalog_for().rule, rule_ids) if r)
         return None, gettext(
             "The rules for this exercise changed while you were writing: now %(titles)s.",
