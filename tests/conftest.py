@@ -8,6 +8,7 @@ names (a test of SQLite's own file, say); PLANNER_TEST_ENGINES=sqlite narrows a 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -226,3 +227,12 @@ def smtp_sink():
         yield handler
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def spine_profile(tmp_path):
+    """The profile of scenarios/spine-denosumab-soon.json as a file, for `planner plan`."""
+    path = tmp_path / "profile.json"
+    data = json.loads((SCENARIOS / "spine-denosumab-soon.json").read_text())
+    path.write_text(json.dumps(data["profile"]))
+    return path

@@ -17,14 +17,6 @@ def run(args, stdin=None):
     return CliRunner().invoke(cli, args, input=stdin)
 
 
-@pytest.fixture
-def spine_profile(tmp_path):
-    path = tmp_path / "profile.json"
-    data = json.loads((SCENARIOS / "spine-denosumab-soon.json").read_text())
-    path.write_text(json.dumps(data["profile"]))
-    return path
-
-
 def test_plan_json_is_identical_for_identical_input(spine_profile):
     first = run(["plan", "--profile", str(spine_profile), "--today", "2026-11-22"])
     second = run(["plan", "--profile", str(spine_profile), "--today", "2026-11-22"])

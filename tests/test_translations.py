@@ -33,7 +33,7 @@ from planner.plans.translations import (
 from planner.reminders import scheduler, settings
 from planner.store import own_account
 from tests import factories as f
-from tests.conftest import CSRF, SCENARIOS, login
+from tests.conftest import CSRF, login
 
 RED_FLAG = "spinal-cord-compression"
 OLD = "What to do now: call your cancer team's emergency number straight away, day or night."
@@ -352,14 +352,6 @@ def test_the_shipped_spanish_says_it_is_not_yet_reviewed(client):
 
 
 # --- The plan in Spanish out of the web pages ---------------------------------------------
-
-
-@pytest.fixture
-def spine_profile(tmp_path):
-    path = tmp_path / "profile.json"
-    data = json.loads((SCENARIOS / "spine-denosumab-soon.json").read_text())
-    path.write_text(json.dumps(data["profile"]))
-    return path
 
 
 def test_planner_plan_lang_es(spine_profile, catalog):
