@@ -32,45 +32,51 @@ def _send(to: str, subject: str, text: str) -> bool:
     return True
 
 
+def _send_to(user: dict, subject: str, *paragraphs: str) -> bool:
+    """Mail `user`: a greeting, then the paragraphs (links among them). The caller says the
+    subject and paragraphs inside `_reader(user)`, so all of it is in the reader's language."""
+    hello = gettext("Hello %(name)s,", name=user["name"])
+    return _send(user["email"], subject, "\n\n".join((hello, *paragraphs)) + "\n")
+
+
+def _reader(user: dict):
+    """Speak the reader's own language (the page's, for an account without one)."""
+    return i18n.speaking(user.get("language") or i18n.current())
+
+
 def send_reset(user: dict) -> bool:
     """Mail the user a link to choose a new password (earlier links stop working)."""
     token = resets.create(get_db(), user["id"], at=now())
     link = url_for("reset.choose", token=token, _external=True)
     hours = int(resets.LIFETIME.total_seconds() // 3600)
-    with i18n.speaking(user.get("language") or i18n.current()):  # the reader's language
-        return _send(
-            user["email"],
+    with _reader(user):
+        return _send_to(
+            user,
             gettext("Choose a new password for the planner"),
-            gettext("Hello %(name)s,", name=user["name"])
-            + "\n\n"
-            + ngettext(
+            ngettext(
                 "Someone asked to reset the password of your planner account. If it was you, "
                 "open this link and choose a new password (it works once, for %(num)s hour):",
                 "Someone asked to reset the password of your planner account. If it was you, "
                 "open this link and choose a new password (it works once, for %(num)s hours):",
                 hours,
-            )
-            + f"\n\n{link}\n\n"
-            + gettext("If it was not you, you need do nothing: your password stays as it is.")
-            + "\n",
+            ),
+            link,
+            gettext("If it was not you, you need do nothing: your password stays as it is."),
         )
 
 
 def send_taken(user: dict) -> bool:
     """Tell the owner of an email that someone tried to sign up with it."""
-    with i18n.speaking(user.get("language") or i18n.current()):  # the owner's language
-        return _send(
-            user["email"],
+    with _reader(user):
+        return _send_to(
+            user,
             gettext("Someone tried to create a planner account with your email"),
-            gettext("Hello %(name)s,", name=user["name"])
-            + "\n\n"
-            + gettext(
+            gettext(
                 "Someone tried to create a new planner account with this email address, which "
                 "already has one. If it was you, sign in instead:"
-            )
-            + f"\n\n{url_for('auth.login', _external=True)}\n\n"
-            + gettext("If you have forgotten your password, you can choose a new one here:")
-            + f"\n\n{url_for('reset.ask', _external=True)}\n\n"
-            + gettext("If it was not you, you need do nothing.")
-            + "\n",
+            ),
+            url_for("auth.login", _external=True),
+            gettext("If you have forgotten your password, you can choose a new one here:"),
+            url_for("reset.ask", _external=True),
+            gettext("If it was not you, you need do nothing."),
         )
