@@ -42,6 +42,13 @@ def had_retired_advice(plan):
     plan["items"].append(retired | {"id": "retired-advice", "title": "A task no longer advised"})
 
 
+def avoided_more(plan):
+    """The old content's rule for partial weight-bearing also named a movement to avoid in daily
+    life that the new one no longer names (less care, though the rule still applies)."""
+    rule = next(a for a in plan["avoid_in_daily_life"] if a["id"] == "weight-bearing-partial")
+    rule["movements"].append("carrying a heavy bag")
+
+
 @pytest.fixture
 def h(app, db, catalog):
     return f.home(app, db, catalog)
@@ -132,3 +139,13 @@ def test_the_same_plan_from_new_content_is_marked_not_made_again(db, catalog, h)
     current = plans.current_plan(db, h["id"])
     assert outcome == "same" and current["version"] == 2
     assert current["content_hash"] == catalog.content_hash
+
+
+def test_a_movement_no_longer_to_avoid_waits_though_its_rule_stays(client, db, catalog, h):
+    made_from_old_content(db, catalog, h, avoided_more)
+    login(client, h["caregiver"])
+    client.get(f"/h/{h['id']}/today")
+    assert plans.current_plan(db, h["id"])["content_hash"] == OLD[1]  # it waits
+    login(client, h["physio"])
+    page = client.get(f"/h/{h['id']}/advice").text
+    assert "carrying a heavy bag: no longer to avoid in daily life" in page

@@ -162,9 +162,10 @@ def plan_diff(
 
 def less_careful(old_plan: dict[str, Any], new_plan: dict[str, Any]) -> list[str]:
     """How the new plan is less careful than the old, in words (empty when it is not): an
-    exercise left out before is on it, a task is taken off, a movement rule no longer applies.
-    New or reworded tasks and new rules are not less careful. (Warnings are left aside: Today
-    works them out afresh every day from the content it runs.)"""
+    exercise left out before is on it, a task is taken off, a movement rule no longer applies or
+    no longer names a movement to avoid. New or reworded tasks and new rules are not less
+    careful. (Warnings are left aside: Today works them out afresh every day from the content
+    it runs.)"""
     out = []
     new_ids = {i["id"] for i in new_plan["items"]}
     left_out = {e["id"] for e in old_plan.get("excluded", [])}
@@ -185,5 +186,16 @@ def less_careful(old_plan: dict[str, Any], new_plan: dict[str, Any]) -> list[str
         )
         for a in old_plan.get("avoid_in_daily_life", [])
         if a["id"] not in new_rules
+    ]
+    # A movement the plan no longer names to avoid, though its rule still applies (the content
+    # took it out of the rule). Compared across the rules: each rule names only the movements
+    # no earlier rule named, so one may move to another rule without being less careful.
+    still = {m for a in new_plan.get("avoid_in_daily_life", []) for m in a.get("movements", [])}
+    out += [
+        gettext("%(what)s: no longer to avoid in daily life", what=_value("title", movement))
+        for a in old_plan.get("avoid_in_daily_life", [])
+        if a["id"] in new_rules
+        for movement in a.get("movements", [])
+        if movement not in still
     ]
     return out
