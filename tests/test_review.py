@@ -138,6 +138,29 @@ def test_a_signature_file_that_cannot_be_written_is_said_not_a_500(tmp_path, dat
         close_thread_dbs()
 
 
+def test_a_reviewer_is_no_member_of_any_household(app, db, catalog, reviewer):
+    """The role is outside households: on every page or form of a household (each route of the
+    authorization matrix that members use) a reviewer is an outsider, 404, and stores nothing."""
+    from tests.test_authz_matrix import PUBLIC, ROUTES, SIGNED_IN, _request
+
+    w = f.home(app, db, catalog)
+    client = app.test_client()
+    login(client, reviewer["id"])
+    household_routes = [k for k, r in ROUTES.items() if r.access not in (PUBLIC, SIGNED_IN)]
+    assert len(household_routes) > 50
+    for key in household_routes:
+        route = ROUTES[key]
+        values, form = route.values(w, db), route.form(w, db)  # may add rows: made before
+        before = dump(app.config["DATABASE"])
+        response = _request(app, client, key, values, form)
+        response.close()
+        assert response.status_code == 404, f"{key[1]} {key[0]} as a reviewer"
+        assert dump(app.config["DATABASE"]) == before, f"{key[1]} {key[0]} as a reviewer"
+    # Their own start page lists no household and links to the review.
+    start = client.get("/").text
+    assert "Anna&#39;s home" not in start and "Review the planner's advice" in start
+
+
 @pytest.fixture
 def changed(tmp_path, database):
     """A copy of checklists/ in which a neck lesion also rules out weights in the hands, the
