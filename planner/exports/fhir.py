@@ -166,8 +166,9 @@ def _activity(item: dict, goal: dict) -> dict:
     }
     if description:
         detail["description"] = description
-    if _activity_reason(item):
-        detail["reasonCode"] = _activity_reason(item)
+    reason = _activity_reason(item)
+    if reason:
+        detail["reasonCode"] = reason
     return {"detail": detail}
 
 
