@@ -144,6 +144,7 @@ def stamp(catalog: Catalog, folder: Path, lang: str) -> int:
             continue
         try:
             text = file.read_text(encoding="utf-8")
+            yaml.safe_load(text)  # refuses what check-content refuses, e.g. a list as a key
             read.append((file, text, yaml.compose(text)))
         except UNREADABLE as exc:
             problems.append(unreadable(f"{FOLDER_NAME}/{lang}/{file.name}", exc))

@@ -293,8 +293,14 @@ def test_stamp_and_start_refuse_a_bad_language_or_file_and_write_nothing(changed
     assert broken.exit_code == 1 and "Traceback" not in broken.output
     assert "translations/es/dental.yaml: cannot be read as YAML" in broken.stderr
     assert "nothing stamped" in broken.stderr
-    after = {p.name: p.read_bytes() for p in spanish.glob("*.yaml") if p.name != "dental.yaml"}
-    assert after == {n: b for n, b in before.items() if n != "dental.yaml"}
+    (spanish / "dental.yaml").write_bytes(before["dental.yaml"])
+    (spanish / "facts.yaml").write_text("items:\n  ? [a, b]\n  : {text: x}\n", encoding="utf-8")
+    complex_key = run("check-content", "--checklists", str(changed), "--stamp", "es")
+    assert complex_key.exit_code == 1 and isinstance(complex_key.exception, SystemExit)
+    assert "translations/es/facts.yaml: cannot be read as YAML" in complex_key.stderr
+    kept = {"facts.yaml"}
+    after = {p.name: p.read_bytes() for p in spanish.glob("*.yaml") if p.name not in kept}
+    assert after == {n: b for n, b in before.items() if n not in kept}
 
 
 def test_start_writes_a_new_language_to_translate(tmp_path, catalog):
