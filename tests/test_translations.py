@@ -241,6 +241,21 @@ def test_a_translation_file_that_is_not_a_mapping_is_named(tmp_path, catalog):
     ) in result.stderr
 
 
+def test_a_date_that_is_no_date_in_a_translation_file_is_named(tmp_path, spine_profile):
+    folder = tmp_path / "checklists"
+    shutil.copytree(default_folder(), folder)
+    review = folder / "translations" / "es" / "review.yaml"
+    review.write_text("reviewed_by: Dr Lucía Prieto\nreviewed_on: 2026-13-45\n", encoding="utf-8")
+    problem = "translations/es/review.yaml: cannot be read as YAML (month must be in 1..12)"
+    checked = run("check-content", "--checklists", str(folder))
+    assert checked.exit_code == 1 and problem in checked.stderr
+    plan = run(
+        *("plan", "--profile", str(spine_profile), "--today", "2026-11-22", "--lang", "es"),
+        *("--checklists", str(folder)),
+    )
+    assert plan.exit_code == 1 and problem in plan.stderr
+
+
 def test_a_text_the_advice_no_longer_has_is_listed_not_refused(tmp_path, catalog):
     folder = tmp_path / "checklists"
     shutil.copytree(default_folder(), folder)

@@ -204,8 +204,9 @@ def _entry(
     return Entry(text or None, str(source) if source else None, where)
 
 
-# What reading a translation file as YAML may raise.
-UNREADABLE = (OSError, yaml.YAMLError, UnicodeDecodeError)
+# What reading a translation file as YAML may raise: ValueError too, for a date that is no
+# date (2026-13-45), which PyYAML raises as such, and for bytes that are not UTF-8.
+UNREADABLE = (OSError, yaml.YAMLError, ValueError)
 
 
 def unreadable(where: str, exc: Exception) -> str:
