@@ -115,6 +115,23 @@ def test_lifting_needs_a_reason_and_a_rule_that_applies(app, client, db, h):
     assert dump(app.config["DATABASE"]) == before
 
 
+@pytest.mark.parametrize("blank", ["\u200b", "\u2060\ufeff", " \u200b\u00a0"])
+def test_a_reason_of_invisible_characters_is_no_reason(app, client, db, h, blank):
+    """Zero-width spaces and the like would show the household "Allowed by Priya: " and nothing."""
+    login(client, h["physio"])
+    before = dump(app.config["DATABASE"])
+    lift = client.post(
+        url(h, "exercises/rules/pelvis/lift"), data={**CSRF, "override_reason": blank}
+    )
+    assert lift.status_code == 422 and "Write why you lift this rule" in lift.text
+    add = client.post(
+        url(h, "exercises/add"), data={**CSRF, "item_id": RULED_OUT, "override_reason": blank}
+    )
+    assert add.status_code == 422
+    assert "Write why you are adding it although the profile rules it out." in add.text
+    assert dump(app.config["DATABASE"]) == before
+
+
 def test_a_lifted_rule_shows_who_lifted_it_and_is_dropped_when_its_fact_changes(
     client, db, catalog, h
 ):

@@ -52,9 +52,16 @@ def empty() -> dict[str, Any]:
     return {"exercises": [], "removed": []}
 
 
+# Invisible format characters (zero-width space, word joiner, byte order mark) at either end:
+# a text of only these is empty, not a reason the household would see as "Allowed by Priya: ".
+_BLANK = r"[\s\u200b-\u200d\u2060-\u2064\ufeff]+"
+_EDGES = re.compile(f"^{_BLANK}|{_BLANK}$")
+
+
 def _text(form: Mapping[str, Any], name: str) -> str:
-    """A form's text, trimmed, with runs of whitespace (and control characters) made one space."""
-    return re.sub(r"[\s\x00-\x1f\x7f]+", " ", str(form.get(name, "") or "")).strip()
+    """A form's text, trimmed (of invisible characters too), with runs of whitespace (and
+    control characters) made one space."""
+    return _EDGES.sub("", re.sub(r"[\s\x00-\x1f\x7f]+", " ", str(form.get(name, "") or "")))
 
 
 LONG = Said(
