@@ -161,6 +161,17 @@ def test_a_reviewer_is_no_member_of_any_household(app, db, catalog, reviewer):
     assert "Anna&#39;s home" not in start and "Review the planner's advice" in start
 
 
+@pytest.mark.parametrize("key, kind", [("item:gone", "Elemento"), ("rule:gone", "Regla")])
+def test_a_part_taken_out_is_named_in_the_reviewer_s_language(app, key, kind):
+    """A removed part is no longer in the catalog: its kind is still said in Spanish."""
+    from planner.i18n import speaking
+    from planner.web.views.review import _label
+
+    with app.app_context(), speaking("es"):
+        said, title, domain = _label(key)
+    assert said.startswith(kind) and title == "gone" and domain is None
+
+
 @pytest.fixture
 def changed(tmp_path, database):
     """A copy of checklists/ in which a neck lesion also rules out weights in the hands, the

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, request, url_for
 
-from planner.i18n import N_, gettext
+from planner.i18n import N_, Said, gettext
 from planner.plans import signatures
 from planner.plans.context import readable
 from planner.store import reviewers
@@ -45,21 +45,34 @@ def reviewer_only(view: Callable) -> Callable:
     return login_required(wrapped)
 
 
+# The kinds of signed parts (catalog.SIGNED_PARTS and movements), as the reviewer reads them.
+KINDS = Said(
+    {
+        "item": N_("Item"),
+        "rule": N_("Movement rule"),
+        "warning": N_("Warning"),
+        "movement": N_("Movement"),
+    }
+)
+
+
 def _label(key: str) -> tuple[str, str, str | None]:
-    """A part of the content ("item:ID") as (kind, title, public page domain)."""
+    """A part of the content ("item:ID") as (kind, title, public page domain); a part taken
+    out of the content has only its id, and no page."""
     kind, ident = key.split(":", 1)
+    said = str(KINDS.get(kind, kind))
     c = catalog()
-    if kind == "item" and c.item(ident):
-        item = c.item(ident)
-        return gettext("Item"), item.title, item.domain
-    if kind == "rule" and c.rule(ident):
-        return gettext("Movement rule"), c.rule(ident).title, "exercise"
+    item, rule = c.item(ident), c.rule(ident)
+    if kind == "item" and item:
+        return said, item.title, item.domain
+    if kind == "rule" and rule:
+        return said, rule.title, "exercise"
     if kind == "warning":
         found = next((w for w in c.warnings if w.id == ident), None)
-        return gettext("Warning"), ident, found.domain if found else None
+        return said, ident, found.domain if found else None
     if kind == "movement" and ident in c.movements:
-        return gettext("Movement"), c.movements[ident].label, "exercise"
-    return kind.capitalize(), ident, None
+        return said, c.movements[ident].label, "exercise"
+    return said, ident, None
 
 
 def _page(status: int = 200, error: str = ""):
