@@ -144,3 +144,12 @@ def test_unreadable_yaml_is_named(tmp_path):
     (folder / "exercise.yaml").write_text("items: [unclosed\n")
     with pytest.raises(CatalogError, match="exercise.yaml: cannot be read as YAML"):
         load_catalog(folder)
+
+
+def test_a_date_that_is_no_date_is_named(tmp_path):
+    """PyYAML reads 2026-13-45 as a date and fails with a ValueError: named, not a traceback."""
+    folder = tmp_path / "checklists"
+    shutil.copytree(default_folder(), folder)
+    (folder / "exercise.yaml").write_text("reviewed_on: 2026-13-45\nitems: []\n")
+    with pytest.raises(CatalogError, match=r"exercise.yaml: cannot be read as YAML \(month"):
+        load_catalog(folder)

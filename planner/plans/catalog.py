@@ -50,11 +50,17 @@ class _Problems:
         self.list.append(f"{where}: {message}")
 
 
+# What reading a checklist file (or a translation of one) as YAML may raise: ValueError too,
+# for a date that is no date (2026-13-45), which PyYAML raises as such, and for bytes that are
+# not UTF-8.
+UNREADABLE = (OSError, yaml.YAMLError, ValueError)
+
+
 def _read_yaml(path: Path, problems: _Problems) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
             return yaml.safe_load(fh)
-    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+    except UNREADABLE as exc:
         problems.add(path.name, f"cannot be read as YAML ({str(exc).splitlines()[0]})")
         return None
 

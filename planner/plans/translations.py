@@ -35,6 +35,7 @@ from typing import Any
 import yaml
 
 from planner.i18n import in_english
+from planner.plans.catalog import UNREADABLE
 from planner.plans.catalog_model import Catalog
 
 HASH_LENGTH = 12
@@ -202,11 +203,6 @@ def _entry(
             return None
         text = text.strip()
     return Entry(text or None, str(source) if source else None, where)
-
-
-# What reading a translation file as YAML may raise: ValueError too, for a date that is no
-# date (2026-13-45), which PyYAML raises as such, and for bytes that are not UTF-8.
-UNREADABLE = (OSError, yaml.YAMLError, ValueError)
 
 
 def unreadable(where: str, exc: Exception) -> str:
