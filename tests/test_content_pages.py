@@ -156,6 +156,26 @@ def test_each_part_says_when_it_was_last_reviewed_and_by_whom(signed_app):
     assert "The last signed release is 1.1, signed by Dr Meera Rao on 20 November 2026" in index
 
 
+def test_the_committed_signature_is_read_once_until_the_file_changes(signed_app, monkeypatch):
+    """Every public page says who signed: signature.yaml is parsed when it changes (a reviewer
+    signing in the app may write it), not on every page."""
+    app, _ = signed_app
+    client = app.test_client()
+    reads = []
+    real = signatures.read
+    monkeypatch.setattr(signatures, "read", lambda folder: reads.append(folder) or real(folder))
+    for path in (BASE, f"{BASE}/changes", f"{BASE}/safety-matrix", f"{BASE}/hydration"):
+        assert "Dr Meera Rao" in client.get(path).text
+    assert len(reads) == 1
+    folder = reads[0]
+    later = signatures.sign(
+        load_catalog(folder), "Dr Ana Ruiz", dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
+    )
+    (folder / "signature.yaml").write_text(signatures.to_yaml(later), encoding="utf-8")
+    assert "Dr Ana Ruiz on 22 November 2026" in client.get(BASE).text
+    assert len(reads) == 2
+
+
 def test_the_plans_the_handout_and_the_sign_in_page_link_here(app, client, db, catalog):
     assert f'href="{BASE}"' in client.get("/login").text
     h = f.home(app, db, catalog)

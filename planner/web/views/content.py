@@ -13,7 +13,7 @@ from flask import Blueprint, abort, current_app
 from planner.i18n import gettext
 from planner.plans import explain, safety_matrix, signatures
 from planner.plans.domains import LABELS, REGISTRY
-from planner.plans.releases import short
+from planner.plans.releases import SIGNATURE, short
 from planner.store import reviewers
 from planner.web.db import get_db
 from planner.web.htmx import render
@@ -27,13 +27,28 @@ def folder() -> Path:
     return Path(current_app.config["CHECKLISTS_DIR"])
 
 
+def _committed() -> signatures.Signature | None:
+    """The signature committed with the content (checklists/signature.yaml), parsed again only
+    when the file changes (a reviewer signing in the app may write it): every public page says
+    who signed, and parsing it takes longer than the rest of the index page."""
+    try:
+        stat = (folder() / SIGNATURE).stat()
+    except OSError:
+        return None
+    seen = (stat.st_mtime_ns, stat.st_size)
+    kept = current_app.extensions.setdefault("planner_signature", {})
+    if kept.get("seen") != seen:
+        try:
+            found = signatures.read(folder())
+        except signatures.SignatureError:
+            found = None  # check-content names the problem; the pages say "not signed"
+        kept.update(seen=seen, signature=found)
+    return kept["signature"]
+
+
 def last_signature() -> signatures.Signature | None:
     """The latest signature: the one committed with the content or one made in this planner."""
-    try:
-        committed = signatures.read(folder())
-    except signatures.SignatureError:
-        committed = None  # check-content names the problem; the pages say "not signed"
-    return signatures.latest(committed, reviewers.latest_signature(get_db()))
+    return signatures.latest(_committed(), reviewers.latest_signature(get_db()))
 
 
 def matrix(spoken: bool = False) -> dict:
