@@ -39,6 +39,7 @@ def test_plan_text_is_grouped_by_domain(spine_profile):
     )
     assert result.exit_code == 0
     out = result.stdout
+    assert out.startswith("Your plan for Sunday 22 November 2026\n")  # a date as people say it
     # The emergency number and the red flags first (issue 12), then what to act on now.
     positions = [
         out.index(h)

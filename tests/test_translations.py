@@ -181,6 +181,7 @@ def test_the_command_line_plan_in_spanish_shows_the_changed_english_marked(
     args = ["--today", "2026-11-22", "--lang", "es", "--format", "text"]
     said = run("plan", "--profile", str(spine_profile), "--checklists", str(changed), *args)
     text = " ".join(said.stdout.split())  # as read, whatever the terminal's line breaks
+    assert text.startswith("Su plan para el domingo 22 de noviembre de 2026 ")
     assert f"{NEW}" in text and NOTE in text
     assert _old_words(catalog) not in text
 

@@ -6,7 +6,7 @@ import datetime as dt
 import textwrap
 from typing import Any
 
-from planner.i18n import N_, Said, gettext, ngettext
+from planner.i18n import N_, Said, day_words, gettext, ngettext
 from planner.plans.context import readable
 from planner.plans.domains import LABELS
 
@@ -132,7 +132,10 @@ def render_text(plan: dict[str, Any], emergency_number: str | None = None) -> st
     """The whole plan as text: the red flags and the team's emergency number first, then the
     warnings, each other domain, and what was left out."""
     lines = [
-        gettext("Your plan for %(day)s", day=plan["generated_on"]),
+        gettext(
+            "Your plan for %(day)s",
+            day=day_words(dt.date.fromisoformat(plan["generated_on"]), year=True),
+        ),
         "",
         gettext(
             "YOUR CANCER TEAM'S EMERGENCY NUMBER: %(number)s",
