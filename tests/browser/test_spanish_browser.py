@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from planner.store import own_account
+from planner.store import accounts, own_account
 from planner.web.db import get_db
 from tests.browser.helpers import (
     DEMO_PASSWORD,
@@ -174,3 +174,23 @@ def test_offline_the_kept_today_and_the_phone_s_words_are_spanish(live_app, page
     expect(page.get_by_role("link", name="Hoy, como lo vio la última vez")).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "es"
     page.context.set_offline(False)
+
+
+@LOOKS
+def test_the_household_menu_is_never_cut_off_on_a_desktop(live_app, page_factory, catalog):
+    """Where the sections do not fit one row (Spanish at 1280 px, English at 1024), they take
+    a second row: every one stays on the screen."""
+    app, base = live_app
+    h = live_demo(app, catalog)
+    for spanish, width in ((False, 1024), (True, 1024), (True, 1280)):
+        if spanish:
+            with app.app_context():
+                caregiver = accounts.user_by_email(get_db(), h["emails"]["caregiver"])
+            _spanish(app, caregiver["id"])
+        page = page_factory(width, 900)
+        sign_in_as(page, base, h["emails"]["caregiver"], DEMO_PASSWORD, f"/h/{h['id']}/today")
+        links = page.locator(".household-nav a:visible, .household-nav summary:visible")
+        assert links.count() >= 8
+        for link in links.all():
+            box = link.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, (width, link.inner_text())
