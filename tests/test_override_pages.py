@@ -6,6 +6,7 @@ saying so) when the fact behind it changes; who may do it; bad input stores noth
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -201,3 +202,29 @@ def test_the_fhir_export_carries_the_override_who_when_and_why(client, db, catal
         a for a in care_plan["activity"] if a["detail"]["code"]["text"].startswith("Stand up")
     )
     assert REASON in kept["detail"]["reasonCode"][0]["text"]
+
+
+def test_the_movements_to_avoid_name_the_exercise_the_physiotherapist_kept(client, db, catalog, h):
+    """The plan never asks for a movement it tells the person to avoid without saying so: the
+    avoid card of each rule overridden names the exercise kept, on the plan page, a read-only
+    link and the handout."""
+    login(client, h["physio"])
+    named = rule_ids(catalog, db, h, RULED_OUT)
+    client.post(
+        url(h, "exercises/add"),
+        data={**CSRF, "item_id": RULED_OUT, "override_reason": REASON, "rules": named},
+    )
+    publish(client, h)
+    title = catalog.item(RULED_OUT).title
+    said = f"Except what your physiotherapist allowed: {title}."
+    login(client, h["patient"])
+    plan = client.get(url(h, "profile")).text
+    cards = re.findall(r'<div class="card">(.*?)</div>', plan.split('id="avoid"')[1], re.S)
+    # Every card whose movements the kept exercise asks for ("sit-to-stand") says so.
+    asking = [card for card in cards if "sit-to-stand" in card.split("</p>")[0]]
+    assert asking and all(said in card for card in asking)
+    assert said in client.get(url(h, "handout")).text
+    made = client.post(url(h, "share/links"), data={"kind": "view", "expires": "7", **CSRF})
+    page = client.get(made.headers["Location"]).text
+    view = re.search(r'id="new-link-url">[^<]*(/view/[^<]+)</p>', page).group(1)
+    assert said in client.get(view).text

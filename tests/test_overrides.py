@@ -11,6 +11,7 @@ from planner import planning
 from planner.plans import overrides, tailoring
 from planner.plans.context import build_context
 from planner.plans.engine import rules_against
+from planner.plans.printout import render_text
 from planner.store import activity, override_notices, plans
 from tests import factories as f
 from tests.plans import CATALOG, TODAY
@@ -168,3 +169,18 @@ def test_the_store_records_content_version_overrides_and_dropped_notices(db, cat
     assert "sit-to-stand" not in {t["id"] for t in plans.tasks(db, h["id"])}
     assert override_notices.dismiss(db, h["id"], h["physio"], at=f.NOW) == 1
     assert override_notices.pending(db, h["id"]) == []
+
+
+def test_the_avoid_card_of_an_overridden_rule_names_the_exercise_kept():
+    """An exercise kept despite a rule asks for a movement the plan says to avoid: the rule's
+    card says so (`allowed`), in the plan and its text."""
+    plan = planning.plan_for(PELVIS, CATALOG, TODAY, allowed(PELVIS, "sit-to-stand"))
+    cards = {rule["id"]: rule for rule in plan["avoid_in_daily_life"]}
+    assert cards["pelvis"]["allowed"] == ["sit-to-stand"]
+    assert all("allowed" not in rule for key, rule in cards.items() if key != "pelvis")
+    text = " ".join(render_text(plan).split())
+    assert (
+        f"Except what your physiotherapist allowed: {CATALOG.item('sit-to-stand').title}." in text
+    )
+    unchanged = planning.plan_for(PELVIS, CATALOG, TODAY, None)
+    assert all("allowed" not in rule for rule in unchanged["avoid_in_daily_life"])

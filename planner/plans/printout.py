@@ -170,6 +170,12 @@ def render_text(plan: dict[str, Any], emergency_number: str | None = None) -> st
         for rule in plan["avoid_in_daily_life"]:
             listed = ", ".join(rule["movements"])
             avoid = gettext("Avoid %(list)s.", list=listed) + " " if rule["movements"] else ""
+            kept = [i["title"] for i in plan["items"] if i["id"] in rule.get("allowed", [])]
+            if kept:
+                said = gettext(
+                    "Except what your physiotherapist allowed: %(list)s.", list="; ".join(kept)
+                )
+                avoid += said + " "
             lines.append(_wrap("- " + avoid + rule["advice"], "  "))
         lines.append("")
     if plan["excluded"]:

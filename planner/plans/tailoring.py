@@ -257,6 +257,7 @@ def apply_tailoring(
     excluded = {e["id"]: e for e in plan["excluded"]}
     listed = {e["id"] for e in tailoring.get("exercises", [])}
     chosen: list[dict] = []
+    allowed: dict[str, list[str]] = {}  # rule id -> the exercises kept despite it
     for entry in tailoring.get("exercises", []):
         item, reason, rule_ids = _resolve(entry, library, profile, catalog, today, ctx, lifted)
         if item is None:
@@ -277,6 +278,8 @@ def apply_tailoring(
         if reason:
             item = _marked(item, entry, reason, catalog)
             excluded.pop(entry["id"], None)
+            for rule_id in rule_ids:
+                allowed.setdefault(rule_id, []).append(entry["id"])
         elif entry["id"] in engine:
             item = engine[entry["id"]]
         chosen.append(_dosed(item, entry))
@@ -290,6 +293,12 @@ def apply_tailoring(
         + [i for i in plan["items"] if DOMAINS.index(i["domain"]) > rank]
     )
     plan["excluded"] = list(excluded.values())
+    # A movement the plan says to avoid, asked for by an exercise the physiotherapist kept:
+    # the rule's card names the exception (`allowed`, exercise ids), so the plan never asks
+    # for what it tells the person to avoid without saying so.
+    for rule in plan.get("avoid_in_daily_life", []):
+        if rule["id"] in allowed:
+            rule["allowed"] = allowed[rule["id"]]
     return plan
 
 
