@@ -66,6 +66,7 @@ def test_spanish_pages_reflow_at_200_percent_text_on_a_phone(live_app, page_fact
         assert small_targets(page) == [], name
         _shoot(page, f"es-{name}-390")
         text_at(page, 200)
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
         assert sideways(page) == 0, f"{name}, 200% text: {wide_elements(page)}"
         assert small_targets(page) == [], f"{name}, 200% text"
         _shoot(page, f"es-{name}-390-200pct")
