@@ -12,10 +12,13 @@ import json
 import os
 import shutil
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from email import message_from_bytes, policy
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
 import pytest
 from hypothesis import settings
 
@@ -33,6 +36,62 @@ SCENARIOS = Path(__file__).parent / "scenarios"
 # Deadlines make property tests flaky on a loaded 2-core machine; speed is measured in bench/.
 settings.register_profile("planner", deadline=None)
 settings.load_profile("planner")
+
+
+class _Compiled(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the test process, keyed by template and checked
+    against its source by Jinja itself."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_once():
+    """Each test builds its own app, the clean slate it needs, and with it a new Jinja
+    environment and URL map; the app compiles every template it renders again, and Werkzeug
+    every route's URL builder, about a tenth of a second per test, a minute and more of the
+    suite. Both compile the same text to the same code each time, so the test process compiles
+    each once: templates through Jinja's own bytecode cache (documented API), URL builders
+    through a memo on Werkzeug's builder compiler (a private method: when a Werkzeug release
+    renames it, the memo is left out and the tests run as before, only slower).
+
+    A builder is a pure function of the rule's text, its parsed parts, its defaults and
+    whether it appends unknown arguments; the rule itself is passed in at each call."""
+    from werkzeug.routing import Rule
+
+    from planner.web.templating import PlannerFlask
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            PlannerFlask,
+            "jinja_options",
+            {**PlannerFlask.jinja_options, "bytecode_cache": _Compiled()},
+        )
+        compile_builder = getattr(Rule, "_compile_builder", None)
+        if compile_builder is not None:
+            built: dict[tuple, Callable] = {}
+
+            def memo(rule: Rule, append_unknown: bool = True) -> Callable:
+                key = (
+                    rule.rule,
+                    tuple(rule._trace),
+                    repr(sorted((rule.defaults or {}).items())),
+                    append_unknown,
+                )
+                if key not in built:
+                    built[key] = compile_builder(rule, append_unknown)
+                return built[key]
+
+            patch.setattr(Rule, "_compile_builder", memo)
+        yield
 
 
 @pytest.fixture(scope="session")
