@@ -15,6 +15,7 @@ import yaml
 from babel.messages.pofile import read_po
 
 from planner import i18n
+from planner.plans import yaml_read
 from planner.plans.catalog_model import Catalog
 from planner.plans.translations import (
     FOLDER_NAME,
@@ -144,7 +145,7 @@ def stamp(catalog: Catalog, folder: Path, lang: str) -> int:
             continue
         try:
             text = file.read_text(encoding="utf-8")
-            yaml.safe_load(text)  # refuses what check-content refuses, e.g. a list as a key
+            yaml_read.safe_load(text)  # refuses what check-content refuses, e.g. a list as a key
             read.append((file, text, yaml.compose(text)))
         except UNREADABLE as exc:
             problems.append(unreadable(f"{FOLDER_NAME}/{lang}/{file.name}", exc))

@@ -11,7 +11,19 @@ from click.testing import CliRunner
 
 from planner import create_app
 from planner.cli import cli
+from planner.plans import yaml_read
 from planner.plans.catalog import CatalogError, default_folder, load_catalog
+
+
+def test_the_c_parser_reads_every_advice_file_as_the_python_one_does():
+    """Every checklist and translation file, read as the app reads it (libyaml's parser, where
+    PyYAML has it), gives exactly what PyYAML's own parser gives."""
+    assert yaml_read.LOADER is (yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader)
+    files = sorted(default_folder().rglob("*.yaml"))
+    assert len(files) >= 15
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert yaml_read.safe_load(text) == yaml.load(text, Loader=yaml.SafeLoader), path.name
 
 
 def test_real_catalog_is_complete(catalog):

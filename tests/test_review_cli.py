@@ -5,6 +5,7 @@ remove` grants the role from the command line."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 
 import pytest
@@ -95,6 +96,18 @@ def test_a_damaged_signature_is_named(signed):
     (signed / "signature.yaml").write_text("release: 1.1\n")
     result = run(["check-content", "--checklists", str(signed)])
     assert result.exit_code == 1 and "signature.yaml: a signature has exactly" in result.stderr
+
+
+@pytest.mark.parametrize("date", ["2026-13-45", "2026-11-23 09:30:00+00:00"])
+def test_a_signature_dated_with_no_date_or_a_bare_timestamp_is_named(signed, date):
+    """Unquoted, YAML reads these as dates: the first is no date at all (a ValueError, not a
+    YAML error), the second a datetime where the file holds text."""
+    path = signed / "signature.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"signed_at: .*", f"signed_at: {date}", text), encoding="utf-8")
+    result = run(["check-content", "--checklists", str(signed)])
+    assert result.exit_code == 1, result.output
+    assert "signature.yaml: " in result.stderr and "Traceback" not in result.output
 
 
 def test_the_signature_file_reads_back_as_written(signed):

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from planner.plans import yaml_read
 from planner.plans.catalog_model import (  # noqa: F401  (re-exported: the catalog's public names)
     ANCHORS,
     AUDIENCES,
@@ -59,7 +60,7 @@ UNREADABLE = (OSError, yaml.YAMLError, ValueError)
 def _read_yaml(path: Path, problems: _Problems) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return yaml_read.safe_load(fh)
     except UNREADABLE as exc:
         problems.add(path.name, f"cannot be read as YAML ({str(exc).splitlines()[0]})")
         return None

@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from planner.plans import safety_matrix
-from planner.plans.catalog import Catalog
+from planner.plans import safety_matrix, yaml_read
+from planner.plans.catalog import UNREADABLE, Catalog
 from planner.plans.releases import SIGNATURE
 
 MARKS = {"allowed": "y", "excluded": "N", "not offered": "."}
@@ -144,9 +144,10 @@ def read(folder: Path) -> Signature | None:
     if not path.exists():
         return None
     try:
-        return from_data(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        data = yaml_read.safe_load(path.read_text(encoding="utf-8"))
+    except UNREADABLE as exc:  # a date that is no date (2026-13-45) too
         raise SignatureError(f"cannot be read ({str(exc).splitlines()[0]})") from None
+    return from_data(data)
 
 
 def outcome_changes(

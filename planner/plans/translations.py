@@ -32,9 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from planner.i18n import in_english
+from planner.plans import yaml_read
 from planner.plans.catalog import UNREADABLE
 from planner.plans.catalog_model import Catalog
 
@@ -218,7 +217,7 @@ def read_translation(folder: Path, english: dict[Path_, str]) -> tuple[Translati
     for file in sorted(folder.glob("*.yaml")):
         where = f"{FOLDER_NAME}/{folder.name}/{file.name}"
         try:
-            raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+            raw = yaml_read.safe_load(file.read_text(encoding="utf-8"))
         except UNREADABLE as exc:
             problems.append(unreadable(where, exc))
             continue
