@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives import serialization
 from py_vapid import Vapid
-from pywebpush import WebPushException, webpush
 
 from planner.clock import iso
 from planner.store.sql import Database, fetch, insert, run, transaction
@@ -128,6 +127,10 @@ def send(key: Vapid, subscription: dict, payload: dict, sender: str) -> None:
         "endpoint": subscription["endpoint"],
         "keys": {"p256dh": subscription["p256dh"], "auth": subscription["auth"]},
     }
+    # Imported here: pywebpush brings aiohttp and requests, a fifth of a second at every start
+    # of every server and command, and only the reminders' sender ever sends.
+    from pywebpush import WebPushException, webpush
+
     try:
         webpush(
             info,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -24,8 +25,15 @@ from planner.store.sql import (
 
 # A household always keeps one of these roles (who may do what: planner/permissions.py).
 MANAGERS = ("patient", "caregiver")
-# Checked when the email is unknown, so that the answer takes as long as for a real account.
-_DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked when the email is unknown, so that the answer takes as long as for a real
+    account. Made at the first such sign-in, not at import: scrypt takes ~0.1 s by design."""
+    return generate_password_hash("not a real password", method="scrypt")
+
+
 # Wrong passwords for one email within the window before sign-in is refused for a while.
 MAX_FAILURES = 10
 # Wrong passwords from one address within the window (for any accounts): higher than
@@ -196,7 +204,7 @@ def authenticate(
             raise LoginPaused(blocked)
         attempt = insert(db, "login_failures", {"email": email, "address": address, "at": iso(at)})
     rows = fetch(db, "select id, password_hash from users where email = ?", [email])
-    stored = rows[0]["password_hash"] if rows else _DUMMY_HASH
+    stored = rows[0]["password_hash"] if rows else _dummy_hash()
     if check_password_hash(stored, password) and rows:
         with transaction(db):
             run(db, "delete from login_failures where email = ? or id = ?", [email, attempt])
