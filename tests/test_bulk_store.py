@@ -64,3 +64,42 @@ def test_an_email_taken_imports_no_one(db):
     with pytest.raises(accounts.EmailTaken):
         accounts.import_users(db, [("new@example.org", "New"), (taken, "Twin")], "x", at=f.NOW)
     assert accounts.user_by_email(db, "new@example.org") is None
+
+
+def test_many_upserts_in_one_call_insert_update_and_keep_what_they_do_not_name(db):
+    """sql.upsert_many, as apply_plan writes a plan's tasks: rows of two shapes in one call."""
+    from planner.store.sql import fetch, transaction, upsert_many
+
+    household, _ = f.household(db)
+    hid = household["id"]
+    base = {"household_id": hid, "domain": "exercise", "item_json": "{}", "active": 1}
+    with transaction(db):
+        upsert_many(
+            db,
+            "tasks",
+            [{**base, "item_id": f"t{n}", "position": n, "since_version": 1} for n in range(3)],
+            pk=("household_id", "item_id"),
+        )
+    with transaction(db):
+        upsert_many(
+            db,
+            "tasks",
+            [
+                {**base, "item_id": "t2", "position": 0},  # kept: since_version stays 1
+                {**base, "item_id": "t9", "position": 1, "since_version": 2},  # new
+                {**base, "item_id": "t0", "position": 2, "active": 0},
+            ],
+            pk=("household_id", "item_id"),
+        )
+    rows = fetch(
+        db,
+        "select item_id, position, since_version, active from tasks where household_id = ?"
+        " order by item_id",
+        [hid],
+    )
+    assert [tuple(r.values()) for r in rows] == [
+        ("t0", 2, 1, 0),
+        ("t1", 1, 1, 1),
+        ("t2", 0, 1, 1),
+        ("t9", 1, 2, 1),
+    ]

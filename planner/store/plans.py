@@ -16,6 +16,7 @@ from planner.store.sql import (
     run,
     transaction,
     upsert,
+    upsert_many,
 )
 
 
@@ -174,6 +175,7 @@ def apply_plan(
             )
         }
         run(db, "update tasks set active = 0 where household_id = ?", [household_id])
+        rows = []
         for position, item in enumerate(plan["items"]):
             row = {
                 "household_id": household_id,
@@ -185,7 +187,8 @@ def apply_plan(
             }
             if item["id"] not in active_before:
                 row["since_version"] = version
-            upsert(db, "tasks", row, pk=("household_id", "item_id"))
+            rows.append(row)
+        upsert_many(db, "tasks", rows, pk=("household_id", "item_id"))
     return version
 
 

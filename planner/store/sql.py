@@ -138,19 +138,31 @@ def upsert(db: Database, table: str, row: dict, pk: tuple[str, ...]) -> None:
 
     Table and column names come from code, never from users (see `insert`). `pk` must be the
     table's primary key or a unique index (ON CONFLICT needs one)."""
-    columns = ", ".join(f'"{name}"' for name in row)
-    marks = ", ".join("?" for _ in row)
-    others = [name for name in row if name not in pk]
+    db.conn.execute(_upsert_sql(table, tuple(row), pk), list(row.values()))
+
+
+def upsert_many(db: Database, table: str, rows: Iterable[dict], pk: tuple[str, ...]) -> None:
+    """`upsert` of each of `rows`, in order, with one prepared statement per set of columns:
+    on PostgreSQL psycopg sends them in one pipeline, not one round trip per row (a plan's
+    ~100 tasks took ~25 ms in round trips alone)."""
+    groups: dict[tuple[str, ...], list[list]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row), []).append(list(row.values()))
+    for columns, values in groups.items():
+        db.conn.executemany(_upsert_sql(table, columns, pk), values)
+
+
+def _upsert_sql(table: str, columns: tuple[str, ...], pk: tuple[str, ...]) -> str:
+    names = ", ".join(f'"{name}"' for name in columns)
+    marks = ", ".join("?" for _ in columns)
+    others = [name for name in columns if name not in pk]
     conflict = ", ".join(f'"{name}"' for name in pk)
     if others:
         sets = ", ".join(f'"{name}" = excluded."{name}"' for name in others)
         action = f"do update set {sets}"
     else:
         action = "do nothing"
-    db.conn.execute(
-        f'insert into "{table}" ({columns}) values ({marks}) on conflict ({conflict}) {action}',
-        list(row.values()),
-    )
+    return f'insert into "{table}" ({names}) values ({marks}) on conflict ({conflict}) {action}'
 
 
 @contextlib.contextmanager
