@@ -20,9 +20,7 @@ LATER = f.NOW + dt.timedelta(days=7)
 @pytest.fixture
 def home(db):
     """A household with its caregiver, and two people who are not in it yet."""
-    carer = accounts.create_user(db, "carer@example.org", "Carer", "password1", at=f.NOW)
-    joiner = accounts.create_user(db, "joiner@example.org", "Joiner", "password1", at=f.NOW)
-    late = accounts.create_user(db, "late@example.org", "Late", "password1", at=f.NOW)
+    carer, joiner, late = f.user(db, "Carer"), f.user(db, "Joiner"), f.user(db, "Late")
     household = accounts.create_household(db, "Maria's home", carer["id"], "caregiver", at=f.NOW)
     return {"id": household["id"], "carer": carer["id"], "joiner": joiner["id"], "late": late["id"]}
 
