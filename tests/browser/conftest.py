@@ -105,7 +105,38 @@ def page_factory(browser):
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
-    """Run axe-core in the page; return the violations of the given impacts."""
-    page.add_script_tag(path=str(AXE))
+    """Run axe-core in the page (injected once per document); return the violations of the
+    given impacts."""
+    if not page.evaluate("'axe' in window"):
+        page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [v for v in result["violations"] if v["impact"] in impacts]
+
+
+WIDTHS = (390, 1280)  # a phone, a desktop
+
+
+def at_width(page, width: int) -> None:
+    """Resize the page's viewport to `width` (its height kept), the document staying as it is.
+
+    A page resized is the page loaded at that width, so each page is loaded once and checked
+    at both widths: the server sends the same page whatever the width; app.css and
+    content.css follow the width through media queries alone, which the browser applies again
+    on a resize (in px, or in rem of the initial font size: text_at does not move them); and no
+    script of ours reads the width or listens for a resize (planner/static/*.js). Where that
+    stops being true, load the page again at each width instead."""
+    page.set_viewport_size({"width": width, "height": page.viewport_size["height"]})
+    assert page.evaluate("window.innerWidth") == width
+
+
+def axe_by_width(page, widths=WIDTHS, impacts=("serious", "critical")) -> dict[int, list[dict]]:
+    """axe_violations of this document at each width in turn (at_width), by width; only the
+    widths with violations, so an empty dict is a pass."""
+    found = {}
+    now = page.viewport_size["width"]
+    for width in sorted(widths, key=lambda w: w != now):  # the width it has first: one resize
+        at_width(page, width)
+        violations = axe_violations(page, impacts)
+        if violations:
+            found[width] = violations
+    return found

@@ -1,4 +1,5 @@
-"""Setting up a household in a live app and signing in through the real form."""
+"""Setting up a household in a live app, and signing in: through the real form, or with the
+session the form would have started (sign_in_by_cookie)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,8 @@ def live_scenario(app, catalog, scenario: str) -> dict:
 
 
 def sign_in(page, base_url: str, email: str, next_path: str | None = None) -> None:
-    """Sign in through the login form; land on `next_path` if given."""
+    """Sign in through the login form; land on `next_path` if given. For tests about signing
+    in and out, and one per major flow; elsewhere sign_in_by_cookie does the same faster."""
     page.goto(f"{base_url}/login" + (f"?next={next_path}" if next_path else ""))
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
@@ -91,3 +93,43 @@ def sign_in_as(page, base_url: str, email: str, password: str, next_path: str) -
     page.get_by_label("Password").fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
+
+
+def sign_in_by_cookie(page, app, base_url: str, email: str, next_path: str | None = None) -> None:
+    """Sign in without the form and land on `next_path` (else the start page), as sign_in does:
+    the server does what a right password leads to (planner.web.security.sign_in: a new
+    server-side session, its id in Flask's signed cookie; the "signed in" entry in each of the
+    person's households' activity), and the browser is given that cookie as the server would
+    set it. About half a second less than the form (its page, scrypt, the redirect), for tests
+    whose subject is not signing in.
+
+    On the real form still, on purpose: the tests of signing in and out (offline: sign-out and
+    an ended session empty the kept pages; the server killed and back), the demo's Today typed
+    in (test_today_first_browser), the physiotherapist's publish flow, a tick seen by the
+    caregiver, the pages without JavaScript, the printed handout, the phone's share sheet,
+    and the Spanish reader's reflow and own-language Today."""
+    from flask import session
+
+    from planner.store import accounts, activity
+    from planner.web.security import request_now
+    from planner.web.security import sign_in as start_session
+
+    with app.test_request_context(base_url=base_url):
+        db = get_db()
+        user = accounts.user_by_email(db, email)
+        activity.record_for_user(db, user["id"], "signed_in", at=request_now())
+        start_session(user["id"])
+        cookies = app.session_interface
+        page.context.add_cookies(
+            [
+                {
+                    "name": cookies.get_cookie_name(app),
+                    "value": cookies.get_signing_serializer(app).dumps(dict(session)),
+                    "url": base_url,
+                    "expires": cookies.get_expiration_time(app, session).timestamp(),
+                    "httpOnly": cookies.get_cookie_httponly(app),
+                    "sameSite": cookies.get_cookie_samesite(app),
+                }
+            ]
+        )
+    page.goto(base_url + (next_path or "/"))

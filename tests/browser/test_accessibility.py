@@ -1,11 +1,10 @@
-"""axe-core on every main page, signed out and signed in: no serious or critical violation."""
+"""axe-core on every main page, signed out and signed in, at phone and desktop width (each page
+loaded once and resized, conftest.at_width): no serious or critical violation."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.browser.conftest import axe_violations
-from tests.browser.helpers import live_home, sign_in
+from tests.browser.conftest import axe_by_width
+from tests.browser.helpers import live_home, sign_in_by_cookie
 from tests.conftest import LOOKS
 
 pytestmark = LOOKS
@@ -19,22 +18,25 @@ def _report(violations: list[dict]) -> str:
     )
 
 
-@pytest.mark.parametrize("width", [390, 1280])
-def test_public_pages(live_app, page_factory, width):
+def report(found: dict[int, list[dict]]) -> str:
+    """axe_by_width's violations, width by width."""
+    return "\n".join(f"at {width} px:\n{_report(v)}" for width, v in found.items())
+
+
+def test_public_pages(live_app, page_factory):
     _, base = live_app
-    page = page_factory(width, 900, bypass_csp=True)
+    page = page_factory(390, 900, bypass_csp=True)
     for path in ("/", "/login", "/signup", "/red-flags", "/reset"):
         page.goto(base + path)
-        violations = axe_violations(page)
-        assert not violations, f"{path}:\n{_report(violations)}"
+        found = axe_by_width(page)
+        assert not found, f"{path}:\n{report(found)}"
 
 
-@pytest.mark.parametrize("width", [390, 1280])
-def test_household_pages(live_app, page_factory, catalog, width):
+def test_household_pages(live_app, page_factory, catalog):
     app, base = live_app
     h = live_home(app, catalog)
-    page = page_factory(width, 900, bypass_csp=True)
-    sign_in(page, base, h["emails"]["caregiver"])
+    page = page_factory(390, 900, bypass_csp=True)
+    sign_in_by_cookie(page, app, base, h["emails"]["caregiver"])
     home = f"/h/{h['id']}"
     for path in (
         "/",
@@ -50,44 +52,43 @@ def test_household_pages(live_app, page_factory, catalog, width):
         "/account/delete",
     ):
         page.goto(base + path)
-        violations = axe_violations(page)
-        assert not violations, f"{path}:\n{_report(violations)}"
+        found = axe_by_width(page)
+        assert not found, f"{path}:\n{report(found)}"
 
     # A new link with its QR code, and the read-only view it opens.
     page.goto(f"{base}{home}/share")
     page.get_by_role("button", name="Make a link to see the plan").click()
     page.locator("#new-link-url").wait_for()
-    violations = axe_violations(page)
-    assert not violations, f"new link:\n{_report(violations)}"
+    found = axe_by_width(page)
+    assert not found, f"new link:\n{report(found)}"
     page.goto(page.locator("#new-link-url").inner_text())
     assert page.get_by_role("heading", name="Exercise and safety plan").is_visible()
-    violations = axe_violations(page)
-    assert not violations, f"view link:\n{_report(violations)}"
+    found = axe_by_width(page)
+    assert not found, f"view link:\n{report(found)}"
 
     # The preview, and the questions again with errors (422).
     page.goto(f"{base}{home}/profile/edit")
     page.get_by_role("button", name="See the plan these answers give").click()
     page.get_by_role("heading", name="Check the new plan").wait_for()
-    violations = axe_violations(page)
-    assert not violations, f"preview:\n{_report(violations)}"
+    found = axe_by_width(page)
+    assert not found, f"preview:\n{report(found)}"
 
     page.goto(f"{base}{home}/profile/edit")
     page.get_by_label("How many times have you fallen in the past year?").fill("300")
     page.get_by_role("button", name="See the plan these answers give").click()
     page.get_by_role("heading", name="Please check 1 answer").wait_for()
-    violations = axe_violations(page)
-    assert not violations, f"questions with errors:\n{_report(violations)}"
+    found = axe_by_width(page)
+    assert not found, f"questions with errors:\n{report(found)}"
 
 
-@pytest.mark.parametrize("width", [390, 1280])
-def test_trust_pages(live_app, page_factory, catalog, width):
+def test_trust_pages(live_app, page_factory, catalog):
     """Issue 13: a less careful change waits for the physiotherapist (the banner on Today, the
     facts page with its buttons), the People page with its changes, the activity log."""
     app, base = live_app
     h = live_home(app, catalog)
     home = f"/h/{h['id']}"
-    page = page_factory(width, 900, bypass_csp=True)
-    sign_in(page, base, h["emails"]["caregiver"])
+    page = page_factory(390, 900, bypass_csp=True)
+    sign_in_by_cookie(page, app, base, h["emails"]["caregiver"])
     page.goto(f"{base}{home}/profile/edit")
     page.get_by_label("Left thigh bone").uncheck()
     page.get_by_role("button", name="See the plan these answers give").click()
@@ -96,9 +97,9 @@ def test_trust_pages(live_app, page_factory, catalog, width):
     page.get_by_role("heading", name="Waiting for Priya to confirm").wait_for()
     for who, paths in (("patient", ("today", "members", "activity")), ("physio", ("facts",))):
         page.context.clear_cookies()
-        sign_in(page, base, h["emails"][who])
+        sign_in_by_cookie(page, app, base, h["emails"][who])
         for path in paths:
             page.goto(f"{base}{home}/{path}")
-            violations = axe_violations(page)
-            assert not violations, f"{path} as {who}:\n{_report(violations)}"
+            found = axe_by_width(page)
+            assert not found, f"{path} as {who}:\n{report(found)}"
     page.get_by_role("button", name="Confirm and update the plan").wait_for()
