@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import live_home, sign_in
+from tests.browser.conftest import axe_by_width
+from tests.browser.helpers import live_home, sign_in, sign_in_by_cookie
 from tests.conftest import LOOKS
 
 # On f.PROFILE's plan: it needs no clearance and the arms hold no lesion.
@@ -48,7 +49,7 @@ def test_physio_tailors_and_publishes_and_the_patient_sees_it(live_app, page_fac
     expect(physio.get_by_text("Published as version 2.")).to_be_visible()
 
     patient = page_factory(390, 844)
-    sign_in(patient, base, h["emails"]["patient"], f"/h/{h['id']}/today")
+    sign_in_by_cookie(patient, app, base, h["emails"]["patient"], f"/h/{h['id']}/today")
     notice = patient.locator(".changes-notice")
     expect(notice).to_contain_text("Your plan has changed")
     expect(notice).to_contain_text("by Priya (physiotherapist)")
@@ -66,7 +67,7 @@ def test_physio_tailors_and_publishes_and_the_patient_sees_it(live_app, page_fac
     expect(patient.locator(".task", has_text="Seated marching")).to_be_visible()
 
     caregiver = page_factory(390, 844)
-    sign_in(caregiver, base, h["emails"]["caregiver"], f"/h/{h['id']}/today")
+    sign_in_by_cookie(caregiver, app, base, h["emails"]["caregiver"], f"/h/{h['id']}/today")
     expect(caregiver.get_by_role("heading", name="Today")).to_be_visible()
     expect(caregiver.locator(".changes-notice")).to_have_count(0)
 
@@ -74,29 +75,33 @@ def test_physio_tailors_and_publishes_and_the_patient_sees_it(live_app, page_fac
 @LOOKS
 def test_physio_pages_pass_axe(live_app, page_factory, catalog):
     """axe-core on every physiotherapist page, signed in as the physiotherapist (the editor,
-    with a draft and a refused form) and as the caregiver (read-only), at 390 and 1280 px."""
-    from tests.browser.conftest import axe_violations
-
+    and a refused form) and as the caregiver (read-only), at 390 and 1280 px (each page loaded
+    once, conftest.at_width)."""
     app, base = live_app
     h = live_home(app, catalog)
     home = f"{base}/h/{h['id']}"
-    for width in (390, 1280):
-        for role in ("caregiver", "physio"):  # the physio's page goes on to a refused form
-            page = page_factory(width, 900, bypass_csp=True)
-            sign_in(page, base, h["emails"][role])
-            paths = ["exercises", "facts", "versions", "versions/1"] + (
-                ["templates"] if role == "physio" else []
-            )
-            for path in paths:
-                page.goto(f"{home}/{path}")
-                violations = axe_violations(page)
-                assert not violations, f"{role} {path}: " + "; ".join(
-                    f"{v['id']}: {v['nodes'][0]['target']}" for v in violations
-                )
-        page.goto(f"{home}/exercises")
-        page.locator("#x-grip-squeeze").get_by_text("Set the dose").click()
-        page.locator("#x-grip-squeeze").get_by_label("Sets").fill("40")
-        page.locator("#x-grip-squeeze").get_by_role("button", name="Save the dose").click()
-        expect(page.get_by_role("heading", name="Nothing was changed")).to_be_visible()
-        violations = axe_violations(page)
-        assert not violations, "refused dose: " + "; ".join(v["id"] for v in violations)
+
+    def problems(found: dict[int, list[dict]]) -> str:
+        return "; ".join(
+            f"{width} px {v['id']}: {v['nodes'][0]['target']}"
+            for width, violations in found.items()
+            for v in violations
+        )
+
+    for role in ("caregiver", "physio"):  # the physio's page goes on to a refused form
+        page = page_factory(390, 900, bypass_csp=True)
+        sign_in_by_cookie(page, app, base, h["emails"][role])
+        paths = ["exercises", "facts", "versions", "versions/1"] + (
+            ["templates"] if role == "physio" else []
+        )
+        for path in paths:
+            page.goto(f"{home}/{path}")
+            found = axe_by_width(page)
+            assert not found, f"{role} {path}: {problems(found)}"
+    page.goto(f"{home}/exercises")
+    page.locator("#x-grip-squeeze").get_by_text("Set the dose").click()
+    page.locator("#x-grip-squeeze").get_by_label("Sets").fill("40")
+    page.locator("#x-grip-squeeze").get_by_role("button", name="Save the dose").click()
+    expect(page.get_by_role("heading", name="Nothing was changed")).to_be_visible()
+    found = axe_by_width(page)
+    assert not found, f"refused dose: {problems(found)}"
