@@ -10,7 +10,9 @@ whatever one server writes, counts or ends, the other knows at once, over HTTP.
   at once is cancelled once, and refused by both.
 
 The servers are pinned to factories.DAY (tests/server.py); only the reminder test follows the
-real clock, because the servers' own schedulers do (see there).
+real clock, because the servers' own schedulers do (see there). Servers A and B and their
+database serve all the module's tests, each test with a household and people of its own
+(`shared`); the reminder tests read the whole outbox, so they have databases of their own.
 """
 
 from __future__ import annotations
@@ -34,10 +36,21 @@ from planner import clock
 from planner.reminders import outbox, settings
 from planner.store import accounts, links, plans, ticks
 from planner.store.accounts import MAX_FAILURES
-from planner.store.sql import connect, fetch
+from planner.store.migrations import migrate
+from planner.store.postgres import close_pools
+from planner.store.sql import connect, fetch, run
 from planner.web.views.auth import BLOCKED
 from tests import factories as f
-from tests.server import PASSWORD, TOKEN, Server, seed, signed_in, tick
+from tests.server import (
+    PASSWORD,
+    TOKEN,
+    Server,
+    add_household,
+    seed,
+    signed_in,
+    start_together,
+    tick,
+)
 
 DAY = f.DAY.isoformat()
 WAIT_S = 60  # the longest any step may take on a loaded 2-core machine: a bound, not a measurement
@@ -127,31 +140,63 @@ def wait_until(condition: Callable[[], bool], what: str) -> None:
 # Fixtures -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def household(postgres_url) -> dict:
-    """Anna (patient) and Ben (caregiver) and their plan for DAY, on a fresh PostgreSQL
-    database; its URL as `url`."""
-    return {**seed(postgres_url), "url": postgres_url}
+SIGNUP_LIMIT = 3  # signups from one address per hour, on servers A and B
 
 
-@pytest.fixture
-def start_servers(postgres_url, tmp_path) -> Iterator[Callable[..., tuple[Server, Server]]]:
-    """`start_servers(**env)`: servers A and B on the test's database, each in a folder of its
-    own, with these environment variables besides tests/server.py's; both stopped at the end."""
-    started: list[Server] = []
-
-    def start(**env: str) -> tuple[Server, Server]:
-        with mock.patch.dict(os.environ, env):
-            for name in ("a", "b"):
-                folder = tmp_path / f"server-{name}-{len(started)}"
-                folder.mkdir()
-                started.append(Server(postgres_url, folder))
-        return started[-2], started[-1]
-
+@pytest.fixture(scope="module")
+def shared(postgres_server, tmp_path_factory) -> Iterator[tuple[str, Server, Server]]:
+    """One PostgreSQL database and servers A and B on it, each in a folder of its own, for the
+    module's tests (starting two servers is most of such a test's time). Each test has a
+    household and people of its own in it (`household`): the servers' page caches are keyed by
+    household and person, sessions by person. What is counted by address, which all tests
+    share (127.0.0.1), is cleared before each test (`servers`)."""
+    name = "shared_servers_share_postgres"
+    if not postgres_server.running:  # left down by a test that killed it and failed
+        postgres_server.start()
+    postgres_server.drop_database(name)  # left by a test process that was killed
+    url = postgres_server.create_database(name)
+    migrate(url)
+    env = {"PLANNER_SIGNUP_LIMIT": str(SIGNUP_LIMIT)}
+    folders = [tmp_path_factory.mktemp(f"server-{who}") for who in ("a", "b")]
+    with mock.patch.dict(os.environ, env):
+        a, b = start_together(url, folders)
     try:
-        yield start
+        yield url, a, b
     finally:
-        stop_all(started)
+        stop_all([a, b])
+        close_pools()  # this process's, before their database goes
+        if not postgres_server.running:
+            postgres_server.start()
+        postgres_server.drop_database(name)
+
+
+@pytest.fixture
+def household(shared) -> dict:
+    """Anna (patient) and Ben (caregiver), people of this test's own, and their plan for DAY,
+    in the database of servers A and B; its URL as `url`."""
+    url, _, _ = shared
+    return {**add_household(url), "url": url}
+
+
+@pytest.fixture
+def servers(shared) -> tuple[Server, Server]:
+    """Servers A and B, with no wrong passwords and no signups counted for any address: the
+    earlier tests' are cleared, so that none of them counts towards this test's limits."""
+    url, a, b = shared
+    db = connect(url)
+    try:
+        run(db, "delete from login_failures")
+        run(db, "delete from attempts")
+    finally:
+        db.close()
+    return a, b
+
+
+@pytest.fixture
+def own_household(postgres_url) -> dict:
+    """Anna and Ben and their plan for DAY on a fresh database of this test's own, for a test
+    that reads a whole table (the outbox) or starts servers of its own."""
+    return {**seed(postgres_url), "url": postgres_url}
 
 
 def stop_all(servers: list[Server]) -> None:
@@ -160,12 +205,6 @@ def stop_all(servers: list[Server]) -> None:
             server.stop()
         except subprocess.TimeoutExpired:
             server.kill()
-
-
-@pytest.fixture
-def servers(household, start_servers) -> tuple[Server, Server]:
-    """Servers A and B on Anna's household's database."""
-    return start_servers()
 
 
 # 1. The write path ----------------------------------------------------------------------------
@@ -260,10 +299,9 @@ def test_wrong_passwords_sent_to_both_servers_at_once_are_counted_together(house
         assert BLOCKED["account"].split(".")[0] in refused.text
 
 
-def test_signups_from_one_address_are_counted_across_both_servers(household, start_servers):
-    limit = 3
-    a, b = start_servers(PLANNER_SIGNUP_LIMIT=str(limit))
-    emails = [f"new{n}@example.org" for n in range(8)]
+def test_signups_from_one_address_are_counted_across_both_servers(shared, servers):
+    url, (a, b), limit = shared[0], servers, SIGNUP_LIMIT
+    emails = [f"signup{n}@example.org" for n in range(8)]
     forms = [(with_token(server, "/signup"), server) for server in (a, b) * 4]
 
     def sign_up(n: int):
@@ -275,7 +313,7 @@ def test_signups_from_one_address_are_counted_across_both_servers(household, sta
     answers = at_once([sign_up(n) for n in range(len(emails))])
     assert sorted(r.status_code for r in answers) == [303] * limit + [429] * (len(emails) - limit)
     made = {emails[n] for n, r in enumerate(answers) if r.status_code == 303}
-    created = query(household["url"], "select email from users where email like 'new%'")
+    created = query(url, "select email from users where email like 'signup%'")
     assert {row["email"] for row in created} == made  # only the accepted ones, each once
     for refused in (r for r in answers if r.status_code == 429):
         assert "Many accounts have been made from this network" in refused.text
@@ -347,7 +385,8 @@ def zone_at_nine(now: dt.datetime) -> str:
     return f"Etc/GMT{-east:+d}" if east else "Etc/GMT"  # POSIX signs: Etc/GMT-9 is UTC+9
 
 
-def test_of_many_senders_claiming_one_reminder_at_once_one_wins(household):
+def test_of_many_senders_claiming_one_reminder_at_once_one_wins(own_household):
+    household = own_household
     url, hid = household["url"], household["id"]
     db = connect(url)
     try:
@@ -365,12 +404,13 @@ def test_of_many_senders_claiming_one_reminder_at_once_one_wins(household):
 
 
 def test_reminders_due_now_arrive_once_from_both_servers_and_cron_at_once(
-    household, tmp_path, smtp_sink
+    own_household, tmp_path, smtp_sink
 ):
     """The servers' schedulers send what is due on the real clock, once at start and every
     minute after: so here "the moment" is the real now, in a zone where it is morning, and the
     servers start together with cron runs (`planner remind --at` that moment), all sending
     the same reminders through the same outbox. Who sends which varies; the mail does not."""
+    household = own_household
     url, hid, anna = household["url"], household["id"], household["patient"]
     now = clock.system_now()
     db = connect(url)
