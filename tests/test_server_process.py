@@ -12,12 +12,15 @@ import sqlite3
 import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 import requests
 
-from tests.server import Server, seed, signed_in, tick
+from planner.store.migrations import migrate
+from tests.server import Server, add_household, seed, signed_in, tick
 
 KEYS = [
     ("belly-breathing", 0),
@@ -34,6 +37,20 @@ TAPS = 60  # per thread: 360 taps in all
 def world(tmp_path):
     path = tmp_path / "planner.db"
     return path, seed(path)
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory) -> Iterator[tuple[Path, Server]]:
+    """One server for the module's tests that neither stop it nor start it differently (a start
+    is most of such a test's time); each adds what it needs to its file."""
+    folder = tmp_path_factory.mktemp("running")
+    path = folder / "planner.db"
+    migrate(path)
+    server = Server(path, folder)
+    try:
+        yield path, server
+    finally:
+        server.stop()
 
 
 def _events(path, household_id) -> dict[tuple, list[str]]:
@@ -63,9 +80,9 @@ def _states(path, household_id) -> dict[tuple, str]:
         conn.close()
 
 
-def test_two_people_tapping_the_same_tasks_at_once(world, tmp_path):
-    path, w = world
-    server = Server(path, tmp_path)
+def test_two_people_tapping_the_same_tasks_at_once(running):
+    path, server = running
+    w = add_household(path)  # Anna and Ben of this test's own
     writes, failures = [], []  # (key, state, sent, answered)
     lock = threading.Lock()
 
@@ -88,13 +105,10 @@ def test_two_people_tapping_the_same_tasks_at_once(world, tmp_path):
         for n, who in enumerate((w["patient"], w["caregiver"]))
         for k in range(THREADS_EACH)
     ]
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        server.stop()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     assert failures == []
     assert len(writes) == 2 * THREADS_EACH * TAPS
     events, states = _events(path, w["id"]), _states(path, w["id"])
@@ -179,11 +193,10 @@ def test_a_killed_server_keeps_every_acknowledged_write(world, tmp_path):
     )
 
 
-def test_many_idle_connections_do_not_stop_the_server_answering(world, tmp_path):
+def test_many_idle_connections_do_not_stop_the_server_answering(running):
     """150 clients that connect and send nothing (waitress's default limit was 100 connections,
     after which nobody was answered, issue 13); a real request still gets through."""
-    path, w = world
-    server = Server(path, tmp_path)
+    _, server = running
     idle = []
     try:
         for _ in range(150):
@@ -192,11 +205,11 @@ def test_many_idle_connections_do_not_stop_the_server_answering(world, tmp_path)
     finally:
         for connection in idle:
             connection.close()
-        server.stop()
 
 
-def test_links_are_built_on_the_base_url_not_the_host_header(world, tmp_path):
-    path, w = world
+def test_links_are_built_on_the_base_url_not_the_host_header(tmp_path):
+    path = tmp_path / "planner.db"
+    migrate(path)
     server = Server(path, tmp_path, "--base-url", "https://planner.example.org/care")
     try:
         http = requests.Session()

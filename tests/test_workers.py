@@ -5,13 +5,26 @@ the others see; the workers start and stop together."""
 from __future__ import annotations
 
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 import requests
 
 from planner.store.accounts import MAX_FAILURES
+from planner.store.migrations import migrate
+from planner.store.sql import connect, run
 from planner.web.views.auth import BLOCKED
-from tests.server import PASSWORD, TOKEN, Server, seed, signed_in, tick
+from tests.server import (
+    PASSWORD,
+    TOKEN,
+    Server,
+    add_household,
+    seed,
+    signed_in,
+    start_together,
+    tick,
+)
 
 ITEM = "belly-breathing"  # a daily task of the seeded plan, done several times a day
 
@@ -23,29 +36,53 @@ def _today(http: requests.Session, server: Server, household_id: int) -> str:
     ).text
 
 
-def test_a_page_kept_by_one_process_shows_a_tick_made_in_another(tmp_path):
-    path = tmp_path / "planner.db"
-    h = seed(path)
-    a, b = Server(path, tmp_path), Server(path, tmp_path)
+@pytest.fixture(scope="module")
+def one_file(tmp_path_factory) -> Iterator[tuple[Path, Server, Server]]:
+    """Two servers, A and B, on one SQLite file, for the module's tests (starting them is most
+    of such a test's time): each test adds a household and people of its own (`household`)."""
+    folder = tmp_path_factory.mktemp("one-file")
+    path = folder / "planner.db"
+    migrate(path)
+    folders = [folder / "a", folder / "b"]  # an instance folder each (keys made at start)
+    for each in folders:
+        each.mkdir()
+    a, b = start_together(path, folders)
     try:
-        anna = signed_in(a, h["patient"]["email"], h["id"])  # the cookie is good on both
-        before = _today(anna, b, h["id"])
-        assert "1 of " not in before
-        assert _today(anna, b, h["id"]) == before  # kept by b (nothing changed)
-        assert tick(anna, a, h["id"], ITEM, 0, "done").status_code == 200
-        assert "1 of " in _today(anna, b, h["id"])
-        assert tick(anna, b, h["id"], ITEM, 0, "open").status_code == 200
-        assert "1 of " not in _today(anna, a, h["id"])
+        yield path, a, b
     finally:
         a.stop()
         b.stop()
 
 
-def test_wrong_passwords_counted_in_one_process_pause_sign_in_in_the_other(tmp_path):
-    path = tmp_path / "planner.db"
-    h = seed(path)
-    a, b = Server(path, tmp_path), Server(path, tmp_path)
-    email = h["patient"]["email"]
+@pytest.fixture
+def household(one_file) -> dict:
+    """Anna and Ben of this test's own in the file, and no wrong password counted for any email
+    or address (the servers share them between tests: all requests come from 127.0.0.1)."""
+    path = one_file[0]
+    db = connect(path)
+    try:
+        run(db, "delete from login_failures")
+    finally:
+        db.close()
+    return add_household(path)
+
+
+def test_a_page_kept_by_one_process_shows_a_tick_made_in_another(one_file, household):
+    _, a, b = one_file
+    h = household
+    anna = signed_in(a, h["patient"]["email"], h["id"])  # the cookie is good on both
+    before = _today(anna, b, h["id"])
+    assert "1 of " not in before
+    assert _today(anna, b, h["id"]) == before  # kept by b (nothing changed)
+    assert tick(anna, a, h["id"], ITEM, 0, "done").status_code == 200
+    assert "1 of " in _today(anna, b, h["id"])
+    assert tick(anna, b, h["id"], ITEM, 0, "open").status_code == 200
+    assert "1 of " not in _today(anna, a, h["id"])
+
+
+def test_wrong_passwords_counted_in_one_process_pause_sign_in_in_the_other(one_file, household):
+    _, a, b = one_file
+    email = household["patient"]["email"]
 
     def sign_in(server: Server, password: str) -> requests.Response:
         http = requests.Session()
@@ -57,15 +94,11 @@ def test_wrong_passwords_counted_in_one_process_pause_sign_in_in_the_other(tmp_p
             data={"email": email, "password": password, "csrf_token": token},
         )
 
-    try:
-        for n in range(MAX_FAILURES):  # half on each server
-            assert sign_in(a if n % 2 else b, "wrong password").status_code == 422
-        refused = sign_in(a, PASSWORD)
-        assert refused.status_code == 429
-        assert BLOCKED["account"].split(".")[0] in refused.text
-    finally:
-        a.stop()
-        b.stop()
+    for n in range(MAX_FAILURES):  # half on each server
+        assert sign_in(a if n % 2 else b, "wrong password").status_code == 422
+    refused = sign_in(a, PASSWORD)
+    assert refused.status_code == 429
+    assert BLOCKED["account"].split(".")[0] in refused.text
 
 
 def _children(pid: int) -> list[int]:
