@@ -200,6 +200,15 @@ def database(engine, tmp_path, request):
         yield str(path)
 
 
+@pytest.fixture(autouse=True)
+def _dump_connections():
+    """tests/dbstate keeps a test's PostgreSQL connection for its dumps: closed as it ends."""
+    yield
+    from tests import dbstate
+
+    dbstate.close_connections()
+
+
 @pytest.fixture
 def app(database, catalog):
     # Every app's clock is pinned to factories.DAY: the suite passes whatever the machine's
