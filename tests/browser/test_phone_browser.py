@@ -14,12 +14,14 @@ from playwright.sync_api import expect
 from planner.store import contacts
 from planner.store.sql import run_alone
 from planner.web.db import get_db
+from tests.browser.conftest import at_width
 from tests.browser.helpers import (
     DEMO_PASSWORD,
     live_demo,
     live_not_sure,
     sign_in,
     sign_in_as,
+    sign_in_by_cookie,
 )
 from tests.browser.layout import sideways, small_targets, text_at, wide_elements
 from tests.conftest import LOOKS
@@ -83,7 +85,7 @@ def test_without_a_share_sheet_only_copy_is_offered(live_app, page_factory, cata
     app, base = live_app
     h = live_not_sure(app, catalog)
     page = page_factory(390, 844)
-    sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/share")
+    sign_in_by_cookie(page, app, base, h["emails"]["patient"], f"/h/{h['id']}/share")
     _new_invite(page, base, h["id"])
     has_share = page.evaluate("'share' in navigator")
     expect(page.get_by_role("button", name="Copy the link")).to_be_visible()
@@ -94,7 +96,7 @@ def test_care_team_numbers_are_checked_then_one_tap_away(live_app, page_factory,
     app, base = live_app
     h = live_not_sure(app, catalog)
     page = page_factory(390, 844)
-    sign_in(page, base, h["emails"]["caregiver"], f"/h/{h['id']}/today")
+    sign_in_by_cookie(page, app, base, h["emails"]["caregiver"], f"/h/{h['id']}/today")
     page.get_by_role("link", name="Add your care team's numbers").click()
     page.get_by_label("Phone number: Emergency number").fill("01632 960 999")
     page.get_by_label("Phone number: Cancer team's line").fill("call the ward")
@@ -124,7 +126,7 @@ def test_the_demo_household_calls_its_team_from_today(live_app, page_factory, ca
     app, base = live_app
     h = live_demo(app, catalog)
     page = page_factory(390, 844)
-    sign_in_as(page, base, h["emails"]["patient"], DEMO_PASSWORD, f"/h/{h['id']}/today")
+    sign_in_by_cookie(page, app, base, h["emails"]["patient"], f"/h/{h['id']}/today")
     links = page.locator(".call-strip a[href^='tel:']")
     expect(links).to_have_count(2)
     for link in links.all():
@@ -168,22 +170,21 @@ def test_pages_reflow_at_200_percent_text_with_targets_of_24_px(
         with app.app_context():
             run_alone(get_db(), "update users set email = ? where id = ?", [long_email, h[role]])
         h["emails"][role] = long_email
-    for width in (390, 1280):
-        page = page_factory(width, 844)
-        if which == "demo":
-            sign_in_as(page, base, h["emails"][role], DEMO_PASSWORD, "/")
-        else:
-            sign_in(page, base, h["emails"][role])
-        for path in PAGES:
-            page.goto(base + path.format(id=h["id"]))
-            where = f"{which} {role} {path} at {width} px"
-            assert small_targets(page) == [], where
-            if width == 390:
-                text_at(page, 200)
-                # What opens in place (banners, questions, done groups) must fit open too.
-                page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-                assert sideways(page) == 0, f"{where}, 200% text: {wide_elements(page)}"
-                assert small_targets(page) == [], f"{where}, 200% text"
+    page = page_factory(1280, 844)
+    sign_in_by_cookie(page, app, base, h["emails"][role])
+    for path in PAGES:
+        # Each page loaded once, measured at 1280 px, then at 390 px (conftest.at_width).
+        page.goto(base + path.format(id=h["id"]))
+        where = f"{which} {role} {path} at"
+        at_width(page, 1280)
+        assert small_targets(page) == [], f"{where} 1280 px"
+        at_width(page, 390)
+        assert small_targets(page) == [], f"{where} 390 px"
+        text_at(page, 200)
+        # What opens in place (banners, questions, done groups) must fit open too.
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        assert sideways(page) == 0, f"{where} 390 px, 200% text: {wide_elements(page)}"
+        assert small_targets(page) == [], f"{where} 390 px, 200% text"
 
 
 @LOOKS
@@ -193,12 +194,10 @@ def test_household_menu_fits_one_row_at_1280(live_app, page_factory, catalog, wh
     row, the rest one tap away under More."""
     app, base = live_app
     h = live_demo(app, catalog) if which == "demo" else live_not_sure(app, catalog)
-    for width, shown in ((1280, 9), (390, 4)):
-        page = page_factory(width, 900)
-        if which == "demo":
-            sign_in_as(page, base, h["emails"]["caregiver"], DEMO_PASSWORD, f"/h/{h['id']}/today")
-        else:
-            sign_in(page, base, h["emails"]["caregiver"], f"/h/{h['id']}/today")
+    page = page_factory(1280, 900)
+    sign_in_by_cookie(page, app, base, h["emails"]["caregiver"], f"/h/{h['id']}/today")
+    for width, shown in ((1280, 9), (390, 4)):  # one load, resized (conftest.at_width)
+        at_width(page, width)
         items = page.locator(".household-nav > ul > li:visible").all()
         assert len(items) == shown, width
         tops = {round(li.bounding_box()["y"]) for li in items}
@@ -212,7 +211,7 @@ def test_focus_moves_to_the_error_summary_of_the_questions(live_app, page_factor
     app, base = live_app
     h = live_not_sure(app, catalog)
     page = page_factory(390, 844)
-    sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/profile/edit")
+    sign_in_by_cookie(page, app, base, h["emails"]["patient"], f"/h/{h['id']}/profile/edit")
     page.get_by_label("How many times have you fallen in the past year?").fill("300")
     page.get_by_role("button", name="See the plan these answers give").click()
     expect(page.locator(".error-summary")).to_be_focused()
