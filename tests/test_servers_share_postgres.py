@@ -12,7 +12,8 @@ whatever one server writes, counts or ends, the other knows at once, over HTTP.
 The servers are pinned to factories.DAY (tests/server.py); only the reminder test follows the
 real clock, because the servers' own schedulers do (see there). Servers A and B and their
 database serve all the module's tests, each test with a household and people of its own
-(`shared`); the reminder tests read the whole outbox, so they have databases of their own.
+(`shared`); the test of reminders sent by servers and cron reads the whole outbox, so it has
+a database and servers of its own.
 """
 
 from __future__ import annotations
@@ -149,14 +150,15 @@ def shared(postgres_server, tmp_path_factory) -> Iterator[tuple[str, Server, Ser
     module's tests (starting two servers is most of such a test's time). Each test has a
     household and people of its own in it (`household`): the servers' page caches are keyed by
     household and person, sessions by person. What is counted by address, which all tests
-    share (127.0.0.1), is cleared before each test (`servers`)."""
+    share (127.0.0.1), is cleared before each test (`servers`). With no mail server and push
+    off they run no reminder scheduler, so nothing but a test's own senders claims its outbox."""
     name = "shared_servers_share_postgres"
     if not postgres_server.running:  # left down by a test that killed it and failed
         postgres_server.start()
     postgres_server.drop_database(name)  # left by a test process that was killed
     url = postgres_server.create_database(name)
     migrate(url)
-    env = {"PLANNER_SIGNUP_LIMIT": str(SIGNUP_LIMIT)}
+    env = {"PLANNER_SIGNUP_LIMIT": str(SIGNUP_LIMIT), "PLANNER_PUSH": "0"}
     folders = [tmp_path_factory.mktemp(f"server-{who}") for who in ("a", "b")]
     with mock.patch.dict(os.environ, env):
         a, b = start_together(url, folders)
@@ -195,7 +197,7 @@ def servers(shared) -> tuple[Server, Server]:
 @pytest.fixture
 def own_household(postgres_url) -> dict:
     """Anna and Ben and their plan for DAY on a fresh database of this test's own, for a test
-    that reads a whole table (the outbox) or starts servers of its own."""
+    that reads a whole table (the outbox) and starts servers of its own."""
     return {**seed(postgres_url), "url": postgres_url}
 
 
@@ -385,13 +387,12 @@ def zone_at_nine(now: dt.datetime) -> str:
     return f"Etc/GMT{-east:+d}" if east else "Etc/GMT"  # POSIX signs: Etc/GMT-9 is UTC+9
 
 
-def test_of_many_senders_claiming_one_reminder_at_once_one_wins(own_household):
-    household = own_household
+def test_of_many_senders_claiming_one_reminder_at_once_one_wins(household):
     url, hid = household["url"], household["id"]
     db = connect(url)
     try:
         outbox.enqueue(db, hid, household["patient"]["id"], "digest", "", f.DAY, "email", at=f.NOW)
-        [row] = fetch(db, "select id from outbox")
+        [row] = fetch(db, "select id from outbox where household_id = ?", [hid])
     finally:
         db.close()
     senders = [connect(url) for _ in range(8)]  # a connection each, as processes have
