@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from planner.store import accounts, own_account
 from planner.web.db import get_db
+from tests.browser.conftest import at_width
 from tests.browser.helpers import (
     DEMO_PASSWORD,
     live_demo,
@@ -23,6 +24,7 @@ from tests.browser.helpers import (
     live_tailored,
     sign_in,
     sign_in_as,
+    sign_in_by_cookie,
 )
 from tests.browser.layout import sideways, small_targets, text_at, wide_elements
 from tests.browser.test_print_browser import PAPERS, pdf_pages
@@ -55,7 +57,7 @@ def test_spanish_pages_reflow_at_200_percent_text_on_a_phone(live_app, page_fact
     h = live_demo(app, catalog)
     _spanish(app, 1)  # Maria, the patient
     page = page_factory(390, 844)
-    sign_in_as(page, base, h["emails"]["patient"], DEMO_PASSWORD, f"/h/{h['id']}/today")
+    sign_in_by_cookie(page, app, base, h["emails"]["patient"], f"/h/{h['id']}/today")
     expect(page.get_by_role("heading", name=re.compile("^Hoy"))).to_be_visible()
     # The household menu keeps its one row of everyday sections and "More" in Spanish too.
     items = page.locator(".household-nav > ul > li:visible").all()
@@ -78,7 +80,7 @@ def test_each_member_reads_the_shared_today_in_their_own_language(live_app, page
     _spanish(app, 1)  # Maria reads Spanish; Tom, the caregiver, English
     maria, tom = page_factory(390, 844), page_factory(390, 844)
     sign_in_as(maria, base, h["emails"]["patient"], DEMO_PASSWORD, f"/h/{h['id']}/today")
-    sign_in_as(tom, base, h["emails"]["caregiver"], DEMO_PASSWORD, f"/h/{h['id']}/today")
+    sign_in_by_cookie(tom, app, base, h["emails"]["caregiver"], f"/h/{h['id']}/today")
     expect(maria.get_by_role("heading", name=re.compile("^Hoy"))).to_be_visible()
     expect(tom.get_by_role("heading", name=re.compile("^Today"))).to_be_visible()
     rows = "[id^=task-]"
@@ -105,9 +107,9 @@ def tailored_spanish(live_app, catalog):
 
 @LOOKS
 def test_the_spanish_handout_keeps_its_printed_promise(tailored_spanish, page_factory):
-    _, base, h = tailored_spanish
+    app, base, h = tailored_spanish
     page = page_factory(1280, 900)
-    sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/handout")
+    sign_in_by_cookie(page, app, base, h["emails"]["patient"], f"/h/{h['id']}/handout")
     page.get_by_label("Fisioterapeuta").check()
     page.get_by_role("button", name="Añadir el código a la hoja").click()
     expect(page.locator(".handout .handout-join svg.qr")).to_be_visible()
@@ -130,7 +132,7 @@ def test_spanish_handouts_of_other_plans_keep_their_promise(
     h = live_scenario(app, catalog, scenario)
     _spanish(app, h["patient"])
     page = page_factory(1280, 900)
-    sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/handout")
+    sign_in_by_cookie(page, app, base, h["emails"]["patient"], f"/h/{h['id']}/handout")
     promised = page.locator(".handout-parts li").all_inner_texts()
     for paper in PAPERS:
         assert pdf_pages(page.pdf(format=paper)) == len(promised), (paper, promised)
@@ -157,7 +159,7 @@ def test_offline_the_kept_today_and_the_phone_s_words_are_spanish(live_app, page
     _spanish(app, h["patient"])
     page = page_factory(390, 844)
     today = f"/h/{h['id']}/today"
-    sign_in(page, base, h["emails"]["patient"], today)
+    sign_in(page, base, h["emails"]["patient"], today)  # the worker comes with /login
     ready(page, today, 'lang="es"')
     page.context.set_offline(True)
     page.reload()
@@ -183,13 +185,16 @@ def test_the_household_menu_is_never_cut_off_on_a_desktop(live_app, page_factory
     a second row: every one stays on the screen."""
     app, base = live_app
     h = live_demo(app, catalog)
+    page = page_factory(1024, 900)
+    sign_in_by_cookie(page, app, base, h["emails"]["caregiver"], f"/h/{h['id']}/today")
     for spanish, width in ((False, 1024), (True, 1024), (True, 1280)):
-        if spanish:
+        if spanish and page.locator("html").get_attribute("lang") != "es":
             with app.app_context():
                 caregiver = accounts.user_by_email(get_db(), h["emails"]["caregiver"])
             _spanish(app, caregiver["id"])
-        page = page_factory(width, 900)
-        sign_in_as(page, base, h["emails"]["caregiver"], DEMO_PASSWORD, f"/h/{h['id']}/today")
+            page.reload()
+        at_width(page, width)  # one Spanish load at both widths (conftest.at_width)
+        assert page.locator("html").get_attribute("lang") == ("es" if spanish else "en")
         links = page.locator(".household-nav a:visible, .household-nav summary:visible")
         assert links.count() >= 8
         for link in links.all():
