@@ -18,8 +18,8 @@ from tests.browser.helpers import (
     NOT_SURE,
     live_demo,
     live_not_sure,
-    sign_in,
     sign_in_as,
+    sign_in_by_cookie,
 )
 from tests.browser.layout import sideways
 
@@ -116,7 +116,7 @@ def test_the_caseload_on_a_phone(live_app, page_factory, catalog):
     app, base = live_app
     h = _caseload_of_30(app, catalog)
     page = page_factory(390, 844)
-    sign_in_as(page, base, h["emails"]["physio"], DEMO_PASSWORD, "/")
+    sign_in_by_cookie(page, app, base, h["emails"]["physio"])
     assert sideways(page) == 0
     card = page.locator("#household-1")
     expect(card).to_be_visible()
@@ -132,7 +132,7 @@ def test_the_publish_bar_stays_in_view_and_confirms_each_save(live_app, page_fac
     app, base = live_app
     h = live_demo(app, catalog)
     page = page_factory(390, 844)
-    sign_in_as(page, base, h["emails"]["physio"], DEMO_PASSWORD, f"/h/{h['id']}/exercises")
+    sign_in_by_cookie(page, app, base, h["emails"]["physio"], f"/h/{h['id']}/exercises")
     bar = page.locator("#publish-bar")
     expect(bar).to_contain_text("No changes to publish: version 2")
 
@@ -166,12 +166,12 @@ def test_after_the_physio_publishes_the_household_is_not_asked_for_one(
     app, base = live_app
     h = live_not_sure(app, catalog)
     patient = page_factory(390, 844)
-    sign_in(patient, base, h["emails"]["patient"], f"/h/{h['id']}/today")
+    sign_in_by_cookie(patient, app, base, h["emails"]["patient"], f"/h/{h['id']}/today")
     ask = patient.locator("#task-exercise-plan-physio-check-once")
     expect(ask).to_have_count(1)
 
     physio = page_factory(1280, 900)
-    sign_in(physio, base, h["emails"]["physio"], f"/h/{h['id']}/exercises")
+    sign_in_by_cookie(physio, app, base, h["emails"]["physio"], f"/h/{h['id']}/exercises")
     expect(physio.locator("#x-exercise-plan-physio-check")).to_have_count(0)
     physio.locator(".exercise").first.get_by_role("button", name=re.compile("Down")).click()
     expect(physio.locator("#publish-bar")).to_contain_text("Not published yet")

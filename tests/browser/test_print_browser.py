@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import live_scenario, live_tailored, sign_in
+from tests.browser.helpers import live_scenario, live_tailored, sign_in, sign_in_by_cookie
 from tests.conftest import LOOKS
 
 PAPERS = ("A4", "Letter")
@@ -69,7 +69,7 @@ def test_handout_of_other_plans_keeps_its_promise(live_app, page_factory, catalo
     app, base = live_app
     h = live_scenario(app, catalog, scenario)
     page = page_factory(1280, 900)
-    sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/handout")
+    sign_in_by_cookie(page, app, base, h["emails"]["patient"], f"/h/{h['id']}/handout")
     # A long exercise list with every how-to runs onto a second page, and says so.
     promised = page.locator(".handout-parts li").all_inner_texts()
     assert promised[:3] == [
@@ -84,12 +84,12 @@ def test_handout_of_other_plans_keeps_its_promise(live_app, page_factory, catalo
 
 
 def test_red_flags_page_prints_on_two_sheets(tailored, page_factory):
-    _, base, h = tailored
+    app, base, h = tailored
     page = page_factory(1280, 900)
     page.goto(f"{base}/red-flags")
     for paper in PAPERS:
         assert pdf_pages(page.pdf(format=paper)) <= 2, paper
-    sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/today")
+    sign_in_by_cookie(page, app, base, h["emails"]["patient"], f"/h/{h['id']}/today")
     expect(page.get_by_role("heading", name="Today")).to_be_visible()  # household opened
     page.goto(f"{base}/red-flags")  # with this household's signs marked and first
     expect(page.get_by_text("Most important for Anna's home").first).to_be_visible()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import live_home, sign_in
+from tests.browser.helpers import live_home, sign_in, sign_in_by_cookie
 
 TITLE = "Breathe slowly into your belly"
 
@@ -51,7 +51,7 @@ def test_tick_without_reload_then_seen_by_the_caregiver(live_app, page_factory, 
     assert patient.evaluate("window.__stillHere") is None  # the reload really happened
 
     caregiver = page_factory(1280, 900)
-    sign_in(caregiver, base, h["emails"]["caregiver"], today)
+    sign_in_by_cookie(caregiver, app, base, h["emails"]["caregiver"], today)
     seen = caregiver.get_by_role("button", name=TITLE, exact=True)
     expect(seen).to_have_attribute("aria-pressed", "true")
     expect(caregiver.locator(f"#task-belly-breathing-{app.config['TODAY']}")).to_contain_text(
@@ -64,7 +64,7 @@ def test_keyboard_focus_stays_on_the_task_after_the_swap(live_app, page_factory,
     app, base = live_app
     h = live_home(app, catalog)
     page = page_factory(390, 844)
-    sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/today")
+    sign_in_by_cookie(page, app, base, h["emails"]["patient"], f"/h/{h['id']}/today")
     button = page.get_by_role("button", name=TITLE, exact=True)
     button.focus()
     page.keyboard.press("Enter")
@@ -79,7 +79,7 @@ def test_drinks_and_home_check_update_in_place(live_app, page_factory, catalog):
     app, base = live_app
     h = live_home(app, catalog)
     page = page_factory(390, 844)
-    sign_in(page, base, h["emails"]["caregiver"], f"/h/{h['id']}/today")
+    sign_in_by_cookie(page, app, base, h["emails"]["caregiver"], f"/h/{h['id']}/today")
     page.evaluate("window.__stillHere = 'yes'")
     page.get_by_role("button", name="Drink 1 of 8, 200 ml").click()
     # The next glass once the first is counted, as a person taps; htmx drops a tap on a row
@@ -123,7 +123,7 @@ def test_a_refused_choice_s_message_goes_once_a_later_one_is_saved(live_app, pag
     app, base = live_app
     h = live_home(app, catalog)
     page = page_factory(390, 844)
-    sign_in(page, base, h["emails"]["caregiver"], f"/h/{h['id']}/home")
+    sign_in_by_cookie(page, app, base, h["emails"]["caregiver"], f"/h/{h['id']}/home")
     done = page.locator("#home-bath-seat-done")
     alert = page.locator("#tick-error")
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from planner import clock, demo
 from planner.web.db import get_db
 from tests import factories as f
-from tests.browser.helpers import live_home, sign_in
+from tests.browser.helpers import live_home, sign_in_by_cookie
 
 PHONE = (390, 844)
 
@@ -93,7 +93,7 @@ def test_new_not_sure_household_is_asked_instead_of_given_every_task(
         email = db.execute("select email from users where id = ?", [anna["id"]]).fetchone()[0]
     hid = household["id"]
     page = page_factory(*PHONE)
-    sign_in(page, base, email, f"/h/{hid}/profile/edit")
+    sign_in_by_cookie(page, app, base, email, f"/h/{hid}/profile/edit")
     page.get_by_role("button", name="See the plan these answers give").click()  # all "Not sure"
     expect(page.get_by_role("heading", name="Check the new plan")).to_be_visible()
     # The preview starts with the plan in short, and Apply is on the first screen.
