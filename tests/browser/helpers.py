@@ -47,10 +47,15 @@ def live_scenario(app, catalog, scenario: str) -> dict:
     return h
 
 
-def sign_in(page, base_url: str, email: str, next_path: str | None = None) -> None:
+def sign_in(
+    page, base_url: str, email: str, next_path: str | None = None, worker_first: bool = False
+) -> None:
     """Sign in through the login form; land on `next_path` if given. For tests about signing
-    in and out, and one per major flow; elsewhere sign_in_by_cookie does the same faster."""
+    in and out, and one per major flow; elsewhere sign_in_by_cookie does the same faster.
+    `worker_first`: as in sign_in_by_cookie."""
     page.goto(f"{base_url}/login" + (f"?next={next_path}" if next_path else ""))
+    if worker_first:
+        until(page, WORKER_ACTIVE)
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     with page.expect_navigation():
@@ -58,6 +63,7 @@ def sign_in(page, base_url: str, email: str, next_path: str | None = None) -> No
 
 
 DEMO_PASSWORD = "demo-password"
+WORKER_ACTIVE = "async () => !!(await navigator.serviceWorker.getRegistration())?.active"
 NOT_SURE = {"lesion_sites": []}  # every question of the profile answered "Not sure"
 
 
@@ -95,13 +101,21 @@ def sign_in_as(page, base_url: str, email: str, password: str, next_path: str) -
         page.get_by_role("button", name="Sign in").click()
 
 
-def sign_in_by_cookie(page, app, base_url: str, email: str, next_path: str | None = None) -> None:
+def sign_in_by_cookie(
+    page, app, base_url: str, email: str, next_path: str | None = None, worker_first: bool = False
+) -> None:
     """Sign in without the form and land on `next_path` (else the start page), as sign_in does:
     the server does what a right password leads to (planner.web.security.sign_in: a new
     server-side session, its id in Flask's signed cookie; the "signed in" entry in each of the
     person's households' activity), and the browser is given that cookie as the server would
-    set it. About half a second less than the form (its page, scrypt, the redirect), for tests
-    whose subject is not signing in.
+    set it. About half a second less than the form (scrypt, the post and its redirect), for
+    tests whose subject is not signing in.
+
+    `worker_first`: open the sign-in page first, as a phone does, and stay there until the
+    service worker it registers is active, as it is by the time a person has typed their
+    password: the page landed on is then the worker's from its first load (for the offline
+    tests). A page that loads while the worker activates stays out of its hands until the next
+    page, and the form's post and redirect, quicker than typing, can land there under load.
 
     On the real form still, on purpose: the tests of signing in and out (offline: sign-out and
     an ended session empty the kept pages; the server killed and back), the demo's Today typed
@@ -114,6 +128,9 @@ def sign_in_by_cookie(page, app, base_url: str, email: str, next_path: str | Non
     from planner.web.security import request_now
     from planner.web.security import sign_in as start_session
 
+    if worker_first:
+        page.goto(f"{base_url}/login")
+        until(page, WORKER_ACTIVE)
     with app.test_request_context(base_url=base_url):
         db = get_db()
         user = accounts.user_by_email(db, email)
@@ -133,3 +150,15 @@ def sign_in_by_cookie(page, app, base_url: str, email: str, next_path: str | Non
             ]
         )
     page.goto(base_url + (next_path or "/"))
+
+
+def until(page, condition: str, timeout_s: float = 30) -> None:
+    """Wait until `condition` (JavaScript: an expression, or a function, async or not), run in
+    the page, is truthy. Polled from here, each try one page.evaluate: Playwright's own
+    wait_for_function evaluates a string predicate again from inside the page, which our
+    Content-Security-Policy (no eval) refuses as soon as the first try did not already hold."""
+    for _ in range(int(timeout_s * 10)):
+        if page.evaluate(condition):
+            return
+        page.wait_for_timeout(100)
+    assert page.evaluate(condition), condition

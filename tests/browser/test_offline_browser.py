@@ -16,7 +16,7 @@ from planner.store.sql import connect, fetch, fetch_value, run
 from planner.web.db import get_db
 from tests import factories as f
 from tests.browser.conftest import ARGS, CHROMIUM
-from tests.browser.helpers import live_home, sign_in
+from tests.browser.helpers import live_home, sign_in, sign_in_by_cookie, until
 from tests.server import Server, seed
 
 TITLE = "Breathe slowly into your belly"
@@ -34,15 +34,13 @@ KEPT_TEXT = """async (path) => {
   return null;
 }"""
 PAGE_CACHES = "async () => (await caches.keys()).filter((n) => n.startsWith('planner-pages-'))"
+CONTROLLED = "navigator.serviceWorker.controller !== null"  # the worker has taken the page
 
 
 def ready(page, path: str, containing: str = "") -> None:
     """Wait until the worker controls the page and keeps `path` (with `containing` in it)."""
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
-    page.wait_for_function(
-        f"async () => ((await ({KEPT_TEXT})({path!r})) || '').includes({containing!r})",
-        timeout=30_000,
-    )
+    until(page, CONTROLLED)
+    until(page, f"async () => ((await ({KEPT_TEXT})({path!r})) || '').includes({containing!r})")
 
 
 def events(db, household_id: int) -> list[tuple]:
@@ -96,8 +94,10 @@ def test_the_install_criteria_are_met(home, browser, tmp_path):
     )
     try:
         page = context.pages[0] if context.pages else context.new_page()
-        sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/today")
-        page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+        sign_in_by_cookie(
+            page, app, base, h["emails"]["patient"], f"/h/{h['id']}/today", worker_first=True
+        )
+        until(page, CONTROLLED)
         worker = page.evaluate(
             "async () => { const r = await navigator.serviceWorker.ready;"
             " return {state: r.active.state, scope: r.scope, url: r.active.scriptURL}; }"
@@ -120,7 +120,7 @@ def test_today_and_the_urgent_symptoms_open_offline_marked_as_of_when(home, page
     app, base, h = home
     page = page_factory(390, 844)
     today = f"/h/{h['id']}/today"
-    sign_in(page, base, h["emails"]["patient"], today)
+    sign_in_by_cookie(page, app, base, h["emails"]["patient"], today, worker_first=True)
     ready(page, today)
     page.get_by_role("link", name="Urgent symptoms").first.click()  # boosted: kept too
     expect(page.get_by_role("heading", name="Urgent symptoms: what to do now")).to_be_visible()
@@ -149,7 +149,9 @@ def test_a_tap_flips_its_button_before_the_next_frame(home, page_factory):
     whatever the network; the no-JavaScript form and the server's row are as before."""
     app, base, h = home
     page = page_factory(390, 844)
-    sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/today")
+    sign_in_by_cookie(
+        page, app, base, h["emails"]["patient"], f"/h/{h['id']}/today", worker_first=True
+    )
     page.context.set_offline(True)  # nothing can come back from the server to flip it
     pressed = page.evaluate(
         """(name) => {
@@ -171,8 +173,10 @@ def test_a_tap_flips_its_button_before_the_next_frame(home, page_factory):
 def test_twenty_taps_offline_arrive_once_each_in_order(home, page_factory):
     app, base, h = home
     page = page_factory(390, 844)
-    sign_in(page, base, h["emails"]["patient"], f"/h/{h['id']}/today")
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+    sign_in_by_cookie(
+        page, app, base, h["emails"]["patient"], f"/h/{h['id']}/today", worker_first=True
+    )
+    until(page, CONTROLLED)
     page.context.set_offline(True)
     button = page.get_by_role("button", name=TITLE, exact=True)
     row = page.locator(f"#task-belly-breathing-{DAY}")
@@ -201,7 +205,7 @@ def test_taps_waiting_while_the_server_is_killed_arrive_when_it_is_back(browser,
     try:
         page = context.new_page()
         today = f"/h/{w['id']}/today"
-        sign_in(page, server.url, w["patient"]["email"], today)
+        sign_in(page, server.url, w["patient"]["email"], today, worker_first=True)
         ready(page, today)
         row = page.locator(f"#task-belly-breathing-{DAY}")
         page.get_by_role("button", name=TITLE, exact=True).click()
@@ -247,8 +251,8 @@ def test_a_refused_tap_is_shown_with_why_until_dismissed(home, page_factory):
     app, base, h = home
     page = page_factory(390, 844)
     today = f"/h/{h['id']}/today"
-    sign_in(page, base, h["emails"]["caregiver"], today)
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+    sign_in_by_cookie(page, app, base, h["emails"]["caregiver"], today, worker_first=True)
+    until(page, CONTROLLED)
     page.context.set_offline(True)
     button = page.get_by_role("button", name=TITLE, exact=True)
     button.click()
@@ -283,9 +287,9 @@ def test_two_people_one_offline_end_as_the_server_s_rules_say(home, page_factory
     app, base, h = home
     anna, ben = page_factory(390, 844), page_factory(390, 844)
     today = f"/h/{h['id']}/today"
-    sign_in(anna, base, h["emails"]["patient"], today)
-    sign_in(ben, base, h["emails"]["caregiver"], today)
-    anna.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+    sign_in_by_cookie(anna, app, base, h["emails"]["patient"], today, worker_first=True)
+    sign_in_by_cookie(ben, app, base, h["emails"]["caregiver"], today, worker_first=True)
+    until(anna, CONTROLLED)
     anna.context.set_offline(True)
     anna.get_by_role("button", name=TITLE, exact=True).click()
     ben_row = ben.locator(f"#task-belly-breathing-{DAY}")
@@ -316,16 +320,14 @@ def test_sign_out_empties_the_kept_pages_and_the_next_person_sees_nothing(home, 
     app, base, h = home
     page = page_factory(390, 844)
     today = f"/h/{h['id']}/today"
-    sign_in(page, base, h["emails"]["patient"], today)
+    sign_in(page, base, h["emails"]["patient"], today, worker_first=True)
     ready(page, today)
     page.get_by_role("link", name="History").first.click()  # htmx keeps Today for "Back"
     page.wait_for_url(f"{base}/h/{h['id']}/history")
-    page.wait_for_function(
-        f"(sessionStorage.getItem('htmx-history-cache') || '').includes({TITLE!r})"
-    )
+    until(page, f"(sessionStorage.getItem('htmx-history-cache') || '').includes({TITLE!r})")
     page.get_by_role("button", name="Sign out").click()
     expect(page.locator(".flash")).to_contain_text("You have signed out.")
-    page.wait_for_function(f"async () => ({PAGE_CACHES})().then((names) => !names.length)")
+    until(page, f"async () => ({PAGE_CACHES})().then((names) => !names.length)")
     assert page.evaluate("sessionStorage.getItem('htmx-history-cache')") is None
     page.go_back()  # Back, to Anna's pages: the server asks who is there
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
@@ -350,7 +352,7 @@ def test_an_ended_session_empties_the_kept_pages_and_keeps_the_tap_for_its_owner
     app, base, h = home
     page = page_factory(390, 844)
     today = f"/h/{h['id']}/today"
-    sign_in(page, base, h["emails"]["patient"], today)
+    sign_in(page, base, h["emails"]["patient"], today, worker_first=True)
     ready(page, today)
     page.context.set_offline(True)
     page.get_by_role("button", name=TITLE, exact=True).click()
@@ -362,7 +364,7 @@ def test_an_ended_session_empties_the_kept_pages_and_keeps_the_tap_for_its_owner
         "1 tap is saved on this phone but not sent. Your session has ended: sign in again to "
         "send this."
     )
-    page.wait_for_function(f"async () => ({PAGE_CACHES})().then((names) => !names.length)")
+    until(page, f"async () => ({PAGE_CACHES})().then((names) => !names.length)")
 
     sign_in(page, base, h["emails"]["outsider"], f"/h/{h['other']}/today")
     expect(page.locator("#tap-queue")).to_have_count(0)  # not Olga's to see, nor to send
@@ -387,7 +389,7 @@ def test_sign_out_everywhere_empties_the_kept_pages(home, page_factory):
     app, base, h = home
     page = page_factory(390, 844)
     today = f"/h/{h['id']}/today"
-    sign_in(page, base, h["emails"]["patient"], today)
+    sign_in(page, base, h["emails"]["patient"], today, worker_first=True)
     ready(page, today)
     page.goto(base + "/account")
     page.get_by_role("button", name="Sign out everywhere").click()

@@ -22,7 +22,6 @@ from tests.browser.helpers import (
     live_home,
     live_scenario,
     live_tailored,
-    sign_in,
     sign_in_as,
     sign_in_by_cookie,
 )
@@ -159,7 +158,7 @@ def test_offline_the_kept_today_and_the_phone_s_words_are_spanish(live_app, page
     _spanish(app, h["patient"])
     page = page_factory(390, 844)
     today = f"/h/{h['id']}/today"
-    sign_in(page, base, h["emails"]["patient"], today)  # the worker comes with /login
+    sign_in_by_cookie(page, app, base, h["emails"]["patient"], today, worker_first=True)
     ready(page, today, 'lang="es"')
     page.context.set_offline(True)
     page.reload()
