@@ -25,7 +25,7 @@ def report(found: dict[int, list[dict]]) -> str:
 
 def test_public_pages(live_app, page_factory):
     _, base = live_app
-    page = page_factory(390, 900, bypass_csp=True)
+    page = page_factory(390, 900, axe=True)
     for path in ("/", "/login", "/signup", "/red-flags", "/reset"):
         page.goto(base + path)
         found = axe_by_width(page)
@@ -35,7 +35,7 @@ def test_public_pages(live_app, page_factory):
 def test_household_pages(live_app, page_factory, catalog):
     app, base = live_app
     h = live_home(app, catalog)
-    page = page_factory(390, 900, bypass_csp=True)
+    page = page_factory(390, 900, axe=True)
     sign_in_by_cookie(page, app, base, h["emails"]["caregiver"])
     home = f"/h/{h['id']}"
     for path in (
@@ -87,7 +87,7 @@ def test_trust_pages(live_app, page_factory, catalog):
     app, base = live_app
     h = live_home(app, catalog)
     home = f"/h/{h['id']}"
-    page = page_factory(390, 900, bypass_csp=True)
+    page = page_factory(390, 900, axe=True)
     sign_in_by_cookie(page, app, base, h["emails"]["caregiver"])
     page.goto(f"{base}{home}/profile/edit")
     page.get_by_label("Left thigh bone").uncheck()

@@ -21,7 +21,7 @@ BASE = "/how-plans-are-made"
 @LOOKS
 def test_the_public_pages_are_axe_clean(live_app, page_factory):
     _, base = live_app
-    page = page_factory(390, 900, bypass_csp=True)
+    page = page_factory(390, 900, axe=True)
     for path in (
         BASE,
         f"{BASE}/changes",
@@ -56,7 +56,7 @@ def test_the_signed_in_pages_are_axe_clean(live_app, page_factory, catalog):
         meera = f.user(get_db(), "Meera")
         reviewers.grant(get_db(), meera["id"], at=f.NOW)
     home = f"/h/{h['id']}"
-    page = page_factory(390, 900, bypass_csp=True)
+    page = page_factory(390, 900, axe=True)
     sign_in_by_cookie(page, app, base, h["emails"]["physio"], f"{home}/exercises")
     rule = page.locator("#rule-pelvis")
     rule.get_by_text("Lift this rule for this person").click()

@@ -89,7 +89,7 @@ def test_physio_pages_pass_axe(live_app, page_factory, catalog):
         )
 
     for role in ("caregiver", "physio"):  # the physio's page goes on to a refused form
-        page = page_factory(390, 900, bypass_csp=True)
+        page = page_factory(390, 900, axe=True)
         sign_in_by_cookie(page, app, base, h["emails"][role])
         paths = ["exercises", "facts", "versions", "versions/1"] + (
             ["templates"] if role == "physio" else []

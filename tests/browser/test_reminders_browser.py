@@ -43,7 +43,7 @@ def test_the_reminders_page_has_no_serious_accessibility_problems(
     app, base = live_app
     app.config["VAPID_KEY_FILE"] = str(tmp_path / "vapid_private.pem")
     h = live_home(app, catalog)
-    page = page_factory(390, 900, bypass_csp=True)
+    page = page_factory(390, 900, axe=True)
     sign_in_by_cookie(page, app, base, h["emails"]["patient"], f"/h/{h['id']}/reminders")
     expect(page.get_by_role("heading", name="Your reminders")).to_be_visible()
     # The push button, shown once the worker has registered, is on the page axe reads.

@@ -75,7 +75,7 @@ def test_visit_summary_prints_on_one_page(full, page_factory):
 @LOOKS
 def test_take_away_pages_pass_axe(full, page_factory):
     app, base, h = full
-    page = page_factory(390, 900, bypass_csp=True)
+    page = page_factory(390, 900, axe=True)
     sign_in_by_cookie(page, app, base, h["emails"]["patient"])
     home = f"{base}/h/{h['id']}"
     for path in ("/history", "/history?span=12", "/calendar", "/export", "/visit"):
