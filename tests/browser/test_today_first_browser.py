@@ -77,7 +77,8 @@ def test_demo_household_tasks_first(live_app, page_factory, catalog):
     button.click()
     expect(button).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#count-later")).to_contain_text(re.compile(r"\d+ of \d+ done|All"))
-    page.wait_for_load_state("networkidle")
+    # The server's row, and with it (out of band, in the same swap) every count, is in.
+    expect(page.locator(f"li.task:has(#{ident})")).to_contain_text("Done by you")
     assert_counts_match(page)
 
 
