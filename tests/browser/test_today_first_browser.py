@@ -8,10 +8,10 @@ import re
 
 from playwright.sync_api import expect
 
-from planner import clock, demo
+from planner import demo
 from planner.web.db import get_db
 from tests import factories as f
-from tests.browser.helpers import live_home, sign_in_by_cookie
+from tests.browser.helpers import live_demo, live_home, sign_in_by_cookie
 
 PHONE = (390, 844)
 
@@ -49,10 +49,7 @@ def assert_counts_match(page) -> None:
 
 def test_demo_household_tasks_first(live_app, page_factory, catalog):
     app, base = live_app
-    app.config["TODAY"] = f.DAY.isoformat()
-    with app.app_context():
-        demo.seed(get_db(), catalog, clock.pinned(f.DAY))
-        household = get_db().execute("select id from households").fetchone()[0]
+    household = live_demo(app, catalog)["id"]
     page = page_factory(*PHONE)
     page.goto(f"{base}/login")
     page.get_by_label("Email address").fill("patient@example.org")
