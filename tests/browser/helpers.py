@@ -131,11 +131,14 @@ def sign_in_by_cookie(
     tests). A page that loads while the worker activates stays out of its hands until the next
     page, and the form's post and redirect, quicker than typing, can land there under load.
 
-    On the real form still, on purpose: the tests of signing in and out (offline: sign-out and
-    an ended session empty the kept pages; the server killed and back), the demo's Today typed
-    in (test_today_first_browser), the physiotherapist's publish flow, a tick seen by the
-    caregiver, the pages without JavaScript, the printed handout, the phone's share sheet,
-    and the Spanish reader's reflow and own-language Today."""
+    On the real form still, on purpose, the tests of signing in and out and the first sign-in
+    of each major flow: offline, sign-out and an ended session emptying the kept pages (each
+    with the next person on the same phone) and the taps sent once the killed server is back;
+    the demo's Today typed in (test_today_first_browser); the physiotherapist's publish flow;
+    the patient's tick seen by the caregiver; the pages without JavaScript (a tick, a new
+    link); the share sheet and the desktop caseload (the demo's password); the Spanish reader's
+    own-language Today; the printed handout and visit summary; the reminders' service worker.
+    """
     from flask import session
 
     from planner.store import accounts, activity
