@@ -14,7 +14,7 @@ from tests.dbstate import count
 def people(db):
     """A household with a patient, a caregiver and a physio, and an outsider with their own."""
     made = {
-        role: accounts.create_user(db, f"{role}@example.org", role.title(), "password1", at=f.NOW)
+        role: f.user(db, role.title())
         for role in ("patient", "caregiver", "physio", "outsider")
     }
     home = accounts.create_household(db, "Maria's home", made["patient"]["id"], "patient", at=f.NOW)
@@ -50,7 +50,7 @@ def test_start_page_lists_households_with_role_and_today_link(client, people):
 
 
 def test_start_page_with_no_household_says_what_to_do(client, db):
-    user = accounts.create_user(db, "new@example.org", "New", "password1", at=f.NOW)
+    user = f.user(db, "New")
     login(client, user["id"])
     page = client.get("/").text
     assert "You are not in a household yet." in page
@@ -58,7 +58,7 @@ def test_start_page_with_no_household_says_what_to_do(client, db):
 
 
 def test_create_household_makes_the_creator_a_member_with_their_role(client, db):
-    user = accounts.create_user(db, "new@example.org", "New", "password1", at=f.NOW)
+    user = f.user(db, "New")
     login(client, user["id"])
     response = client.post("/households", data={"name": " Our flat ", "role": "physio", **CSRF})
     assert response.status_code == 303
@@ -79,7 +79,7 @@ def test_create_household_makes_the_creator_a_member_with_their_role(client, db)
 def test_create_household_errors_show_by_the_field_and_store_nothing(
     client, db, data, error_id, message
 ):
-    user = accounts.create_user(db, "new@example.org", "New", "password1", at=f.NOW)
+    user = f.user(db, "New")
     login(client, user["id"])
     response = client.post("/households", data={**data, **CSRF})
     assert response.status_code == 422
@@ -88,7 +88,7 @@ def test_create_household_errors_show_by_the_field_and_store_nothing(
 
 
 def test_create_household_without_csrf_stores_nothing(client, db):
-    user = accounts.create_user(db, "new@example.org", "New", "password1", at=f.NOW)
+    user = f.user(db, "New")
     login(client, user["id"])
     response = client.post("/households", data={"name": "Home", "role": "patient"})
     assert response.status_code == 400
@@ -189,7 +189,7 @@ def test_store_refuses_to_empty_a_household_but_removes_a_physio(db, people):
 
 
 def test_household_and_first_member_are_written_together(db, monkeypatch):
-    user = accounts.create_user(db, "new@example.org", "New", "password1", at=f.NOW)
+    user = f.user(db, "New")
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
