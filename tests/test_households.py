@@ -14,8 +14,7 @@ from tests.dbstate import count
 def people(db):
     """A household with a patient, a caregiver and a physio, and an outsider with their own."""
     made = {
-        role: f.user(db, role.title())
-        for role in ("patient", "caregiver", "physio", "outsider")
+        role: f.user(db, role.title()) for role in ("patient", "caregiver", "physio", "outsider")
     }
     home = accounts.create_household(db, "Maria's home", made["patient"]["id"], "patient", at=f.NOW)
     accounts.add_member(db, home["id"], made["caregiver"]["id"], "caregiver", at=f.NOW)
