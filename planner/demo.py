@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from werkzeug.security import generate_password_hash
+
 from planner import planning
 from planner.clock import DEFAULT_ZONE, Clock, zone
 from planner.plans import recurrence, tailoring
@@ -236,10 +238,16 @@ def seed(db: Database, catalog: Catalog, clock: Clock, timezone: str = DEFAULT_Z
     with transaction(db):
         if fetch_value(db, "select count(*) from users"):
             return "skipped"
-        people = {
-            role: accounts.create_user(db, email, name, PASSWORD, at=moment)["id"]
-            for email, name, role in ACCOUNTS
-        }
+        # One scrypt hash for the three accounts, which share the published demo password
+        # anyway: each hash takes ~0.1 s by design, and the demo is seeded at every start of
+        # `planner serve --demo` on a new database (and by many browser tests).
+        ids = accounts.import_users(
+            db,
+            [(email, name) for email, name, _ in ACCOUNTS],
+            generate_password_hash(PASSWORD, method="scrypt"),
+            at=moment,
+        )
+        people = {role: user_id for (_, _, role), user_id in zip(ACCOUNTS, ids, strict=True)}
         household = accounts.create_household(
             db, HOUSEHOLD, people["patient"], "patient", at=moment, timezone=timezone
         )

@@ -3,11 +3,7 @@ session the form would have started (sign_in_by_cookie)."""
 
 from __future__ import annotations
 
-import functools
 import json
-
-import pytest
-from werkzeug.security import generate_password_hash
 
 from planner.demo import CONTACTS
 from planner.plans.engine import build_plan
@@ -71,23 +67,13 @@ WORKER_ACTIVE = "async () => !!(await navigator.serviceWorker.getRegistration())
 NOT_SURE = {"lesion_sites": []}  # every question of the profile answered "Not sure"
 
 
-@functools.cache
-def _hash_once(password: str, method: str) -> str:
-    return generate_password_hash(password, method=method)
-
-
 def live_demo(app, catalog) -> dict:
     """The demo household (planner/demo.py) in the live app, on the pinned day f.DAY:
-    {"id", "emails": {role: email}}; every demo account's password is DEMO_PASSWORD, hashed
-    with the app's own scrypt once per test process rather than once per account, as
-    factories.PASSWORD is (three hashes were most of the seeding's time); signing in with
-    it still checks a real scrypt hash."""
+    {"id", "emails": {role: email}}; every demo account's password is DEMO_PASSWORD."""
     from planner import clock, demo
-    from planner.store import accounts
 
     app.config["TODAY"] = f.DAY.isoformat()
-    with app.app_context(), pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accounts, "generate_password_hash", _hash_once)
+    with app.app_context():
         demo.seed(get_db(), catalog, clock.pinned(f.DAY))
     return {"id": 1, "emails": {role: email for email, _, role in demo.ACCOUNTS}}
 
