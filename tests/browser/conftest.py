@@ -83,7 +83,19 @@ def live_app(database, catalog):
     # the loop is waiting on fails it with EBADF, and the connections left open are found
     # unclosed in a later test. With nothing left to wait on, the loop ends.
     server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
-    server.trigger.pull_trigger(lambda: [each.close() for each in list(server._map.values())])
+
+    def close_all() -> None:
+        for each in list(server._map.values()):
+            each.close()
+
+    try:
+        server.trigger.pull_trigger(close_all)
+    except OSError:
+        # The trigger's pipe was already closed (seen once in some hundreds of runs, at the
+        # end of a test that had passed; not reproduced). Its loop can then not be woken:
+        # close what is left from here. The loop, finding its map empty, ends within its
+        # poll timeout (a second).
+        close_all()
     thread.join(timeout=5)
     assert not thread.is_alive(), "the test server's loop did not end"
     close_thread_dbs()
