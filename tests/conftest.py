@@ -140,35 +140,56 @@ def _emptied(url: str) -> str:
 
     DELETE, not TRUNCATE: truncating gives each table a new file, synced to disk, a quarter of a
     second per test for ~30 tables; deleting a test's few rows takes milliseconds. Replica mode
-    skips the foreign-key and revision triggers, so the order of the tables does not matter."""
+    skips the foreign-key and revision triggers, so the order of the tables does not matter.
+    On a connection kept for the worker: a new one is a new server process, whose caches of
+    the tables are cold."""
+    import psycopg
+
+    for attempt in (1, 2):
+        db = _kept(url)
+        try:
+            db.conn.execute(_statements(db, url))
+            return url
+        except psycopg.OperationalError:
+            # The server was restarted since (tests/test_pg_faults.py kills it): connect again.
+            db.close()
+            del _KEPT[url]
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _kept(url: str):
     from planner.store import postgres
 
-    db = postgres.connect(url)
-    try:
-        if url not in _STATEMENTS:
-            tables = db.conn.execute(
-                "select table_name from information_schema.tables"
-                " where table_schema = 'public' and table_name <> 'planner_migrations'"
-            ).fetchall()
-            # pg_class, not information_schema.sequences, which leaves out identity columns'.
-            sequences = db.conn.execute(
-                "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace"
-                " where c.relkind = 'S' and n.nspname = 'public'"
-                " and c.relname <> 'planner_migrations_id_seq'"
-            ).fetchall()
-            _STATEMENTS[url] = "".join(
-                ["set session_replication_role = replica;"]
-                + [f'delete from "{name}";' for (name,) in tables]
-                + [f'alter sequence "{name}" restart;' for (name,) in sequences]
-                + ["set session_replication_role = origin;"]
-            )
-        db.conn.execute(_STATEMENTS[url])
-    finally:
-        db.close()
-    return url
+    if url not in _KEPT:
+        _KEPT[url] = postgres.connect(url)
+    return _KEPT[url]
+
+
+def _statements(db, url: str) -> str:
+    if url not in _STATEMENTS:
+        tables = db.conn.execute(
+            "select table_name from information_schema.tables"
+            " where table_schema = 'public' and table_name <> 'planner_migrations'"
+        ).fetchall()
+        # pg_class, not information_schema.sequences, which leaves out identity columns'.
+        sequences = db.conn.execute(
+            "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+            " where c.relkind = 'S' and n.nspname = 'public'"
+            " and c.relname <> 'planner_migrations_id_seq'"
+        ).fetchall()
+        _STATEMENTS[url] = "".join(
+            ["set session_replication_role = replica;"]
+            + [f'delete from "{name}";' for (name,) in tables]
+            + [f'alter sequence "{name}" restart;' for (name,) in sequences]
+            + ["set session_replication_role = origin;"]
+        )
+    return _STATEMENTS[url]
 
 
 _STATEMENTS: dict[str, str] = {}
+_KEPT: dict = {}  # the worker's database URL -> its kept connection
 
 
 @pytest.fixture(scope="session")
@@ -189,10 +210,10 @@ def migrated_sqlite(tmp_path_factory):
 def database(engine, tmp_path, request):
     """The test's own empty, migrated database: a file path, or a PostgreSQL URL."""
     if engine == "postgresql":
+        # The app's pool of the worker's database is kept from test to test, like the
+        # connection that empties it: its connections are handed back after each request,
+        # and one that died with a restarted server is replaced when it is next handed out.
         yield _emptied(request.getfixturevalue("worker_pg_url"))
-        from planner.store.postgres import close_pools
-
-        close_pools()
     else:
         path = tmp_path / "planner.db"
         shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
@@ -202,11 +223,12 @@ def database(engine, tmp_path, request):
 
 @pytest.fixture(autouse=True)
 def _dump_connections():
-    """tests/dbstate keeps a test's PostgreSQL connection for its dumps: closed as it ends."""
+    """tests/dbstate keeps a test's PostgreSQL connection for its dumps: closed as it ends,
+    but the one to the worker's database (emptied, not dropped, between tests)."""
     yield
     from tests import dbstate
 
-    dbstate.close_connections()
+    dbstate.close_connections(keep=_KEPT)
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@ nothing: not a row, not a changed value, in any table. The same on both engines.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import psycopg
 
 from planner.store.sql import Database, connect, fetch_value, is_postgres, table_names
@@ -41,9 +43,9 @@ def dump(target: str, skip: tuple[str, ...] = (), sessions: bool = False) -> tup
         db.close()
 
 
-# A test's PostgreSQL connection for its dumps, kept until the test ends (close_connections):
-# a new connection each time took a third of a dump. In autocommit, each dump sees what is
-# committed at that moment, as a new connection would.
+# A PostgreSQL connection for dumps, kept for the test (close_connections) or, for the test
+# worker's own database, for all its tests: a new connection each time took a third of a dump.
+# In autocommit, each dump sees what is committed at that moment, as a new connection would.
 _OPEN: dict[str, Database] = {}
 
 
@@ -53,10 +55,10 @@ def _connection(target: str) -> Database:
     return _OPEN[target]
 
 
-def close_connections() -> None:
-    for db in _OPEN.values():
-        db.close()
-    _OPEN.clear()
+def close_connections(keep: Iterable[str] = ()) -> None:
+    """Close the kept connections, but those to the databases in `keep`."""
+    for target in [t for t in _OPEN if t not in set(keep)]:
+        _OPEN.pop(target).close()
 
 
 def _sqlite_table(db, table: str) -> Table:
