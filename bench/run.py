@@ -545,13 +545,13 @@ def options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="12 and 3 households, 14 days, 0.25 s per figure, 1 and 2 workers: a check, not "
+        help="12 and 3 households, 14 days, 0.1 s per figure, 1 and 2 workers: a check, not "
         "figures",
     )
     args = parser.parse_args(argv)
     if args.quick:
         args.households, args.small, args.days = 12, 3, 14
-        args.duration, args.rounds, args.warmup, args.users, args.connections = 0.25, 1, 0.1, 2, 4
+        args.duration, args.rounds, args.warmup, args.users, args.connections = 0.1, 1, 0.05, 2, 4
     args.workers = [
         int(n) for n in str(args.workers or ("1,2" if args.quick else "1,2,4")).split(",")
     ]

@@ -1,6 +1,6 @@
 """The benchmark keeps working: `bench/run.py --quick` seeds, serves, loads and reports every
 figure, on SQLite and on a PostgreSQL of its own, the tap statement's ceiling included. Its
-figures (half a second each, on a tiny database) mean nothing; bench/README.md has real ones.
+figures (a tenth of a second each, on a tiny database) mean nothing; bench/README.md has real ones.
 Uses the Python load generator, tested on its own here too."""
 
 from __future__ import annotations
