@@ -160,8 +160,8 @@ def until(page, condition: str, timeout_s: float = 30) -> None:
     the page, is truthy. Polled from here, each try one page.evaluate: Playwright's own
     wait_for_function evaluates a string predicate again from inside the page, which our
     Content-Security-Policy (no eval) refuses as soon as the first try did not already hold."""
-    for _ in range(int(timeout_s * 10)):
+    for _ in range(int(timeout_s * 40)):
         if page.evaluate(condition):
             return
-        page.wait_for_timeout(100)
+        page.wait_for_timeout(25)
     assert page.evaluate(condition), condition

@@ -54,10 +54,10 @@ def events(db, household_id: int) -> list[tuple]:
 
 def wait_for(condition, page, timeout_s: float = 60) -> None:
     """Poll `condition()` (a read of the database) while the page runs, until it holds."""
-    for _ in range(int(timeout_s * 4)):
+    for _ in range(int(timeout_s * 20)):
         if condition():
             return
-        page.wait_for_timeout(250)
+        page.wait_for_timeout(50)
     assert condition()
 
 
