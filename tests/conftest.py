@@ -131,7 +131,16 @@ def worker_pg_url(request):
     server.create_database(name)
     url = server.url(name)
     migrate(url)
-    return url
+    yield url
+    # The connections kept from test to test (below), closed before the server stops.
+    from planner.store.postgres import close_pools
+    from tests import dbstate
+
+    close_pools()
+    dbstate.close_connections()
+    for db in _KEPT.values():
+        db.close()
+    _KEPT.clear()
 
 
 def _emptied(url: str) -> str:
