@@ -167,3 +167,18 @@ def test_a_restart_keeps_the_port_and_the_data(postgres_server, postgres_url):
     log = postgres_server.log.read_text()[len(log_before) :]
     assert "database system is shut down" in log  # a clean stop, then a start
     assert "automatic recovery" not in log
+
+
+@pytest.mark.engines("postgresql")
+def test_the_apps_pool_leaves_the_global_random_state_alone(database, engine):
+    """A pool connecting in its own thread while a property test draws its data would change
+    the global random state under it (tests/conftest.py, pool_jitter_of_its_own)."""
+    import random
+
+    from planner.store import postgres
+
+    postgres.close_pools()  # so that the pool below connects anew
+    before = random.getstate()
+    postgres.pooled(database).close()
+    postgres.pool(database).wait(timeout=30)
+    assert random.getstate() == before
