@@ -105,11 +105,11 @@ def sign_in_by_cookie(
     page, app, base_url: str, email: str, next_path: str | None = None, worker_first: bool = False
 ) -> None:
     """Sign in without the form and land on `next_path` (else the start page), as sign_in does:
-    the server does what a right password leads to (planner.web.security.sign_in: a new
-    server-side session, its id in Flask's signed cookie; the "signed in" entry in each of the
-    person's households' activity), and the browser is given that cookie as the server would
-    set it. About half a second less than the form (scrypt, the post and its redirect), for
-    tests whose subject is not signing in.
+    the server does what a right password leads to (planner.web.views.auth.password_accepted:
+    the "signed in" entry in the activity, a new server-side session, its id in Flask's signed
+    cookie), and the browser is given that cookie as the server would set it. About half a
+    second less than the form (scrypt, the post and its redirect), for tests whose subject is
+    not signing in.
 
     `worker_first`: open the sign-in page first, as a phone does, and stay there until the
     service worker it registers is active, as it is by the time a person has typed their
@@ -127,18 +127,14 @@ def sign_in_by_cookie(
     """
     from flask import session
 
-    from planner.store import accounts, activity
-    from planner.web.security import request_now
-    from planner.web.security import sign_in as start_session
+    from planner.store import accounts
+    from planner.web.views.auth import password_accepted
 
     if worker_first:
         page.goto(f"{base_url}/login")
         until(page, WORKER_ACTIVE)
     with app.test_request_context(base_url=base_url):
-        db = get_db()
-        user = accounts.user_by_email(db, email)
-        activity.record_for_user(db, user["id"], "signed_in", at=request_now())
-        start_session(user["id"])
+        password_accepted(accounts.user_by_email(get_db(), email)["id"])
         cookies = app.session_interface
         page.context.add_cookies(
             [
