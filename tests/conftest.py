@@ -171,18 +171,13 @@ def _emptied(url: str) -> str:
     the tables are cold."""
     import psycopg
 
-    for attempt in (1, 2):
-        db = _kept(url)
-        try:
-            db.conn.execute(_statements(db, url))
-            return url
-        except psycopg.OperationalError:
-            # The server was restarted since (tests/test_pg_faults.py kills it): connect again.
-            db.close()
-            del _KEPT[url]
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    try:
+        _kept(url).conn.execute(_statements(_kept(url), url))
+    except psycopg.OperationalError:
+        # The server was restarted since (tests/test_pg_faults.py kills it): connect again.
+        _KEPT.pop(url).close()
+        _kept(url).conn.execute(_statements(_kept(url), url))
+    return url
 
 
 def _kept(url: str):

@@ -20,9 +20,10 @@ Table = tuple[str, tuple[str, ...], tuple[tuple, ...]]
 
 def dump(target: str, skip: tuple[str, ...] = (), sessions: bool = False) -> tuple[Table, ...]:
     """Every table's rows, tables by name and rows in a fixed order, without the tables in
-    `skip` (and ALWAYS_SKIPPED, unless `sessions`). Read on a fresh connection, so it sees only
-    committed data. Sequences are left out: PostgreSQL moves one on a rolled-back insert too,
-    and a refused write is judged by the rows it left, not by the ids it used up.
+    `skip` (and ALWAYS_SKIPPED, unless `sessions`). Read on a connection of its own, outside
+    any transaction, so it sees only committed data. Sequences are left out: PostgreSQL moves
+    one on a rolled-back insert too, and a refused write is judged by the rows it left, not by
+    the ids it used up.
 
     The engine orders the rows (by every column, in order), and they are compared as values:
     writing every row out as text to compare it took most of the time of the tests that check

@@ -142,9 +142,10 @@ def upsert(db: Database, table: str, row: dict, pk: tuple[str, ...]) -> None:
 
 
 def upsert_many(db: Database, table: str, rows: Iterable[dict], pk: tuple[str, ...]) -> None:
-    """`upsert` of each of `rows`, in order, with one prepared statement per set of columns:
-    on PostgreSQL psycopg sends them in one pipeline, not one round trip per row (a plan's
-    ~100 tasks took ~25 ms in round trips alone)."""
+    """`upsert` of each of `rows` (each with a key of its own: rows are grouped by their set
+    of columns, so two rows of different columns are not written in their given order), with
+    one prepared statement per set of columns: on PostgreSQL psycopg sends them in one
+    pipeline, not one round trip per row (a plan's ~100 tasks took ~25 ms in round trips)."""
     groups: dict[tuple[str, ...], list[list]] = {}
     for row in rows:
         groups.setdefault(tuple(row), []).append(list(row.values()))
